@@ -1,0 +1,561 @@
+"""The record tables of a model file: their fields, and records to and from plain data.
+
+One :class:`Table` per record kind lists its fields with a parser, a default, and whether the
+field is required. :func:`parse_record` turns one raw mapping (a YAML mapping, a CSV row, the
+properties of a GeoJSON feature, a JSON document from the store) into a record, collecting every
+problem. :func:`dump_record` is its inverse: plain data (text, numbers, lists, mappings) that
+:func:`parse_record` reads back to an equal record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields, is_dataclass
+from enum import Enum
+from typing import Any
+
+from vitaal.errors import Loc, Problem
+from vitaal.io.fields import (
+    FieldError,
+    dump_quantity,
+    enum_parser,
+    is_blank,
+    list_parser,
+    mapping_parser,
+    parse_bool,
+    parse_condition,
+    parse_count,
+    parse_float,
+    parse_geometry,
+    parse_id,
+    parse_nonneg,
+    parse_positive_int,
+    parse_quantity_field,
+    parse_share,
+    parse_text,
+    parse_year,
+    point_wkt,
+    show,
+)
+from vitaal.io.yamlfile import LineDict
+from vitaal.model.enums import (
+    AreaKind,
+    Confidence,
+    CouplingKind,
+    EventKind,
+    Level,
+    Origin,
+    Role,
+    ScenarioKind,
+)
+from vitaal.model.model import link_key, requirement_key, store_key
+from vitaal.model.records import (
+    Challenge,
+    Component,
+    Coupling,
+    CriticalFunction,
+    Event,
+    Hazard,
+    HazardArea,
+    Plan,
+    Profile,
+    Provenance,
+    Requirement,
+    Resource,
+    Scenario,
+    ServiceArea,
+    SideOutput,
+    Stakeholder,
+    Store,
+    Subsystem,
+    SupplyLink,
+    System,
+)
+from vitaal.model.units import Quantity
+
+Parser = Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a table: how to read it, whether it must be there, and its default."""
+
+    name: str
+    parse: Parser
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A record kind as it is written in files."""
+
+    kind: str
+    cls: type
+    fields: tuple[Field, ...]
+    key: Callable[[Any], str]
+    has_geometry: bool = False
+    csv: bool = False
+
+    def field_names(self) -> tuple[str, ...]:
+        names: list[str] = []
+        for f in self.fields:
+            if f.name == "geometry":
+                names += ["x", "y"]
+            names.append(f.name)
+        return (*names, "origin", "confidence", "ref")
+
+
+_PROV_FIELDS = ("origin", "confidence", "ref")
+_parse_origin = enum_parser(Origin)
+_parse_confidence = enum_parser(Confidence)
+_ids = list_parser(parse_id)
+_texts = list_parser(parse_text)
+_qty_map = mapping_parser(parse_id, parse_quantity_field)
+
+
+def _parse_stakeholder(value: Any) -> Stakeholder:
+    if not isinstance(value, Mapping) or "name" not in value:
+        raise FieldError(show(value), "a mapping with 'name' and 'role'")
+    return Stakeholder(name=parse_text(value["name"]), role=parse_text(value.get("role", "")))
+
+
+def _parse_profile(value: Any) -> Profile:
+    if not isinstance(value, Mapping):
+        raise FieldError(show(value), "a mapping (goal, result, source_types, ...)")
+    allowed = {"goal", "result", "source_types", "destination_types", "structure", "stakeholders"}
+    unknown = set(value) - allowed
+    if unknown:
+        raise FieldError(f"field '{sorted(map(str, unknown))[0]}'", f"one of {sorted(allowed)}")
+
+    def opt(name: str) -> str | None:
+        return None if is_blank(value.get(name)) else parse_text(value[name])
+
+    return Profile(
+        goal=opt("goal"),
+        result=opt("result"),
+        source_types=_texts(value.get("source_types") or []),
+        destination_types=_texts(value.get("destination_types") or []),
+        structure=opt("structure"),
+        stakeholders=tuple(_parse_stakeholder(s) for s in value.get("stakeholders") or []),
+    )
+
+
+def _dump_profile(p: Profile) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name in ("goal", "result"):
+        if getattr(p, name) is not None:
+            out[name] = getattr(p, name)
+    if p.source_types:
+        out["source_types"] = list(p.source_types)
+    if p.destination_types:
+        out["destination_types"] = list(p.destination_types)
+    if p.structure is not None:
+        out["structure"] = p.structure
+    if p.stakeholders:
+        out["stakeholders"] = [{"name": s.name, "role": s.role} for s in p.stakeholders]
+    return out
+
+
+def _parse_event(value: Any) -> Event:
+    if not isinstance(value, Mapping) or "target" not in value:
+        raise FieldError(show(value), "a mapping with 'target', 'time_h' and 'kind'")
+    unknown = set(value) - {"target", "time_h", "kind"}
+    if unknown:
+        raise FieldError(f"field '{sorted(map(str, unknown))[0]}'", "target, time_h, kind")
+    return Event(
+        target=parse_id(value["target"]),
+        time_h=0.0 if is_blank(value.get("time_h")) else parse_nonneg(value["time_h"]),
+        kind=enum_parser(EventKind)(value.get("kind", "failure")),
+    )
+
+
+def _parse_hazard_area(value: Any) -> HazardArea:
+    if not isinstance(value, Mapping) or "geometry" not in value or "value" not in value:
+        raise FieldError(show(value), "a mapping with 'geometry' (WKT) and 'value'")
+    return HazardArea(geometry=parse_geometry(value["geometry"]), value=parse_float(value["value"]))
+
+
+def _parse_hazard(value: Any) -> Hazard:
+    if not isinstance(value, Mapping) or "type" not in value:
+        raise FieldError(show(value), "a mapping with 'type', 'unit' and intensities")
+    allowed = {"type", "unit", "time_h", "areas", "values", "raster", "area_file"}
+    unknown = set(value) - allowed
+    if unknown:
+        raise FieldError(f"field '{sorted(map(str, unknown))[0]}'", f"one of {sorted(allowed)}")
+    if "area_file" in value and "areas" not in value:
+        # The folder reader replaces area_file by the polygons it holds; anything else is a bug.
+        raise FieldError(show(value["area_file"]), "a GeoJSON file the reader could load")
+    unit = value.get("unit")
+    if is_blank(unit):
+        raise FieldError("no unit", "the unit of the hazard's values, like 'm'")
+    return Hazard(
+        type=parse_id(value["type"]),
+        unit=parse_text(unit),
+        time_h=0.0 if is_blank(value.get("time_h")) else parse_nonneg(value["time_h"]),
+        areas=tuple(_parse_hazard_area(a) for a in value.get("areas") or []),
+        values=mapping_parser(parse_id, parse_float)(value.get("values") or {}),
+        raster=None if is_blank(value.get("raster")) else parse_text(value["raster"]),
+    )
+
+
+def _dump_hazard(h: Hazard) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": h.type, "unit": h.unit}
+    if h.time_h:
+        out["time_h"] = h.time_h
+    if h.areas:
+        out["areas"] = [{"geometry": a.geometry, "value": a.value} for a in h.areas]
+    if h.values:
+        out["values"] = dict(h.values)
+    if h.raster is not None:
+        out["raster"] = h.raster
+    return out
+
+
+_year_int = mapping_parser(parse_year, parse_count)
+_year_share = mapping_parser(parse_year, parse_share)
+_demand = mapping_parser(parse_id, mapping_parser(parse_year, parse_quantity_field))
+
+
+def _f(name: str, parse: Parser, required: bool = False) -> Field:
+    return Field(name, parse, required)
+
+
+TABLES: dict[str, Table] = {
+    t.kind: t
+    for t in (
+        Table(
+            "resources",
+            Resource,
+            (
+                _f("id", parse_id, True),
+                _f("name", parse_text, True),
+                _f("unit", parse_text, True),
+                _f("name_nl", parse_text),
+                _f("description", parse_text),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "systems",
+            System,
+            (
+                _f("id", parse_id, True),
+                _f("name", parse_text, True),
+                _f("name_nl", parse_text),
+                _f("owner", parse_text),
+                _f("description", parse_text),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "subsystems",
+            Subsystem,
+            (
+                _f("id", parse_id, True),
+                _f("system", parse_id, True),
+                _f("name", parse_text, True),
+                _f("name_nl", parse_text),
+                _f("owner", parse_text),
+                _f("profile", _parse_profile),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "components",
+            Component,
+            (
+                _f("id", parse_id, True),
+                _f("name", parse_text),
+                _f("subsystem", parse_id, True),
+                _f("kind", parse_id, True),
+                _f("geometry", parse_geometry),
+                _f("capacity", _qty_map),
+                _f("peak_load", _qty_map),
+                _f("condition", parse_condition),
+                _f("build_year", parse_year),
+                _f("end_of_life_year", parse_year),
+                _f("lead_time_y", parse_nonneg),
+                _f("replacement_cost_eur", parse_nonneg),
+                _f("owner", parse_text),
+                _f("protection_zone_m", parse_nonneg),
+                _f("thresholds", _qty_map),
+            ),
+            key=lambda r: r.id,
+            has_geometry=True,
+            csv=True,
+        ),
+        Table(
+            "areas",
+            ServiceArea,
+            (
+                _f("id", parse_id, True),
+                _f("name", parse_text, True),
+                _f("kind", enum_parser(AreaKind)),
+                _f("district", parse_text),
+                _f("population", parse_count),
+                _f("homes", parse_count),
+                _f("jobs", parse_count),
+                _f("geometry", parse_geometry),
+            ),
+            key=lambda r: r.id,
+            has_geometry=True,
+            csv=True,
+        ),
+        Table(
+            "critical_functions",
+            CriticalFunction,
+            (
+                _f("id", parse_id, True),
+                _f("name", parse_text, True),
+                _f("category", parse_id, True),
+                _f("area", parse_id),
+                _f("people", parse_count),
+                _f("owner", parse_text),
+                _f("geometry", parse_geometry),
+            ),
+            key=lambda r: r.id,
+            has_geometry=True,
+            csv=True,
+        ),
+        Table(
+            "requirements",
+            Requirement,
+            (
+                _f("consumer", parse_id, True),
+                _f("resource", parse_id, True),
+                _f("buffer_h", parse_nonneg),
+                _f("k", parse_positive_int),
+            ),
+            key=requirement_key,
+            csv=True,
+        ),
+        Table(
+            "supply",
+            SupplyLink,
+            (
+                _f("supplier", parse_id, True),
+                _f("consumer", parse_id, True),
+                _f("resource", parse_id, True),
+                _f("role", enum_parser(Role)),
+            ),
+            key=link_key,
+            csv=True,
+        ),
+        Table(
+            "stores",
+            Store,
+            (
+                _f("component", parse_id, True),
+                _f("resource", parse_id, True),
+                _f("autonomy_h", parse_nonneg, True),
+            ),
+            key=store_key,
+            csv=True,
+        ),
+        Table(
+            "couplings",
+            Coupling,
+            (
+                _f("id", parse_id, True),
+                _f("kind", enum_parser(CouplingKind), True),
+                _f("members", _ids, True),
+                _f("description", parse_text),
+                _f("managed_by", parse_text),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "side_outputs",
+            SideOutput,
+            (
+                _f("id", parse_id, True),
+                _f("component", parse_id, True),
+                _f("output", parse_id, True),
+                _f("amount", parse_quantity_field),
+                _f("usable_by", _ids),
+                _f("description", parse_text),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "challenges",
+            Challenge,
+            (
+                _f("id", parse_id, True),
+                _f("subsystem", parse_id, True),
+                _f("driver", parse_text, True),
+                _f("assumption", parse_text, True),
+                _f("level", enum_parser(Level), True),
+                _f("description", parse_text),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "plans",
+            Plan,
+            (
+                _f("id", parse_id, True),
+                _f("title", parse_text, True),
+                _f("owner", parse_text),
+                _f("system", parse_id),
+                _f("areas", _ids),
+                _f("geometry", parse_geometry),
+                _f("homes", _year_int),
+                _f("jobs", _year_int),
+                _f("demand", _demand),
+                _f("result_known", parse_bool),
+                _f("repetitive", parse_bool),
+                _f("description", parse_text),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "scenarios",
+            Scenario,
+            (
+                _f("id", parse_id, True),
+                _f("name", parse_text, True),
+                _f("kind", enum_parser(ScenarioKind)),
+                _f("description", parse_text),
+                _f("origin_system", parse_id),
+                _f("horizon_h", parse_nonneg),
+                _f("year", parse_year),
+                _f("plans", _ids),
+                _f("transitions", mapping_parser(parse_id, _year_share)),
+                _f("events", list_parser(_parse_event)),
+                _f("hazards", list_parser(_parse_hazard)),
+            ),
+            key=lambda r: r.id,
+        ),
+    )
+}
+
+
+def parse_record(
+    table: Table, raw: Mapping[Any, Any], loc: Loc, *, line_of: Callable[[str], int | None] | None
+) -> tuple[Any | None, list[Problem]]:
+    """Read one record of ``table`` from a raw mapping, collecting every problem.
+
+    ``line_of`` gives the line of a field when the source knows it (YAML); otherwise every
+    problem points at ``loc``.
+    """
+    problems: list[Problem] = []
+    record_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+
+    def where(name: str) -> Loc:
+        if line_of is None:
+            return loc
+        return Loc(loc.file, line_of(name) or loc.line)
+
+    def problem(name: str | None, found: str, expected: str) -> None:
+        problems.append(Problem(where(name or ""), name, found, expected, record=record_id))
+
+    allowed = set(table.field_names())
+    for name in raw:
+        if str(name) not in allowed:
+            problem(str(name), "an unknown field", f"one of {', '.join(table.field_names())}")
+
+    kwargs: dict[str, Any] = {}
+    for fld in table.fields:
+        value = raw.get(fld.name)
+        if is_blank(value) or (isinstance(value, list | dict) and not value and not fld.required):
+            if fld.required:
+                problem(fld.name, "nothing", "a value (this field is required)")
+            continue
+        try:
+            kwargs[fld.name] = fld.parse(value)
+        except FieldError as exc:
+            problem(fld.name, exc.found, exc.expected)
+
+    if table.has_geometry and ("x" in raw or "y" in raw):
+        x, y = raw.get("x"), raw.get("y")
+        if is_blank(x) and is_blank(y):
+            pass
+        elif "geometry" in kwargs or not is_blank(raw.get("geometry")):
+            problem("x", "both x/y and geometry", "either x and y, or geometry")
+        else:
+            try:
+                kwargs["geometry"] = point_wkt(parse_float(x), parse_float(y))
+            except FieldError as exc:
+                problem("x" if not _is_number(x) else "y", exc.found, "x and y as numbers (m)")
+
+    prov_kwargs: dict[str, Any] = {}
+    for name, parser in (("origin", _parse_origin), ("confidence", _parse_confidence)):
+        if not is_blank(raw.get(name)):
+            try:
+                prov_kwargs[name] = parser(raw[name])
+            except FieldError as exc:
+                problem(name, exc.found, exc.expected)
+    if not is_blank(raw.get("ref")):
+        prov_kwargs["ref"] = parse_text(raw["ref"])
+
+    # A record whose required fields are sound is kept even when an optional field is not, so
+    # that one bad cell does not make every reference to the record look dangling as well.
+    if any(f.required and f.name not in kwargs for f in table.fields):
+        return None, problems
+    kwargs["prov"] = Provenance(**prov_kwargs)
+    kwargs["loc"] = loc
+    return table.cls(**kwargs), problems
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        parse_float(value)
+    except FieldError:
+        return False
+    return True
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, Quantity):
+        return dump_quantity(value)
+    if isinstance(value, Profile):
+        return _dump_profile(value)
+    if isinstance(value, Hazard):
+        return _dump_hazard(value)
+    if isinstance(value, Event):
+        out: dict[str, Any] = {"target": value.target}
+        if value.time_h:
+            out["time_h"] = value.time_h
+        if value.kind is not EventKind.FAILURE:
+            out["kind"] = value.kind.value
+        return out
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _plain(v) for k, v in value.items()}
+    if is_dataclass(value):
+        raise TypeError(f"no plain form for {type(value).__name__}")
+    return value
+
+
+def dump_record(table: Table, record: Any) -> dict[str, Any]:
+    """Plain data for one record: fields at their default are left out."""
+    defaults = table.cls(**{f.name: getattr(record, f.name) for f in table.fields if f.required})
+    out: dict[str, Any] = {}
+    for fld in table.fields:
+        value = getattr(record, fld.name)
+        if not fld.required and value == getattr(defaults, fld.name):
+            continue
+        out[fld.name] = _plain(value)
+    prov: Provenance = record.prov
+    default_prov = Provenance()
+    if prov.origin != default_prov.origin:
+        out["origin"] = prov.origin.value
+    if prov.confidence != default_prov.confidence:
+        out["confidence"] = prov.confidence.value
+    if prov.ref is not None:
+        out["ref"] = prov.ref
+    return out
+
+
+def record_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def mapping_line_of(raw: Mapping[Any, Any]) -> Callable[[str], int | None] | None:
+    if isinstance(raw, LineDict):
+        return raw.line_of
+    return None

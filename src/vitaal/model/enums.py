@@ -1,0 +1,71 @@
+"""The closed lists of the model. Their values are what model files write."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Origin(str, Enum):
+    """Where a record comes from."""
+
+    UTILITY_DATA = "utility_data"
+    PUBLIC_SOURCE = "public_source"
+    EXPERT_JUDGEMENT = "expert_judgement"
+    COMPUTED = "computed"
+    ASSUMED = "assumed"
+
+
+class Confidence(str, Enum):
+    """How sure the table is of a record."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class Role(str, Enum):
+    """Role of a supply link: primary carries the load; a backup takes it when a primary fails."""
+
+    PRIMARY = "primary"
+    BACKUP = "backup"
+
+
+class CouplingKind(str, Enum):
+    """Couplings beyond supply. They create common-cause failures in scenarios."""
+
+    CO_LOCATION = "co_location"
+    FLOOD_ZONE = "flood_zone"
+    SHARED_CONTROL = "shared_control"
+    SAME_STRUCTURE = "same_structure"
+    ORGANISATIONAL = "organisational"
+    SAME_CONTRACTOR = "same_contractor"
+
+
+class Level(str, Enum):
+    """Level of a finding or challenge; it decides the way of working."""
+
+    OPERATIONAL = "operational"
+    TACTICAL = "tactical"
+    STRATEGIC = "strategic"
+
+
+class EventKind(str, Enum):
+    """What happens to a component at an event's time. Both take it out for the horizon."""
+
+    FAILURE = "failure"
+    CLOSURE = "closure"
+
+
+class ScenarioKind(str, Enum):
+    SHOCK = "shock"
+    GROWTH = "growth"
+    TRANSITION = "transition"
+    COMBINED = "combined"
+
+
+class AreaKind(str, Enum):
+    NEIGHBOURHOOD = "neighbourhood"
+    DISTRICT = "district"
+    MUNICIPALITY = "municipality"
+    PORT_AREA = "port_area"
+    BUSINESS_AREA = "business_area"

@@ -1,0 +1,328 @@
+"""The records of a model: plain, immutable data.
+
+Every record carries its :class:`Provenance` (where it comes from and how sure it is) and, when
+read from a file, its :class:`~vitaal.errors.Loc` (which never takes part in equality).
+Quantities keep their units; geometry is WKT text in the model's CRS (RD New, EPSG:28992, by
+default), normalised by the reader so that reading, writing and reading again gives equal
+records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from vitaal.errors import Loc
+from vitaal.model.enums import (
+    AreaKind,
+    Confidence,
+    CouplingKind,
+    EventKind,
+    Level,
+    Origin,
+    Role,
+    ScenarioKind,
+)
+from vitaal.model.units import Quantity
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a record comes from (``origin``), how sure it is, and the source to cite."""
+
+    origin: Origin = Origin.ASSUMED
+    confidence: Confidence = Confidence.LOW
+    ref: str | None = None
+
+
+def _prov() -> Provenance:
+    return Provenance()
+
+
+def _loc() -> Loc | None:
+    return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Resource:
+    """A typed flow (electricity, drinking water, data, road access ...) with its unit."""
+
+    id: str
+    name: str
+    unit: str
+    name_nl: str | None = None
+    description: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class System:
+    """A vital system (electricity, drinking water, ...)."""
+
+    id: str
+    name: str
+    name_nl: str | None = None
+    owner: str | None = None
+    description: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stakeholder:
+    name: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Profile:
+    """Step 1: what a subsystem is for and how it is built."""
+
+    goal: str | None = None
+    result: str | None = None
+    source_types: tuple[str, ...] = ()
+    destination_types: tuple[str, ...] = ()
+    structure: str | None = None
+    stakeholders: tuple[Stakeholder, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Subsystem:
+    id: str
+    system: str
+    name: str
+    name_nl: str | None = None
+    owner: str | None = None
+    profile: Profile = field(default_factory=Profile)
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Component:
+    """An asset of one subsystem."""
+
+    id: str
+    subsystem: str
+    kind: str
+    name: str | None = None
+    geometry: str | None = None
+    capacity: dict[str, Quantity] = field(default_factory=dict)
+    peak_load: dict[str, Quantity] = field(default_factory=dict)
+    condition: int | None = None
+    build_year: int | None = None
+    end_of_life_year: int | None = None
+    lead_time_y: float | None = None
+    replacement_cost_eur: float | None = None
+    owner: str | None = None
+    protection_zone_m: float | None = None
+    thresholds: dict[str, Quantity] = field(default_factory=dict)
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Requirement:
+    """``consumer`` (a component or consumer) needs ``resource``; it survives ``buffer_h`` hours
+    without it, and needs ``k`` of its suppliers to deliver."""
+
+    consumer: str
+    resource: str
+    buffer_h: float = 0.0
+    k: int = 1
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SupplyLink:
+    """``supplier`` delivers ``resource`` to ``consumer``."""
+
+    supplier: str
+    consumer: str
+    resource: str
+    role: Role = Role.PRIMARY
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Store:
+    """``component`` goes on supplying ``resource`` for ``autonomy_h`` hours after it stops
+    receiving it (a water tower, clean-water storage)."""
+
+    component: str
+    resource: str
+    autonomy_h: float
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Coupling:
+    """A coupling beyond supply among ``members`` (component ids)."""
+
+    id: str
+    kind: CouplingKind
+    members: tuple[str, ...]
+    description: str | None = None
+    managed_by: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceArea:
+    """A consumer: a neighbourhood or district with the people, homes and jobs in it."""
+
+    id: str
+    name: str
+    kind: AreaKind = AreaKind.NEIGHBOURHOOD
+    district: str | None = None
+    population: int = 0
+    homes: int = 0
+    jobs: int = 0
+    geometry: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CriticalFunction:
+    """A consumer whose loss is critical in itself (hospital, 112 centre, crisis centre ...)."""
+
+    id: str
+    name: str
+    category: str
+    area: str | None = None
+    people: int = 0
+    owner: str | None = None
+    geometry: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SideOutput:
+    """What a component produces besides its purpose (waste heat, sludge, biogas)."""
+
+    id: str
+    component: str
+    output: str
+    amount: Quantity | None = None
+    usable_by: tuple[str, ...] = ()
+    description: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Challenge:
+    """Step 4: a driver that breaks an assumption of a subsystem's logic, at a level."""
+
+    id: str
+    subsystem: str
+    driver: str
+    assumption: str
+    level: Level
+    description: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Event:
+    """A component (or consumer) taken out at ``time_h`` hours after the scenario starts."""
+
+    target: str
+    time_h: float = 0.0
+    kind: EventKind = EventKind.FAILURE
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class HazardArea:
+    """A polygon (WKT) in which the hazard has one intensity."""
+
+    geometry: str
+    value: float
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hazard:
+    """A hazard map: intensities of one hazard type by area, raster or component.
+
+    ``type`` names a hazard of ``vitaal/data/hazards.yaml`` (water depth, wind, temperature ...);
+    ``unit`` is the unit of the values. ``raster`` is a GeoTIFF path relative to the model folder.
+    """
+
+    type: str
+    unit: str
+    time_h: float = 0.0
+    areas: tuple[HazardArea, ...] = ()
+    values: dict[str, float] = field(default_factory=dict)
+    raster: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """Initial events, hazards, growth (plans up to ``year``) and transitions, over a horizon."""
+
+    id: str
+    name: str
+    kind: ScenarioKind = ScenarioKind.SHOCK
+    description: str | None = None
+    origin_system: str | None = None
+    horizon_h: float | None = None
+    year: int | None = None
+    plans: tuple[str, ...] = ()
+    transitions: dict[str, dict[int, float]] = field(default_factory=dict)
+    events: tuple[Event, ...] = ()
+    hazards: tuple[Hazard, ...] = ()
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """An initiative: what it adds (homes, jobs, direct demand) where and when, and who owns it.
+
+    ``result_known`` and ``repetitive`` are the method's two questions that class it as REIS,
+    ROUTE, RIT or ROUTINE.
+    """
+
+    id: str
+    title: str
+    owner: str | None = None
+    system: str | None = None
+    areas: tuple[str, ...] = ()
+    geometry: str | None = None
+    homes: dict[int, int] = field(default_factory=dict)
+    jobs: dict[int, int] = field(default_factory=dict)
+    demand: dict[str, dict[int, Quantity]] = field(default_factory=dict)
+    result_known: bool | None = None
+    repetitive: bool | None = None
+    description: str | None = None
+    prov: Provenance = field(default_factory=_prov)
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Horizons:
+    """Short term is up to ``short_y`` years ahead, medium up to ``medium_y``, long beyond."""
+
+    short_y: int = 5
+    medium_y: int = 15
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelInfo:
+    """What the model is, its reference year and coordinate system."""
+
+    name: str
+    description: str | None = None
+    crs: str = "EPSG:28992"
+    base_year: int = 2026
+    horizons: Horizons = field(default_factory=Horizons)
+    horizon_h: float = 72.0
+    kinds: tuple[str, ...] = ()
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
