@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 
-class Severity(str, Enum):
-    """How bad a problem is: errors stop a run, warnings only inform (``--strict`` promotes them)."""
+class Severity(StrEnum):
+    """How bad a problem is: errors stop a run; warnings inform (``--strict`` promotes them)."""
 
     ERROR = "error"
     WARNING = "warning"

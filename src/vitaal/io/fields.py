@@ -46,7 +46,7 @@ def is_blank(value: Any) -> bool:
 
 # -- scalars --------------------------------------------------------------------------------
 def parse_text(value: Any) -> str:
-    if isinstance(value, bool) or isinstance(value, Mapping | list):
+    if isinstance(value, bool | Mapping | list):
         raise FieldError(show(value), "text")
     if isinstance(value, _dt.date):
         return value.isoformat()

@@ -41,7 +41,7 @@ _MODEL_FIELDS = ("name", "description", "crs", "base_year", "horizons", "horizon
 
 
 def _table_files(root: Path, kind: str) -> list[Path]:
-    files = [root / f"{kind}{suffix}" for suffix in _SUFFIXES if (root / f"{kind}{suffix}").is_file()]
+    files = [root / f"{kind}{sfx}" for sfx in _SUFFIXES if (root / f"{kind}{sfx}").is_file()]
     folder = root / kind
     if folder.is_dir():
         for path in sorted(folder.rglob("*")):
@@ -69,13 +69,21 @@ class _Reader:
             return path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             self.problems.append(
-                Problem(Loc(self.rel(path)), None, f"bytes that are not UTF-8 ({exc.reason})",
-                        "a UTF-8 text file")
+                Problem(
+                    Loc(self.rel(path)),
+                    None,
+                    f"bytes that are not UTF-8 ({exc.reason})",
+                    "a UTF-8 text file",
+                )
             )
         except OSError as exc:
             self.problems.append(
-                Problem(Loc(self.rel(path)), None, f"an unreadable file ({exc.strerror})",
-                        "a readable file")
+                Problem(
+                    Loc(self.rel(path)),
+                    None,
+                    f"an unreadable file ({exc.strerror})",
+                    "a readable file",
+                )
             )
         return None
 
@@ -121,8 +129,12 @@ class _Reader:
             for name in header:
                 if name in seen or not name:
                     self.problems.append(
-                        Problem(Loc(rel, 1), name or None, "a repeated or empty column name",
-                                "each column named once")
+                        Problem(
+                            Loc(rel, 1),
+                            name or None,
+                            "a repeated or empty column name",
+                            "each column named once",
+                        )
                     )
                 seen.add(name)
             start = reader.line_num + 1
@@ -133,14 +145,20 @@ class _Reader:
                     continue
                 if len(row) > len(header):
                     self.problems.append(
-                        Problem(Loc(rel, line), None, f"{len(row)} cells",
-                                f"at most {len(header)} cells, one per column of the header")
+                        Problem(
+                            Loc(rel, line),
+                            None,
+                            f"{len(row)} cells",
+                            f"at most {len(header)} cells, one per column of the header",
+                        )
                     )
                     continue
                 yield {h: c.strip() for h, c in zip(header, row, strict=False) if h}, Loc(rel, line)
         except csv.Error as exc:
             self.problems.append(
-                Problem(Loc(rel, reader.line_num), None, f"malformed CSV ({exc})", "well-formed CSV")
+                Problem(
+                    Loc(rel, reader.line_num), None, f"malformed CSV ({exc})", "well-formed CSV"
+                )
             )
 
     # -- model.yaml ----------------------------------------------------------------------
@@ -201,32 +219,53 @@ class _Reader:
                 from pyproj import CRS
 
                 CRS.from_user_input(kwargs["crs"])
-            except Exception:  # noqa: BLE001 - pyproj raises several kinds for bad input
+            except Exception:  # pyproj raises several kinds of error for bad input
                 fail("crs", show(kwargs["crs"]), "a coordinate system such as EPSG:28992")
                 del kwargs["crs"]
         return ModelInfo(loc=Loc("model.yaml", 1), **kwargs)
 
     # -- everything --------------------------------------------------------------------
-    def read(self) -> Model:
+    def read(self, progress: Progress | None = None) -> Model:
         self.info = self.read_info()
         model = Model(info=self.info or ModelInfo(name=self.root.name))
         owners: dict[str, Loc | None] = {}
-        for kind in RECORD_KINDS:
-            if kind == "subsystems":
-                continue
+        # systems (with nested subsystems) first, then subsystems given on their own
+        order = ["systems", "subsystems"] + [
+            k for k in RECORD_KINDS if k not in ("systems", "subsystems")
+        ]
+        files = [(kind, path) for kind in order for path in _table_files(self.root, kind)]
+        self._warn_unknown_files()
+        for done, (kind, path) in enumerate(files):
+            if progress is not None:
+                progress(done, len(files), self.rel(path))
             table = TABLES[kind]
-            for path in _table_files(self.root, kind):
-                for raw, loc in self.raw_records(path):
-                    if kind == "systems":
-                        self._read_system(raw, loc, model, owners)
-                    else:
-                        if kind == "scenarios":
-                            raw = self._inline_area_files(raw, loc)
-                        self._add(table, raw, loc, model, owners)
-        for path in _table_files(self.root, "subsystems"):
             for raw, loc in self.raw_records(path):
-                self._add(TABLES["subsystems"], raw, loc, model, owners)
+                if kind == "systems":
+                    self._read_system(raw, loc, model, owners)
+                else:
+                    if kind == "scenarios":
+                        raw = self._inline_area_files(raw, loc)
+                    self._add(table, raw, loc, model, owners)
+        if progress is not None:
+            progress(len(files), len(files), "")
         return model
+
+    def _warn_unknown_files(self) -> None:
+        known = set(RECORD_KINDS) | {"model"}
+        for path in sorted(self.root.iterdir()):
+            if path.name.startswith(("_", ".")) or path.name.upper().startswith("README"):
+                continue
+            if path.is_file() and path.suffix.lower() in (".yaml", ".yml", ".csv"):
+                if path.stem not in known:
+                    self.problems.append(
+                        Problem(
+                            Loc(self.rel(path)),
+                            None,
+                            "a file vitaal does not read",
+                            f"a table name: {', '.join(sorted(known))}",
+                            Severity.WARNING,
+                        )
+                    )
 
     def _read_system(
         self, raw: Mapping[Any, Any], loc: Loc, model: Model, owners: dict[str, Loc | None]
@@ -239,8 +278,12 @@ class _Reader:
         if not isinstance(subs, list):
             line_of = mapping_line_of(raw)
             self.problems.append(
-                Problem(Loc(loc.file, line_of("subsystems") if line_of else loc.line),
-                        "subsystems", show(subs), "a list of subsystems")
+                Problem(
+                    Loc(loc.file, line_of("subsystems") if line_of else loc.line),
+                    "subsystems",
+                    show(subs),
+                    "a list of subsystems",
+                )
             )
             return
         for sub in subs:
@@ -250,14 +293,24 @@ class _Reader:
             if "system" in sub and sub["system"] != raw.get("id"):
                 line_of = mapping_line_of(sub)
                 self.problems.append(
-                    Problem(Loc(loc.file, line_of("system") if line_of else None), "system",
-                            show(sub["system"]), f"the system it is nested in ({raw.get('id')})")
+                    Problem(
+                        Loc(loc.file, line_of("system") if line_of else None),
+                        "system",
+                        show(sub["system"]),
+                        f"the system it is nested in ({raw.get('id')})",
+                    )
                 )
                 continue
             merged = dict(sub)
             merged["system"] = raw.get("id")
-            self._add(TABLES["subsystems"], merged, Loc(loc.file, getattr(sub, "line", None)),
-                      model, owners, line_source=sub)
+            self._add(
+                TABLES["subsystems"],
+                merged,
+                Loc(loc.file, getattr(sub, "line", None)),
+                model,
+                owners,
+                line_source=sub,
+            )
 
     def _inline_area_files(self, raw: Mapping[Any, Any], loc: Loc) -> Mapping[Any, Any]:
         hazards = raw.get("hazards")
@@ -277,8 +330,12 @@ class _Reader:
             if not path.is_file() or self.root.resolve() not in path.parents:
                 line_of = mapping_line_of(hazard)
                 self.problems.append(
-                    Problem(Loc(loc.file, line_of("area_file") if line_of else loc.line),
-                            "area_file", show(name), "a GeoJSON file inside the model folder")
+                    Problem(
+                        Loc(loc.file, line_of("area_file") if line_of else loc.line),
+                        "area_file",
+                        show(name),
+                        "a GeoJSON file inside the model folder",
+                    )
                 )
             else:
                 text = self.text(path)
@@ -288,8 +345,12 @@ class _Reader:
                 for props, feature_loc in records:
                     if "geometry" not in props or "value" not in props:
                         self.problems.append(
-                            Problem(feature_loc, "value", "a feature without geometry or value",
-                                    "a polygon with a numeric 'value' property")
+                            Problem(
+                                feature_loc,
+                                "value",
+                                "a feature without geometry or value",
+                                "a polygon with a numeric 'value' property",
+                            )
                         )
                         continue
                     areas.append({"geometry": props["geometry"], "value": props["value"]})
@@ -318,7 +379,10 @@ class _Reader:
         line_source: Mapping[Any, Any] | None = None,
     ) -> None:
         record, problems = parse_record(
-            table, raw, loc, line_of=mapping_line_of(line_source if line_source is not None else raw)
+            table,
+            raw,
+            loc,
+            line_of=mapping_line_of(line_source if line_source is not None else raw),
         )
         self.problems.extend(problems)
         if record is None:
@@ -330,8 +394,13 @@ class _Reader:
         if scoped in owners:
             first = owners[scoped]
             self.problems.append(
-                Problem(loc, "id" if "id" in table.field_names() else None, f"'{key}' again",
-                        f"a unique id (first defined at {first})", record=key)
+                Problem(
+                    loc,
+                    "id" if "id" in table.field_names() else None,
+                    f"'{key}' again",
+                    f"a unique id (first defined at {first})",
+                    record=key,
+                )
             )
             return
         owners[scoped] = loc
@@ -356,7 +425,13 @@ def _parse_horizons(value: Any) -> Horizons:
     return h
 
 
-def load_model(path: str | os.PathLike[str]) -> tuple[Model, list[Problem]]:
+#: Called as ``progress(files_done, files_total, current_file)`` while a folder is read.
+Progress = Callable[[int, int, str], None]
+
+
+def load_model(
+    path: str | os.PathLike[str], *, progress: Progress | None = None
+) -> tuple[Model, list[Problem]]:
     """Read a model folder as far as it can be read, with every problem met on the way.
 
     Records with problems in required fields are left out; the model is best effort. Use
@@ -367,18 +442,20 @@ def load_model(path: str | os.PathLike[str]) -> tuple[Model, list[Problem]]:
         problem = Problem(Loc(str(root)), None, "no such folder", "a model folder")
         return Model(info=ModelInfo(name=root.name)), [problem]
     reader = _Reader(root)
-    model = reader.read()
+    model = reader.read(progress)
     return model, reader.problems
 
 
-def read_model(path: str | os.PathLike[str], *, strict: bool = False) -> Model:
+def read_model(
+    path: str | os.PathLike[str], *, strict: bool = False, progress: Progress | None = None
+) -> Model:
     """Read and validate a model folder; raise :class:`ModelError` listing every problem.
 
     With ``strict``, warnings count as errors.
     """
     from vitaal.model.validate import validate_model
 
-    model, problems = load_model(path)
+    model, problems = load_model(path, progress=progress)
     problems = problems + validate_model(model)
     if any(p.severity is Severity.ERROR or strict for p in problems):
         raise ModelError(problems)
@@ -475,9 +552,7 @@ def _write_files(model: Model, root: Path) -> None:
         systems = []
         for system in model.systems.values():
             entry = dump_record(TABLES["systems"], system)
-            subs = [
-                _sub_dict(s) for s in model.subsystems.values() if s.system == system.id
-            ]
+            subs = [_sub_dict(s) for s in model.subsystems.values() if s.system == system.id]
             if subs:
                 entry["subsystems"] = subs
             systems.append(entry)
@@ -499,8 +574,7 @@ def _write_files(model: Model, root: Path) -> None:
         if records:
             put(f"{kind}.yaml", _yaml_table(kind, records.values()))
     for scenario in model.scenarios.values():
-        put(f"scenarios/{scenario.id}.yaml",
-            dump_yaml(dump_record(TABLES["scenarios"], scenario)))
+        put(f"scenarios/{scenario.id}.yaml", dump_yaml(dump_record(TABLES["scenarios"], scenario)))
 
 
 def _sub_dict(sub: Subsystem) -> dict[str, Any]:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class Origin(str, Enum):
+class Origin(StrEnum):
     """Where a record comes from."""
 
     UTILITY_DATA = "utility_data"
@@ -15,7 +15,7 @@ class Origin(str, Enum):
     ASSUMED = "assumed"
 
 
-class Confidence(str, Enum):
+class Confidence(StrEnum):
     """How sure the table is of a record."""
 
     HIGH = "high"
@@ -23,14 +23,14 @@ class Confidence(str, Enum):
     LOW = "low"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     """Role of a supply link: primary carries the load; a backup takes it when a primary fails."""
 
     PRIMARY = "primary"
     BACKUP = "backup"
 
 
-class CouplingKind(str, Enum):
+class CouplingKind(StrEnum):
     """Couplings beyond supply. They create common-cause failures in scenarios."""
 
     CO_LOCATION = "co_location"
@@ -41,7 +41,7 @@ class CouplingKind(str, Enum):
     SAME_CONTRACTOR = "same_contractor"
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     """Level of a finding or challenge; it decides the way of working."""
 
     OPERATIONAL = "operational"
@@ -49,21 +49,21 @@ class Level(str, Enum):
     STRATEGIC = "strategic"
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     """What happens to a component at an event's time. Both take it out for the horizon."""
 
     FAILURE = "failure"
     CLOSURE = "closure"
 
 
-class ScenarioKind(str, Enum):
+class ScenarioKind(StrEnum):
     SHOCK = "shock"
     GROWTH = "growth"
     TRANSITION = "transition"
     COMBINED = "combined"
 
 
-class AreaKind(str, Enum):
+class AreaKind(StrEnum):
     NEIGHBOURHOOD = "neighbourhood"
     DISTRICT = "district"
     MUNICIPALITY = "municipality"

@@ -31,12 +31,24 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def error(self, loc: Loc | None, field: str | None, found: str, expected: str,
-              record: str | None = None) -> None:
+    def error(
+        self,
+        loc: Loc | None,
+        field: str | None,
+        found: str,
+        expected: str,
+        record: str | None = None,
+    ) -> None:
         self.problems.append(Problem(loc, field, found, expected, Severity.ERROR, record))
 
-    def warn(self, loc: Loc | None, field: str | None, found: str, expected: str,
-             record: str | None = None) -> None:
+    def warn(
+        self,
+        loc: Loc | None,
+        field: str | None,
+        found: str,
+        expected: str,
+        record: str | None = None,
+    ) -> None:
         self.problems.append(Problem(loc, field, found, expected, Severity.WARNING, record))
 
 
@@ -52,11 +64,17 @@ def validate_model(model: Model) -> list[Problem]:
     transitions = data_mapping("transitions", "transitions")
     base = model.info.base_year
 
-    for res in model.resources.values():
+    for resource in model.resources.values():
         try:
-            dimension_of(res.unit)
+            dimension_of(resource.unit)
         except UnitError:
-            c.error(res.loc, "unit", repr(res.unit), "a unit of vitaal/data/units.yaml", res.id)
+            c.error(
+                resource.loc,
+                "unit",
+                repr(resource.unit),
+                "a unit of vitaal/data/units.yaml",
+                resource.id,
+            )
 
     for sub in model.subsystems.values():
         if sub.system not in model.systems:
@@ -70,8 +88,7 @@ def validate_model(model: Model) -> list[Problem]:
         _check_geometry(c, area.loc, area.id, area.geometry, rd)
     for cf in model.critical_functions.values():
         if cf.category not in categories:
-            c.error(cf.loc, "category", repr(cf.category),
-                    f"one of {', '.join(categories)}", cf.id)
+            c.error(cf.loc, "category", repr(cf.category), f"one of {', '.join(categories)}", cf.id)
         if cf.area is not None and cf.area not in model.areas:
             c.error(cf.loc, "area", repr(cf.area), "an existing service area id", cf.id)
         _check_geometry(c, cf.loc, cf.id, cf.geometry, rd)
@@ -80,21 +97,31 @@ def validate_model(model: Model) -> list[Problem]:
     for link in model.supply.values():
         ok = True
         if link.supplier not in model.components:
-            what = ("a consumer, which cannot supply" if model.is_node(link.supplier)
-                    else "an unknown id")
-            c.error(link.loc, "supplier", f"'{link.supplier}' ({what})",
-                    "an existing component id")
+            what = (
+                "a consumer, which cannot supply"
+                if model.is_node(link.supplier)
+                else "an unknown id"
+            )
+            c.error(link.loc, "supplier", f"'{link.supplier}' ({what})", "an existing component id")
             ok = False
         if not model.is_node(link.consumer):
-            c.error(link.loc, "consumer", f"'{link.consumer}' (an unknown id)",
-                    "an existing component, area or critical function id")
+            c.error(
+                link.loc,
+                "consumer",
+                f"'{link.consumer}' (an unknown id)",
+                "an existing component, area or critical function id",
+            )
             ok = False
         if link.resource not in model.resources:
             c.error(link.loc, "resource", repr(link.resource), "an existing resource id")
             ok = False
         if link.supplier == link.consumer:
-            c.error(link.loc, "consumer", f"'{link.consumer}' supplying itself",
-                    "a different supplier and consumer")
+            c.error(
+                link.loc,
+                "consumer",
+                f"'{link.consumer}' supplying itself",
+                "a different supplier and consumer",
+            )
             ok = False
         if ok:
             suppliers[(link.consumer, link.resource)].append(link.supplier)
@@ -106,8 +133,13 @@ def validate_model(model: Model) -> list[Problem]:
         rid = f"{req.consumer}|{req.resource}"
         ok = True
         if not model.is_node(req.consumer):
-            c.error(req.loc, "consumer", f"'{req.consumer}' (an unknown id)",
-                    "an existing component, area or critical function id", rid)
+            c.error(
+                req.loc,
+                "consumer",
+                f"'{req.consumer}' (an unknown id)",
+                "an existing component, area or critical function id",
+                rid,
+            )
             ok = False
         if req.resource not in model.resources:
             c.error(req.loc, "resource", repr(req.resource), "an existing resource id", rid)
@@ -116,26 +148,37 @@ def validate_model(model: Model) -> list[Problem]:
             continue
         n = len(suppliers.get((req.consumer, req.resource), []))
         if n == 0:
-            c.error(req.loc, "resource",
-                    f"'{req.consumer}' needs {req.resource} but has no supplier of it",
-                    "at least one supply link to it for this resource", rid)
+            c.error(
+                req.loc,
+                "resource",
+                f"'{req.consumer}' needs {req.resource} but has no supplier of it",
+                "at least one supply link to it for this resource",
+                rid,
+            )
         elif req.k > n:
-            c.error(req.loc, "k", f"k = {req.k} with only {n} supplier(s)",
-                    f"k at most {n}, the number of its suppliers", rid)
+            c.error(
+                req.loc,
+                "k",
+                f"k = {req.k} with only {n} supplier(s)",
+                f"k at most {n}, the number of its suppliers",
+                rid,
+            )
         needs[(req.consumer, req.resource)] = (req.k, req.loc)
 
     for store in model.stores.values():
         sid = f"{store.component}|{store.resource}"
         if store.component not in model.components:
-            c.error(store.loc, "component", repr(store.component),
-                    "an existing component id", sid)
+            c.error(store.loc, "component", repr(store.component), "an existing component id", sid)
         elif store.resource not in model.resources:
             c.error(store.loc, "resource", repr(store.resource), "an existing resource id", sid)
         elif (store.component, store.resource) not in needs:
-            c.warn(store.loc, "resource",
-                   f"a store of {store.resource} that receives none",
-                   "a store fed by supply links of the resource (a producer needs no autonomy)",
-                   sid)
+            c.warn(
+                store.loc,
+                "resource",
+                f"a store of {store.resource} that receives none",
+                "a store fed by supply links of the resource (a producer needs no autonomy)",
+                sid,
+            )
 
     for cp in model.couplings.values():
         if len(cp.members) < 2:
@@ -162,8 +205,13 @@ def validate_model(model: Model) -> list[Problem]:
         for field, series in (("homes", plan.homes), ("jobs", plan.jobs)):
             for year in series:
                 if year < base - 50:
-                    c.error(plan.loc, field, f"year {year}",
-                            f"a year from {base - 50} on (base year {base})", plan.id)
+                    c.error(
+                        plan.loc,
+                        field,
+                        f"year {year}",
+                        f"a year from {base - 50} on (base year {base})",
+                        plan.id,
+                    )
         for res, by_year in plan.demand.items():
             if res not in model.resources:
                 c.error(plan.loc, "demand", repr(res), "an existing resource id", plan.id)
@@ -174,8 +222,7 @@ def validate_model(model: Model) -> list[Problem]:
 
     for sc in model.scenarios.values():
         if sc.origin_system is not None and sc.origin_system not in model.systems:
-            c.error(sc.loc, "origin_system", repr(sc.origin_system), "an existing system id",
-                    sc.id)
+            c.error(sc.loc, "origin_system", repr(sc.origin_system), "an existing system id", sc.id)
         for p in sc.plans:
             if p not in model.plans:
                 c.error(sc.loc, "plans", repr(p), "an existing plan id", sc.id)
@@ -184,22 +231,40 @@ def validate_model(model: Model) -> list[Problem]:
                 c.error(sc.loc, "transitions", repr(t), f"one of {', '.join(transitions)}", sc.id)
         for ev in sc.events:
             if not model.is_node(ev.target):
-                c.error(sc.loc, "events", f"target '{ev.target}'",
-                        "an existing component, area or critical function id", sc.id)
+                c.error(
+                    sc.loc,
+                    "events",
+                    f"target '{ev.target}'",
+                    "an existing component, area or critical function id",
+                    sc.id,
+                )
         for hz in sc.hazards:
             spec = hazards.get(hz.type)
             if spec is None:
-                c.error(sc.loc, "hazards", f"type '{hz.type}'", f"one of {', '.join(hazards)}",
-                        sc.id)
+                c.error(
+                    sc.loc, "hazards", f"type '{hz.type}'", f"one of {', '.join(hazards)}", sc.id
+                )
             else:
-                _check_unit(c, sc.loc, "hazards", sc.id, Quantity(0, hz.unit), str(spec["unit"]),
-                            f"hazard {hz.type}")
+                _check_unit(
+                    c,
+                    sc.loc,
+                    "hazards",
+                    sc.id,
+                    Quantity(0, hz.unit),
+                    str(spec["unit"]),
+                    f"hazard {hz.type}",
+                )
             for target in hz.values:
                 if target not in model.components:
-                    c.error(sc.loc, "hazards", f"value for '{target}'", "an existing component id",
-                            sc.id)
-            for area in hz.areas:
-                _check_geometry(c, sc.loc, sc.id, area.geometry, rd)
+                    c.error(
+                        sc.loc,
+                        "hazards",
+                        f"value for '{target}'",
+                        "an existing component id",
+                        sc.id,
+                    )
+            for hz_area in hz.areas:
+                _check_geometry(c, sc.loc, sc.id, hz_area.geometry, rd)
         if sc.year is not None and sc.year < base - 50:
             c.error(sc.loc, "year", str(sc.year), f"a year from {base - 50} on", sc.id)
 
@@ -207,28 +272,44 @@ def validate_model(model: Model) -> list[Problem]:
     return c.problems
 
 
-def _check_unit(c: _Collector, loc: Loc | None, field: str, rid: str | None, q: Quantity,
-                unit: str, what: str) -> bool:
+def _check_unit(
+    c: _Collector, loc: Loc | None, field: str, rid: str | None, q: Quantity, unit: str, what: str
+) -> bool:
     try:
         same = dimension_of(q.unit) == dimension_of(unit)
     except UnitError:
         c.error(loc, field, repr(q.unit), "a unit of vitaal/data/units.yaml", rid)
         return False
     if not same:
-        c.error(loc, field,
-                f"{q} for {what}, a {dimension_of(q.unit).replace('_', ' ')}",
-                f"a {dimension_of(unit).replace('_', ' ')} like {unit} (unit mismatch)", rid)
+        c.error(
+            loc,
+            field,
+            f"{q} for {what}, a {dimension_of(q.unit).replace('_', ' ')}",
+            f"a {dimension_of(unit).replace('_', ' ')} like {unit} (unit mismatch)",
+            rid,
+        )
         return False
     return True
 
 
-def _check_component(c: _Collector, model: Model, comp: Component, kinds: Iterable[str],
-                     hazards: Mapping[str, Any], base: int) -> None:
+def _check_component(
+    c: _Collector,
+    model: Model,
+    comp: Component,
+    kinds: Iterable[str],
+    hazards: Mapping[str, Any],
+    base: int,
+) -> None:
     if comp.subsystem not in model.subsystems:
         c.error(comp.loc, "subsystem", repr(comp.subsystem), "an existing subsystem id", comp.id)
     if comp.kind not in kinds:
-        c.error(comp.loc, "kind", repr(comp.kind),
-                "a kind of vitaal/data/kinds.yaml or of model.yaml 'kinds'", comp.id)
+        c.error(
+            comp.loc,
+            "kind",
+            repr(comp.kind),
+            "a kind of vitaal/data/kinds.yaml or of model.yaml 'kinds'",
+            comp.id,
+        )
     for field, values in (("capacity", comp.capacity), ("peak_load", comp.peak_load)):
         for res, q in values.items():
             if res not in model.resources:
@@ -241,19 +322,35 @@ def _check_component(c: _Collector, model: Model, comp: Component, kinds: Iterab
     for hz, q in comp.thresholds.items():
         spec = hazards.get(hz)
         if spec is None:
-            c.error(comp.loc, "thresholds", f"hazard '{hz}'",
-                    "a hazard of vitaal/data/hazards.yaml", comp.id)
+            c.error(
+                comp.loc,
+                "thresholds",
+                f"hazard '{hz}'",
+                "a hazard of vitaal/data/hazards.yaml",
+                comp.id,
+            )
         else:
             _check_unit(c, comp.loc, "thresholds", comp.id, q, str(spec["unit"]), f"hazard {hz}")
-    if comp.build_year is not None and comp.end_of_life_year is not None and (
-        comp.end_of_life_year < comp.build_year
+    if (
+        comp.build_year is not None
+        and comp.end_of_life_year is not None
+        and (comp.end_of_life_year < comp.build_year)
     ):
-        c.error(comp.loc, "end_of_life_year",
-                f"{comp.end_of_life_year}, before its build year {comp.build_year}",
-                "an end of life after the build year", comp.id)
+        c.error(
+            comp.loc,
+            "end_of_life_year",
+            f"{comp.end_of_life_year}, before its build year {comp.build_year}",
+            "an end of life after the build year",
+            comp.id,
+        )
     if comp.build_year is not None and comp.build_year > base + 30:
-        c.error(comp.loc, "build_year", str(comp.build_year),
-                f"a build year up to {base + 30} (base year {base})", comp.id)
+        c.error(
+            comp.loc,
+            "build_year",
+            str(comp.build_year),
+            f"a build year up to {base + 30} (base year {base})",
+            comp.id,
+        )
 
 
 def _check_geometry(c: _Collector, loc: Loc | None, rid: str, wkt: str | None, rd: bool) -> None:
@@ -266,16 +363,25 @@ def _check_geometry(c: _Collector, loc: Loc | None, rid: str, wkt: str | None, r
         return
     if not geom.is_valid:
         reason = shapely.is_valid_reason(geom)
-        c.error(loc, "geometry", f"an invalid geometry ({reason})",
-                "a valid geometry (no self-intersections)", rid)
+        c.error(
+            loc,
+            "geometry",
+            f"an invalid geometry ({reason})",
+            "a valid geometry (no self-intersections)",
+            rid,
+        )
         return
     if rd:
         x0, y0, x1, y1 = geom.bounds
         bx0, by0, bx1, by1 = _RD_BOUNDS
         if x0 < bx0 or y0 < by0 or x1 > bx1 or y1 > by1:
-            c.error(loc, "geometry",
-                    f"coordinates ({x0:.6g}, {y0:.6g}) outside RD New's range",
-                    "RD New metres: x 0-300000, y 289000-629000 (swapped, or WGS84?)", rid)
+            c.error(
+                loc,
+                "geometry",
+                f"coordinates ({x0:.6g}, {y0:.6g}) outside RD New's range",
+                "RD New metres: x 0-300000, y 289000-629000 (swapped, or WGS84?)",
+                rid,
+            )
 
 
 def _check_supply(
@@ -296,9 +402,13 @@ def _check_supply(
         supplied.update(comp.capacity)
     for res in sorted(needed_resources - supplied):
         first = next(v for (v, r) in needs if r == res)
-        c.error(model.resources[res].loc if res in model.resources else None, "id",
-                f"resource '{res}' needed (by '{first}' and others) but supplied by no one",
-                "a producer of it", res)
+        c.error(
+            model.resources[res].loc if res in model.resources else None,
+            "id",
+            f"resource '{res}' needed (by '{first}' and others) but supplied by no one",
+            "a producer of it",
+            res,
+        )
 
     consumers_of: dict[tuple[str, str], list[str]] = defaultdict(list)
     for (v, r), sups in suppliers.items():
@@ -307,18 +417,28 @@ def _check_supply(
     count: dict[tuple[str, str], int] = defaultdict(int)
     receives: set[tuple[str, str]] = set()
     queue: deque[tuple[str, str]] = deque()
-    for (s, r) in consumers_of:
-        comp = model.components.get(s)
-        if comp is None:
+    for s, r in consumers_of:
+        supplier = model.components.get(s)
+        if supplier is None:
             continue
         if (s, r) not in needs:  # a producer of r
             queue.append((s, r))
-            if r not in comp.capacity:
-                c.error(comp.loc, "capacity", f"no capacity for {r}, which it produces",
-                        f"its capacity for {r} (a producer must state it)", s)
-        elif r not in comp.capacity:
-            c.warn(comp.loc, "capacity", f"no capacity for {r}, which it carries",
-                   f"its capacity for {r}, so that its utilisation can be computed", s)
+            if r not in supplier.capacity:
+                c.error(
+                    supplier.loc,
+                    "capacity",
+                    f"no capacity for {r}, which it produces",
+                    f"its capacity for {r} (a producer must state it)",
+                    s,
+                )
+        elif r not in supplier.capacity:
+            c.warn(
+                supplier.loc,
+                "capacity",
+                f"no capacity for {r}, which it carries",
+                f"its capacity for {r}, so that its utilisation can be computed",
+                s,
+            )
     while queue:
         s, r = queue.popleft()
         for v in consumers_of.get((s, r), ()):
@@ -334,7 +454,11 @@ def _check_supply(
             continue  # already reported as k larger than the number of suppliers
         record = model.components.get(v) or model.areas.get(v) or model.critical_functions.get(v)
         where = loc or (record.loc if record is not None else None)
-        c.error(where, "supply",
-                f"'{v}' cannot receive {r}: {count[(v, r)]} of its {n} supplier(s) trace back "
-                f"to a producer, {k} needed",
-                "a supply path back to a producer before anything fails", v)
+        c.error(
+            where,
+            "supply",
+            f"'{v}' cannot receive {r}: {count[(v, r)]} of its {n} supplier(s) trace back "
+            f"to a producer, {k} needed",
+            "a supply path back to a producer before anything fails",
+            v,
+        )

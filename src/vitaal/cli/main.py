@@ -1,0 +1,264 @@
+"""The ``vitaal`` command."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from vitaal import __version__
+from vitaal.cli.sources import Source, db_url, load, parse_source
+from vitaal.errors import ModelError, Problem, Severity, VitaalError
+from vitaal.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+# A pipe gets wide lines rather than a table squeezed into 80 columns.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_PROBLEMS = 2
+EXIT_ERROR = 1
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    for p in errors + warnings:
+        err.print(str(p), markup=False)
+    err.print(f"{len(errors)} error(s), {len(warnings)} warning(s)", markup=False)
+
+
+def handle_errors(func: F) -> F:
+    """Turn vitaal's own errors into a message and an exit code, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ModelError as exc:
+            _print_problems(exc.problems)
+            sys.exit(EXIT_PROBLEMS)
+        except VitaalError as exc:
+            err.print(f"error: {exc}", markup=False)
+            sys.exit(EXIT_ERROR)
+        except (FileExistsError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+            err.print(f"error: {exc}", markup=False)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="vitaal")
+def cli() -> None:
+    """vitaal: see how a city's vital systems hang together and what a change does to them.
+
+    MODEL is a model folder, a database URL (sqlite:///vitaal.db, postgresql+psycopg://...;
+    add #N for version N), or example:rotterdam for the bundled example.
+    """
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--strict", is_flag=True, help="Count warnings as errors.")
+@click.option("--json", "as_json", is_flag=True, help="Print the problems as JSON.")
+@click.option("--version", "version", type=int, default=None, help="Version in a database.")
+@handle_errors
+def validate(model: str, strict: bool, as_json: bool, version: int | None) -> None:
+    """Check a model and list every problem with file, line, field, found and expected.
+
+    Exits 0 when the model is sound, 2 when it has errors (or warnings, with --strict).
+    """
+    from vitaal.model.validate import validate_model
+
+    source = parse_source(model, version)
+    if source.kind == "folder":
+        from vitaal.cli.progress import progress_bar
+        from vitaal.io.folder import load_model
+
+        with progress_bar("Reading model", enabled=not as_json) as update:
+            loaded, problems = load_model(source.location, progress=update)
+    else:
+        loaded, problems = load(source), []
+    problems = problems + validate_model(loaded)
+    failed = any(p.severity is Severity.ERROR or strict for p in problems)
+    if as_json:
+        click.echo(
+            json.dumps({"ok": not failed, "problems": [p.as_dict() for p in problems]}, indent=2)
+        )
+    elif problems:
+        _print_problems(problems)
+    if failed:
+        sys.exit(EXIT_PROBLEMS)
+    if not as_json:
+        out.print(f"{loaded.info.name}: {loaded.size()} records, no errors", markup=False)
+
+
+@cli.command()
+@click.argument("model")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--version", "version", type=int, default=None, help="Version in a database.")
+@handle_errors
+def info(model: str, as_json: bool, version: int | None) -> None:
+    """Summarise a model per system: components, capacity, couplings."""
+    from vitaal.model.summary import format_capacity, summarise_model
+
+    loaded = load(parse_source(model, version), progress=not as_json)
+    summary = summarise_model(loaded)
+    if as_json:
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        return
+    t = summary["totals"]
+    out.print(
+        f"[bold]{summary['name']}[/bold]  (base year {summary['base_year']}, {summary['crs']})"
+    )
+    table = Table(show_lines=False)
+    for col in (
+        "system",
+        "owner",
+        "subsystems",
+        "components",
+        "capacity of producers",
+        "depends on",
+        "links in/out",
+        "couplings",
+    ):
+        table.add_column(col, overflow="fold")
+    for s in summary["systems"]:
+        table.add_row(
+            f"{s['name']} ({s['id']})",
+            s["owner"] or "-",
+            str(s["subsystems"]),
+            f"{s['components']:,}",
+            format_capacity(s["capacity"]) or "-",
+            ", ".join(s["depends_on"]) or "-",
+            f"{s['links_in']}/{s['links_out']}",
+            str(s["couplings"]),
+        )
+    out.print(table)
+    out.print(
+        f"{t['systems']} systems, {t['subsystems']} subsystems, {t['components']:,} components, "
+        f"{t['areas']} service areas ({t['population']:,} people, {t['homes']:,} homes), "
+        f"{t['critical_functions']} critical functions, {t['supply_links']:,} supply links, "
+        f"{t['couplings']} couplings"
+    )
+    out.print(f"scenarios: {', '.join(s['id'] for s in summary['scenarios']) or '-'}", markup=False)
+    out.print(f"plans: {', '.join(p['id'] for p in summary['plans']) or '-'}", markup=False)
+
+
+@cli.command(name="import")
+@click.argument("model")
+@click.option(
+    "--db", "db", default=None, help="Database URL (default: $VITAAL_DB or sqlite:///vitaal.db)."
+)
+@click.option(
+    "--author",
+    default=None,
+    help="Who is recorded in the audit trail (default: $VITAAL_USER or your login).",
+)
+@click.option("-m", "--message", default="", help="What this version is.")
+@handle_errors
+def import_(model: str, db: str | None, author: str | None, message: str) -> None:
+    """Import a model folder into the store as a new version (all or nothing)."""
+    from vitaal.store import open_store
+
+    settings = _settings()
+    loaded = load(parse_source(model))
+    url = db_url(db or settings.db)
+    with open_store(url) as store:
+        number = store.import_model(
+            loaded, author=author or settings.user, message=message or f"import {model}"
+        )
+    out.print(f"imported {loaded.info.name} as version {number} into {url}", markup=False)
+
+
+@cli.command()
+@click.argument("out_dir", metavar="OUT", type=click.Path(path_type=Path))
+@click.option("--db", "db", default=None, help="Database URL (default: $VITAAL_DB).")
+@click.option(
+    "--version", "version", type=int, default=None, help="Version to export (default: latest)."
+)
+@click.option("--force", is_flag=True, help="Replace OUT if it exists.")
+@handle_errors
+def export(out_dir: Path, db: str | None, version: int | None, force: bool) -> None:
+    """Write a version from the store as a model folder."""
+    from vitaal.io.folder import write_model
+
+    settings = _settings()
+    url = db_url(db or settings.db)
+    loaded = load(Source("db", url, version))
+    write_model(loaded, out_dir, overwrite=force)
+    out.print(f"wrote {loaded.info.name} to {out_dir}", markup=False)
+
+
+@cli.command()
+@click.argument("old")
+@click.argument("new")
+@click.option("--json", "as_json", is_flag=True, help="Print the differences as JSON.")
+@handle_errors
+def diff(old: str, new: str, as_json: bool) -> None:
+    """Compare two models: folders, or versions in a database (URL#N).
+
+    Exits 0 when they are equal and 1 when they differ.
+    """
+    from vitaal.model.diff import diff_models
+
+    a = load(parse_source(old), progress=not as_json)
+    b = load(parse_source(new), progress=not as_json)
+    d = diff_models(a, b)
+    if as_json:
+        click.echo(json.dumps(d.as_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        _print_diff(d.as_dict())
+    sys.exit(0 if d.is_empty() else 1)
+
+
+def _print_diff(d: dict[str, Any]) -> None:
+    kinds = d.get("kinds", d)
+    if not any(kinds.values()) if isinstance(kinds, dict) else True:
+        out.print("no differences")
+        return
+    for kind, change in kinds.items():
+        if not change:
+            continue
+        for key in change.get("added", []):
+            out.print(f"+ {kind} {key}", markup=False)
+        for key in change.get("removed", []):
+            out.print(f"- {kind} {key}", markup=False)
+        for key, fields in change.get("changed", {}).items():
+            out.print(f"~ {kind} {key}", markup=False)
+            for name, (before, after) in _field_pairs(fields):
+                out.print(f"    {name}: {before!r} -> {after!r}", markup=False)
+
+
+def _field_pairs(fields: Any) -> list[tuple[str, tuple[Any, Any]]]:
+    if isinstance(fields, dict):
+        pairs = []
+        for name, value in fields.items():
+            if isinstance(value, dict) and "before" in value:
+                pairs.append((name, (value.get("before"), value.get("after"))))
+            elif isinstance(value, list | tuple) and len(value) == 2:
+                pairs.append((name, (value[0], value[1])))
+            else:
+                pairs.append((name, (None, value)))
+        return pairs
+    return []
+
+
+def main() -> None:
+    cli(prog_name="vitaal")
+
+
+if __name__ == "__main__":
+    main()

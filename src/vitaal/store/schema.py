@@ -1,0 +1,140 @@
+"""The tables of the model store: versions, temporal records and the audit trail.
+
+``records`` is a temporal table: each row holds one record (its plain JSON form, as written by
+:func:`vitaal.io.tables.dump_record`) and the half-open range of versions in which it is valid,
+``[valid_from, valid_to)``. The model of version ``v`` is every row with
+``valid_from <= v`` and ``valid_to`` null or greater than ``v``; the latest model is every row
+whose ``valid_to`` is null. A change closes the old row and opens a new one; nothing is ever
+overwritten, so any earlier version can be read back.
+
+The migrations in :mod:`vitaal.store.migrations` create exactly these tables; a test compares
+them with this metadata on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+#: The kind under which the model's :class:`~vitaal.model.records.ModelInfo` is kept.
+INFO_KIND = "info"
+#: Its key (there is one per version).
+INFO_KEY = "model"
+#: The actions an audit entry records.
+ACTIONS = ("import", "add", "change", "remove")
+
+# Names for constraints, so that migrations can refer to them on every backend.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# 64-bit ids on PostgreSQL; SQLite's rowid is 64-bit already and autoincrements only as INTEGER.
+RowId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON}  # noqa: RUF012 - SQLAlchemy's own protocol
+
+
+class Version(Base):
+    """One version of the model: who made it, when, why, and which version it follows."""
+
+    __tablename__ = "versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    author: Mapped[str] = mapped_column(String(200))
+    message: Mapped[str] = mapped_column(Text, server_default="")
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+
+
+class Record(Base):
+    """One record (or the model info) valid from version ``valid_from`` up to ``valid_to``."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        # reading one version: the current rows, or those whose range holds the version
+        Index("ix_records_valid_to_valid_from", "valid_to", "valid_from"),
+        # history of one record, and the current row of a key when it changes
+        Index("ix_records_kind_key", "kind", "key"),
+        # at most one current row per record
+        Index(
+            "uq_records_current",
+            "kind",
+            "key",
+            unique=True,
+            sqlite_where=text("valid_to IS NULL"),
+            postgresql_where=text("valid_to IS NULL"),
+        ),
+        CheckConstraint("valid_to IS NULL OR valid_to > valid_from", name="range"),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(1000))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    valid_from: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    valid_to: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+
+
+class AuditEntry(Base):
+    """What one version did to one record: who, when, the action, and before and after."""
+
+    __tablename__ = "audit"
+    __table_args__ = (
+        Index("ix_audit_version_id", "version_id"),
+        Index("ix_audit_kind_key", "kind", "key"),
+        CheckConstraint(
+            "action IN ('import', 'add', 'change', 'remove')", name="action"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    author: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(10))
+    kind: Mapped[str] = mapped_column(String(40))
+    key: Mapped[str] = mapped_column(String(1000))
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+metadata = Base.metadata
+versions = Version.__table__
+records = Record.__table__
+audit = AuditEntry.__table__
+
+__all__ = [
+    "ACTIONS",
+    "INFO_KEY",
+    "INFO_KIND",
+    "AuditEntry",
+    "Base",
+    "Record",
+    "Version",
+    "audit",
+    "metadata",
+    "records",
+    "versions",
+]
