@@ -255,17 +255,17 @@ class _Reader:
         for path in sorted(self.root.iterdir()):
             if path.name.startswith(("_", ".")) or path.name.upper().startswith("README"):
                 continue
-            if path.is_file() and path.suffix.lower() in (".yaml", ".yml", ".csv"):
-                if path.stem not in known:
-                    self.problems.append(
-                        Problem(
-                            Loc(self.rel(path)),
-                            None,
-                            "a file vitaal does not read",
-                            f"a table name: {', '.join(sorted(known))}",
-                            Severity.WARNING,
-                        )
+            readable = path.is_file() and path.suffix.lower() in (".yaml", ".yml", ".csv")
+            if readable and path.stem not in known:
+                self.problems.append(
+                    Problem(
+                        Loc(self.rel(path)),
+                        None,
+                        "a file vitaal does not read",
+                        f"a table name: {', '.join(sorted(known))}",
+                        Severity.WARNING,
                     )
+                )
 
     def _read_system(
         self, raw: Mapping[Any, Any], loc: Loc, model: Model, owners: dict[str, Loc | None]

@@ -26,6 +26,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Table,
     Text,
     text,
 )
@@ -56,7 +57,7 @@ class Base(DeclarativeBase):
     type_annotation_map = {dict[str, Any]: JSON}  # noqa: RUF012 - SQLAlchemy's own protocol
 
 
-class Version(Base):
+class VersionRow(Base):
     """One version of the model: who made it, when, why, and which version it follows."""
 
     __tablename__ = "versions"
@@ -68,7 +69,7 @@ class Version(Base):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
 
 
-class Record(Base):
+class RecordRow(Base):
     """One record (or the model info) valid from version ``valid_from`` up to ``valid_to``."""
 
     __tablename__ = "records"
@@ -97,7 +98,7 @@ class Record(Base):
     valid_to: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
 
 
-class AuditEntry(Base):
+class AuditRow(Base):
     """What one version did to one record: who, when, the action, and before and after."""
 
     __tablename__ = "audit"
@@ -116,23 +117,23 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(10))
     kind: Mapped[str] = mapped_column(String(40))
     key: Mapped[str] = mapped_column(String(1000))
-    before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
 
 
 metadata = Base.metadata
-versions = Version.__table__
-records = Record.__table__
-audit = AuditEntry.__table__
+versions: Table = metadata.tables["versions"]
+records: Table = metadata.tables["records"]
+audit: Table = metadata.tables["audit"]
 
 __all__ = [
     "ACTIONS",
     "INFO_KEY",
     "INFO_KIND",
-    "AuditEntry",
+    "AuditRow",
     "Base",
-    "Record",
-    "Version",
+    "RecordRow",
+    "VersionRow",
     "audit",
     "metadata",
     "records",
