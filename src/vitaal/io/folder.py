@@ -57,7 +57,7 @@ def _table_files(root: Path, kind: str) -> list[Path]:
 
 class _Reader:
     def __init__(self, root: Path) -> None:
-        self.root = root
+        self.root = root.resolve()
         self.problems: list[Problem] = []
         self.info: ModelInfo | None = None
 
@@ -120,6 +120,7 @@ class _Reader:
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        start = 1
         try:
             header = next(reader, None)
             if header is None:
@@ -155,10 +156,9 @@ class _Reader:
                     continue
                 yield {h: c.strip() for h, c in zip(header, row, strict=False) if h}, Loc(rel, line)
         except csv.Error as exc:
+            # the line the broken row starts on (an open quote runs on to the end of the file)
             self.problems.append(
-                Problem(
-                    Loc(rel, reader.line_num), None, f"malformed CSV ({exc})", "well-formed CSV"
-                )
+                Problem(Loc(rel, start), None, f"malformed CSV ({exc})", "well-formed CSV")
             )
 
     # -- model.yaml ----------------------------------------------------------------------

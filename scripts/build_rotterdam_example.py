@@ -1,0 +1,2065 @@
+"""Build the bundled example model "Rotterdam (illustrative)".
+
+Reads the public anchor data in ``scripts/rotterdam_sources/`` (named stations, plants, bridges,
+neighbourhoods, with their figures and sources) and adds the bulk of the model (neighbourhood
+substations, cables, mains, pumping units, masts ...) laid out deterministically inside the
+neighbourhoods they serve. Writes ``src/vitaal/examples/rotterdam/``.
+
+Run from anywhere::
+
+    python scripts/build_rotterdam_example.py
+
+The output is the same on every run: all randomness comes from seeded generators and every
+loop runs over an ordered list.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import random
+import re
+import shutil
+import string
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pyproj import Transformer
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = Path(__file__).resolve().parent / "rotterdam_sources"
+OUT = ROOT / "src" / "vitaal" / "examples" / "rotterdam"
+
+BASE_YEAR = 2026
+_TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
+
+COMPONENT_FIELDS = [
+    "id",
+    "name",
+    "subsystem",
+    "kind",
+    "geometry",
+    "capacity",
+    "peak_load",
+    "condition",
+    "build_year",
+    "end_of_life_year",
+    "lead_time_y",
+    "replacement_cost_eur",
+    "owner",
+    "protection_zone_m",
+    "thresholds",
+    "origin",
+    "confidence",
+    "ref",
+]
+
+SUBSYSTEM_SYSTEM: dict[str, str] = {}
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def rd(lat: float, lon: float) -> tuple[int, int]:
+    """WGS84 latitude/longitude to RD New, rounded to the metre."""
+    x, y = _TO_RD.transform(lon, lat)
+    return round(x), round(y)
+
+
+def num(v: float, digits: int = 2) -> str:
+    text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("", "-0") else text
+
+
+def qty(v: float, unit: str, digits: int = 2) -> str:
+    return f"{num(v, digits)} {unit}"
+
+
+def point(x: float, y: float) -> str:
+    return f"POINT ({round(x)} {round(y)})"
+
+
+def linestring(pts: list[tuple[float, float]]) -> str:
+    return "LINESTRING (" + ", ".join(f"{round(x)} {round(y)}" for x, y in pts) + ")"
+
+
+def polygon(pts: list[tuple[float, float]]) -> str:
+    ring = [*pts, pts[0]]
+    return "POLYGON ((" + ", ".join(f"{round(x)} {round(y)}" for x, y in ring) + "))"
+
+
+def square(x: float, y: float, half: float) -> list[tuple[float, float]]:
+    return [(x - half, y - half), (x + half, y - half), (x + half, y + half), (x - half, y + half)]
+
+
+def slug(text: str) -> str:
+    text = text.lower().replace("'", "")
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def dist(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+def spread(cx: float, cy: float, radius: float, n: int, turn: float) -> list[tuple[int, int]]:
+    """n points filling a disc evenly (sunflower layout), rotated by ``turn``."""
+    golden = math.pi * (3 - math.sqrt(5))
+    pts = []
+    for i in range(n):
+        r = radius * math.sqrt((i + 0.5) / n)
+        a = i * golden + turn
+        pts.append((round(cx + r * math.cos(a)), round(cy + r * math.sin(a))))
+    return pts
+
+
+def load_yaml(name: str) -> Any:
+    with (SOURCES / name).open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+# --------------------------------------------------------------------------- the model builder
+
+
+class Builder:
+    """Collects the records of the model while the sections below add them."""
+
+    def __init__(self) -> None:
+        self.refs: dict[str, str] = load_yaml("sources.yaml")
+        self.components: dict[str, dict[str, Any]] = {}
+        self.xy: dict[str, tuple[int, int]] = {}
+        self.supply: list[dict[str, Any]] = []
+        self._links: set[tuple[str, str, str]] = set()
+        self.reqs: dict[tuple[str, str], dict[str, Any]] = {}
+        self.stores: list[dict[str, Any]] = []
+        self.areas: dict[str, dict[str, Any]] = {}
+        self.cfs: dict[str, dict[str, Any]] = {}
+        self.couplings: list[dict[str, Any]] = []
+        self.side_outputs: list[dict[str, Any]] = []
+        self.by_kind: dict[str, list[str]] = defaultdict(list)
+        self.by_area: dict[tuple[str, str], list[str]] = defaultdict(list)
+
+    def ref(self, key: str | None) -> str | None:
+        if not key:
+            return None
+        parts = [p.strip() for p in str(key).split(";")]
+        return "; ".join(self.refs.get(p, p) for p in parts)
+
+    def add(
+        self,
+        cid: str,
+        subsystem: str,
+        kind: str,
+        *,
+        xy: tuple[int, int],
+        geometry: str | None = None,
+        area: str | None = None,
+        **fields: Any,
+    ) -> str:
+        if cid in self.components or cid in self.areas or cid in self.cfs:
+            raise ValueError(f"duplicate id {cid}")
+        rec: dict[str, Any] = {"id": cid, "subsystem": subsystem, "kind": kind}
+        rec["geometry"] = geometry or point(*xy)
+        for key, value in fields.items():
+            if value is not None and value != "":
+                rec[key] = value
+        rec.setdefault("origin", "assumed")
+        rec.setdefault("confidence", "low")
+        if "ref" in rec:
+            rec["ref"] = self.ref(rec["ref"])
+        self.components[cid] = rec
+        self.xy[cid] = xy
+        self.by_kind[kind].append(cid)
+        if area:
+            self.by_area[(area, kind)].append(cid)
+        return cid
+
+    def link(
+        self, supplier: str, consumer: str, resource: str, role: str = "primary", **prov: Any
+    ) -> None:
+        key = (supplier, consumer, resource)
+        if key in self._links or supplier == consumer:
+            return
+        self._links.add(key)
+        row = {"supplier": supplier, "consumer": consumer, "resource": resource, "role": role}
+        row.update(prov)
+        self.supply.append(row)
+
+    def links(self, suppliers: list[str], consumer: str, resource: str, **prov: Any) -> None:
+        for i, s in enumerate(suppliers):
+            self.link(s, consumer, resource, "primary" if i == 0 else "backup", **prov)
+
+    def need(self, consumer: str, resource: str, buffer_h: float = 0, k: int = 1, **prov: Any):
+        row = {"consumer": consumer, "resource": resource, "buffer_h": buffer_h, "k": k}
+        row.update(prov)
+        if "ref" in row:
+            row["ref"] = self.ref(row["ref"])
+        self.reqs[(consumer, resource)] = row
+
+    def nearest(self, ids: list[str], xy: tuple[float, float], n: int = 1) -> list[str]:
+        return sorted(ids, key=lambda i: (dist(self.xy[i], xy), i))[:n]
+
+
+# --------------------------------------------------------------------------- resources
+
+
+RESOURCES = [
+    ("electricity", "Electricity", "Elektriciteit", "MW"),
+    ("gas", "Natural gas", "Aardgas", "Nm3/h"),
+    ("heat", "District heat", "Warmte", "MW"),
+    ("cooling", "Cooling", "Koeling", "MW"),
+    ("raw_water", "Raw water", "Ruwwater", "m3/h"),
+    ("drinking_water", "Drinking water", "Drinkwater", "m3/h"),
+    ("sewer", "Wastewater removal", "Afvoer van afvalwater", "m3/h"),
+    ("drainage", "Drainage of rain and polder water", "Afvoer van regen- en polderwater", "m3/h"),
+    (
+        "flood_protection",
+        "Protection against flooding",
+        "Bescherming tegen overstroming",
+        "service",
+    ),
+    ("data", "Fixed data connectivity", "Vaste dataverbindingen", "Gbit/s"),
+    ("mobile", "Mobile voice and data", "Mobiele telefonie en data", "Gbit/s"),
+    ("c2000", "C2000 emergency radio", "C2000 noodcommunicatie", "service"),
+    ("control", "Control and telemetry", "Besturing en telemetrie", "service"),
+    ("road_access", "Road access", "Bereikbaarheid over de weg", "veh/h"),
+    ("public_transport", "Metro service", "Metrovervoer", "pax/h"),
+    ("vessel_traffic", "Vessel traffic management", "Scheepvaartverkeersbegeleiding", "service"),
+]
+
+
+# --------------------------------------------------------------------------- areas
+
+
+def build_areas(b: Builder) -> list[dict[str, Any]]:
+    rows = []
+    with (SOURCES / "neighbourhoods.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            aid = "area-" + slug(r["name"])
+            x, y = rd(float(r["lat"]), float(r["lon"]))
+            pop, homes, jobs = int(r["population"]), int(r["homes"]), int(r["jobs"])
+            radius = (
+                1500
+                if r["kind"] == "port_area"
+                else min(1100, max(350, 250 + 4 * math.sqrt(pop + jobs / 2)))
+            )
+            info = dict(r, id=aid, x=x, y=y, pop=pop, homes=homes, jobs=jobs, radius=radius)
+            info["outside"] = r["outside_dike"] == "yes"
+            info["heat_share"] = float(r["heat_share"])
+            rows.append(info)
+            b.areas[aid] = {
+                "id": aid,
+                "name": r["name"],
+                "kind": r["kind"],
+                "district": r["district"],
+                "population": pop,
+                "homes": homes,
+                "jobs": jobs,
+                "x": x,
+                "y": y,
+                "origin": "public_source",
+                "confidence": "low",
+                "ref": b.ref("cbs_wijken"),
+            }
+            b.xy[aid] = (x, y)
+    return rows
+
+
+# --------------------------------------------------------------------------- named assets
+
+
+def add_named(b: Builder, a: dict[str, Any], ds_ids: list[str]) -> str:
+    """Add one named asset of assets.yaml with its explicit supply and requirements."""
+    if "path" in a:
+        pts = [rd(lat, lon) for lat, lon in a["path"]]
+        mid = pts[len(pts) // 2]
+        xy, geom = mid, linestring(pts)
+    else:
+        xy, geom = rd(a["lat"], a["lon"]), None
+    fields = {
+        k: a.get(k)
+        for k in (
+            "name",
+            "capacity",
+            "peak_load",
+            "condition",
+            "build_year",
+            "end_of_life_year",
+            "lead_time_y",
+            "replacement_cost_eur",
+            "owner",
+            "protection_zone_m",
+            "thresholds",
+            "origin",
+            "confidence",
+            "ref",
+        )
+    }
+    fields["origin"] = fields["origin"] or "assumed"
+    cid = b.add(a["id"], a["subsystem"], a["kind"], xy=xy, geometry=geom, **fields)
+    prov = {"origin": "expert_judgement", "confidence": "medium"}
+    for res, sups in (a.get("supplied_by") or {}).items():
+        b.links(list(sups), cid, res, **prov)
+    for res, spec in (a.get("needs") or {}).items():
+        b.need(cid, res, spec.get("buffer_h", 0), spec.get("k", 1), **prov)
+    power = a.get("power")
+    if power:
+        if power == "sub":
+            sups = b.nearest(b.by_kind["substation"], xy, 1)
+        else:
+            sups = b.nearest(ds_ids, xy, 2 if power == "ds2" else 1)
+        b.links(sups, cid, "electricity", **prov)
+        if a.get("power_buffer_h"):
+            b.need(cid, "electricity", a["power_buffer_h"], origin="assumed")
+    if a.get("control"):
+        b.link(a["control"], cid, "control", **prov)
+        if a.get("control_buffer_h"):
+            b.need(cid, "control", a["control_buffer_h"], origin="expert_judgement")
+    if a.get("gas_from"):
+        b.link(a["gas_from"], cid, "gas", **prov)
+    if a.get("store_h"):
+        res = next(iter(a["capacity"].split(":")))
+        b.stores.append(
+            {
+                "component": cid,
+                "resource": res.strip(),
+                "autonomy_h": a["store_h"],
+                "origin": a.get("origin", "assumed"),
+                "confidence": a.get("confidence", "low"),
+                "ref": b.ref(a.get("ref")),
+            }
+        )
+    return cid
+
+
+def add_data_links(b: Builder, cid: str, how: str | None) -> None:
+    if how == "dc2":
+        b.links(b.nearest(b.by_kind["data_centre"], b.xy[cid], 2), cid, "data")
+
+
+# --------------------------------------------------------------------------- electricity
+
+
+def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any]) -> None:
+    rng = random.Random(20260101)
+    for a in assets["electricity"]:
+        add_named(b, a, [])
+    ds_defs = assets["distribution_stations"]
+    ds_xy = {d["id"]: rd(d["lat"], d["lon"]) for d in ds_defs}
+    for d in ds_defs:
+        b.xy[d["id"]] = ds_xy[d["id"]]
+    ds_ids = [d["id"] for d in ds_defs]
+    ds_load: dict[str, float] = defaultdict(float)
+    south = {"zuid", "ijsselmonde", "waalhaven", "hoogvliet", "port-west"}
+
+    # Neighbourhood substations, laid out in each neighbourhood, grouped into MV rings.
+    feeders: list[dict[str, Any]] = []
+    for ar in areas:
+        aid, homes, jobs = ar["id"], ar["homes"], ar["jobs"]
+        n = max(2, round(homes / 160 + jobs / 450))
+        peak_mw = (homes * 1.1 + jobs * 0.9) / 1000
+        load = peak_mw / n
+        pts = spread(ar["x"], ar["y"], ar["radius"], n, rng.random() * 6.28)
+        congested = ar["roads"] in south
+        sub_ids = []
+        for i, (x, y) in enumerate(pts):
+            u = rng.uniform(0.55, 1.02) if congested else rng.uniform(0.35, 0.9)
+            cap = next((c for c in (0.4, 0.63, 1.0, 1.6) if c * u >= load), 1.6)
+            built = (
+                rng.choice(range(1955, 2024))
+                if ar["kind"] != "port_area"
+                else rng.choice(range(1965, 2020))
+            )
+            cond = 1 + min(5, max(0, (BASE_YEAR - built) // 14 + rng.choice((-1, 0, 0, 1))))
+            thr = "water_depth: 0.3 m"
+            if built < 1975 and ar["district"] in ("Rotterdam Centrum", "Noord", "Delfshaven"):
+                thr += "; temperature: 36 degC"
+            sid = b.add(
+                f"el-sub-{aid[5:]}-{i + 1:03d}",
+                "el-mv",
+                "substation",
+                xy=(x, y),
+                area=aid,
+                name=f"Substation {ar['name']} {i + 1}",
+                capacity=f"electricity: {num(cap)} MVA",
+                peak_load=f"electricity: {num(load, 3)} MW",
+                condition=cond,
+                build_year=built,
+                end_of_life_year=built + 60,
+                lead_time_y=1.5,
+                replacement_cost_eur=120000,
+                owner="Stedin",
+                protection_zone_m=5,
+                thresholds=thr,
+                origin="assumed",
+                confidence="low",
+                ref="stedin_build",
+            )
+            sub_ids.append(sid)
+            b.link(sid, aid, "electricity")
+        per_feeder = max(3, min(10, int(5.0 / max(load, 0.05))))
+        near2 = b.nearest(ds_ids, (ar["x"], ar["y"]), 2)
+        for j in range(0, n, per_feeder):
+            chunk = sub_ids[j : j + per_feeder]
+            feeders.append({"area": ar, "subs": chunk, "load": load * len(chunk), "ds": near2})
+
+    mt_cable = b.add(
+        "el-mv-maastunnel",
+        "el-mv",
+        "cable_mv",
+        xy=rd(51.9000, 4.4620),
+        geometry=linestring([rd(51.9045, 4.4450), rd(51.9080, 4.4600), rd(51.8960, 4.4640)]),
+        name="MV cables through the Maastunnel",
+        capacity="electricity: 12 MVA",
+        peak_load="electricity: 0 MW",
+        condition=4,
+        build_year=1975,
+        owner="Stedin",
+        origin="assumed",
+        confidence="low",
+    )
+    b.link("el-ds-schiehaven", mt_cable, "electricity")
+    for fi, fd in enumerate(feeders):
+        ar = fd["area"]
+        fid = f"el-mv-{ar['id'][5:]}-{fi + 1:04d}"
+        prim, back = fd["ds"]
+        pts = [ds_xy[prim]] + [b.xy[s] for s in fd["subs"]]
+        cap = 6.5 if fd["load"] < 5.5 else 10
+        b.add(
+            fid,
+            "el-mv",
+            "cable_mv",
+            xy=b.xy[fd["subs"][0]],
+            geometry=linestring(pts),
+            area=ar["id"],
+            name=f"MV ring {ar['name']} {fi + 1}",
+            capacity=f"electricity: {num(cap)} MVA",
+            peak_load=f"electricity: {num(fd['load'], 2)} MW",
+            condition=rng.choice((2, 3, 3, 4)),
+            build_year=rng.choice(range(1960, 2020)),
+            lead_time_y=1,
+            replacement_cost_eur=400000,
+            owner="Stedin",
+            origin="assumed",
+        )
+        if ar["name"] in ("Heijplaat", "Oud-Charlois") and fi % 2 == 0:
+            back = mt_cable
+        b.links([prim, back], fid, "electricity")
+        ds_load[prim] += fd["load"]
+        for s in fd["subs"]:
+            b.link(fid, s, "electricity")
+
+    # Industrial and port loads taken straight from the stations (no neighbourhood substations).
+    for ds, extra in (
+        ("el-ds-botlek", 180),
+        ("el-ds-europoort", 160),
+        ("el-ds-pernis", 140),
+        ("el-ds-maasvlakte", 120),
+        ("el-ds-eemhaven", 40),
+        ("el-ds-waalhaven", 30),
+    ):
+        ds_load[ds] += extra
+
+    for d in ds_defs:
+        dsid, peak = d["id"], ds_load[d["id"]] * 1.1 + 10
+        cap = math.ceil(peak / d["util"])
+        built = d["build_year"]
+        b.add(
+            dsid,
+            "el-ds",
+            "distribution_station",
+            xy=ds_xy[dsid],
+            name=f"Distribution station {d['name']}",
+            capacity=f"electricity: {cap} MVA",
+            peak_load=f"electricity: {num(peak, 1)} MW",
+            condition=d["condition"],
+            build_year=built,
+            end_of_life_year=built + 55,
+            lead_time_y=8,
+            replacement_cost_eur=35000000,
+            owner="Stedin",
+            protection_zone_m=30,
+            thresholds="water_depth: 0.5 m; temperature: 40 degC",
+            origin="expert_judgement",
+            confidence="low",
+            ref="stedin_build; stedin_congestion" if d["util"] > 0.9 else "stedin_build",
+        )
+        for tag, gs, role in (("a", d["hv"][0], "primary"), ("b", d["hv"][1], "backup")):
+            cab = b.add(
+                f"el-hv-{dsid[6:]}-{tag}",
+                "el-hv",
+                "cable_hv",
+                xy=ds_xy[dsid],
+                geometry=linestring([b.xy[gs], ds_xy[dsid]]),
+                name=f"150 kV cable {gs[6:]} - {d['name']}",
+                capacity=f"electricity: {cap} MVA",
+                condition=3,
+                build_year=built,
+                end_of_life_year=built + 60,
+                lead_time_y=7,
+                replacement_cost_eur=25000000,
+                owner="TenneT",
+                protection_zone_m=10,
+                origin="assumed",
+            )
+            b.link(gs, cab, "electricity")
+            b.link(cab, dsid, "electricity", role)
+        b.link("tel-ctl-stedin", dsid, "control")
+        b.need(
+            dsid,
+            "control",
+            12,
+            origin="expert_judgement",
+            confidence="medium",
+            ref="Stations run on without SCADA; switching is then manual",
+        )
+    for gs in b.by_kind["grid_station_hv"]:
+        b.link("tel-ctl-tennet", gs, "control")
+        b.need(gs, "control", 4, origin="expert_judgement")
+
+
+# --------------------------------------------------------------------------- other systems
+
+
+def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]):
+    rng = random.Random(20260202)
+    for a in assets["gas"]:
+        add_named(b, a, ds_ids)
+    gos = [a["id"] for a in assets["gas"] if a["kind"] == "gas_receiving_station"]
+    gos_load: dict[str, float] = defaultdict(float)
+    for ar in areas:
+        if ar["kind"] == "port_area":
+            continue
+        load = ar["homes"] * (1 - ar["heat_share"]) * 0.9 + ar["jobs"] * 0.25
+        n_ds = max(1, math.ceil(load / 2500))
+        n_main = max(1, math.ceil(ar["homes"] / 1500 + ar["jobs"] / 6000))
+        pts = spread(ar["x"], ar["y"], ar["radius"] * 0.7, n_ds + n_main, 1.0)
+        near = b.nearest(gos, (ar["x"], ar["y"]), 2)
+        stations = []
+        for i in range(n_ds):
+            built = rng.choice(range(1960, 2015))
+            sid = b.add(
+                f"gas-ds-{ar['id'][5:]}-{i + 1:02d}",
+                "gas-dist",
+                "gas_district_station",
+                xy=pts[i],
+                area=ar["id"],
+                name=f"Gas district station {ar['name']} {i + 1}",
+                capacity=f"gas: {num(load / n_ds / 0.6, 0)} Nm3/h",
+                peak_load=f"gas: {num(load / n_ds, 0)} Nm3/h",
+                condition=rng.choice((2, 3, 3, 4)),
+                build_year=built,
+                end_of_life_year=built + 50,
+                lead_time_y=1,
+                replacement_cost_eur=250000,
+                owner="Stedin",
+                protection_zone_m=4,
+                thresholds="water_depth: 1.0 m",
+            )
+            b.links(near, sid, "gas")
+            gos_load[near[0]] += load / n_ds
+            stations.append(sid)
+        for j in range(n_main):
+            built = rng.choice(range(1930, 2020))
+            mid = b.add(
+                f"gas-main-{ar['id'][5:]}-{j + 1:02d}",
+                "gas-dist",
+                "gas_main",
+                xy=pts[n_ds + j],
+                geometry=linestring([pts[j % n_ds], pts[n_ds + j]]),
+                area=ar["id"],
+                name=f"Gas mains {ar['name']} {j + 1}",
+                capacity=f"gas: {num(load / n_main * 1.6, 0)} Nm3/h",
+                peak_load=f"gas: {num(load / n_main, 0)} Nm3/h",
+                condition=5 if built < 1950 else rng.choice((2, 3, 4)),
+                build_year=built,
+                end_of_life_year=built + 60,
+                lead_time_y=1,
+                replacement_cost_eur=900000,
+                owner="Stedin",
+            )
+            sups = [stations[j % n_ds]] + ([stations[(j + 1) % n_ds]] if n_ds > 1 else [])
+            b.links(sups, mid, "gas")
+            b.link(mid, ar["id"], "gas")
+    for g in gos:
+        peak = gos_load[g] + 500
+        c = b.components[g]
+        c.update(
+            {
+                "capacity": f"gas: {num(math.ceil(peak / 0.7 / 1000) * 1000, 0)} Nm3/h",
+                "peak_load": f"gas: {num(peak, 0)} Nm3/h",
+                "condition": 3,
+                "build_year": 1968,
+                "end_of_life_year": 2038,
+                "lead_time_y": 4,
+                "replacement_cost_eur": 6000000,
+                "owner": "Gasunie",
+                "protection_zone_m": 15,
+                "thresholds": "water_depth: 0.8 m",
+                "origin": "assumed",
+            }
+        )
+        b.links(b.nearest(ds_ids, b.xy[g], 1), g, "electricity")
+        b.need(
+            g,
+            "electricity",
+            24,
+            origin="expert_judgement",
+            ref="Telemetry and odorisation on batteries",
+        )
+
+
+def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]):
+    rng = random.Random(20260303)
+    for a in assets["heat"]:
+        add_named(b, a, ds_ids)
+    junction = {
+        "north": "heat-net-north",
+        "east": "heat-net-east",
+        "south": "heat-net-south",
+        "hoogvliet": "heat-net-hoogvliet",
+    }
+    for ar in areas:
+        if not ar["heat_net"] or ar["heat_share"] < 0.2:
+            continue
+        homes_heat = ar["homes"] * ar["heat_share"]
+        load = (homes_heat * 4 + ar["jobs"] * ar["heat_share"] * 2) / 1000
+        n = max(1, round(homes_heat / 1500))
+        pts = spread(ar["x"], ar["y"], ar["radius"] * 0.6, n + 1, 2.0)
+        subs = b.by_area[(ar["id"], "substation")]
+        pump = b.add(
+            f"heat-ps-{ar['id'][5:]}",
+            "heat-dist",
+            "heat_pump_station",
+            xy=pts[0],
+            area=ar["id"],
+            name=f"Heat circulation pumps {ar['name']}",
+            capacity=f"heat: {num(load * 1.4, 1)} MW",
+            peak_load=f"heat: {num(load, 1)} MW",
+            condition=rng.choice((2, 3, 3, 4)),
+            build_year=rng.choice(range(1965, 2020)),
+            lead_time_y=2,
+            replacement_cost_eur=1500000,
+            owner="Vattenfall" if ar["heat_net"] == "south" else "Eneco",
+            thresholds="water_depth: 0.5 m",
+        )
+        b.link(junction[ar["heat_net"]], pump, "heat")
+        b.links(b.nearest(subs, pts[0], 2), pump, "electricity")
+        b.link("tel-ctl-heat", pump, "control")
+        b.need(pump, "control", 24, origin="expert_judgement")
+        for i in range(n):
+            built = rng.choice(range(1960, 2022))
+            sec = b.add(
+                f"heat-dist-{ar['id'][5:]}-{i + 1:02d}",
+                "heat-dist",
+                "heat_distribution",
+                xy=pts[i + 1],
+                geometry=linestring([pts[0], pts[i + 1]]),
+                area=ar["id"],
+                name=f"Heat distribution {ar['name']} {i + 1}",
+                capacity=f"heat: {num(load / n * 1.5, 2)} MW",
+                peak_load=f"heat: {num(load / n, 2)} MW",
+                condition=rng.choice((2, 3, 4)),
+                build_year=built,
+                end_of_life_year=built + 50,
+                lead_time_y=2,
+                replacement_cost_eur=2000000,
+                owner="Vattenfall" if ar["heat_net"] == "south" else "Eneco",
+            )
+            b.link(pump, sec, "heat")
+            b.link(sec, ar["id"], "heat")
+        b.need(
+            ar["id"],
+            "heat",
+            6,
+            origin="expert_judgement",
+            ref="Homes cool down slowly; hot water lost at once",
+        )
+
+
+def build_water(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]):
+    rng = random.Random(20260404)
+    for a in assets["drinking_water"]:
+        add_named(b, a, ds_ids)
+    groups = {
+        "kralingen": ["dw-tm-noord", "dw-tm-centrum", "dw-tm-alexander"],
+        "berenplaat": ["dw-tm-zuid", "dw-tm-ijsselmonde", "dw-tm-west"],
+    }
+    for ar in areas:
+        demand = ar["pop"] * 0.011 + ar["jobs"] * 0.003
+        n = max(1, math.ceil(ar["homes"] / 800 + ar["jobs"] / 3000))
+        pts = spread(ar["x"], ar["y"], ar["radius"] * 0.8, n, 3.0)
+        if ar["name"] == "Hoek van Holland":
+            sups = ["dw-bs-hoek-van-holland"]
+        elif ar["name"] in ("Maasvlakte", "Europoort"):
+            sups = ["dw-bs-maasvlakte"]
+        else:
+            sups = b.nearest(groups[ar["dw_plant"]], (ar["x"], ar["y"]), 2)
+            if ar["dw_plant"] == "berenplaat" and ar["roads"] in ("zuid", "waalhaven"):
+                sups.append("dw-main-maastunnel")
+            if ar["roads"] == "ijsselmonde":
+                sups.append("dw-main-vbo")
+        for i, xy in enumerate(pts):
+            built = rng.choice(range(1925, 2022))
+            mid = b.add(
+                f"dw-main-{ar['id'][5:]}-{i + 1:02d}",
+                "dw-dist",
+                "water_main",
+                xy=xy,
+                geometry=linestring([(ar["x"], ar["y"]), xy]),
+                area=ar["id"],
+                name=f"Distribution mains {ar['name']} {i + 1}",
+                capacity=f"drinking_water: {num(max(60, demand / n * 2), 0)} m3/h",
+                peak_load=f"drinking_water: {num(demand / n, 1)} m3/h",
+                condition=5 if built < 1945 else rng.choice((2, 3, 3, 4)),
+                build_year=built,
+                end_of_life_year=built + 80,
+                lead_time_y=1,
+                replacement_cost_eur=1200000,
+                owner="Evides",
+            )
+            b.links(sups, mid, "drinking_water")
+            b.link(mid, ar["id"], "drinking_water")
+
+
+def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids):
+    rng = random.Random(20260505)
+    for a in assets["wastewater"]:
+        add_named(b, a, ds_ids)
+    control = {"hhsk": "tel-ctl-riool", "delfland": "tel-ctl-riool", "hhd": "tel-ctl-riool"}
+    for ar in areas:
+        if not ar["wwtp"]:
+            continue
+        flow = ar["pop"] * 0.012 + ar["jobs"] * 0.004
+        wwtp = "ww-wwtp-" + ar["wwtp"]
+        aid = ar["id"][5:]
+        subs = b.by_area[(ar["id"], "substation")]
+        dxy = (ar["x"] + 150, ar["y"] - 150)
+        built = rng.choice(range(1960, 2015))
+        main = b.add(
+            f"ww-pm-{aid}",
+            "ww-collect",
+            "sewer_main",
+            xy=dxy,
+            geometry=linestring([dxy, b.xy[wwtp]]),
+            name=f"Pressure main {ar['name']} - {b.components[wwtp]['name']}",
+            capacity=f"sewer: {num(max(200, flow * 3), 0)} m3/h",
+            peak_load=f"sewer: {num(flow * 1.5, 0)} m3/h",
+            condition=rng.choice((2, 3, 4, 4)),
+            build_year=built,
+            end_of_life_year=built + 60,
+            lead_time_y=3,
+            replacement_cost_eur=3000000,
+            owner="Gemeente Rotterdam",
+        )
+        b.link(wwtp, main, "sewer")
+        dps = b.add(
+            f"ww-dps-{aid}",
+            "ww-collect",
+            "sewer_pumping_station",
+            xy=dxy,
+            area=ar["id"],
+            name=f"District sewage pumping station {ar['name']}",
+            capacity=f"sewer: {num(max(200, flow * 3), 0)} m3/h",
+            peak_load=f"sewer: {num(flow * 1.5, 0)} m3/h",
+            condition=rng.choice((2, 3, 3, 4)),
+            build_year=built,
+            end_of_life_year=built + 40,
+            lead_time_y=2,
+            replacement_cost_eur=2500000,
+            owner="Gemeente Rotterdam",
+            thresholds="water_depth: 0.5 m",
+        )
+        b.link(main, dps, "sewer")
+        b.links(b.nearest(subs, dxy, 2), dps, "electricity")
+        b.need(
+            dps,
+            "electricity",
+            1,
+            origin="expert_judgement",
+            ref="Storage in the sewer before overflow",
+        )
+        b.link(control[ar["water_board"]], dps, "control")
+        b.need(dps, "control", 6, origin="expert_judgement", ref="Pumps run on local level control")
+        n = max(1, round(ar["homes"] / 330 + ar["jobs"] / 4000))
+        pts = spread(ar["x"], ar["y"], ar["radius"] * 0.95, n, 4.0)
+        for i, xy in enumerate(pts):
+            uid = b.add(
+                f"ww-pu-{aid}-{i + 1:03d}",
+                "ww-collect",
+                "small_pumping_station",
+                xy=xy,
+                area=ar["id"],
+                name=f"Pumping unit {ar['name']} {i + 1}",
+                capacity=f"sewer: {num(max(20, flow / n * 3), 0)} m3/h",
+                peak_load=f"sewer: {num(flow / n * 1.5, 1)} m3/h",
+                condition=rng.choice((2, 3, 3, 4, 5)),
+                build_year=rng.choice(range(1970, 2022)),
+                lead_time_y=0.5,
+                replacement_cost_eur=60000,
+                owner="Gemeente Rotterdam",
+                thresholds="water_depth: 0.5 m",
+            )
+            b.link(dps, uid, "sewer")
+            b.link(b.nearest(subs, xy, 1)[0], uid, "electricity")
+            b.need(
+                uid,
+                "electricity",
+                2,
+                origin="expert_judgement",
+                ref="No backup power; sewage backs up after about two hours",
+            )
+            b.link(uid, ar["id"], "sewer")
+
+
+def build_flood(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]):
+    rng = random.Random(20260606)
+    serves: dict[str, list[str]] = {}
+    for a in assets["flood_defence"]:
+        add_named(b, a, ds_ids)
+        if a.get("serves"):
+            serves[a["id"]] = a["serves"]
+    for d in b.by_kind["dike"]:
+        b.need(
+            d,
+            "flood_protection",
+            12,
+            origin="expert_judgement",
+            ref="The dike holds normal high water; the barrier is needed at the next storm tide",
+        )
+    owners = {
+        "hhsk": "Hoogheemraadschap van Schieland en de Krimpenerwaard",
+        "delfland": "Hoogheemraadschap van Delfland",
+        "hhd": "Waterschap Hollandse Delta",
+    }
+    ctl = {"hhsk": "tel-ctl-hhsk", "delfland": "tel-ctl-delfland", "hhd": "tel-ctl-hhd"}
+    stations: dict[str, list[str]] = defaultdict(list)
+    inside = [ar for ar in areas if not ar["outside"]]
+    for i, ar in enumerate(inside):
+        if i % 3 and ar["pop"] < 15000:
+            continue
+        xy = (ar["x"] - 250, ar["y"] + 200)
+        cap = 3000 + (ar["pop"] // 2000) * 600
+        built = rng.choice(range(1950, 2020))
+        sid = b.add(
+            f"fd-ps-{ar['id'][5:]}",
+            "fd-water",
+            "polder_pumping_station",
+            xy=xy,
+            area=ar["id"],
+            name=f"Polder pumping station {ar['name']}",
+            capacity=f"drainage: {cap} m3/h",
+            condition=rng.choice((2, 3, 3, 4)),
+            build_year=built,
+            end_of_life_year=built + 50,
+            lead_time_y=3,
+            replacement_cost_eur=4000000,
+            owner=owners[ar["water_board"]],
+            thresholds="water_depth: 0.8 m",
+        )
+        b.links(b.nearest(ds_ids, xy, 1), sid, "electricity")
+        b.need(
+            sid, "electricity", 4, origin="expert_judgement", ref="Some stations have a diesel set"
+        )
+        b.link(ctl[ar["water_board"]], sid, "control")
+        b.need(sid, "control", 12, origin="expert_judgement")
+        stations[ar["water_board"]].append(sid)
+    for ar in inside:
+        pool = stations[ar["water_board"]] or [s for v in stations.values() for s in v]
+        b.links(b.nearest(pool, (ar["x"], ar["y"]), 2), ar["id"], "drainage")
+        if ar["dike"]:
+            b.link("fd-dike-" + ar["dike"], ar["id"], "flood_protection")
+    for wb, served in serves.items():
+        pool = [s for v in stations.values() for s in v]
+        b.link(b.nearest(pool, b.xy[wb], 1)[0], wb, "drainage")
+        for aid in served:
+            b.link(wb, aid, "drainage", "backup")
+
+
+def build_telecom(
+    b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]
+):
+    rng = random.Random(20260707)
+    for a in assets["telecom"]:
+        cid = add_named(b, a, ds_ids)
+        add_data_links(b, cid, a.get("data"))
+    north_south = {
+        "kpn": ("tel-core-kpn-botersloot", "tel-core-kpn-zuid", "tel-fibre-maastunnel"),
+        "vz": ("tel-core-vz-noord", "tel-core-vz-zuid", "tel-fibre-erasmusbrug"),
+    }
+    owner = {"kpn": "KPN", "vz": "VodafoneZiggo"}
+    south = {"zuid", "ijsselmonde", "waalhaven", "hoogvliet", "port-west"}
+    rings: dict[tuple[str, str], str] = {}
+    for ar in areas:
+        key = slug(ar["district"])
+        for op in ("kpn", "vz"):
+            if (key, op) in rings:
+                continue
+            core_n, core_s, crossing = north_south[op]
+            is_south = ar["roads"] in south
+            rid = b.add(
+                f"tel-ring-{key}-{op}",
+                "tel-fixed",
+                "fibre_ring",
+                xy=(ar["x"], ar["y"]),
+                geometry=linestring([b.xy[core_s if is_south else core_n], (ar["x"], ar["y"])]),
+                name=f"Fibre ring {ar['district']} ({owner[op]})",
+                capacity="data: 400 Gbit/s",
+                peak_load=f"data: {rng.randint(80, 260)} Gbit/s",
+                condition=rng.choice((1, 2, 2, 3)),
+                build_year=rng.choice(range(1995, 2020)),
+                lead_time_y=1,
+                replacement_cost_eur=2000000,
+                owner=owner[op],
+            )
+            b.links([core_s, crossing] if is_south else [core_n, core_s], rid, "data")
+            rings[(key, op)] = rid
+    op_cycle = [("KPN", "kpn", 3), ("VodafoneZiggo", "vz", 1), ("Odido", "vz", 2)]
+    for ar in areas:
+        aid = ar["id"][5:]
+        subs = b.by_area[(ar["id"], "substation")]
+        nodes = {}
+        for k, op in enumerate(("kpn", "vz")):
+            xy = (ar["x"] + (120 if k else -120), ar["y"] + 80)
+            nid = b.add(
+                f"tel-node-{aid}-{op}",
+                "tel-fixed",
+                "fibre_node",
+                xy=xy,
+                area=ar["id"],
+                name=f"Fibre node {ar['name']} ({owner[op]})",
+                capacity="data: 100 Gbit/s",
+                peak_load=f"data: {num((ar['homes'] + ar['jobs'] / 2) * 0.004 + 2, 1)} Gbit/s",
+                condition=rng.choice((1, 2, 2, 3)),
+                build_year=rng.choice(range(2000, 2022)),
+                lead_time_y=0.5,
+                replacement_cost_eur=150000,
+                owner=owner[op],
+                thresholds="water_depth: 0.3 m; temperature: 40 degC",
+            )
+            b.link(rings[(slug(ar["district"]), op)], nid, "data")
+            b.link(b.nearest(subs, xy, 1)[0], nid, "electricity")
+            b.need(
+                nid, "electricity", 4, origin="expert_judgement", ref="Batteries in street nodes"
+            )
+            b.link(nid, ar["id"], "data")
+            nodes[op] = nid
+        n = max(2, round((ar["pop"] + 0.6 * ar["jobs"]) / 1300))
+        pts = spread(ar["x"], ar["y"], ar["radius"] * 0.9, n, 5.0)
+        for i, xy in enumerate(pts):
+            oname, op, hours = op_cycle[i % 3]
+            if rng.random() < 0.15:
+                hours = 0.5
+            mid = b.add(
+                f"tel-mast-{aid}-{i + 1:02d}",
+                "tel-mobile",
+                "mobile_mast",
+                xy=xy,
+                area=ar["id"],
+                name=f"Mobile mast {ar['name']} {i + 1} ({oname})",
+                capacity="mobile: 2 Gbit/s",
+                peak_load=f"mobile: {num(rng.uniform(0.6, 1.8), 2)} Gbit/s",
+                condition=rng.choice((1, 2, 2, 3)),
+                build_year=rng.choice(range(2005, 2024)),
+                lead_time_y=1.5,
+                replacement_cost_eur=250000,
+                owner=oname,
+                thresholds="water_depth: 0.5 m; temperature: 45 degC",
+            )
+            b.link(b.nearest(subs, xy, 1)[0], mid, "electricity")
+            b.need(
+                mid,
+                "electricity",
+                hours,
+                origin="public_source",
+                confidence="medium",
+                ref="mast_battery",
+            )
+            b.link(nodes[op], mid, "data")
+            b.link(mid, ar["id"], "mobile")
+    # C2000 masts at the busiest neighbourhoods and in the port.
+    ranked = sorted(areas, key=lambda r: (-(r["pop"] + r["jobs"]), r["id"]))
+    chosen = [ar for i, ar in enumerate(ranked) if i % 3 == 0][:22]
+    for ar in chosen:
+        xy = (ar["x"] - 200, ar["y"] - 200)
+        cid = b.add(
+            f"tel-c2000-{ar['id'][5:]}",
+            "tel-c2000",
+            "c2000_mast",
+            xy=xy,
+            area=ar["id"],
+            name=f"C2000 mast {ar['name']}",
+            capacity="c2000: 1 service",
+            condition=2,
+            build_year=2004,
+            end_of_life_year=2030,
+            lead_time_y=2,
+            replacement_cost_eur=300000,
+            owner="Ministerie van Justitie en Veiligheid",
+            thresholds="water_depth: 0.5 m",
+        )
+        b.link(b.nearest(b.by_area[(ar["id"], "substation")], xy, 1)[0], cid, "electricity")
+        b.need(
+            cid,
+            "electricity",
+            8,
+            origin="expert_judgement",
+            ref="Batteries and generator at C2000 sites",
+        )
+        b.link(f"tel-node-{ar['id'][5:]}-kpn", cid, "data")
+
+
+def build_mobility(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids):
+    rng = random.Random(20260808)
+    for a in assets["mobility"]:
+        cid = add_named(b, a, ds_ids)
+        add_data_links(b, cid, a.get("data"))
+    networks = {
+        "noord-west": (
+            "North-west (Delfshaven, Overschie)",
+            ["mob-a13", "mob-a20", "mob-maastunnel", "mob-beneluxtunnel"],
+        ),
+        "noord": (
+            "North and centre",
+            ["mob-a20", "mob-a16-north", "mob-erasmusbrug", "mob-willemsbrug"],
+        ),
+        "oost": (
+            "East (Kralingen, Prins Alexander)",
+            ["mob-a16-north", "mob-a20", "mob-vanbrienenoordbrug"],
+        ),
+        "zuid": (
+            "South (Feijenoord, Charlois)",
+            [
+                "mob-a15-ringzuid",
+                "mob-erasmusbrug",
+                "mob-willemsbrug",
+                "mob-maastunnel",
+                "mob-koninginnebrug",
+            ],
+        ),
+        "ijsselmonde": (
+            "IJsselmonde",
+            ["mob-vanbrienenoordbrug", "mob-a15-ringzuid", "mob-willemsbrug"],
+        ),
+        "hoogvliet": ("Hoogvliet and Pernis", ["mob-a15-ringzuid", "mob-beneluxtunnel"]),
+        "waalhaven": ("Waalhaven and Eemhaven", ["mob-a15-ringzuid", "mob-maastunnel"]),
+        "port-west": (
+            "Port west (Botlek, Europoort, Maasvlakte, Rozenburg)",
+            ["mob-botlektunnel", "mob-beneluxtunnel"],
+        ),
+        "hvh": ("Hoek van Holland", ["mob-a20"]),
+    }
+    members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for ar in areas:
+        members[ar["roads"]].append(ar)
+    for key, (label, sups) in networks.items():
+        ms = members[key]
+        x = sum(a["x"] for a in ms) / len(ms)
+        y = sum(a["y"] for a in ms) / len(ms)
+        demand = sum(a["pop"] * 0.03 + a["jobs"] * 0.05 for a in ms)
+        nid = b.add(
+            f"mob-roads-{key}",
+            "mob-road",
+            "road_section",
+            xy=(round(x), round(y)),
+            name=f"City main roads {label}",
+            capacity=f"road_access: {num(round(demand * 1.3, -2), 0)} veh/h",
+            peak_load=f"road_access: {num(round(demand, -2), 0)} veh/h",
+            condition=3,
+            build_year=1970,
+            lead_time_y=3,
+            owner="Gemeente Rotterdam",
+        )
+        b.links(sups, nid, "road_access")
+        for ar in ms:
+            b.link(nid, ar["id"], "road_access")
+    # Metro: sections with traction substations along them.
+    for m in load_yaml("metro.yaml"):
+        pts = [rd(lat, lon) for _, lat, lon in m["stations"]]
+        mid = pts[len(pts) // 2]
+        thr = (
+            "water_depth: 0.2 m"
+            if m.get("outside_dike")
+            else ("water_depth: 0.3 m" if m.get("tunnel") else "")
+        )
+        sid = b.add(
+            m["id"],
+            "mob-metro",
+            "metro_line",
+            xy=mid,
+            geometry=linestring(pts),
+            name=m["name"],
+            capacity="public_transport: 20000 pax/h",
+            peak_load=f"public_transport: {rng.randint(9, 17) * 1000} pax/h",
+            condition=rng.choice((2, 3, 3, 4)),
+            build_year=m["build_year"],
+            end_of_life_year=m["build_year"] + 80,
+            lead_time_y=6,
+            replacement_cost_eur=300000000,
+            owner="RET",
+            thresholds=thr,
+            origin="public_source",
+            confidence="medium",
+            ref="ret_metro",
+        )
+        ts_ids = []
+        for j, p in enumerate(pts[::2]):
+            tid = b.add(
+                f"mob-ts-{m['id'][10:]}-{j + 1}",
+                "mob-metro",
+                "traction_substation",
+                xy=(p[0] + 60, p[1] + 60),
+                name=f"Traction substation {m['stations'][j * 2][0]}",
+                capacity="electricity: 4 MVA",
+                peak_load=f"electricity: {num(rng.uniform(1.5, 3.4), 1)} MW",
+                condition=rng.choice((2, 3, 4)),
+                build_year=m["build_year"],
+                end_of_life_year=m["build_year"] + 45,
+                lead_time_y=2,
+                replacement_cost_eur=3000000,
+                owner="RET",
+                thresholds="water_depth: 0.3 m; temperature: 38 degC",
+            )
+            b.links(b.nearest(ds_ids, p, 2), tid, "electricity")
+            ts_ids.append(tid)
+        for t in ts_ids:
+            b.link(t, sid, "electricity")
+        b.need(
+            sid,
+            "electricity",
+            0,
+            k=max(1, len(ts_ids) - 1),
+            origin="expert_judgement",
+            ref="Neighbouring traction substations cover one that fails",
+        )
+        b.link("mob-ret-control", sid, "control")
+        b.need(sid, "control", 0.25, origin="expert_judgement")
+        for ar in areas:
+            if min(dist((ar["x"], ar["y"]), p) for p in pts) < 900:
+                b.link(sid, ar["id"], "public_transport")
+
+
+def build_port(b: Builder, assets: dict[str, Any], ds_ids: list[str]) -> None:
+    for a in assets["port"]:
+        cid = add_named(b, a, ds_ids)
+        add_data_links(b, cid, a.get("data"))
+        if a["kind"] in ("terminal", "pipeline_hub", "lock", "quay"):
+            b.links(b.nearest(ds_ids, b.xy[cid], 2), cid, "electricity")
+            nodes = b.by_kind["fibre_node"]
+            b.links(b.nearest(nodes, b.xy[cid], 2), cid, "data")
+        if a.get("vtc"):
+            b.link(a["vtc"], cid, "vessel_traffic")
+            b.need(cid, "vessel_traffic", 2, origin="expert_judgement")
+        if a.get("roads"):
+            b.link(f"mob-roads-{a['roads']}", cid, "road_access")
+
+
+def build_ates(b: Builder, areas: list[dict[str, Any]]) -> None:
+    rng = random.Random(20260909)
+    for ar in areas:
+        if ar["kind"] == "port_area":
+            continue
+        n = round(ar["jobs"] / 2500)
+        pts = spread(ar["x"], ar["y"], ar["radius"] * 0.7, n, 6.0) if n else []
+        for i, xy in enumerate(pts):
+            built = rng.choice(range(2000, 2025))
+            cid = b.add(
+                f"ates-{ar['id'][5:]}-{i + 1:02d}",
+                "ates-systems",
+                "ates_system",
+                xy=xy,
+                area=ar["id"],
+                name=f"ATES system {ar['name']} {i + 1}",
+                capacity=f"cooling: {num(rng.uniform(1, 4), 1)} MW",
+                condition=rng.choice((1, 2, 2, 3)),
+                build_year=built,
+                end_of_life_year=built + 30,
+                lead_time_y=2,
+                replacement_cost_eur=1500000,
+                owner="Building owner",
+            )
+            b.link(b.nearest(b.by_area[(ar["id"], "substation")], xy, 1)[0], cid, "electricity")
+    b.add(
+        "ates-erasmus-mc",
+        "ates-systems",
+        "ates_system",
+        xy=rd(51.9105, 4.4690),
+        area="area-dijkzigt",
+        name="ATES system Erasmus MC",
+        capacity="cooling: 12 MW",
+        peak_load="cooling: 9 MW",
+        condition=2,
+        build_year=2013,
+        end_of_life_year=2043,
+        lead_time_y=3,
+        replacement_cost_eur=8000000,
+        owner="Erasmus MC",
+        origin="expert_judgement",
+        confidence="low",
+    )
+    b.links(
+        b.nearest(b.by_kind["distribution_station"], b.xy["ates-erasmus-mc"], 2),
+        "ates-erasmus-mc",
+        "electricity",
+    )
+
+
+# --------------------------------------------------------------------------- critical functions
+
+
+def build_critical(b: Builder, areas: list[dict[str, Any]], ds_ids: list[str]) -> None:
+    rng = random.Random(20261010)
+    by_name = {ar["name"]: ar for ar in areas}
+    defs = list(load_yaml("critical_functions.yaml"))
+    ranked = sorted((ar for ar in areas if ar["pop"] > 6000), key=lambda r: (-r["pop"], r["id"]))
+    for i, ar in enumerate(ranked[:14]):
+        defs.append(
+            {
+                "id": f"cf-fire-{ar['id'][5:]}",
+                "name": f"Fire station {ar['name']}",
+                "category": "fire_service",
+                "area": ar["name"],
+                "people": 30,
+                "gen_h": 24,
+                "owner": "Veiligheidsregio Rotterdam-Rijnmond",
+                "dx": 150 + i,
+            }
+        )
+    for ar in ranked[1:20:2]:
+        defs.append(
+            {
+                "id": f"cf-police-{ar['id'][5:]}",
+                "name": f"Police station {ar['name']}",
+                "category": "police",
+                "area": ar["name"],
+                "people": 80,
+                "gen_h": 8,
+                "owner": "Politie Eenheid Rotterdam",
+                "dx": -180,
+            }
+        )
+    for ar in ranked[:30]:
+        defs.append(
+            {
+                "id": f"cf-care-{ar['id'][5:]}",
+                "name": f"Care home {ar['name']}",
+                "category": "care_home",
+                "area": ar["name"],
+                "people": rng.randint(80, 220),
+                "gen_h": 8 if rng.random() < 0.35 else 0,
+                "owner": "Care organisation",
+                "dx": 260,
+            }
+        )
+    radio = {
+        "acute_care",
+        "emergency_response",
+        "police",
+        "fire_service",
+        "crisis_management",
+        "port",
+        "government",
+    }
+    for d in defs:
+        ar = by_name[d["area"]]
+        if "lat" in d:
+            xy = rd(d["lat"], d["lon"])
+        else:
+            xy = (ar["x"] + d.get("dx", 0), ar["y"] + abs(d.get("dx", 0)) // 2)
+        cid = d["id"]
+        b.cfs[cid] = {
+            "id": cid,
+            "name": d["name"],
+            "category": d["category"],
+            "area": ar["id"],
+            "people": d["people"],
+            "owner": d.get("owner"),
+            "x": xy[0],
+            "y": xy[1],
+            "origin": d.get("origin", "assumed"),
+            "confidence": d.get("confidence", "low"),
+            "ref": b.ref(d.get("ref")),
+        }
+        b.xy[cid] = xy
+        big = d["category"] in (
+            "acute_care",
+            "emergency_response",
+            "crisis_management",
+            "chemical",
+            "port",
+        )
+        if big or d["category"] in ("government", "transport"):
+            b.links(b.nearest(ds_ids, xy, 2), cid, "electricity")
+        else:
+            b.link(b.nearest(b.by_area[(ar["id"], "substation")], xy, 1)[0], cid, "electricity")
+        if d.get("gen_h"):
+            b.need(
+                cid,
+                "electricity",
+                d["gen_h"],
+                origin="expert_judgement",
+                ref="Emergency generator (24-72 h by policy); hours assumed",
+            )
+        b.links(b.nearest(b.by_area[(ar["id"], "water_main")], xy, 2), cid, "drinking_water")
+        if d["category"] in ("acute_care", "care_home"):
+            b.need(cid, "drinking_water", 4, origin="expert_judgement", ref="Small on-site storage")
+        if (ar["id"], "sewer_pumping_station") in b.by_area:
+            b.link(b.by_area[(ar["id"], "sewer_pumping_station")][0], cid, "sewer")
+            b.need(cid, "sewer", 12, origin="expert_judgement")
+        b.links(b.nearest(b.by_kind["fibre_node"], xy, 2), cid, "data")
+        if d["category"] in radio:
+            b.links(b.nearest(b.by_kind["c2000_mast"], xy, 2), cid, "c2000")
+        if d["category"] in ("care_home", "education", "food"):
+            b.link(b.nearest(b.by_area[(ar["id"], "mobile_mast")], xy, 1)[0], cid, "mobile")
+        b.link(f"mob-roads-{ar['roads']}", cid, "road_access")
+        if d.get("heat_from"):
+            b.link(d["heat_from"], cid, "heat")
+            b.need(cid, "heat", 12, origin="expert_judgement")
+        elif (
+            d["category"] in ("acute_care", "care_home")
+            and (ar["id"], "heat_distribution") in b.by_area
+        ):
+            b.link(b.by_area[(ar["id"], "heat_distribution")][0], cid, "heat")
+            b.need(cid, "heat", 12, origin="expert_judgement")
+        elif d["category"] in ("acute_care", "care_home") and (ar["id"], "gas_main") in b.by_area:
+            b.link(b.by_area[(ar["id"], "gas_main")][0], cid, "gas")
+            b.need(cid, "gas", 12, origin="expert_judgement")
+        if d.get("cooling"):
+            b.link("ates-erasmus-mc", cid, "cooling")
+            b.need(
+                cid,
+                "cooling",
+                4,
+                origin="expert_judgement",
+                ref="Operating theatres and server rooms",
+            )
+        if d.get("vessel"):
+            b.link("port-hcc", cid, "vessel_traffic")
+
+
+# --------------------------------------------------------------------------- couplings etc.
+
+
+def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
+    def cpl(cid: str, kind: str, members: list[str], desc: str, managed: str | None, **prov: Any):
+        rec = {
+            "id": cid,
+            "kind": kind,
+            "members": members,
+            "description": desc,
+            "managed_by": managed,
+        }
+        rec.update({"origin": "expert_judgement", "confidence": "medium"} | prov)
+        if "ref" in rec:
+            rec["ref"] = b.ref(rec["ref"])
+        b.couplings.append(rec)
+
+    cpl(
+        "cpl-maastunnel-cables",
+        "same_structure",
+        ["mob-maastunnel", "el-mv-maastunnel", "tel-fibre-maastunnel", "dw-main-maastunnel"],
+        "Power cables, fibre and a water main run through the Maastunnel's cable and pipe tubes",
+        None,
+    )
+    cpl(
+        "cpl-erasmusbrug-fibre",
+        "same_structure",
+        ["mob-erasmusbrug", "tel-fibre-erasmusbrug"],
+        "Fibre cables cross the Maas on the Erasmusbrug",
+        "Gemeente Rotterdam",
+        confidence="low",
+    )
+    cpl(
+        "cpl-vbo-kralingen",
+        "co_location",
+        ["mob-vanbrienenoordbrug", "dw-tp-kralingen", "dw-cws-kralingen", "dw-main-vbo"],
+        "The Kralingen drinking-water plant lies right below the Van Brienenoordbrug; "
+        "works on the bridge touch the plant",
+        None,
+        origin="public_source",
+        ref="trouw_kralingen",
+    )
+    cpl(
+        "cpl-vbo-kralingseveer",
+        "co_location",
+        ["mob-vanbrienenoordbrug", "ww-wwtp-kralingseveer"],
+        "WWTP Kralingseveer lies next to the bridge's north abutment",
+        None,
+        confidence="low",
+    )
+    cpl(
+        "cpl-avr-single-source",
+        "co_location",
+        ["heat-avr-rozenburg", "heat-wbr-west", "heat-lon"],
+        "Both heat transport lines start at the AVR site in Rozenburg",
+        None,
+        origin="public_source",
+        ref="wbr_transport; eneco_lon",
+    )
+    cpl(
+        "cpl-metro-river-tunnel",
+        "same_structure",
+        ["mob-metro-de-river", "mob-metro-de-north", "mob-metro-de-south"],
+        "Lines D and E share one river tunnel (1968)",
+        "RET",
+    )
+    cpl(
+        "cpl-scada-stedin",
+        "shared_control",
+        ["tel-ctl-stedin", *b.by_kind["distribution_station"]],
+        "All distribution stations are switched remotely from one Stedin control centre",
+        "Stedin",
+    )
+    cpl(
+        "cpl-scada-evides",
+        "shared_control",
+        [
+            "tel-ctl-evides",
+            "dw-tp-kralingen",
+            "dw-tp-berenplaat",
+            "dw-bs-kralingen",
+            "dw-bs-berenplaat",
+            "dw-bs-hoek-van-holland",
+            "dw-bs-maasvlakte",
+        ],
+        "Both plants and all boosters run on one Evides SCADA",
+        "Evides",
+    )
+    cpl(
+        "cpl-bos-barriers",
+        "shared_control",
+        ["tel-ctl-bos", "fd-maeslantkering", "fd-hartelkering"],
+        "One decision and support system closes both barriers of the Europoortkering",
+        "Rijkswaterstaat",
+        origin="public_source",
+        ref="maeslant",
+    )
+    cpl(
+        "cpl-riool-telemetry",
+        "shared_control",
+        ["tel-ctl-riool", *b.by_kind["sewer_pumping_station"]],
+        "District sewage pumping stations report to one municipal telemetry system",
+        "Gemeente Rotterdam",
+    )
+    cpl(
+        "cpl-dc-control",
+        "co_location",
+        ["tel-dc-spaanse-polder", "tel-dc-waalhaven", "tel-dc-alexander"],
+        "The control systems of several utilities are hosted in the same colocation data centres",
+        None,
+        confidence="low",
+    )
+    cpl(
+        "cpl-gemeente-assets",
+        "organisational",
+        [
+            "mob-maastunnel",
+            "mob-erasmusbrug",
+            "mob-willemsbrug",
+            "fd-wb-museumpark",
+            "fd-wb-benthemplein",
+            *b.by_kind["sewer_pumping_station"][:10],
+        ],
+        "The municipality manages the Maastunnel, city bridges, water squares and the sewers, "
+        "each in its own department",
+        None,
+    )
+    cpl(
+        "cpl-tunnel-contractor",
+        "same_contractor",
+        ["mob-maastunnel", "mob-beneluxtunnel", "mob-botlektunnel"],
+        "Tunnel installations maintained under framework contracts with a few contractors",
+        None,
+        confidence="low",
+    )
+    flood_zone = [ar for ar in areas if ar["outside"]]
+    for ar in flood_zone:
+        members = [c for (aid, _), ids in sorted(b.by_area.items()) if aid == ar["id"] for c in ids]
+        members = [
+            m for m in members if b.components[m].get("thresholds", "").startswith("water_depth")
+        ]
+        extra = [
+            cid
+            for cid, xy in sorted(b.xy.items())
+            if cid in b.components
+            and cid not in members
+            and dist(xy, (ar["x"], ar["y"])) < ar["radius"] * 0.8
+            and b.components[cid]["kind"]
+            in (
+                "distribution_station",
+                "heat_transfer_station",
+                "port_control",
+                "terminal",
+                "wwtp",
+                "heat_storage",
+                "heat_pump_station",
+            )
+        ]
+        members = sorted(set(members + extra))
+        if len(members) >= 2:
+            cpl(
+                f"cpl-flood-{ar['id'][5:]}",
+                "flood_zone",
+                members,
+                f"Outside the dikes in {ar['name']}: floods at high river or storm water "
+                "when the barrier is open or fails",
+                None,
+                origin="public_source",
+                ref="maeslant",
+            )
+
+
+def build_side_outputs(b: Builder) -> None:
+    def so(
+        sid: str,
+        comp: str,
+        output: str,
+        amount: str | None,
+        usable: list[str],
+        desc: str,
+        **prov: Any,
+    ):
+        rec = {
+            "id": sid,
+            "component": comp,
+            "output": output,
+            "amount": amount,
+            "usable_by": usable,
+            "description": desc,
+            "origin": "assumed",
+            "confidence": "low",
+        } | prov
+        if "ref" in rec:
+            rec["ref"] = b.ref(rec["ref"])
+        b.side_outputs.append(rec)
+
+    so(
+        "so-avr-heat",
+        "heat-avr-rozenburg",
+        "waste_heat",
+        "230 MW",
+        ["heat"],
+        "Heat of waste incineration, largely used by both transport lines",
+        origin="public_source",
+        confidence="medium",
+        ref="wbr_transport; eneco_lon",
+    )
+    so(
+        "so-pernis-heat",
+        "heat-shell-pernis",
+        "waste_heat",
+        "150 MW",
+        ["heat"],
+        "Refinery waste heat of which only part is used",
+    )
+    so(
+        "so-mpp3-heat",
+        "el-pp-maasvlakte",
+        "waste_heat",
+        "800 MW",
+        ["heat"],
+        "Condenser heat of the Maasvlakte power plants, discharged to the sea",
+        origin="expert_judgement",
+    )
+    for dc in ("tel-dc-spaanse-polder", "tel-dc-waalhaven", "tel-dc-alexander"):
+        so(
+            f"so-{dc[4:]}-heat",
+            dc,
+            "waste_heat",
+            "3 MW",
+            ["heat", "ates"],
+            "Low-temperature heat of server cooling; could feed a heat pump or ATES",
+        )
+    so(
+        "so-dokhaven-sludge",
+        "ww-wwtp-dokhaven",
+        "sludge",
+        "180 t/d",
+        ["wastewater"],
+        "Sewage sludge pumped to Sluisjesdijk for digestion",
+        origin="public_source",
+        ref="Sludge of Dokhaven goes to Sluisjesdijk",
+    )
+    so(
+        "so-sluisjesdijk-biogas",
+        "ww-sludge-sluisjesdijk",
+        "biogas",
+        "1200 Nm3/h",
+        ["gas", "heat"],
+        "Biogas from sludge digestion, used on site; could be upgraded to green gas",
+    )
+    so(
+        "so-kralingseveer-biogas",
+        "ww-wwtp-kralingseveer",
+        "biogas",
+        "600 Nm3/h",
+        ["gas", "heat"],
+        "Biogas from own digestion",
+    )
+    so(
+        "so-dokhaven-effluent-heat",
+        "ww-wwtp-dokhaven",
+        "waste_heat",
+        "15 MW",
+        ["heat"],
+        "Heat in the effluent (riothermie) next to the heat network's southern branch",
+    )
+    so(
+        "so-museumpark-runoff",
+        "fd-wb-museumpark",
+        "runoff",
+        "10000 m3",
+        ["wastewater", "flood_defence"],
+        "Stored rain pumped back into the sewer after the storm",
+        origin="public_source",
+        ref="owb_museumpark",
+    )
+
+
+# --------------------------------------------------------------------------- plans and scenarios
+
+
+def build_plans(b: Builder, areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    by_name = {ar["name"]: ar["id"] for ar in areas}
+    plans = []
+    for p in load_yaml("plans.yaml"):
+        (lat0, lon0), (lat1, lon1) = p["box"]
+        x0, y0 = rd(lat0, lon0)
+        x1, y1 = rd(lat1, lon1)
+        rec = {
+            "id": p["id"],
+            "title": p["title"],
+            "owner": p["owner"],
+            "system": p.get("system"),
+            "areas": [by_name[n] for n in p["areas"]],
+            "geometry": polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]),
+        }
+        for key in (
+            "homes",
+            "jobs",
+            "demand",
+            "result_known",
+            "repetitive",
+            "description",
+            "origin",
+            "confidence",
+        ):
+            if key in p:
+                rec[key] = p[key]
+        if p.get("ref"):
+            rec["ref"] = b.ref(p["ref"])
+        plans.append(rec)
+    return plans
+
+
+FLOOD_DEPTH = {
+    "Noordereiland": 0.6,
+    "Kop van Zuid": 0.4,
+    "Kop van Zuid-Entrepot": 0.3,
+    "Feijenoord": 0.5,
+    "Katendrecht": 0.3,
+    "Stadionweg": 0.4,
+    "Heijplaat": 0.8,
+    "Schiemond": 0.5,
+    "Merwe-Vierhavens": 0.7,
+    "Waalhaven": 0.5,
+    "Eemhaven": 0.5,
+    "Vondelingenplaat": 0.3,
+    "Botlek": 0.2,
+    "Europoort": 0.2,
+}
+GEOJSON_AREAS = ("Waalhaven", "Eemhaven", "Vondelingenplaat", "Botlek", "Europoort")
+
+
+def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[str, Any]]):
+    by_name = {ar["name"]: ar for ar in areas}
+    flood_areas = []
+    features = []
+    for name, depth in FLOOD_DEPTH.items():
+        ar = by_name[name]
+        sq = square(ar["x"], ar["y"], ar["radius"] * 0.85)
+        if name in GEOJSON_AREAS:
+            ring = [[round(x), round(y)] for x, y in [*sq, sq[0]]]
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": name, "value": depth},
+                    "geometry": {"type": "Polygon", "coordinates": [ring]},
+                }
+            )
+        else:
+            flood_areas.append({"geometry": polygon(sq), "value": depth})
+    geojson = {
+        "type": "FeatureCollection",
+        "name": "flood_depth_outside_dikes",
+        "crs": {"type": "name", "properties": {"name": "urn:ogc:def:crs:EPSG::28992"}},
+        "features": features,
+    }
+    xs = [ar["x"] for ar in areas]
+    ys = [ar["y"] for ar in areas]
+    bbox = [
+        (min(xs) - 3000, min(ys) - 3000),
+        (max(xs) + 3000, min(ys) - 3000),
+        (max(xs) + 3000, max(ys) + 3000),
+        (min(xs) - 3000, max(ys) + 3000),
+    ]
+    centre = [rd(51.9050, 4.4400), rd(51.9050, 4.5300), rd(51.9400, 4.5300), rd(51.9400, 4.4400)]
+    scenarios = {
+        "grid-station-failure": {
+            "id": "grid-station-failure",
+            "name": "Failure of the 380/150 kV station Krimpen aan den IJssel",
+            "kind": "shock",
+            "origin_system": "electricity",
+            "horizon_h": 72,
+            "year": BASE_YEAR,
+            "description": (
+                "A fire takes out the 380/150 kV station that feeds the east of the city; "
+                "its distribution stations move to their backup feeds, which are close to full."
+            ),
+            "events": [{"target": "el-gs-krimpen", "time_h": 0, "kind": "failure"}],
+            "origin": "expert_judgement",
+            "confidence": "low",
+        },
+        "river-flood": {
+            "id": "river-flood",
+            "name": "High river and storm water outside the dikes",
+            "kind": "shock",
+            "origin_system": "flood_defence",
+            "horizon_h": 72,
+            "year": BASE_YEAR,
+            "description": (
+                "Storm surge with high Rhine discharge while the Maeslantkering is closed: "
+                "water stands in the outside-dike port and waterfront areas."
+            ),
+            "hazards": [
+                {
+                    "type": "water_depth",
+                    "unit": "m",
+                    "time_h": 2,
+                    "areas": flood_areas,
+                    "area_file": "hazards/flood_depth_outside_dikes.geojson",
+                    "values": {"mob-maastunnel": 0.3, "mob-metro-de-river": 0.3, "port-hcc": 0.4},
+                }
+            ],
+            "origin": "expert_judgement",
+            "confidence": "low",
+            "ref": b.ref("maeslant"),
+        },
+        "heat-wave": {
+            "id": "heat-wave",
+            "name": "Heat wave (38 degC in the centre)",
+            "kind": "combined",
+            "origin_system": None,
+            "horizon_h": 120,
+            "year": BASE_YEAR,
+            "description": (
+                "Five hot days; cooling demand peaks and cooling-limited assets in the urban "
+                "heat island fail."
+            ),
+            "transitions": {"cooling": {BASE_YEAR: 0.2}},
+            "hazards": [
+                {
+                    "type": "temperature",
+                    "unit": "degC",
+                    "time_h": 12,
+                    "areas": [
+                        {"geometry": polygon(bbox), "value": 35},
+                        {"geometry": polygon(centre), "value": 38},
+                    ],
+                }
+            ],
+            "origin": "expert_judgement",
+            "confidence": "low",
+        },
+        "vbo-closure": {
+            "id": "vbo-closure",
+            "name": "Three-month closure of the Van Brienenoordbrug",
+            "kind": "shock",
+            "origin_system": "mobility",
+            "horizon_h": 2160,
+            "year": 2030,
+            "description": (
+                "The bridge closes for urgent repairs during the renovation; traffic moves to "
+                "the other crossings."
+            ),
+            "events": [{"target": "mob-vanbrienenoordbrug", "time_h": 0, "kind": "closure"}],
+            "origin": "public_source",
+            "confidence": "low",
+            "ref": b.ref("rws_vbo"),
+        },
+        "distribution-station-fire": {
+            "id": "distribution-station-fire",
+            "name": "Fire in distribution station Zuidplein",
+            "kind": "shock",
+            "origin_system": "electricity",
+            "horizon_h": 72,
+            "year": BASE_YEAR,
+            "description": (
+                "The station's MV rings switch to their backup stations, which are themselves "
+                "close to full in congested Rotterdam-Zuid."
+            ),
+            "events": [{"target": "el-ds-zuidplein", "time_h": 0, "kind": "failure"}],
+            "origin": "expert_judgement",
+            "confidence": "low",
+            "ref": b.ref("stedin_congestion"),
+        },
+        "scada-evides-failure": {
+            "id": "scada-evides-failure",
+            "name": "Failure of the Evides SCADA",
+            "kind": "shock",
+            "origin_system": "drinking_water",
+            "horizon_h": 72,
+            "year": BASE_YEAR,
+            "description": (
+                "A cyber incident takes the water company's control system down; plants and "
+                "boosters run on for a few hours, then clean-water storage is the last buffer."
+            ),
+            "events": [{"target": "tel-ctl-evides", "time_h": 0, "kind": "failure"}],
+            "origin": "expert_judgement",
+            "confidence": "low",
+        },
+        "growth-2035": {
+            "id": "growth-2035",
+            "name": "Growth and energy transition to 2035",
+            "kind": "combined",
+            "origin_system": None,
+            "horizon_h": 72,
+            "year": 2035,
+            "description": "All housing plans up to 2035 with the heat and power transitions.",
+            "plans": [p["id"] for p in plans],
+            "transitions": {
+                "heat_pump": {2026: 0.05, 2030: 0.15, 2035: 0.3},
+                "ev": {2026: 0.1, 2030: 0.25, 2035: 0.45},
+                "heat_network": {2026: 0.3, 2030: 0.35, 2035: 0.42},
+                "gas_phase_out": {2026: 0.02, 2030: 0.1, 2035: 0.3},
+                "all_electric": {2026: 0.02, 2030: 0.05, 2035: 0.12},
+                "cooling": {2026: 0.1, 2030: 0.15, 2035: 0.25},
+            },
+            "origin": "expert_judgement",
+            "confidence": "low",
+        },
+    }
+    return scenarios, geojson
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def write_csv(path: Path, fields: list[str], rows: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    used = [f for f in fields if any(r.get(f) not in (None, "") for r in rows)]
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=used, extrasaction="ignore", lineterminator="\n")
+        w.writeheader()
+        for r in rows:
+            w.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in used})
+
+
+def write_yaml(path: Path, data: Any, header: str | None = None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    with path.open("w", encoding="utf-8") as f:
+        if header:
+            f.write("".join(f"# {line}\n" for line in header.splitlines()))
+        f.write(text)
+
+
+def clean(rec: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in rec.items() if v not in (None, "", [], {})}
+
+
+def main() -> None:
+    b = Builder()
+    assets = load_yaml("assets.yaml")
+    systems = load_yaml("systems.yaml")
+    for s in systems:
+        for sub in s["subsystems"]:
+            SUBSYSTEM_SYSTEM[sub["id"]] = s["id"]
+        for sub in s["subsystems"]:
+            if sub.get("ref"):
+                sub["ref"] = b.ref(sub["ref"])
+
+    areas = build_areas(b)
+    build_electricity(b, areas, assets)
+    ds_ids = list(b.by_kind["distribution_station"])
+    # Control systems and data centres first: everything else links to them.
+    build_telecom(b, areas, assets, ds_ids)
+    build_gas(b, areas, assets, ds_ids)
+    build_heat(b, areas, assets, ds_ids)
+    build_water(b, areas, assets, ds_ids)
+    build_wastewater(b, areas, assets, ds_ids)
+    build_flood(b, areas, assets, ds_ids)
+    build_mobility(b, areas, assets, ds_ids)
+    build_port(b, assets, ds_ids)
+    build_ates(b, areas)
+    build_critical(b, areas, ds_ids)
+    build_couplings(b, areas)
+    build_side_outputs(b)
+    plans = build_plans(b, areas)
+    scenarios, geojson = build_scenarios(b, areas, plans)
+
+    if OUT.exists():
+        shutil.rmtree(OUT)
+    OUT.mkdir(parents=True)
+    write_yaml(
+        OUT / "model.yaml",
+        {
+            "name": "Rotterdam (illustrative)",
+            "description": (
+                "Vital systems of Rotterdam: public figures where they exist, plausible "
+                "assumptions elsewhere (see README.md and each record's origin and ref). Built by "
+                "scripts/build_rotterdam_example.py from scripts/rotterdam_sources/."
+            ),
+            "crs": "EPSG:28992",
+            "base_year": BASE_YEAR,
+            "horizons": {"short_y": 5, "medium_y": 15},
+            "horizon_h": 72,
+        },
+    )
+    write_yaml(
+        OUT / "resources.yaml",
+        [{"id": r, "name": n, "name_nl": nl, "unit": u} for r, n, nl, u in RESOURCES],
+    )
+    write_yaml(OUT / "systems.yaml", systems)
+
+    by_system: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in b.components.values():
+        by_system[SUBSYSTEM_SYSTEM[c["subsystem"]]].append(c)
+    for system, rows in sorted(by_system.items()):
+        write_csv(OUT / "components" / f"{system}.csv", COMPONENT_FIELDS, rows)
+
+    area_rows = list(b.areas.values())
+    write_csv(
+        OUT / "areas.csv",
+        [
+            "id",
+            "name",
+            "kind",
+            "district",
+            "population",
+            "homes",
+            "jobs",
+            "x",
+            "y",
+            "origin",
+            "confidence",
+            "ref",
+        ],
+        area_rows,
+    )
+    write_csv(
+        OUT / "critical_functions.csv",
+        [
+            "id",
+            "name",
+            "category",
+            "area",
+            "people",
+            "owner",
+            "x",
+            "y",
+            "origin",
+            "confidence",
+            "ref",
+        ],
+        list(b.cfs.values()),
+    )
+    req_rows = [r for r in b.reqs.values() if r["buffer_h"] or r["k"] != 1]
+    for r in req_rows:
+        r["buffer_h"] = num(r["buffer_h"])
+    write_csv(
+        OUT / "requirements.csv",
+        ["consumer", "resource", "buffer_h", "k", "origin", "confidence", "ref"],
+        req_rows,
+    )
+    by_res: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for s in b.supply:
+        by_res[s["resource"]].append(s)
+    for res, rows in sorted(by_res.items()):
+        write_csv(
+            OUT / "supply" / f"{res}.csv",
+            ["supplier", "consumer", "resource", "role", "origin", "confidence", "ref"],
+            rows,
+        )
+    write_csv(
+        OUT / "stores.csv",
+        ["component", "resource", "autonomy_h", "origin", "confidence", "ref"],
+        b.stores,
+    )
+    write_yaml(
+        OUT / "couplings.yaml", [clean(c) | {"managed_by": c["managed_by"]} for c in b.couplings]
+    )
+    write_yaml(OUT / "side_outputs.yaml", [clean(s) for s in b.side_outputs])
+    challenges = []
+    for c in load_yaml("challenges.yaml"):
+        if c.get("ref"):
+            c["ref"] = b.ref(c["ref"])
+        challenges.append(c)
+    write_yaml(OUT / "challenges.yaml", challenges)
+    write_yaml(OUT / "plans.yaml", [clean(p) for p in plans])
+    for sid, sc in scenarios.items():
+        write_yaml(OUT / "scenarios" / f"{sid}.yaml", clean(sc))
+    (OUT / "hazards").mkdir()
+    with (OUT / "hazards" / "flood_depth_outside_dikes.geojson").open("w", encoding="utf-8") as f:
+        json.dump(geojson, f, indent=1)
+        f.write("\n")
+    write_readme(b, by_system, plans, scenarios)
+
+
+def write_readme(b: Builder, by_system: dict[str, list[dict[str, Any]]], plans, scenarios) -> None:
+    links_by_system: dict[str, int] = defaultdict(int)
+    links_by_resource: dict[str, int] = defaultdict(int)
+    for s in b.supply:
+        links_by_resource[s["resource"]] += 1
+        sup = b.components.get(s["supplier"])
+        if sup:
+            links_by_system[SUBSYSTEM_SYSTEM[sup["subsystem"]]] += 1
+    rows = []
+    for system, comps in sorted(by_system.items()):
+        origin = defaultdict(int)
+        for c in comps:
+            origin[c["origin"]] += 1
+        rows.append(
+            f"| {system} | {len(comps)} | {origin['public_source']} | "
+            f"{origin['expert_judgement']} | {origin['assumed']} | {links_by_system[system]} |"
+        )
+    cats: dict[str, int] = defaultdict(int)
+    for cf in b.cfs.values():
+        cats[cf["category"]] += 1
+    areas = b.areas.values()
+    n_req = len([r for r in b.reqs.values() if r["buffer_h"] or r["k"] != 1])
+    contents = [
+        (
+            f"- {len(b.areas)} service areas (neighbourhoods, business and port areas): "
+            f"{sum(a['population'] for a in areas):,} inhabitants, "
+            f"{sum(a['homes'] for a in areas):,} homes, {sum(a['jobs'] for a in areas):,} jobs"
+        ),
+        f"- {len(b.cfs)} critical functions",
+        (
+            f"- {len(b.components)} components in {len(by_system)} systems, "
+            f"{len(b.supply)} supply links, {n_req} requirements with a buffer or k > 1, "
+            f"{len(b.stores)} stores"
+        ),
+        (
+            f"- {len(b.couplings)} couplings, {len(b.side_outputs)} side outputs, "
+            f"{len(plans)} plans, {len(scenarios)} scenarios"
+        ),
+    ]
+    text = string.Template((SOURCES / "readme_template.md").read_text(encoding="utf-8"))
+    readme = text.substitute(
+        contents="\n".join(contents),
+        system_table="\n".join(rows),
+        categories=", ".join(f"{k} {v}" for k, v in sorted(cats.items())),
+        resources=", ".join(f"{k} {v}" for k, v in sorted(links_by_resource.items())),
+        sources="\n".join(f"- `{k}`: {' '.join(str(v).split())}" for k, v in b.refs.items()),
+        scenarios="\n".join(
+            f"- `{k}`: {v['name']}. {v['description']}" for k, v in scenarios.items()
+        ),
+    )
+    (OUT / "README.md").write_text(readme, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
