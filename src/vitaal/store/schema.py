@@ -105,9 +105,7 @@ class AuditRow(Base):
     __table_args__ = (
         Index("ix_audit_version_id", "version_id"),
         Index("ix_audit_kind_key", "kind", "key"),
-        CheckConstraint(
-            "action IN ('import', 'add', 'change', 'remove')", name="action"
-        ),
+        CheckConstraint("action IN ('import', 'add', 'change', 'remove')", name="action"),
     )
 
     id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
