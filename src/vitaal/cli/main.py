@@ -256,6 +256,15 @@ def _field_pairs(fields: Any) -> list[tuple[str, tuple[Any, Any]]]:
     return []
 
 
+def _register() -> None:
+    from vitaal.cli.capacity_cmd import capacity
+
+    cli.add_command(capacity)
+
+
+_register()
+
+
 def main() -> None:
     cli(prog_name="vitaal")
 
