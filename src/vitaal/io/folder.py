@@ -563,8 +563,9 @@ def _write_files(model: Model, root: Path) -> None:
     by_sub: dict[str, list[Any]] = {}
     for comp in model.components.values():
         by_sub.setdefault(comp.subsystem, []).append(comp)
+    stems = _file_stems(by_sub)
     for sub_id, comps in by_sub.items():
-        put(f"components/{sub_id}.csv", _csv_text(TABLES["components"], comps))
+        put(f"components/{stems[sub_id]}.csv", _csv_text(TABLES["components"], comps))
     for kind in ("areas", "critical_functions", "requirements", "supply", "stores"):
         records = model.table(kind)
         if records:
@@ -573,8 +574,29 @@ def _write_files(model: Model, root: Path) -> None:
         records = model.table(kind)
         if records:
             put(f"{kind}.yaml", _yaml_table(kind, records.values()))
+    stems = _file_stems(model.scenarios)
     for scenario in model.scenarios.values():
-        put(f"scenarios/{scenario.id}.yaml", dump_yaml(dump_record(TABLES["scenarios"], scenario)))
+        put(
+            f"scenarios/{stems[scenario.id]}.yaml",
+            dump_yaml(dump_record(TABLES["scenarios"], scenario)),
+        )
+
+
+def _file_stems(ids: Iterable[str]) -> dict[str, str]:
+    """A file name per id: the id itself, unless the reader would skip it (``_x``, ``README``)
+    or it equals an earlier one but for case (which some file systems do not tell apart)."""
+    stems: dict[str, str] = {}
+    used: set[str] = set()
+    for rid in ids:
+        stem, n = rid, 0
+        while (
+            stem.startswith(("_", ".")) or stem.upper().startswith("README") or stem.lower() in used
+        ):
+            n += 1
+            stem = f"{n:02d}-{rid}"
+        used.add(stem.lower())
+        stems[rid] = stem
+    return stems
 
 
 def _sub_dict(sub: Subsystem) -> dict[str, Any]:

@@ -253,6 +253,7 @@ def validate_model(model: Model) -> list[Problem]:
                     Quantity(0, hz.unit),
                     str(spec["unit"]),
                     f"hazard {hz.type}",
+                    shown=f"unit '{hz.unit}'",
                 )
             for target in hz.values:
                 if target not in model.components:
@@ -273,10 +274,21 @@ def validate_model(model: Model) -> list[Problem]:
 
 
 def _check_unit(
-    c: _Collector, loc: Loc | None, field: str, rid: str | None, q: Quantity, unit: str, what: str
+    c: _Collector,
+    loc: Loc | None,
+    field: str,
+    rid: str | None,
+    q: Quantity,
+    unit: str,
+    what: str,
+    shown: str | None = None,
 ) -> bool:
     try:
-        same = dimension_of(q.unit) == dimension_of(unit)
+        expected = dimension_of(unit)
+    except UnitError:
+        return False  # the unit of the resource itself is unknown: reported at the resource
+    try:
+        same = dimension_of(q.unit) == expected
     except UnitError:
         c.error(loc, field, repr(q.unit), "a unit of vitaal/data/units.yaml", rid)
         return False
@@ -284,7 +296,7 @@ def _check_unit(
         c.error(
             loc,
             field,
-            f"{q} for {what}, a {dimension_of(q.unit).replace('_', ' ')}",
+            f"{shown or q} for {what}, a {dimension_of(q.unit).replace('_', ' ')}",
             f"a {dimension_of(unit).replace('_', ' ')} like {unit} (unit mismatch)",
             rid,
         )
