@@ -380,10 +380,6 @@ def test_diff_json_names_the_changed_field(tiny: Path) -> None:
     }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="cli/main.py _print_diff expects 'changed' as a mapping, ModelDiff gives a list",
-)
 def test_diff_text_names_the_changed_field(tiny: Path) -> None:
     edit(tiny, "stores.csv", "tower-1,drinking_water,6", "tower-1,drinking_water,7")
     result = CliRunner().invoke(cli, ["diff", str(TINY), str(tiny)], prog_name="vitaal")

@@ -367,13 +367,31 @@ def test_x_y_and_geometry_both_given(tiny: Path) -> None:
 def test_unknown_csv_column(tiny: Path) -> None:
     edit(tiny, "stores.csv", "autonomy_h", "autonomy_hours")
     problems = problems_of(tiny)
+    # the unknown column is one problem of the header line, not one per row
     assert [(where(p), p.found) for p in problems] == [
-        (("stores.csv", 2, "autonomy_hours"), "an unknown field"),
+        (("stores.csv", 1, "autonomy_hours"), "an unknown field"),
         (("stores.csv", 2, "autonomy_h"), "nothing"),
     ]
     assert problems[0].expected == (
         "one of component, resource, autonomy_h, origin, confidence, ref"
     )
+
+
+def test_unknown_csv_column_is_reported_once_for_many_rows(tiny: Path) -> None:
+    edit(
+        tiny,
+        "supply.csv",
+        "supplier,consumer,resource,role",
+        "supplier,consumer,resource,role,colour",
+    )
+    problems = problems_of(tiny)
+    assert [(where(p), p.found) for p in problems] == []  # no cells in the column: nothing read
+    edit(tiny, "supply.csv", "gs-1,ss-1,electricity,primary", "gs-1,ss-1,electricity,primary,red")
+    edit(tiny, "supply.csv", "gs-1,ss-2,electricity,primary", "gs-1,ss-2,electricity,primary,blue")
+    problems = problems_of(tiny)
+    assert [(where(p), p.found) for p in problems] == [
+        (("supply.csv", 1, "colour"), "an unknown field"),
+    ]
 
 
 def test_unterminated_quote_early_swallows_the_rest(tiny: Path) -> None:

@@ -198,6 +198,8 @@ def export(out_dir: Path, db: str | None, version: int | None, force: bool) -> N
     settings = _settings()
     url = db_url(db or settings.db)
     loaded = load(Source("db", url, version))
+    if out_dir.exists() and any(out_dir.iterdir()) and not force:
+        raise VitaalError(f"{out_dir} exists and is not empty (use --force to replace it)")
     write_model(loaded, out_dir, overwrite=force)
     out.print(f"wrote {loaded.info.name} to {out_dir}", markup=False)
 
@@ -225,35 +227,28 @@ def diff(old: str, new: str, as_json: bool) -> None:
 
 
 def _print_diff(d: dict[str, Any]) -> None:
-    kinds = d.get("kinds", d)
-    if not any(kinds.values()) if isinstance(kinds, dict) else True:
+    kinds: dict[str, Any] = d.get("kinds", {})
+    if not d.get("info") and not any(kinds.values()):
         out.print("no differences")
         return
+    for change in d.get("info", []):
+        out.print(
+            f"~ model {change['field']}: {change['before']!r} -> {change['after']!r}", markup=False
+        )
     for kind, change in kinds.items():
-        if not change:
-            continue
         for key in change.get("added", []):
             out.print(f"+ {kind} {key}", markup=False)
         for key in change.get("removed", []):
             out.print(f"- {kind} {key}", markup=False)
-        for key, fields in change.get("changed", {}).items():
-            out.print(f"~ {kind} {key}", markup=False)
-            for name, (before, after) in _field_pairs(fields):
-                out.print(f"    {name}: {before!r} -> {after!r}", markup=False)
-
-
-def _field_pairs(fields: Any) -> list[tuple[str, tuple[Any, Any]]]:
-    if isinstance(fields, dict):
-        pairs = []
-        for name, value in fields.items():
-            if isinstance(value, dict) and "before" in value:
-                pairs.append((name, (value.get("before"), value.get("after"))))
-            elif isinstance(value, list | tuple) and len(value) == 2:
-                pairs.append((name, (value[0], value[1])))
-            else:
-                pairs.append((name, (None, value)))
-        return pairs
-    return []
+        for item in change.get("changed", []):
+            out.print(f"~ {kind} {item['key']}", markup=False)
+            for f in item["fields"]:
+                out.print(f"    {f['field']}: {f['before']!r} -> {f['after']!r}", markup=False)
+    s = d.get("summary", {})
+    out.print(
+        f"{s.get('added', 0)} added, {s.get('removed', 0)} removed, {s.get('changed', 0)} changed",
+        markup=False,
+    )
 
 
 def _register() -> None:

@@ -8,6 +8,7 @@ only when complete, so nothing half-written is left behind.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import os
 import shutil
@@ -58,6 +59,7 @@ def _table_files(root: Path, kind: str) -> list[Path]:
 class _Reader:
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
+        self._unknown_columns: set[tuple[str, str | None]] = set()
         self.problems: list[Problem] = []
         self.info: ModelInfo | None = None
 
@@ -384,7 +386,15 @@ class _Reader:
             loc,
             line_of=mapping_line_of(line_source if line_source is not None else raw),
         )
-        self.problems.extend(problems)
+        for problem in problems:
+            if loc.file.endswith(".csv") and problem.found == "an unknown field":
+                # an unknown column is one problem of the header, not one per row
+                column = (loc.file, problem.field)
+                if column in self._unknown_columns:
+                    continue
+                self._unknown_columns.add(column)
+                problem = dataclasses.replace(problem, loc=Loc(loc.file, 1), record=None)
+            self.problems.append(problem)
         if record is None:
             return
         key = table.key(record)
