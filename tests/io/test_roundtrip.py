@@ -400,7 +400,9 @@ def models(draw: st.DrawFn) -> Model:
             if area_ids else (),
             geometry=draw(st.none() | boxes()), homes=draw(series), jobs=draw(series),
             demand=demand, result_known=draw(st.none() | st.booleans()),
-            repetitive=draw(st.none() | st.booleans()), description=draw(opt_texts),
+            repetitive=draw(st.none() | st.booleans()),
+            run_as=draw(st.none() | st.sampled_from(list(WayOfWorking))),
+            description=draw(opt_texts),
             prov=draw(provs),
         )  # fmt: skip
     for sc_id in take(draw(st.integers(0, 2))):

@@ -3,20 +3,16 @@
 from __future__ import annotations
 
 import json
-import sys
 from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
+from vitaal.cli.common import handle_errors, out
 from vitaal.cli.sources import load, parse_source
-from vitaal.errors import ModelError, Severity, VitaalError
 
 __all__ = ["capacity", "format_table"]
 
-EXIT_PROBLEMS = 2
-EXIT_ERROR = 1
 #: Years shown in the table besides the base year, where the projection reaches them.
 SHOWN_YEARS: tuple[int, ...] = (2030, 2040, 2050)
 
@@ -106,6 +102,7 @@ def format_table(data: dict[str, Any], threshold: float) -> tuple[Table, list[st
     help="A demand-norms file to use instead of the packaged one.",
 )
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
+@handle_errors
 def capacity(
     model: str,
     scenario_id: str | None,
@@ -120,29 +117,17 @@ def capacity(
 
     MODEL is a model folder, a database URL or example:NAME.
     """
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
-    try:
-        from vitaal.engine.capacity import project_capacity
-        from vitaal.engine.demand import load_norms
+    from vitaal.engine.capacity import project_capacity
+    from vitaal.engine.demand import load_norms
 
-        loaded = load(parse_source(model, version), progress=not as_json)
-        norms = load_norms(norms_path) if norms_path else None
-        result = project_capacity(loaded, scenario_id, year_to=year_to, norms=norms)
-    except ModelError as exc:
-        errors = [p for p in exc.problems if p.severity is Severity.ERROR]
-        for p in exc.problems:
-            err.print(str(p), markup=False)
-        err.print(f"{exc}: {len(errors)} error(s)", markup=False)
-        sys.exit(EXIT_PROBLEMS)
-    except (VitaalError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-        err.print(f"error: {exc}", markup=False)
-        sys.exit(EXIT_ERROR)
+    loaded = load(parse_source(model, version), progress=not as_json)
+    norms = load_norms(norms_path) if norms_path else None
+    result = project_capacity(loaded, scenario_id, year_to=year_to, norms=norms)
 
     data = result.to_dict()
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
-    out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
     scen = data["scenario"] or "no scenario (no growth)"
     head = f"[bold]{data['model']}[/bold]: capacity under {scen}, {data['base_year']}-{year_to}"
     out.print(head)

@@ -4,55 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
-from rich.console import Console
 from rich.table import Table
 
 from vitaal import __version__
+from vitaal.cli.common import EXIT_PROBLEMS, handle_errors, out, print_problems
 from vitaal.cli.sources import Source, db_url, load, parse_source
-from vitaal.errors import ModelError, Problem, Severity, VitaalError
+from vitaal.errors import Severity, VitaalError
 from vitaal.settings import Settings
-
-F = TypeVar("F", bound=Callable[..., Any])
-# A pipe gets wide lines rather than a table squeezed into 80 columns.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-EXIT_PROBLEMS = 2
-EXIT_ERROR = 1
-
-
-def _print_problems(problems: list[Problem]) -> None:
-    errors = [p for p in problems if p.severity is Severity.ERROR]
-    warnings = [p for p in problems if p.severity is Severity.WARNING]
-    for p in errors + warnings:
-        err.print(str(p), markup=False)
-    err.print(f"{len(errors)} error(s), {len(warnings)} warning(s)", markup=False)
-
-
-def handle_errors(func: F) -> F:
-    """Turn vitaal's own errors into a message and an exit code, never a traceback."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except ModelError as exc:
-            _print_problems(exc.problems)
-            sys.exit(EXIT_PROBLEMS)
-        except VitaalError as exc:
-            err.print(f"error: {exc}", markup=False)
-            sys.exit(EXIT_ERROR)
-        except (FileExistsError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
-            err.print(f"error: {exc}", markup=False)
-            sys.exit(EXIT_ERROR)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _settings() -> Settings:
@@ -98,7 +60,7 @@ def validate(model: str, strict: bool, as_json: bool, version: int | None) -> No
             json.dumps({"ok": not failed, "problems": [p.as_dict() for p in problems]}, indent=2)
         )
     elif problems:
-        _print_problems(problems)
+        print_problems(problems)
     if failed:
         sys.exit(EXIT_PROBLEMS)
     if not as_json:
@@ -253,8 +215,10 @@ def _print_diff(d: dict[str, Any]) -> None:
 
 def _register() -> None:
     from vitaal.cli.capacity_cmd import capacity
+    from vitaal.cli.cascade_cmd import cascade
 
     cli.add_command(capacity)
+    cli.add_command(cascade)
 
 
 _register()

@@ -47,6 +47,7 @@ from vitaal.model.enums import (
     Origin,
     Role,
     ScenarioKind,
+    WayOfWorking,
 )
 from vitaal.model.model import link_key, requirement_key, store_key
 from vitaal.model.records import (
@@ -405,6 +406,7 @@ TABLES: dict[str, Table] = {
                 _f("demand", _demand),
                 _f("result_known", parse_bool),
                 _f("repetitive", parse_bool),
+                _f("run_as", enum_parser(WayOfWorking)),
                 _f("description", parse_text),
             ),
             key=lambda r: r.id,

@@ -11,6 +11,7 @@ from vitaal.model.enums import (
     Origin,
     Role,
     ScenarioKind,
+    WayOfWorking,
 )
 from vitaal.model.model import RECORD_KINDS, Model, link_key, requirement_key, store_key
 from vitaal.model.records import (
@@ -73,6 +74,7 @@ __all__ = [
     "Subsystem",
     "SupplyLink",
     "System",
+    "WayOfWorking",
     "link_key",
     "parse_quantity",
     "requirement_key",

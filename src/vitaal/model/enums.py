@@ -69,3 +69,13 @@ class AreaKind(StrEnum):
     MUNICIPALITY = "municipality"
     PORT_AREA = "port_area"
     BUSINESS_AREA = "business_area"
+
+
+class WayOfWorking(StrEnum):
+    """The method's four ways of working, by two questions: is the result known beforehand,
+    and is the work repetitive or custom?"""
+
+    REIS = "reis"  # custom, result open: a journey, find the right question
+    ROUTE = "route"  # repetitive, result open: a process with fixed stations
+    RIT = "rit"  # custom, result known: a project, a ride from a to b
+    ROUTINE = "routine"  # repetitive, result known: a procedure

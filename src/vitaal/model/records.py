@@ -21,6 +21,7 @@ from vitaal.model.enums import (
     Origin,
     Role,
     ScenarioKind,
+    WayOfWorking,
 )
 from vitaal.model.units import Quantity
 
@@ -287,7 +288,8 @@ class Plan:
     """An initiative: what it adds (homes, jobs, direct demand) where and when, and who owns it.
 
     ``result_known`` and ``repetitive`` are the method's two questions that class it as REIS,
-    ROUTE, RIT or ROUTINE.
+    ROUTE, RIT or ROUTINE; ``run_as`` is how it is actually organised (most plans run as a
+    project, RIT), so that a project whose result is not yet known can be flagged.
     """
 
     id: str
@@ -301,6 +303,7 @@ class Plan:
     demand: dict[str, dict[int, Quantity]] = field(default_factory=dict)
     result_known: bool | None = None
     repetitive: bool | None = None
+    run_as: WayOfWorking | None = None
     description: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)

@@ -1,0 +1,51 @@
+"""What every command shares: the consoles, and errors turned into messages and exit codes."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from rich.console import Console
+
+from vitaal.errors import ModelError, Problem, Severity, VitaalError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Exit code for a model with problems (validation errors).
+EXIT_PROBLEMS = 2
+#: Exit code for any other error vitaal reports (unknown scenario, database unreachable ...).
+EXIT_ERROR = 1
+
+# A pipe gets wide lines rather than a table squeezed into 80 columns.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def print_problems(problems: list[Problem]) -> None:
+    errors = [p for p in problems if p.severity is Severity.ERROR]
+    warnings = [p for p in problems if p.severity is Severity.WARNING]
+    for p in errors + warnings:
+        err.print(str(p), markup=False)
+    err.print(f"{len(errors)} error(s), {len(warnings)} warning(s)", markup=False)
+
+
+def handle_errors(func: F) -> F:
+    """Turn vitaal's own errors into a message and an exit code, never a traceback."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ModelError as exc:
+            print_problems(exc.problems)
+            sys.exit(EXIT_PROBLEMS)
+        except VitaalError as exc:
+            err.print(f"error: {exc}", markup=False)
+            sys.exit(EXIT_ERROR)
+        except (FileExistsError, FileNotFoundError, PermissionError, IsADirectoryError) as exc:
+            err.print(f"error: {exc}", markup=False)
+            sys.exit(EXIT_ERROR)
+
+    return wrapper  # type: ignore[return-value]

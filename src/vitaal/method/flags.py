@@ -1,0 +1,314 @@
+"""The cascade checker (step 7): a red, orange or green flag for every system.
+
+For a scenario or plan, each system gets the flag of the first rule that fires, red rules
+first (``vitaal/data/flag_rules.yaml``). A flag carries the rule, the order of the first
+failure in the system (1 = hit directly, 2 = through one coupling, ...), the onset time, the
+causal chain back to an initial event, and the owners who must be at the table.
+
+A service lost by a consumer (a service area or a critical function) counts for the system of
+the supplier that delivers it: losing drinking water is the drinking-water system's flag, even
+when the cause lies in the electricity system.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from vitaal.catalog import load_data
+from vitaal.engine.capacity import CapacityResult
+from vitaal.engine.cascade import CascadeResult
+from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.model.model import Model
+
+COLOURS = ("red", "orange", "green")
+
+
+@dataclass(frozen=True, slots=True)
+class ChainLink:
+    """One step of a flag's causal chain, from the system's first failure back to the start."""
+
+    node: str
+    system: str | None
+    time_h: float
+    order: int
+    cause: str
+    resource: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """The cascade checker's verdict on one system."""
+
+    system: str
+    colour: str
+    rule: str
+    rule_text: dict[str, str]
+    order: int | None
+    onset_h: float | None
+    chain: tuple[ChainLink, ...]
+    owners: tuple[str, ...]
+    origin: bool
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "system": self.system,
+            "colour": self.colour,
+            "rule": self.rule,
+            "rule_text": self.rule_text["en"],
+            "rule_text_nl": self.rule_text["nl"],
+            "order": self.order,
+            "onset_h": self.onset_h,
+            "chain": [
+                {
+                    "node": c.node,
+                    "system": c.system,
+                    "time_h": c.time_h,
+                    "order": c.order,
+                    "cause": c.cause,
+                    "resource": c.resource,
+                }
+                for c in self.chain
+            ],
+            "owner": self.owners[0] if self.owners else None,
+            "owners": list(self.owners),
+            "origin": self.origin,
+            "evidence": self.evidence,
+        }
+
+
+def _text(rule: dict[str, Any]) -> dict[str, str]:
+    params = {k: v for k, v in rule.items() if k not in ("en", "nl")}
+    return {lang: str(rule[lang]).format(**params) for lang in ("en", "nl")}
+
+
+class _SystemFacts:
+    """What happened in one system: failures, lost services, buffers, capacity."""
+
+    def __init__(self) -> None:
+        self.failed: list[int] = []
+        self.cf_lost: list[tuple[int, float]] = []
+        self.people_long = 0
+        self.people_any = 0
+        self.service_onset = math.inf
+        self.service_node = -1
+        self.on_buffers: list[int] = []
+        self.before_lead: list[int] = []
+        self.headroom: list[int] = []
+        self.later: list[int] = []
+        self.owners: dict[str, None] = {}
+
+
+def check_cascade(
+    model: Model,
+    compiled: CompiledModel,
+    result: CascadeResult | None,
+    *,
+    capacity: CapacityResult | None = None,
+    origin_system: str | None = None,
+    opportunity_from: set[str] | None = None,
+    rules: dict[str, Any] | None = None,
+) -> list[Flag]:
+    """Flag every system of ``model`` for one cascade and/or capacity projection.
+
+    Parameters
+    ----------
+    result
+        The timed cascade (``None`` for growth without a shock).
+    capacity
+        The capacity projection of the scenario (``None`` for a shock without growth).
+    origin_system
+        The system the scenario or plan originates in; its flag is marked ``origin``.
+    opportunity_from
+        Component ids whose side outputs count as opened by the change (for green
+        "opportunity" flags); default: the components of ``origin_system``.
+
+    Complexity: O(nodes + pairs + links) plus the capacity rows.
+    """
+    spec = rules if rules is not None else load_data("flag_rules")
+    red, orange, green = spec["red"], spec["orange"], spec["green"]
+    node_system = np.full(len(compiled.node_ids), -1, dtype=np.int64)
+    system_ids = list(model.systems)
+    sys_index = {s: i for i, s in enumerate(system_ids)}
+    for cid in model.components:
+        s = model.system_of(cid)
+        if s is not None:
+            node_system[compiled.node_index[cid]] = sys_index[s]
+    facts = [_SystemFacts() for _ in system_ids]
+    horizon = result.horizon_h if result is not None else 0.0
+
+    def own(si: int, node: int) -> None:
+        nid = compiled.node_ids[node]
+        comp = model.components.get(nid)
+        if comp is None:
+            return
+        sub = model.subsystems.get(comp.subsystem)
+        for o in (model.systems[system_ids[si]].owner, sub.owner if sub else None, comp.owner):
+            if o:
+                facts[si].owners.setdefault(o, None)
+
+    if result is not None:
+        fail = result.fail_time
+        for v in np.flatnonzero(np.isfinite(fail) & (node_system >= 0)).tolist():
+            facts[int(node_system[v])].failed.append(v)
+            own(int(node_system[v]), v)
+        min_hours = float(red["people"]["min_hours"])
+        end = np.where(np.isnan(result.supply_end), np.inf, result.supply_end)
+        recv = np.where(np.isnan(result.receive_time), np.inf, result.receive_time)
+        for p in range(len(result.pair_node)):
+            v = int(result.pair_node[p])
+            start = float(end[p]) + float(compiled.pair_buffer_h[p])
+            lost = math.isfinite(float(end[p])) and float(end[p]) < horizon
+            if not lost and not math.isfinite(float(recv[p])):
+                continue
+            # the systems of the suppliers that deliver this resource to this node
+            sups = compiled.in_src[compiled.in_ptr[p] : compiled.in_ptr[p + 1]]
+            systems = {int(node_system[int(compiled.pair_node[s])]) for s in sups.tolist()}
+            systems.discard(-1)
+            kind = int(compiled.node_kind[v])
+            for si in systems:
+                f = facts[si]
+                if kind != NodeKind.COMPONENT and lost:
+                    if start < horizon:
+                        if start < f.service_onset:
+                            f.service_onset, f.service_node = start, v
+                        if kind == NodeKind.AREA:
+                            pop = model.areas[compiled.node_ids[v]].population
+                            f.people_any += pop
+                            if horizon - start >= min_hours:
+                                f.people_long += pop
+                    if kind == NodeKind.CRITICAL_FUNCTION and math.isfinite(float(fail[v])):
+                        f.cf_lost.append((v, float(fail[v])))
+                if math.isfinite(float(recv[p])) and not math.isfinite(float(fail[v])):
+                    f.on_buffers.append(v)
+        for si in range(len(system_ids)):
+            # a component of the system that lost a supply but keeps going on its buffer
+            pass
+        on_buf = np.isfinite(np.where(np.isnan(result.receive_time), np.inf, recv))
+        for p in np.flatnonzero(on_buf).tolist():
+            v = int(result.pair_node[p])
+            si = int(node_system[v])
+            if si >= 0 and not math.isfinite(float(fail[v])):
+                facts[si].on_buffers.append(v)
+
+    if capacity is not None:
+        base = model.info.base_year
+        margin = float(orange["headroom"]["margin"])
+        year = capacity.cascade_year
+        yi = capacity.year_index(year)
+        h = model.info.horizons
+        for k in capacity.component_rows().tolist():
+            v = int(capacity.row_node[k])
+            si = int(node_system[v])
+            if si < 0:
+                continue
+            ex = int(capacity.exhausted[k])
+            lead = float(capacity.lead_time_y[k])
+            if ex >= 0 and math.isfinite(lead) and ex < base + lead:
+                facts[si].before_lead.append(v)
+                own(si, v)
+            elif ex >= 0 and ex > base + h.short_y:
+                facts[si].later.append(v)
+                own(si, v)
+            u = float(capacity.utilisation[k, yi])
+            if math.isfinite(u) and u > margin:
+                facts[si].headroom.append(v)
+                own(si, v)
+
+    sources = opportunity_from
+    if sources is None:
+        sources = {c for c in model.components if model.system_of(c) == origin_system}
+    opportunities: dict[str, list[str]] = {}
+    for so in model.side_outputs.values():
+        if so.component in sources:
+            for s in so.usable_by:
+                opportunities.setdefault(s, []).append(so.id)
+
+    flags = []
+    for si, sid in enumerate(system_ids):
+        f = facts[si]
+        owners = tuple(f.owners) or (
+            (model.systems[sid].owner,) if model.systems[sid].owner else ()
+        )
+        chain: tuple[ChainLink, ...] = ()
+        order = None
+        onset = None
+        if result is not None and (f.failed or f.service_node >= 0):
+            first = min(
+                f.failed, key=lambda v: (result.fail_time[v], result.order[v]), default=None
+            )
+            if first is not None:
+                order = int(result.order[first])
+                onset = float(result.fail_time[first])
+                chain = _chain(model, result, compiled.node_ids[first])
+            if f.service_node >= 0 and (onset is None or f.service_onset < onset):
+                onset = f.service_onset
+                if not chain and math.isfinite(float(result.fail_time[f.service_node])):
+                    chain = _chain(model, result, compiled.node_ids[f.service_node])
+        evidence: dict[str, Any] = {
+            "failed_components": len(f.failed),
+            "critical_functions_lost": sorted({compiled.node_ids[v] for v, _ in f.cf_lost}),
+            "people_losing_service": f.people_any,
+            "people_losing_service_long": f.people_long,
+            "on_buffers": len(set(f.on_buffers)),
+            "exhausted_before_lead_time": [compiled.node_ids[v] for v in f.before_lead],
+            "above_margin": len(set(f.headroom)),
+            "exhausted_later": len(set(f.later)),
+        }
+        if f.cf_lost:
+            colour, rule = "red", "critical_function"
+        elif f.people_long >= int(red["people"]["min_people"]):
+            colour, rule = "red", "people"
+        elif f.before_lead:
+            colour, rule = "red", "capacity_before_lead_time"
+        elif f.failed:
+            colour, rule = "orange", "failures"
+        elif f.people_any:
+            colour, rule = "orange", "service_loss"
+        elif f.on_buffers:
+            colour, rule = "orange", "on_buffers"
+        elif f.headroom:
+            colour, rule = "orange", "headroom"
+        elif f.later:
+            colour, rule = "orange", "later_shortfall"
+        elif sid in opportunities:
+            colour, rule = "green", "opportunity"
+            evidence["side_outputs"] = opportunities[sid]
+        else:
+            colour, rule = "green", "untouched"
+        if colour == "red" and f.before_lead and onset is None:
+            order = None
+        flags.append(
+            Flag(
+                system=sid,
+                colour=colour,
+                rule=rule,
+                rule_text=_text(spec[colour][rule]),
+                order=order,
+                onset_h=onset,
+                chain=chain,
+                owners=owners,
+                origin=sid == origin_system,
+                evidence=evidence,
+            )
+        )
+    return flags
+
+
+def _chain(model: Model, result: CascadeResult, node_id: str) -> tuple[ChainLink, ...]:
+    steps = result.explain(node_id)
+    return tuple(
+        ChainLink(
+            node=s.node,
+            system=model.system_of(s.node),
+            time_h=s.time_h,
+            order=s.order,
+            cause=s.cause.name.lower(),
+            resource=s.resource,
+        )
+        for s in steps
+    )

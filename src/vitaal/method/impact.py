@@ -1,0 +1,281 @@
+"""The impact indicator (step 6): how severe is what a scenario does?
+
+People affected, person-hours without each service, critical functions lost and when, and
+economic loss; each classed A-E on thresholds kept in ``vitaal/data/impact.yaml`` (after the
+national risk assessment's classes, "limited" to "catastrophic"), with an overall class and the
+reason. Results are data; :meth:`Impact.reason_text` renders the reason in English or Dutch.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from vitaal.catalog import load_data
+from vitaal.engine.cascade import CascadeResult
+from vitaal.engine.causes import CauseCode
+from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.model.model import Model
+
+CLASSES = ("A", "B", "C", "D", "E")
+
+
+def class_of(value: float, bounds: list[float]) -> str:
+    """The class of ``value`` given the lower bounds of classes B, C, D and E.
+
+    >>> class_of(42_000, [1000, 10000, 100000, 400000])
+    'C'
+    """
+    i = 0
+    for b in bounds:
+        if value >= b:
+            i += 1
+    return CLASSES[i]
+
+
+def _max_class(a: str, b: str) -> str:
+    return a if CLASSES.index(a) >= CLASSES.index(b) else b
+
+
+@dataclass(frozen=True, slots=True)
+class LostFunction:
+    """A critical function that stopped working within the horizon."""
+
+    id: str
+    name: str
+    category: str
+    fail_time_h: float
+    resource: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    """One criterion's value and class, with what decided it (service, duration)."""
+
+    name: str
+    value: float
+    cls: str
+    service: str | None = None
+    duration_h: float | None = None
+    detail: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Impact:
+    """Step 6 for one cascade. ``cls`` is the overall class; ``decisive`` the criterion that
+    set it (the first in the order people, person-hours, critical functions, economic loss
+    when several reach the same class)."""
+
+    horizon_h: float
+    people_affected: int
+    people_by_service: dict[str, int]
+    person_hours: dict[str, float]
+    longest_outage_h: dict[str, float]
+    critical_functions_lost: tuple[LostFunction, ...]
+    economic_loss_eur: float
+    criteria: tuple[Criterion, ...]
+    cls: str
+    decisive: str
+    class_names: dict[str, dict[str, str]] = field(repr=False)
+
+    def criterion(self, name: str) -> Criterion:
+        return next(c for c in self.criteria if c.name == name)
+
+    def reason_text(self, lang: str = "en") -> str:
+        """Why the overall class is what it is, in one sentence.
+
+        >>> # e.g. "class C (serious) because 42,000 people lose drinking_water for up to 12 h"
+        """
+        c = self.criterion(self.decisive)
+        name = self.class_names[self.cls]["nl" if lang == "nl" else "en"]
+        if lang == "nl":
+            head = f"klasse {self.cls} ({name}) omdat"
+            if self.cls == "A" and c.value == 0:
+                return f"klasse A ({name}): geen inwoners of vitale functies getroffen"
+            if c.name == "people_affected":
+                return (
+                    f"{head} {int(c.value):,} inwoners {c.service} verliezen, tot "
+                    f"{c.duration_h:.0f} uur lang"
+                ).replace(",", ".")
+            if c.name == "person_hours":
+                return (f"{head} {c.value:,.0f} persoonsuren zonder {c.service}").replace(",", ".")
+            if c.name == "critical_functions":
+                return f"{head} {int(c.value)} vitale functie(s) uitvallen: {c.detail}"
+            return f"{head} de economische schade EUR {c.value:,.0f} is".replace(",", ".")
+        head = f"class {self.cls} ({name}) because"
+        if self.cls == "A" and c.value == 0:
+            return f"class A ({name}): no people or critical functions affected"
+        if c.name == "people_affected":
+            return (
+                f"{head} {int(c.value):,} people lose {c.service} "
+                f"for up to {c.duration_h:.0f} hours"
+            )
+        if c.name == "person_hours":
+            return f"{head} of {c.value:,.0f} person-hours without {c.service}"
+        if c.name == "critical_functions":
+            return f"{head} {int(c.value)} critical function(s) are lost: {c.detail}"
+        return f"{head} the economic loss is EUR {c.value:,.0f}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "class": self.cls,
+            "class_name": self.class_names[self.cls]["en"],
+            "decisive": self.decisive,
+            "reason": self.reason_text("en"),
+            "reason_nl": self.reason_text("nl"),
+            "horizon_h": self.horizon_h,
+            "criteria": {
+                c.name: {
+                    "value": c.value,
+                    "class": c.cls,
+                    "service": c.service,
+                    "duration_h": c.duration_h,
+                }
+                for c in self.criteria
+            },
+            "people_affected": self.people_affected,
+            "people_by_service": self.people_by_service,
+            "person_hours": self.person_hours,
+            "longest_outage_h": self.longest_outage_h,
+            "critical_functions_lost": [
+                {
+                    "id": f.id,
+                    "name": f.name,
+                    "category": f.category,
+                    "fail_time_h": f.fail_time_h,
+                    "resource": f.resource,
+                }
+                for f in self.critical_functions_lost
+            ],
+            "economic_loss_eur": self.economic_loss_eur,
+        }
+
+
+def assess_impact(
+    model: Model,
+    compiled: CompiledModel,
+    result: CascadeResult,
+    *,
+    thresholds: dict[str, Any] | None = None,
+) -> Impact:
+    """Classify what ``result`` does to people, critical functions and the economy.
+
+    A service area is without resource ``r`` from ``supply_end + buffer`` of its requirement
+    (the buffer being what households bridge themselves); it counts as *affected* when that
+    lasts at least ``min_outage_h`` within the horizon. Person-hours are population times
+    hours without the service, per service. A critical function is lost when it fails within
+    the horizon (after its own buffers). Economic loss is jobs times the longest outage of any
+    service in their area times the value added per job-hour, plus the replacement cost of the
+    components a hazard (or a common cause) destroyed.
+
+    Complexity: O(pairs + nodes).
+    """
+    spec = thresholds if thresholds is not None else load_data("impact")
+    crit = spec["criteria"]
+    horizon = float(result.horizon_h)
+    min_outage = float(spec.get("min_outage_h", 1.0))
+    res_ids = result.resource_ids
+
+    people_by_service: dict[str, int] = {}
+    person_hours: dict[str, float] = {}
+    longest: dict[str, float] = {}
+    affected = 0
+    job_hours = 0.0
+    end = np.where(np.isnan(result.supply_end), np.inf, result.supply_end)
+    for area in model.areas.values():
+        v = compiled.node_index[area.id]
+        lo, hi = np.searchsorted(result.pair_node, [v, v + 1])
+        worst = 0.0
+        for p in range(int(lo), int(hi)):
+            start = float(end[p]) + float(compiled.pair_buffer_h[p])
+            if not math.isfinite(start) or start >= horizon:
+                continue
+            hours = horizon - start
+            r = res_ids[int(result.pair_resource[p])]
+            person_hours[r] = person_hours.get(r, 0.0) + area.population * hours
+            longest[r] = max(longest.get(r, 0.0), hours)
+            if hours >= min_outage:
+                people_by_service[r] = people_by_service.get(r, 0) + area.population
+            worst = max(worst, hours)
+        if worst >= min_outage:
+            affected += area.population
+        job_hours += area.jobs * worst
+
+    lost: list[LostFunction] = []
+    for cf in model.critical_functions.values():
+        v = compiled.node_index[cf.id]
+        t = float(result.fail_time[v])
+        if math.isfinite(t) and t < horizon:
+            r = int(result.cause_resource[v])
+            lost.append(
+                LostFunction(cf.id, cf.name, cf.category, t, res_ids[r] if r >= 0 else None)
+            )
+    lost.sort(key=lambda f: (f.fail_time_h, f.id))
+
+    damage = 0.0
+    physical = (CauseCode.HAZARD, CauseCode.COMMON_CAUSE)
+    for comp in model.components.values():
+        v = compiled.node_index[comp.id]
+        if int(result.cause[v]) in physical and comp.replacement_cost_eur:
+            damage += comp.replacement_cost_eur
+    economic = job_hours * float(spec["value_added_per_job_hour_eur"]) + damage
+
+    # the service that affects the most people decides the people criterion's wording
+    top_service = max(people_by_service, key=lambda r: people_by_service[r], default=None)
+    top_hours = max(person_hours, key=lambda r: person_hours[r], default=None)
+    criteria = [
+        Criterion(
+            "people_affected",
+            float(affected),
+            class_of(affected, crit["people_affected"]["bounds"]),
+            top_service,
+            longest.get(top_service) if top_service else None,
+        ),
+        Criterion(
+            "person_hours",
+            person_hours.get(top_hours, 0.0) if top_hours else 0.0,
+            class_of(
+                person_hours.get(top_hours, 0.0) if top_hours else 0.0,
+                crit["person_hours"]["bounds"],
+            ),
+            top_hours,
+        ),
+    ]
+    cf_class = class_of(len(lost), crit["critical_functions"]["bounds"])
+    floors = crit["critical_functions"].get("category_floor", {})
+    for f in lost:
+        if f.category in floors:
+            cf_class = _max_class(cf_class, str(floors[f.category]))
+    criteria.append(
+        Criterion(
+            "critical_functions",
+            float(len(lost)),
+            cf_class,
+            detail=", ".join(f"{f.name} after {f.fail_time_h:g} h" for f in lost[:5])
+            + (f" and {len(lost) - 5} more" if len(lost) > 5 else ""),
+        )
+    )
+    criteria.append(
+        Criterion("economic_loss", economic, class_of(economic, crit["economic_loss"]["bounds"]))
+    )
+    overall = "A"
+    decisive = criteria[0].name
+    for c in criteria:
+        if CLASSES.index(c.cls) > CLASSES.index(overall):
+            overall, decisive = c.cls, c.name
+    return Impact(
+        horizon_h=horizon,
+        people_affected=affected,
+        people_by_service=people_by_service,
+        person_hours=person_hours,
+        longest_outage_h=longest,
+        critical_functions_lost=tuple(lost),
+        economic_loss_eur=economic,
+        criteria=tuple(criteria),
+        cls=overall,
+        decisive=decisive,
+        class_names={k: dict(v) for k, v in spec["classes"].items()},
+    )

@@ -1,0 +1,144 @@
+"""Run one scenario end to end: capacity of its year, timed cascade, impact, flags.
+
+A pure function of model and scenario: what the CLI, the plan check and the report call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from vitaal.engine.capacity import CapacityResult, project_capacity
+from vitaal.engine.cascade import CascadeResult, run_cascade
+from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
+from vitaal.engine.hazard import initial_failures
+from vitaal.errors import ScenarioError
+from vitaal.method.flags import Flag, check_cascade
+from vitaal.method.impact import Impact, assess_impact
+from vitaal.model.model import Model
+from vitaal.model.records import Scenario
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ScenarioRun:
+    """Everything one scenario does, as data."""
+
+    scenario: Scenario
+    horizon_h: float
+    compiled: CompiledModel
+    capacity: CapacityResult
+    cascade: CascadeResult
+    impact: Impact
+    flags: tuple[Flag, ...]
+    origin_system: str | None
+
+    def nodes(self, model: Model) -> list[dict[str, Any]]:
+        """Per component and consumer: id, system, fail_time_h, order, cause (stable JSON)."""
+        r = self.cascade
+        out = []
+        for i, nid in enumerate(r.node_ids):
+            t = float(r.fail_time[i])
+            failed = t != float("inf")
+            cause: dict[str, Any] | None = None
+            if failed:
+                step = r.step(nid)
+                cause = {
+                    "code": step.cause.name.lower(),
+                    "node": r.node_ids[int(r.cause_node[i])] if r.cause_node[i] >= 0 else None,
+                    "via": step.via,
+                    "resource": step.resource,
+                }
+            kind = NodeKind(int(r.node_kind[i])).name.lower()
+            out.append(
+                {
+                    "id": nid,
+                    "kind": kind,
+                    "system": model.system_of(nid),
+                    "fail_time_h": t if failed else None,
+                    "order": int(r.order[i]) if failed else None,
+                    "cause": cause,
+                }
+            )
+        return out
+
+    def as_dict(self, model: Model, *, all_nodes: bool = True) -> dict[str, Any]:
+        nodes = self.nodes(model)
+        if not all_nodes:
+            nodes = [n for n in nodes if n["fail_time_h"] is not None]
+        return {
+            "scenario": self.scenario.id,
+            "name": self.scenario.name,
+            "origin_system": self.origin_system,
+            "horizon_h": self.horizon_h,
+            "year": self.capacity.cascade_year,
+            "failed": sum(1 for n in nodes if n["fail_time_h"] is not None),
+            "nodes": nodes,
+            "flags": [f.as_dict() for f in self.flags],
+            "impact": self.impact.as_dict(),
+        }
+
+
+def find_scenario(model: Model, scenario_id: str) -> Scenario:
+    sc = model.scenarios.get(scenario_id)
+    if sc is None:
+        known = ", ".join(model.scenarios) or "none"
+        raise ScenarioError(f"no scenario '{scenario_id}' in the model (scenarios: {known})")
+    return sc
+
+
+def origin_of(model: Model, scenario: Scenario) -> str | None:
+    """The system a scenario originates in: as declared, else that of its first event."""
+    if scenario.origin_system is not None:
+        return scenario.origin_system
+    for ev in scenario.events:
+        s = model.system_of(ev.target)
+        if s is not None:
+            return s
+    return None
+
+
+def run_scenario(
+    model: Model,
+    scenario: Scenario | str,
+    *,
+    horizon_h: float | None = None,
+    model_root: str | Path | None = None,
+    compiled: CompiledModel | None = None,
+) -> ScenarioRun:
+    """Run ``scenario`` on ``model``: the loads of its year meet its shock.
+
+    The capacity projection gives every component's load in the scenario's year (the base
+    year when it has none); the timed cascade starts from the scenario's events, hazards and
+    common causes and moves load onto backups (which fail without room); the impact indicator
+    and the cascade checker read the outcome. ``model_root`` is the model folder, against which
+    raster hazard files are resolved.
+    """
+    sc = find_scenario(model, scenario) if isinstance(scenario, str) else scenario
+    horizon = float(horizon_h if horizon_h is not None else sc.horizon_h or model.info.horizon_h)
+    if horizon <= 0:
+        raise ScenarioError(f"the horizon must be a positive number of hours, not {horizon}")
+    comp = compiled if compiled is not None else compile_model(model)
+    growth = bool(sc.plans or sc.transitions or sc.year)
+    if growth:
+        # every year to 2050, so that the flags can see exhaustion against lead times
+        capacity = project_capacity(model, sc, compiled=comp)
+    else:
+        capacity = project_capacity(model, sc, years=[model.info.base_year], compiled=comp)
+    events = initial_failures(model, sc, compiled=comp, root=model_root)
+    cascade = run_cascade(comp, events, horizon, **capacity.cascade_inputs())
+    impact = assess_impact(model, comp, cascade)
+    origin = origin_of(model, sc)
+    flags = check_cascade(
+        model, comp, cascade, capacity=capacity if growth else None, origin_system=origin
+    )
+    return ScenarioRun(
+        scenario=sc,
+        horizon_h=horizon,
+        compiled=comp,
+        capacity=capacity,
+        cascade=cascade,
+        impact=impact,
+        flags=tuple(flags),
+        origin_system=origin,
+    )
