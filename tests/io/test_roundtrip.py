@@ -49,6 +49,7 @@ from vitaal.model import (
     Subsystem,
     SupplyLink,
     System,
+    WayOfWorking,
     link_key,
     requirement_key,
     store_key,
