@@ -22,6 +22,7 @@ import random
 import re
 import shutil
 import string
+import tempfile
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,9 @@ def rd(lat: float, lon: float) -> tuple[int, int]:
 
 
 def num(v: float, digits: int = 2) -> str:
-    text = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{v:.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return "0" if text in ("", "-0") else text
 
 
@@ -300,8 +303,11 @@ def add_named(b: Builder, a: dict[str, Any], ds_ids: list[str]) -> str:
     fields["origin"] = fields["origin"] or "assumed"
     cid = b.add(a["id"], a["subsystem"], a["kind"], xy=xy, geometry=geom, **fields)
     prov = {"origin": "expert_judgement", "confidence": "medium"}
+    shared = a.get("shared") or {}
     for res, sups in (a.get("supplied_by") or {}).items():
-        b.links(list(sups), cid, res, **prov)
+        n_primary = shared.get(res, 1)
+        for i, s in enumerate(sups):
+            b.link(s, cid, res, "primary" if i < n_primary else "backup", **prov)
     for res, spec in (a.get("needs") or {}).items():
         b.need(cid, res, spec.get("buffer_h", 0), spec.get("k", 1), **prov)
     power = a.get("power")
@@ -384,7 +390,6 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
                 area=aid,
                 name=f"Substation {ar['name']} {i + 1}",
                 capacity=f"electricity: {num(cap)} MVA",
-                peak_load=f"electricity: {num(load, 3)} MW",
                 condition=cond,
                 build_year=built,
                 end_of_life_year=built + 60,
@@ -436,7 +441,6 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
             area=ar["id"],
             name=f"MV ring {ar['name']} {fi + 1}",
             capacity=f"electricity: {num(cap)} MVA",
-            peak_load=f"electricity: {num(fd['load'], 2)} MW",
             condition=rng.choice((2, 3, 3, 4)),
             build_year=rng.choice(range(1960, 2020)),
             lead_time_y=1,
@@ -548,7 +552,6 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
                 area=ar["id"],
                 name=f"Gas district station {ar['name']} {i + 1}",
                 capacity=f"gas: {num(load / n_ds / 0.6, 0)} Nm3/h",
-                peak_load=f"gas: {num(load / n_ds, 0)} Nm3/h",
                 condition=rng.choice((2, 3, 3, 4)),
                 build_year=built,
                 end_of_life_year=built + 50,
@@ -572,7 +575,6 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
                 area=ar["id"],
                 name=f"Gas mains {ar['name']} {j + 1}",
                 capacity=f"gas: {num(load / n_main * 1.6, 0)} Nm3/h",
-                peak_load=f"gas: {num(load / n_main, 0)} Nm3/h",
                 condition=5 if built < 1950 else rng.choice((2, 3, 4)),
                 build_year=built,
                 end_of_life_year=built + 60,
@@ -589,7 +591,6 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
         c.update(
             {
                 "capacity": f"gas: {num(math.ceil(peak / 0.7 / 1000) * 1000, 0)} Nm3/h",
-                "peak_load": f"gas: {num(peak, 0)} Nm3/h",
                 "condition": 3,
                 "build_year": 1968,
                 "end_of_life_year": 2038,
@@ -637,7 +638,6 @@ def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], 
             area=ar["id"],
             name=f"Heat circulation pumps {ar['name']}",
             capacity=f"heat: {num(load * 1.4, 1)} MW",
-            peak_load=f"heat: {num(load, 1)} MW",
             condition=rng.choice((2, 3, 3, 4)),
             build_year=rng.choice(range(1965, 2020)),
             lead_time_y=2,
@@ -712,7 +712,6 @@ def build_water(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any],
                 area=ar["id"],
                 name=f"Distribution mains {ar['name']} {i + 1}",
                 capacity=f"drinking_water: {num(max(60, demand / n * 2), 0)} m3/h",
-                peak_load=f"drinking_water: {num(demand / n, 1)} m3/h",
                 condition=5 if built < 1945 else rng.choice((2, 3, 3, 4)),
                 build_year=built,
                 end_of_life_year=built + 80,
@@ -746,7 +745,6 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
             geometry=linestring([dxy, b.xy[wwtp]]),
             name=f"Pressure main {ar['name']} - {b.components[wwtp]['name']}",
             capacity=f"sewer: {num(max(200, flow * 3), 0)} m3/h",
-            peak_load=f"sewer: {num(flow * 1.5, 0)} m3/h",
             condition=rng.choice((2, 3, 4, 4)),
             build_year=built,
             end_of_life_year=built + 60,
@@ -763,7 +761,6 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
             area=ar["id"],
             name=f"District sewage pumping station {ar['name']}",
             capacity=f"sewer: {num(max(200, flow * 3), 0)} m3/h",
-            peak_load=f"sewer: {num(flow * 1.5, 0)} m3/h",
             condition=rng.choice((2, 3, 3, 4)),
             build_year=built,
             end_of_life_year=built + 40,
@@ -794,7 +791,6 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
                 area=ar["id"],
                 name=f"Pumping unit {ar['name']} {i + 1}",
                 capacity=f"sewer: {num(max(20, flow / n * 3), 0)} m3/h",
-                peak_load=f"sewer: {num(flow / n * 1.5, 1)} m3/h",
                 condition=rng.choice((2, 3, 3, 4, 5)),
                 build_year=rng.choice(range(1970, 2022)),
                 lead_time_y=0.5,
@@ -899,6 +895,7 @@ def build_telecom(
                 continue
             core_n, core_s, crossing = north_south[op]
             is_south = ar["roads"] in south
+            rng.randint(80, 260)  # unused draw: keeps the seeded sequence of the figures below
             rid = b.add(
                 f"tel-ring-{key}-{op}",
                 "tel-fixed",
@@ -907,7 +904,6 @@ def build_telecom(
                 geometry=linestring([b.xy[core_s if is_south else core_n], (ar["x"], ar["y"])]),
                 name=f"Fibre ring {ar['district']} ({owner[op]})",
                 capacity="data: 400 Gbit/s",
-                peak_load=f"data: {rng.randint(80, 260)} Gbit/s",
                 condition=rng.choice((1, 2, 2, 3)),
                 build_year=rng.choice(range(1995, 2020)),
                 lead_time_y=1,
@@ -931,7 +927,6 @@ def build_telecom(
                 area=ar["id"],
                 name=f"Fibre node {ar['name']} ({owner[op]})",
                 capacity="data: 100 Gbit/s",
-                peak_load=f"data: {num((ar['homes'] + ar['jobs'] / 2) * 0.004 + 2, 1)} Gbit/s",
                 condition=rng.choice((1, 2, 2, 3)),
                 build_year=rng.choice(range(2000, 2022)),
                 lead_time_y=0.5,
@@ -1158,6 +1153,7 @@ def build_port(b: Builder, assets: dict[str, Any], ds_ids: list[str]) -> None:
 
 def build_ates(b: Builder, areas: list[dict[str, Any]]) -> None:
     rng = random.Random(20260909)
+    rng2 = random.Random(20260910)  # measured cooling peaks of the buildings served
     for ar in areas:
         if ar["kind"] == "port_area":
             continue
@@ -1165,6 +1161,7 @@ def build_ates(b: Builder, areas: list[dict[str, Any]]) -> None:
         pts = spread(ar["x"], ar["y"], ar["radius"] * 0.7, n, 6.0) if n else []
         for i, xy in enumerate(pts):
             built = rng.choice(range(2000, 2025))
+            cap_c = rng.uniform(1, 4)
             cid = b.add(
                 f"ates-{ar['id'][5:]}-{i + 1:02d}",
                 "ates-systems",
@@ -1172,7 +1169,8 @@ def build_ates(b: Builder, areas: list[dict[str, Any]]) -> None:
                 xy=xy,
                 area=ar["id"],
                 name=f"ATES system {ar['name']} {i + 1}",
-                capacity=f"cooling: {num(rng.uniform(1, 4), 1)} MW",
+                capacity=f"cooling: {num(cap_c, 1)} MW",
+                peak_load=f"cooling: {num(cap_c * rng2.uniform(0.4, 0.8), 2)} MW",
                 condition=rng.choice((1, 2, 2, 3)),
                 build_year=built,
                 end_of_life_year=built + 30,
@@ -1445,9 +1443,10 @@ def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
     )
     cpl(
         "cpl-dc-control",
-        "co_location",
+        "organisational",
         ["tel-dc-spaanse-polder", "tel-dc-waalhaven", "tel-dc-alexander"],
-        "The control systems of several utilities are hosted in the same colocation data centres",
+        "The control systems of several utilities are hosted in three data centres of one "
+        "colocation provider (three sites, so no common physical cause)",
         None,
         confidence="low",
     )
@@ -1844,6 +1843,250 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
     return scenarios, geojson
 
 
+# --------------------------------------------------------------------------- sizing
+
+#: Standard ratings (in the capacity's unit) and the spread of base-year utilisation to size to,
+#: per kind of bulk component: (low, high, ratings or rounding step, unit, minimum).
+SIZING: dict[str, tuple[float, float, tuple[float, ...] | float, str, float]] = {
+    "substation": (0.3, 0.62, (0.25, 0.4, 0.63, 1.0, 1.6, 2.0), "MVA", 0.25),
+    "cable_mv": (0.3, 0.62, (4.0, 6.5, 8.0, 10.0, 13.0, 16.0), "MVA", 4.0),
+    "gas_receiving_station": (0.45, 0.72, 1000.0, "Nm3/h", 5000.0),
+    "gas_district_station": (0.4, 0.72, 100.0, "Nm3/h", 400.0),
+    "gas_main": (0.35, 0.7, 50.0, "Nm3/h", 150.0),
+    "water_main": (0.35, 0.7, 10.0, "m3/h", 20.0),
+    "transport_main": (0.55, 0.78, 100.0, "m3/h", 500.0),
+    "small_pumping_station": (0.4, 0.75, 5.0, "m3/h", 10.0),
+    "sewer_pumping_station": (0.45, 0.78, 10.0, "m3/h", 40.0),
+    "sewer_main": (0.4, 0.72, 10.0, "m3/h", 40.0),
+    "fibre_node": (0.2, 0.55, (10.0, 20.0, 40.0, 100.0, 200.0, 400.0), "Gbit/s", 10.0),
+    "fibre_ring": (0.3, 0.6, (100.0, 200.0, 400.0, 800.0, 1600.0), "Gbit/s", 100.0),
+    "heat_distribution": (0.5, 0.8, 0.5, "MW", 1.0),
+    "heat_pump_station": (0.55, 0.8, 1.0, "MW", 2.0),
+}
+
+#: Rotterdam-Zuid and the port (stedin_congestion, tennet_zh): neighbourhood grids run fuller.
+CONGESTED_ROADS = {"zuid", "ijsselmonde", "waalhaven", "hoogvliet", "port-west"}
+
+
+def rating(load: float, target: float, spec: tuple[float, ...] | float, minimum: float) -> float:
+    """The smallest standard rating (or rounded capacity) that keeps ``load`` at or below
+    ``target`` of it."""
+    need = max(load / target, minimum)
+    if isinstance(spec, tuple):
+        for size in spec:
+            if size >= need:
+                return size
+        return math.ceil(need / spec[-1]) * spec[-1]
+    return math.ceil(need / spec) * spec
+
+
+def engine_loads(b: Builder, systems, plans, scenarios, geojson) -> dict[str, dict[tuple, Any]]:
+    """The loads the capacity engine puts on every component, without a scenario and under
+    growth-2035: ``{run: {(component, resource): component record of the JSON result}}``."""
+    from vitaal.engine.capacity import project_capacity
+    from vitaal.io.folder import read_model
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "model"
+        write_model(b, folder, systems, plans, scenarios, geojson)
+        model = read_model(folder)
+    out = {}
+    for run, scen in (("none", None), ("growth", "growth-2035")):
+        data = project_capacity(model, scen).to_dict()
+        out[run] = {(c["id"], c["resource"]): c for c in data["components"]}
+    return out
+
+
+def base_load(loads: dict[str, dict[tuple, Any]], cid: str, res: str) -> float:
+    """The larger of the two base-year loads (no scenario: all homes on gas; growth-2035: the
+    heat pumps, cars and heat-network homes of today)."""
+    year = str(BASE_YEAR)
+    return max(loads[run][(cid, res)]["load"][year] for run in ("none", "growth"))
+
+
+def _capacity(b: Builder, cid: str, res: str, value: float, unit: str) -> None:
+    digits = 0 if value >= 100 else 2
+    b.components[cid]["capacity"] = f"{res}: {num(value, digits)} {unit}"
+
+
+def _peak(b: Builder, cid: str, res: str, value: float, unit: str) -> None:
+    digits = 0 if value >= 100 else 2
+    b.components[cid]["peak_load"] = f"{res}: {num(value, digits)} {unit}"
+
+
+def _note(b: Builder, cid: str, text: str) -> None:
+    c = b.components[cid]
+    c["ref"] = f"{c['ref']}; {text}" if c.get("ref") else text
+
+
+#: Loads of the city's distribution stations that the model does not hold as consumers
+#: (industry and terminals connected straight to the station), MW.
+DS_DIRECT_MW = {
+    "el-ds-botlek": 180,
+    "el-ds-europoort": 160,
+    "el-ds-pernis": 140,
+    "el-ds-maasvlakte": 120,
+    "el-ds-eemhaven": 40,
+    "el-ds-waalhaven": 30,
+}
+
+#: Peak outflow of the high-lift pumps of the two drinking-water plants, including the
+#: municipalities around Rotterdam that the model does not hold, m3/h. Kralingen: 60,000 m3 of
+#: clean-water storage empties in 5-6 hours at peak (trouw_kralingen).
+DW_PLANT_PEAK = {"dw-bs-kralingen": 11000, "dw-bs-berenplaat": 9500}
+
+#: Population equivalents of the treatment plants (public where the component's ref says so,
+#: else assumed): their dry-weather peak at 12 l per inhabitant per hour includes the towns
+#: around Rotterdam that the model does not hold.
+WWTP_PE = {
+    "ww-wwtp-dokhaven": 470000,
+    "ww-wwtp-kralingseveer": 360000,
+    "ww-wwtp-harnaschpolder": 1300000,
+    "ww-wwtp-hoek-van-holland": 25000,
+    "ww-wwtp-hoogvliet": 60000,
+    "ww-wwtp-rozenburg": 20000,
+}
+
+HEAT_NAMED_KINDS = {
+    "waste_heat_source",
+    "heat_plant",
+    "heat_transport_line",
+    "heat_pump_station",
+    "heat_transfer_station",
+    "heat_junction",
+}
+
+#: The horizon of the network operators' investment plans: bulk components in development
+#: areas are sized for the demand expected by then.
+DESIGN_YEAR = 2030
+
+NOTE_SIZED = "capacity sized on the capacity engine's base-year load (assumed)"
+
+
+def size_from_engine(b: Builder, areas, systems, plans, scenarios, geojson) -> None:
+    """Set the capacities of bulk and derived components, and the measured peaks of the
+    components that carry load the model does not hold, from the loads the capacity engine
+    computes on this very model.
+
+    Bulk components are sized on the larger of the two base-year loads (with no scenario and
+    under growth-2035) at a seeded utilisation drawn per kind, rounded up to a standard rating;
+    growth then decides which of them run out. Figures set here are ``assumed``.
+    """
+    loads = engine_loads(b, systems, plans, scenarios, geojson)
+    congested = {
+        ar["id"] for ar in areas if ar["roads"] in CONGESTED_ROADS or ar["heat_net"] == "south"
+    }
+
+    def g26(cid: str, res: str) -> float:
+        return loads["growth"][(cid, res)]["load"][str(BASE_YEAR)]
+
+    # Distribution stations: the engine's load plus the direct industrial load, at the
+    # utilisation that assets.yaml gives (congestion in Rotterdam-Zuid and the port).
+    util = {}
+    with (SOURCES / "assets.yaml").open(encoding="utf-8") as f:
+        for d in yaml.safe_load(f)["distribution_stations"]:
+            util[d["id"]] = d["util"]
+    for dsid in b.by_kind["distribution_station"]:
+        rng = random.Random(f"{dsid}:peak")
+        own = 2 + rng.uniform(0, 3)  # station services, losses and small direct connections
+        peak = g26(dsid, "electricity") + DS_DIRECT_MW.get(dsid, 0) + own
+        cap = math.ceil(peak / util[dsid])
+        _peak(b, dsid, "electricity", round(peak, 1), "MW")
+        _capacity(b, dsid, "electricity", cap, "MVA")
+        for tag in ("a", "b"):
+            hv = f"el-hv-{dsid[6:]}-{tag}"
+            r = random.Random(f"{hv}:cap")
+            _capacity(b, hv, "electricity", math.ceil(cap * r.uniform(1.3, 1.8) / 10) * 10, "MVA")
+
+    # Grid stations: the measured peak includes the region outside the model; make sure it
+    # is not below what the model itself puts on them.
+    for gs in b.by_kind["grid_station_hv"]:
+        c = b.components[gs]
+        measured = float(c["peak_load"].split(":")[1].split()[0])
+        model_part = sum(
+            float(b.components[ds]["peak_load"].split(":")[1].split()[0])
+            for ds in b.by_kind["distribution_station"]
+            if any(s["supplier"] == f"el-hv-{ds[6:]}-a" and s["consumer"] == ds for s in b.supply)
+            and any(s["supplier"] == gs and s["consumer"] == f"el-hv-{ds[6:]}-a" for s in b.supply)
+        )
+        if measured < model_part * 1.1:
+            _peak(b, gs, "electricity", math.ceil(model_part * 1.15 / 10) * 10, "MW")
+
+    # Drinking water: plant outflow measured at the high-lift pumps; the plants and their
+    # clean-water storage deliver it.
+    for bs, peak in DW_PLANT_PEAK.items():
+        plant = bs.replace("-bs-", "-tp-")
+        cws = bs.replace("-bs-", "-cws-")
+        peak = max(peak, round(g26(bs, "drinking_water") * 1.1, -2))
+        _peak(b, bs, "drinking_water", peak, "m3/h")
+        r = random.Random(f"{plant}:cap")
+        cap = math.ceil(peak / r.uniform(0.68, 0.76) / 500) * 500
+        _capacity(b, plant, "drinking_water", cap, "m3/h")
+        _capacity(b, cws, "drinking_water", cap + 1500, "m3/h")
+        _capacity(b, bs, "drinking_water", cap + 1000, "m3/h")
+        raw = plant.replace("dw-tp-", "dw-raw-")
+        _peak(b, raw, "raw_water", round(peak * 0.8, -2), "m3/h")
+        _capacity(b, raw, "raw_water", math.ceil(cap * 0.95 / 500) * 500, "m3/h")
+
+    # Wastewater treatment: dry-weather peak of all population equivalents served.
+    for wwtp, pe in WWTP_PE.items():
+        peak = max(pe * 0.012, g26(wwtp, "sewer") * 1.05)
+        _peak(b, wwtp, "sewer", round(peak, -1), "m3/h")
+        r = random.Random(f"{wwtp}:cap")
+        _capacity(b, wwtp, "sewer", math.ceil(peak / r.uniform(0.62, 0.78) / 100) * 100, "m3/h")
+
+    # The heat transport and the junctions: sized on the heat they carry at peak (the public
+    # sources give routes and pipe sizes, not ratings). The waste-heat source runs nearly flat
+    # out at peak; the peak boilers share the peak with it.
+    for cid in sorted(b.components):
+        c = b.components[cid]
+        if not cid.startswith("heat-") or c["kind"] not in HEAT_NAMED_KINDS:
+            continue
+        load = base_load(loads, cid, "heat") if (cid, "heat") in loads["growth"] else 0
+        if load <= 0 or cid == "heat-wbr-maasstad":
+            continue
+        r = random.Random(f"{cid}:heat")
+        target = 0.93 if c["kind"] == "waste_heat_source" else r.uniform(0.66, 0.86)
+        _capacity(b, cid, "heat", math.ceil(load / target / 5) * 5, "MW")
+        _note(b, cid, "rating assumed from the heat it carries at peak")
+
+    # Everything the engine loads and that has no public capacity: size on the load.
+    for cid, c in b.components.items():
+        kind = c["kind"]
+        if cid.startswith("dw-tm-"):
+            kind = "transport_main"
+        spec = SIZING.get(kind)
+        if not spec or "capacity" not in c:
+            continue
+        if (kind == "water_main" and not cid.startswith("dw-main-")) or cid in (
+            "dw-main-maastunnel",
+            "dw-main-vbo",
+        ):
+            continue
+        if c.get("origin") == "public_source" or cid.startswith("heat-booster"):
+            continue
+        res = c["capacity"].split(":")[0].strip()
+        if (cid, res) not in loads["growth"]:
+            continue
+        load = base_load(loads, cid, res)
+        if load <= 0:
+            continue
+        lo, hi, ratings, unit, minimum = spec
+        rng = random.Random(f"{cid}:{res}")
+        area = next((a for (a, k), ids in b.by_area.items() if cid in ids), None)
+        if area in congested and kind in ("substation", "cable_mv"):
+            lo, hi = lo + 0.08, hi + 0.06
+        target = rng.uniform(lo, hi)
+        # In development areas the network operator already builds for the demand it expects
+        # within its investment plan (to 2030): at most 95% then.
+        planned = loads["growth"][(cid, res)]["load"].get(str(DESIGN_YEAR), load)
+        if planned / 0.95 > load / target:
+            load, target = planned, 0.95
+        _capacity(b, cid, res, rating(load, target, ratings, minimum), unit)
+        if c.get("origin") == "assumed" and NOTE_SIZED not in (c.get("ref") or ""):
+            _note(b, cid, NOTE_SIZED)
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -1900,11 +2143,18 @@ def main() -> None:
     plans = build_plans(b, areas)
     scenarios, geojson = build_scenarios(b, areas, plans)
 
+    size_from_engine(b, areas, systems, plans, scenarios, geojson)
     if OUT.exists():
         shutil.rmtree(OUT)
-    OUT.mkdir(parents=True)
+    write_model(b, OUT, systems, plans, scenarios, geojson)
+    write_readme(b, plans, scenarios)
+
+
+def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> None:
+    """Write the model folder ``out`` from the records collected in ``b``."""
+    out.mkdir(parents=True)
     write_yaml(
-        OUT / "model.yaml",
+        out / "model.yaml",
         {
             "name": "Rotterdam (illustrative)",
             "description": (
@@ -1919,20 +2169,20 @@ def main() -> None:
         },
     )
     write_yaml(
-        OUT / "resources.yaml",
+        out / "resources.yaml",
         [{"id": r, "name": n, "name_nl": nl, "unit": u} for r, n, nl, u in RESOURCES],
     )
-    write_yaml(OUT / "systems.yaml", systems)
+    write_yaml(out / "systems.yaml", systems)
 
     by_system: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in b.components.values():
         by_system[SUBSYSTEM_SYSTEM[c["subsystem"]]].append(c)
     for system, rows in sorted(by_system.items()):
-        write_csv(OUT / "components" / f"{system}.csv", COMPONENT_FIELDS, rows)
+        write_csv(out / "components" / f"{system}.csv", COMPONENT_FIELDS, rows)
 
     area_rows = list(b.areas.values())
     write_csv(
-        OUT / "areas.csv",
+        out / "areas.csv",
         [
             "id",
             "name",
@@ -1950,7 +2200,7 @@ def main() -> None:
         area_rows,
     )
     write_csv(
-        OUT / "critical_functions.csv",
+        out / "critical_functions.csv",
         [
             "id",
             "name",
@@ -1966,11 +2216,13 @@ def main() -> None:
         ],
         list(b.cfs.values()),
     )
-    req_rows = [r for r in b.reqs.values() if r["buffer_h"] or r["k"] != 1]
-    for r in req_rows:
-        r["buffer_h"] = num(r["buffer_h"])
+    req_rows = [
+        r | {"buffer_h": num(r["buffer_h"])}
+        for r in b.reqs.values()
+        if r["buffer_h"] or r["k"] != 1
+    ]
     write_csv(
-        OUT / "requirements.csv",
+        out / "requirements.csv",
         ["consumer", "resource", "buffer_h", "k", "origin", "confidence", "ref"],
         req_rows,
     )
@@ -1979,36 +2231,38 @@ def main() -> None:
         by_res[s["resource"]].append(s)
     for res, rows in sorted(by_res.items()):
         write_csv(
-            OUT / "supply" / f"{res}.csv",
+            out / "supply" / f"{res}.csv",
             ["supplier", "consumer", "resource", "role", "origin", "confidence", "ref"],
             rows,
         )
     write_csv(
-        OUT / "stores.csv",
+        out / "stores.csv",
         ["component", "resource", "autonomy_h", "origin", "confidence", "ref"],
         b.stores,
     )
     write_yaml(
-        OUT / "couplings.yaml", [clean(c) | {"managed_by": c["managed_by"]} for c in b.couplings]
+        out / "couplings.yaml", [clean(c) | {"managed_by": c["managed_by"]} for c in b.couplings]
     )
-    write_yaml(OUT / "side_outputs.yaml", [clean(s) for s in b.side_outputs])
+    write_yaml(out / "side_outputs.yaml", [clean(s) for s in b.side_outputs])
     challenges = []
     for c in load_yaml("challenges.yaml"):
         if c.get("ref"):
             c["ref"] = b.ref(c["ref"])
         challenges.append(c)
-    write_yaml(OUT / "challenges.yaml", challenges)
-    write_yaml(OUT / "plans.yaml", [clean(p) for p in plans])
+    write_yaml(out / "challenges.yaml", challenges)
+    write_yaml(out / "plans.yaml", [clean(p) for p in plans])
     for sid, sc in scenarios.items():
-        write_yaml(OUT / "scenarios" / f"{sid}.yaml", clean(sc))
-    (OUT / "hazards").mkdir()
-    with (OUT / "hazards" / "flood_depth_outside_dikes.geojson").open("w", encoding="utf-8") as f:
+        write_yaml(out / "scenarios" / f"{sid}.yaml", clean(sc))
+    (out / "hazards").mkdir()
+    with (out / "hazards" / "flood_depth_outside_dikes.geojson").open("w", encoding="utf-8") as f:
         json.dump(geojson, f, indent=1)
         f.write("\n")
-    write_readme(b, by_system, plans, scenarios)
 
 
-def write_readme(b: Builder, by_system: dict[str, list[dict[str, Any]]], plans, scenarios) -> None:
+def write_readme(b: Builder, plans, scenarios) -> None:
+    by_system: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for c in b.components.values():
+        by_system[SUBSYSTEM_SYSTEM[c["subsystem"]]].append(c)
     links_by_system: dict[str, int] = defaultdict(int)
     links_by_resource: dict[str, int] = defaultdict(int)
     for s in b.supply:
