@@ -181,15 +181,13 @@ def check_cascade(
                             f.people_any += pop
                             if horizon - start >= min_hours:
                                 f.people_long += pop
-                    if kind == NodeKind.CRITICAL_FUNCTION and math.isfinite(float(fail[v])):
-                        f.cf_lost.append((v, float(fail[v])))
+                    if kind == NodeKind.CRITICAL_FUNCTION and start < horizon:
+                        # it loses this system's service beyond its own buffer
+                        f.cf_lost.append((v, start))
                 if math.isfinite(float(recv[p])) and not math.isfinite(float(fail[v])):
                     f.on_buffers.append(v)
-        for si in range(len(system_ids)):
-            # a component of the system that lost a supply but keeps going on its buffer
-            pass
-        on_buf = np.isfinite(np.where(np.isnan(result.receive_time), np.inf, recv))
-        for p in np.flatnonzero(on_buf).tolist():
+        # a component of the system that lost a supply but keeps going on its buffer
+        for p in np.flatnonzero(np.isfinite(recv)).tolist():
             v = int(result.pair_node[p])
             si = int(node_system[v])
             if si >= 0 and not math.isfinite(float(fail[v])):

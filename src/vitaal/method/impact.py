@@ -73,6 +73,7 @@ class Impact:
     people_affected: int
     people_by_service: dict[str, int]
     person_hours: dict[str, float]
+    hindrance_hours: dict[str, float]
     longest_outage_h: dict[str, float]
     critical_functions_lost: tuple[LostFunction, ...]
     economic_loss_eur: float
@@ -104,6 +105,10 @@ class Impact:
                 return (f"{head} {c.value:,.0f} persoonsuren zonder {c.service}").replace(",", ".")
             if c.name == "critical_functions":
                 return f"{head} {int(c.value)} vitale functie(s) uitvallen: {c.detail}"
+            if c.name == "hindrance_hours":
+                return (
+                    f"{head} {c.value:,.0f} persoonsuren hinder door uitval van {c.service}"
+                ).replace(",", ".")
             return f"{head} de economische schade EUR {c.value:,.0f} is".replace(",", ".")
         head = f"class {self.cls} ({name}) because"
         if self.cls == "A" and c.value == 0:
@@ -117,6 +122,8 @@ class Impact:
             return f"{head} of {c.value:,.0f} person-hours without {c.service}"
         if c.name == "critical_functions":
             return f"{head} {int(c.value)} critical function(s) are lost: {c.detail}"
+        if c.name == "hindrance_hours":
+            return f"{head} of {c.value:,.0f} person-hours of hindrance without {c.service}"
         return f"{head} the economic loss is EUR {c.value:,.0f}"
 
     def as_dict(self) -> dict[str, Any]:
@@ -139,6 +146,7 @@ class Impact:
             "people_affected": self.people_affected,
             "people_by_service": self.people_by_service,
             "person_hours": self.person_hours,
+            "hindrance_hours": self.hindrance_hours,
             "longest_outage_h": self.longest_outage_h,
             "critical_functions_lost": [
                 {
@@ -179,8 +187,10 @@ def assess_impact(
     min_outage = float(spec.get("min_outage_h", 1.0))
     res_ids = result.resource_ids
 
+    hindrance = set(spec.get("hindrance_services", ()))
     people_by_service: dict[str, int] = {}
     person_hours: dict[str, float] = {}
+    hindrance_hours: dict[str, float] = {}
     longest: dict[str, float] = {}
     affected = 0
     job_hours = 0.0
@@ -195,8 +205,11 @@ def assess_impact(
                 continue
             hours = horizon - start
             r = res_ids[int(result.pair_resource[p])]
-            person_hours[r] = person_hours.get(r, 0.0) + area.population * hours
             longest[r] = max(longest.get(r, 0.0), hours)
+            if r in hindrance:
+                hindrance_hours[r] = hindrance_hours.get(r, 0.0) + area.population * hours
+                continue
+            person_hours[r] = person_hours.get(r, 0.0) + area.population * hours
             if hours >= min_outage:
                 people_by_service[r] = people_by_service.get(r, 0) + area.population
             worst = max(worst, hours)
@@ -244,6 +257,17 @@ def assess_impact(
             top_hours,
         ),
     ]
+    top_hindrance = max(hindrance_hours, key=lambda r: hindrance_hours[r], default=None)
+    if "hindrance_hours" in crit:
+        value = hindrance_hours.get(top_hindrance, 0.0) if top_hindrance else 0.0
+        criteria.append(
+            Criterion(
+                "hindrance_hours",
+                value,
+                class_of(value, crit["hindrance_hours"]["bounds"]),
+                top_hindrance,
+            )
+        )
     cf_class = class_of(len(lost), crit["critical_functions"]["bounds"])
     floors = crit["critical_functions"].get("category_floor", {})
     for f in lost:
@@ -271,6 +295,7 @@ def assess_impact(
         people_affected=affected,
         people_by_service=people_by_service,
         person_hours=person_hours,
+        hindrance_hours=hindrance_hours,
         longest_outage_h=longest,
         critical_functions_lost=tuple(lost),
         economic_loss_eur=economic,

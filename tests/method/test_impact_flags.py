@@ -1,0 +1,138 @@
+"""Impact indicator and cascade checker on the tiny model's flood, worked out by hand.
+
+The tiny model (tests/data/tiny): grid station gs-1 feeds substations ss-1 and ss-2; area
+north takes power from ss-1 (primary) and ss-2 (backup), area south from ss-2; the hospital
+from ss-1 and ss-2 with a 48 h generator. Treatment plant wtp-1 (power from ss-1 with a 4 h
+buffer, control from scada-1 with 12 h) feeds main-1, which feeds water tower tower-1 (a store
+with 6 h autonomy), which feeds both areas and the hospital (no water buffer). gs-1 and wtp-1
+share a flood zone.
+
+Scenario "flood" (horizon 48 h): ss-2 fails at t=1 (event); at t=2 the flood polygon gives
+gs-1 0.8 m of water, above its 0.3 m threshold, and the flood zone takes wtp-1 along.
+- ss-1 loses gs-1 at 2 and fails at 2; area south has no power from 1, area north from 2.
+- main-1 loses wtp-1 at 2; tower-1 supplies on from stock until 2 + 6 = 8; both areas and
+  the hospital are without water from 8; the hospital (no water buffer) fails at 8.
+- the hospital's power is gone from 2 but its generator lasts 48 h: beyond the horizon.
+- scada-1 (2 h battery) fails at 4.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vitaal.io.folder import read_model
+from vitaal.method.impact import assess_impact, class_of
+from vitaal.method.scenario_run import run_scenario
+from vitaal.model.model import Model
+
+TINY = Path(__file__).parents[1] / "data" / "tiny"
+
+
+@pytest.fixture(scope="module")
+def model() -> Model:
+    return read_model(TINY)
+
+
+def test_class_of_uses_lower_bounds() -> None:
+    bounds = [1000, 10000, 100000, 400000]
+    assert class_of(0, bounds) == "A"
+    assert class_of(999, bounds) == "A"
+    assert class_of(1000, bounds) == "B"
+    assert class_of(42000, bounds) == "C"
+    assert class_of(400000, bounds) == "E"
+
+
+def test_flood_impact_by_hand(model: Model) -> None:
+    run = run_scenario(model, "flood")
+    imp = run.impact
+    # both areas lose power for more than an hour: 12,000 + 8,000 people
+    assert imp.people_affected == 20000
+    assert imp.people_by_service == {"electricity": 20000, "drinking_water": 20000}
+    # south 8,000 x (48 - 1) + north 12,000 x (48 - 2); water 20,000 x (48 - 8)
+    assert imp.person_hours["electricity"] == pytest.approx(8000 * 47 + 12000 * 46)
+    assert imp.person_hours["drinking_water"] == pytest.approx(20000 * 40)
+    assert imp.longest_outage_h["electricity"] == pytest.approx(47)
+    assert [(f.id, f.fail_time_h, f.resource) for f in imp.critical_functions_lost] == [
+        ("hosp-1", 8.0, "drinking_water")
+    ]
+    # jobs x longest outage x EUR 60, plus gs-1's replacement (destroyed by the hazard);
+    # wtp-1 went with the flood zone but has no replacement cost in the model
+    job_hours = 2000 * 46 + 900 * 47
+    assert imp.economic_loss_eur == pytest.approx(job_hours * 60 + 40_000_000)
+    crit = {c.name: c.cls for c in imp.criteria}
+    # 20,000 people: C; 928,000 person-hours: C; one acute-care function: floor C;
+    # EUR 48 million: C
+    assert crit == {
+        "people_affected": "C",
+        "person_hours": "C",
+        "hindrance_hours": "A",
+        "critical_functions": "C",
+        "economic_loss": "C",
+    }
+    assert imp.cls == "C"
+    assert imp.decisive == "people_affected"
+    assert imp.reason_text() == (
+        "class C (serious) because 20,000 people lose electricity for up to 47 hours"
+    )
+    assert imp.reason_text("nl").startswith("klasse C (ernstig) omdat 20.000 inwoners")
+
+
+def test_flood_flags_by_hand(model: Model) -> None:
+    run = run_scenario(model, "flood")
+    flags = {f.system: f for f in run.flags}
+    el, water, tel = flags["electricity"], flags["water"], flags["telecom"]
+    # electricity: 20,000 people without power for >= 4 h; the hospital's generator holds
+    assert (el.colour, el.rule, el.order, el.onset_h, el.origin) == ("red", "people", 1, 1.0, True)
+    assert [c.node for c in el.chain] == ["ss-2"]
+    assert el.owners[0] == "Grid company"
+    # water: the hospital loses drinking water at 8 h, beyond no buffer
+    assert (water.colour, water.rule) == ("red", "critical_function")
+    assert water.evidence["critical_functions_lost"] == ["hosp-1"]
+    # the first water failure is wtp-1 at 2 h, order 1, taken along by the flood zone of gs-1
+    assert (water.order, water.onset_h) == (1, 2.0)
+    assert [c.node for c in water.chain] == ["wtp-1", "gs-1"]
+    assert water.chain[0].cause == "common_cause"
+    # telecom: scada-1 fails at 2 + 2 h battery = 4 h, order 2 (caused by ss-1's loss)
+    assert (tel.colour, tel.rule, tel.onset_h) == ("orange", "failures", 4.0)
+    assert tel.chain[0].node == "scada-1"
+    assert tel.chain[0].resource == "electricity"
+
+
+def test_untouched_and_opportunity_flags(model: Model) -> None:
+    # no events at all: every system green; the grid station's waste heat is usable by
+    # the water system, so a change originating in electricity opens an opportunity there
+    import dataclasses
+
+    quiet = dataclasses.replace(
+        model.scenarios["flood"], events=(), hazards=(), origin_system="electricity"
+    )
+    run = run_scenario(model, quiet)
+    got = {f.system: (f.colour, f.rule) for f in run.flags}
+    assert got == {
+        "electricity": ("green", "untouched"),
+        "water": ("green", "opportunity"),
+        "telecom": ("green", "untouched"),
+    }
+    assert run.impact.cls == "A"
+    assert run.impact.people_affected == 0
+
+
+def test_assess_impact_respects_thresholds_data(model: Model) -> None:
+    run = run_scenario(model, "flood")
+    spec = {
+        "classes": {k: {"en": k, "nl": k} for k in "ABCDE"},
+        "min_outage_h": 100,  # longer than the horizon: nobody counts as affected
+        "criteria": {
+            "people_affected": {"bounds": [1, 2, 3, 4]},
+            "person_hours": {"bounds": [1e12, 1e13, 1e14, 1e15]},
+            "critical_functions": {"bounds": [5, 6, 7, 8]},
+            "economic_loss": {"bounds": [1e12, 1e13, 1e14, 1e15]},
+        },
+        "value_added_per_job_hour_eur": 0,
+    }
+    imp = assess_impact(model, run.compiled, run.cascade, thresholds=spec)
+    assert imp.people_affected == 0
+    assert imp.economic_loss_eur == pytest.approx(40_000_000)
+    assert imp.cls == "A"
