@@ -130,7 +130,7 @@ def check_cascade(
     Complexity: O(nodes + pairs + links) plus the capacity rows.
     """
     spec = rules if rules is not None else load_data("flag_rules")
-    red, orange, green = spec["red"], spec["orange"], spec["green"]
+    red, orange = spec["red"], spec["orange"]
     node_system = np.full(len(compiled.node_ids), -1, dtype=np.int64)
     system_ids = list(model.systems)
     sys_index = {s: i for i, s in enumerate(system_ids)}

@@ -17,7 +17,7 @@ import numpy as np
 from vitaal.catalog import load_data
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.causes import CauseCode
-from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.engine.compile import CompiledModel
 from vitaal.model.model import Model
 
 CLASSES = ("A", "B", "C", "D", "E")
@@ -222,9 +222,9 @@ def assess_impact(
         v = compiled.node_index[cf.id]
         t = float(result.fail_time[v])
         if math.isfinite(t) and t < horizon:
-            r = int(result.cause_resource[v])
+            ri = int(result.cause_resource[v])
             lost.append(
-                LostFunction(cf.id, cf.name, cf.category, t, res_ids[r] if r >= 0 else None)
+                LostFunction(cf.id, cf.name, cf.category, t, res_ids[ri] if ri >= 0 else None)
             )
     lost.sort(key=lambda f: (f.fail_time_h, f.id))
 
