@@ -229,9 +229,8 @@ def check_cascade(
     flags = []
     for si, sid in enumerate(system_ids):
         f = facts[si]
-        owners = tuple(f.owners) or (
-            (model.systems[sid].owner,) if model.systems[sid].owner else ()
-        )
+        system_owner = model.systems[sid].owner
+        owners: tuple[str, ...] = tuple(f.owners) or ((system_owner,) if system_owner else ())
         chain: tuple[ChainLink, ...] = ()
         order = None
         onset = None
