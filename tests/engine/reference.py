@@ -53,15 +53,25 @@ def reference_cascade(
         return pair in supplies and pair not in req
 
     nodes = list(model.node_ids())
-    fail = dict.fromkeys(nodes, INF)
 
-    def least(deliver: object) -> dict[tuple[str, str], float]:
+    def least(
+        fail: dict[str, float], rec0: dict[tuple[str, str], float] | None
+    ) -> dict[tuple[str, str], float]:
+        """received for a given fail: counting producers only when rec0 is None, else with
+        stores as origins within their autonomy; iterated up from 0 (the least solution)."""
+
+        def deliver(s: str, r: str, rec: dict[tuple[str, str], float]) -> float:
+            if is_producer((s, r)):
+                return fail[s]
+            if rec0 is not None and (s, r) in autonomy:
+                return min(fail[s], max(rec[(s, r)], rec0[(s, r)] + autonomy[(s, r)]))
+            return min(fail[s], rec[(s, r)])
+
         rec = dict.fromkeys(req, 0.0)
         for _ in range(10_000):
             new = {
                 pair: kth_largest(
-                    [deliver(s, pair[1], rec) for s in suppliers.get(pair, [])],  # type: ignore[operator]
-                    req[pair][1],
+                    [deliver(s, pair[1], rec) for s in suppliers.get(pair, [])], req[pair][1]
                 )
                 for pair in req
             }
@@ -70,35 +80,20 @@ def reference_cascade(
             rec = new
         raise RuntimeError("received did not converge")
 
+    fail = dict.fromkeys(nodes, INF)
     for _ in range(10_000):
-
-        def deliver0(s: str, r: str, rec: dict[tuple[str, str], float]) -> float:
-            if is_producer((s, r)):
-                return fail[s]
-            return min(fail[s], rec[(s, r)])
-
-        rec0 = least(deliver0)
-
-        def deliver(s: str, r: str, rec: dict[tuple[str, str], float]) -> float:
-            if is_producer((s, r)):
-                return fail[s]
-            if (s, r) in autonomy:
-                return min(fail[s], max(rec[(s, r)], rec0[(s, r)] + autonomy[(s, r)]))
-            return min(fail[s], rec[(s, r)])
-
-        rec = least(deliver)
-
-        def have(pair: tuple[str, str]) -> float:
-            if pair in autonomy:
-                return max(rec[pair], rec0[pair] + autonomy[pair])
-            return rec[pair]
-
+        rec0 = least(fail, None)
+        rec = least(fail, rec0)
+        have = {
+            pair: max(rec[pair], rec0[pair] + autonomy[pair]) if pair in autonomy else rec[pair]
+            for pair in req
+        }
         new_fail = {}
         for v in nodes:
             t = initial.get(v, INF)
             for pair, (buffer, _k) in req.items():
                 if pair[0] == v:
-                    t = min(t, have(pair) + buffer)
+                    t = min(t, have[pair] + buffer)
             new_fail[v] = t
         if new_fail == fail:
             return fail, rec

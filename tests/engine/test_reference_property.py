@@ -10,6 +10,7 @@ exact and many things happen at the same instant, the hardest case for the sweep
 
 from __future__ import annotations
 
+import itertools
 import math
 
 from hypothesis import given, settings
@@ -51,9 +52,7 @@ def random_models(draw: st.DrawFn) -> tuple[Model, dict[str, float], float]:
             if not draw(st.booleans()):
                 continue
             earlier = [m for m in members if m != v and not m.startswith("a")]
-            firm = draw(
-                st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True)
-            )
+            firm = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True))
             members.append(v)
             k = draw(st.integers(1, len(firm)))
             extra_pool = [x for x in names if x != v and not x.startswith("a")]
@@ -93,7 +92,7 @@ def _cut(t: float, horizon: float) -> float:
     return t if t <= horizon else math.inf
 
 
-@settings(max_examples=2500, deadline=None)
+@settings(max_examples=6000, deadline=None)
 @given(random_models())
 def test_engine_equals_reference(case: tuple[Model, dict[str, float], float]) -> None:
     check_against_reference(*case)
@@ -109,8 +108,10 @@ def check_against_reference(model: Model, initial: dict[str, float], horizon: fl
     want_fail = {v: _cut(t, horizon) for v, t in ref_fail.items()}
     assert got_fail == want_fail, describe(model, initial)
     got_rec = {
-        (compiled.node_ids[int(res.pair_node[p])], compiled.resource_ids[int(res.pair_resource[p])]):
-        float(res.receive_time[p])
+        (
+            compiled.node_ids[int(res.pair_node[p])],
+            compiled.resource_ids[int(res.pair_resource[p])],
+        ): float(res.receive_time[p])
         for p in range(compiled.n_pairs)
         if compiled.pair_required[p]
     }
@@ -126,7 +127,7 @@ def check_against_reference(model: Model, initial: dict[str, float], horizon: fl
         assert steps[-1].order == 1
         assert steps[-1].cause in (CauseCode.EVENT, CauseCode.COMMON_CAUSE)
         assert steps[-1].node in initial
-        for a, b in zip(steps, steps[1:], strict=False):
+        for a, b in itertools.pairwise(steps):
             assert a.order == b.order + 1
             assert b.time_h <= a.time_h
         first = steps[0]

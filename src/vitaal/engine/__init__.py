@@ -10,6 +10,12 @@ from __future__ import annotations
 from vitaal.engine.cascade import CascadeResult, ChainStep, run_cascade
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind, PairRole, compile_model
+from vitaal.engine.hazard import (
+    common_cause_failures,
+    hazard_failures,
+    hazard_intensity,
+    initial_failures,
+)
 
 __all__ = [
     "CascadeResult",
@@ -19,6 +25,10 @@ __all__ = [
     "InitialFailure",
     "NodeKind",
     "PairRole",
+    "common_cause_failures",
     "compile_model",
+    "hazard_failures",
+    "hazard_intensity",
+    "initial_failures",
     "run_cascade",
 ]

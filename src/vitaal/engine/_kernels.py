@@ -9,7 +9,7 @@ debugging.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit  # type: ignore[import-untyped]
+from numba import njit
 from numpy.typing import NDArray
 
 # Pair roles (mirror of compile.PairRole, which numba cannot read).
@@ -35,7 +35,7 @@ K_STOCK = 1
 _REL_TOL = 1e-9
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True)
 def baseline_reach(
     role: NDArray[np.int8],
     k: NDArray[np.int64],
@@ -72,7 +72,7 @@ def baseline_reach(
 
 
 # -- event queue: a binary heap of entry ids ordered by (time, order, id) -------------------
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True)
 def _before(a: int, b: int, ent_time: NDArray[np.float64], ent_order: NDArray[np.int64]) -> bool:
     if ent_time[a] != ent_time[b]:
         return bool(ent_time[a] < ent_time[b])
@@ -81,7 +81,7 @@ def _before(a: int, b: int, ent_time: NDArray[np.float64], ent_order: NDArray[np
     return a < b
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True)
 def _heap_push(
     heap: NDArray[np.int64],
     size: int,
@@ -101,7 +101,7 @@ def _heap_push(
     return size + 1
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True)
 def _heap_pop(
     heap: NDArray[np.int64],
     size: int,
@@ -127,7 +127,7 @@ def _heap_pop(
     return size
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True)
 def _dred(
     t: float,
     seeds: NDArray[np.int64],
@@ -272,7 +272,7 @@ def _dred(
     return n_lost, tail
 
 
-@njit(cache=True)  # type: ignore[misc]
+@njit(cache=True)
 def sweep(
     n_nodes: int,
     pair_node: NDArray[np.int64],
@@ -455,9 +455,7 @@ def sweep(
                 n_seeds += 1
                 if rcv[p]:
                     # what it receives may come round a ring from its own stock: re-derive
-                    rcv[p] = False
-                    mark[p] = True
-                    tent_off[p] = True
+                    # it (marked just before the main pass; the scratch is shared)
                     premarked[n_pre] = p
                     n_pre += 1
                     lost_code[p] = C_STORE
@@ -491,10 +489,32 @@ def sweep(
             # supply counting producers only: starts the autonomy of stores that lose it
             if n_seeds0 > 0:
                 n_lost, n_stopped = _dred(
-                    t, seeds0, n_seeds0, premarked, 0, False, role, k, pair_node, stock_end,
-                    out_ptr, out_dst, rcv0, dl0, cnt0, stop_code0, stop_culprit0,
-                    lost_code0, lost_culprit0, lost_via0, mark, tent_off, queue, marked,
-                    lost, stopped,
+                    t,
+                    seeds0,
+                    n_seeds0,
+                    premarked,
+                    0,
+                    False,
+                    role,
+                    k,
+                    pair_node,
+                    stock_end,
+                    out_ptr,
+                    out_dst,
+                    rcv0,
+                    dl0,
+                    cnt0,
+                    stop_code0,
+                    stop_culprit0,
+                    lost_code0,
+                    lost_culprit0,
+                    lost_via0,
+                    mark,
+                    tent_off,
+                    queue,
+                    marked,
+                    lost,
+                    stopped,
                 )
                 for i in range(n_lost):
                     p = lost[i]
@@ -514,12 +534,39 @@ def sweep(
                             n_heap = _heap_push(heap, n_heap, e, ent_time, ent_order)
 
             # supply with stores as origins while their autonomy lasts
+            for i in range(n_pre):
+                p = premarked[i]
+                rcv[p] = False
+                mark[p] = True
+                tent_off[p] = True
             if n_seeds > 0:
                 n_lost, n_stopped = _dred(
-                    t, seeds, n_seeds, premarked, n_pre, True, role, k, pair_node, stock_end,
-                    out_ptr, out_dst, rcv, dl, cnt, stop_code, stop_culprit,
-                    lost_code, lost_culprit, lost_via, mark, tent_off, queue, marked,
-                    lost, stopped,
+                    t,
+                    seeds,
+                    n_seeds,
+                    premarked,
+                    n_pre,
+                    True,
+                    role,
+                    k,
+                    pair_node,
+                    stock_end,
+                    out_ptr,
+                    out_dst,
+                    rcv,
+                    dl,
+                    cnt,
+                    stop_code,
+                    stop_culprit,
+                    lost_code,
+                    lost_culprit,
+                    lost_via,
+                    mark,
+                    tent_off,
+                    queue,
+                    marked,
+                    lost,
+                    stopped,
                 )
                 for i in range(n_stopped):
                     moved_pairs[n_moved_pairs] = stopped[i]
@@ -604,8 +651,8 @@ def sweep(
                             if over and working[w] and not pend_flag[w]:
                                 # the failed primary is the trigger; when it stopped only
                                 # because its own supply was cut, the node that cut it
-                                cn = pair_node[p] if not working[pair_node[p]] else (
-                                    stop_culprit[p]
+                                cn = (
+                                    pair_node[p] if not working[pair_node[p]] else (stop_culprit[p])
                                 )
                                 e = n_ent
                                 n_ent += 1

@@ -223,7 +223,9 @@ def _pair_values(
     arr = np.asarray(values, dtype=np.float64)
     shape = (compiled.n_nodes, compiled.n_resources)
     if arr.shape != shape:
-        raise ScenarioError(f"{name} has shape {arr.shape}, expected (n_nodes, n_resources) {shape}")
+        raise ScenarioError(
+            f"{name} has shape {arr.shape}, expected (n_nodes, n_resources) {shape}"
+        )
     out: NDArray[np.float64] = arr[compiled.pair_node, compiled.pair_resource].copy()
     return out
 
@@ -245,9 +247,9 @@ def _initial_flows(
             raise ScenarioError("link_load must be finite and >= 0")
         return flow.copy()
     primary = ~compiled.link_backup
-    n_primary = np.bincount(
-        compiled.link_src[primary], minlength=compiled.n_pairs
-    ).astype(np.float64)
+    n_primary = np.bincount(compiled.link_src[primary], minlength=compiled.n_pairs).astype(
+        np.float64
+    )
     flow = np.zeros(compiled.n_links, dtype=np.float64)
     src = compiled.link_src[primary]
     with np.errstate(divide="ignore", invalid="ignore"):

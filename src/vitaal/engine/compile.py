@@ -22,10 +22,10 @@ from types import MappingProxyType
 import numpy as np
 from numpy.typing import NDArray
 
+from vitaal.engine._kernels import baseline_reach
 from vitaal.errors import ModelError, Problem
 from vitaal.model import Model, Role
 from vitaal.model.units import UnitError
-from vitaal.engine._kernels import baseline_reach
 
 __all__ = ["CompiledModel", "NodeKind", "PairRole", "compile_model"]
 
@@ -143,9 +143,7 @@ class CompiledModel:
         return out
 
 
-def _problem(
-    record: object, record_key: str, field: str, found: str, expected: str
-) -> Problem:
+def _problem(record: object, record_key: str, field: str, found: str, expected: str) -> Problem:
     loc = getattr(record, "loc", None)
     return Problem(loc, field, found, expected, record=record_key)
 
@@ -296,12 +294,11 @@ def compile_model(model: Model) -> CompiledModel:
     if short.size:
         req_by_pair = dict(zip(req_pair.tolist(), q_key, strict=True))
         for p in short.tolist():
-            key = req_by_pair.get(p, f"{node_ids[pair_node[p]]}|{resource_ids[pair_resource[p]]}")
-            record = model.requirements.get(key)
+            rkey = req_by_pair.get(p, f"{node_ids[pair_node[p]]}|{resource_ids[pair_resource[p]]}")
             problems.append(
                 _problem(
-                    record,
-                    key,
+                    model.requirements.get(rkey),
+                    rkey,
                     "k",
                     f"k={int(pair_k[p])} with {int(pair_n[p])} supplier(s)",
                     "at most as many suppliers needed as there are supply links",
@@ -325,11 +322,11 @@ def compile_model(model: Model) -> CompiledModel:
     capacity = np.full((len(node_ids), len(resource_ids)), np.nan, dtype=np.float64)
     for cid, comp in model.components.items():
         for rid, qty in comp.capacity.items():
-            r = resource_index.get(rid)
-            if r is None:
+            ri = resource_index.get(rid)
+            if ri is None:
                 continue  # a capacity for a resource nothing flows in cannot matter here
             try:
-                capacity[node_index[cid], r] = qty.to(model.resources[rid].unit)
+                capacity[node_index[cid], ri] = qty.to(model.resources[rid].unit)
             except UnitError as exc:
                 problems.append(_problem(comp, cid, f"capacity.{rid}", str(qty), str(exc)))
 
@@ -339,11 +336,11 @@ def compile_model(model: Model) -> CompiledModel:
         )
         req_by_pair = dict(zip(req_pair.tolist(), q_key, strict=True))
         for p in np.flatnonzero(pair_required & ~reached).tolist():
-            key = req_by_pair.get(p, f"{node_ids[pair_node[p]]}|{resource_ids[pair_resource[p]]}")
+            rkey = req_by_pair.get(p, f"{node_ids[pair_node[p]]}|{resource_ids[pair_resource[p]]}")
             problems.append(
                 _problem(
-                    model.requirements.get(key),
-                    key,
+                    model.requirements.get(rkey),
+                    rkey,
                     "resource",
                     f"{resource_ids[pair_resource[p]]!r} that does not trace back to a producer",
                     "supply of every requirement to reach a producer even before any event",
