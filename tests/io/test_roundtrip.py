@@ -32,6 +32,7 @@ from vitaal.model import (
     Level,
     Model,
     ModelInfo,
+    OnOverload,
     Origin,
     Plan,
     Profile,
@@ -258,6 +259,7 @@ def models(draw: st.DrawFn) -> Model:
         unit = draw(st.sampled_from(UNITS[draw(st.sampled_from(dims))]))
         model.resources[rid] = Resource(
             id=rid, name=draw(texts), unit=unit, name_nl=draw(opt_texts),
+            on_overload=draw(st.sampled_from(list(OnOverload))),
             description=draw(opt_texts), prov=draw(provs),
         )  # fmt: skip
     resources = list(model.resources)

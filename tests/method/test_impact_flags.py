@@ -25,6 +25,7 @@ import pytest
 from vitaal.io.folder import read_model
 from vitaal.method.impact import assess_impact, class_of
 from vitaal.method.scenario_run import run_scenario
+from vitaal.model import Event
 from vitaal.model.model import Model
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
@@ -136,3 +137,48 @@ def test_assess_impact_respects_thresholds_data(model: Model) -> None:
     assert imp.people_affected == 0
     assert imp.economic_loss_eur == pytest.approx(40_000_000)
     assert imp.cls == "A"
+
+
+def _backup_without_room(model: Model, on_overload: str) -> Model:
+    """The tiny model with ss-2 (area north's backup) at 10 MW: its own load (area south,
+    3,600 homes and 900 jobs) fits, but not area north's 5,500 homes and 2,000 jobs on top."""
+    import dataclasses
+
+    from vitaal.model import OnOverload, Scenario
+    from vitaal.model.units import Quantity
+
+    m = dataclasses.replace(model)
+    m.components = dict(model.components)
+    m.components["ss-2"] = dataclasses.replace(
+        model.components["ss-2"], capacity={"electricity": Quantity(10, "MW")}
+    )
+    m.resources = dict(model.resources)
+    m.resources["electricity"] = dataclasses.replace(
+        model.resources["electricity"], on_overload=OnOverload(on_overload)
+    )
+    m.scenarios = dict(model.scenarios)
+    m.scenarios["ss1-out"] = Scenario(
+        id="ss1-out", name="ss-1 out", events=(Event(target="ss-1", time_h=0.0),),
+        horizon_h=24,
+    )  # fmt: skip
+    return m
+
+
+def test_backup_without_room_fails_when_the_resource_fails_on_overload(model: Model) -> None:
+    m = _backup_without_room(model, "fail")
+    run = run_scenario(m, "ss1-out")
+    # area north's load moves to ss-2 at t=0; 10 MW is not enough, ss-2 trips at once
+    assert run.cascade.fail_time_of("ss-2") == 0.0
+    assert run.cascade.step("ss-2").cause.name == "OVERLOAD"
+    assert run.impact.people_by_service["electricity"] == 20000
+
+
+def test_backup_without_room_sheds_when_the_resource_sheds(model: Model) -> None:
+    m = _backup_without_room(model, "shed")
+    run = run_scenario(m, "ss1-out")
+    # ss-2 keeps working above its capacity: congestion, not failure; north keeps power
+    assert run.cascade.fail_time_of("ss-2") == float("inf")
+    assert "electricity" not in run.impact.people_by_service
+    el = next(f for f in run.flags if f.system == "electricity")
+    # ss-1 itself failed, so the failures rule fires first
+    assert (el.colour, el.rule) == ("orange", "failures")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vitaal.catalog import load_data
 from vitaal.engine.capacity import CapacityResult
@@ -97,6 +98,7 @@ class _SystemFacts:
         self.service_onset = math.inf
         self.service_node = -1
         self.on_buffers: list[int] = []
+        self.congested: list[int] = []
         self.before_lead: list[int] = []
         self.headroom: list[int] = []
         self.later: list[int] = []
@@ -111,6 +113,7 @@ def check_cascade(
     capacity: CapacityResult | None = None,
     origin_system: str | None = None,
     opportunity_from: set[str] | None = None,
+    pre_load: NDArray[np.float64] | None = None,
     rules: dict[str, Any] | None = None,
 ) -> list[Flag]:
     """Flag every system of ``model`` for one cascade and/or capacity projection.
@@ -126,6 +129,9 @@ def check_cascade(
     opportunity_from
         Component ids whose side outputs count as opened by the change (for green
         "opportunity" flags); default: the components of ``origin_system``.
+    pre_load
+        ``(nodes, resources)`` loads before the shock: a component whose load after the
+        cascade's moves is above both its capacity and this is *congested* (it sheds load).
 
     Complexity: O(nodes + pairs + links) plus the capacity rows.
     """
@@ -193,6 +199,24 @@ def check_cascade(
             if si >= 0 and not math.isfinite(float(fail[v])):
                 facts[si].on_buffers.append(v)
 
+    if result is not None and result.load is not None and pre_load is not None:
+        p_node, p_res = result.pair_node, result.pair_resource
+        cap = compiled.capacity[p_node, p_res]
+        before = pre_load[p_node, p_res]
+        over = (
+            np.isfinite(cap)
+            & (cap > 0)
+            & (result.load > cap * (1 + 1e-9))
+            & (result.load > before * (1 + 1e-9))
+            & ~np.isfinite(result.fail_time[p_node])
+        )
+        for p in np.flatnonzero(over).tolist():
+            v = int(p_node[p])
+            si = int(node_system[v])
+            if si >= 0:
+                facts[si].congested.append(v)
+                own(si, v)
+
     if capacity is not None:
         base = model.info.base_year
         margin = float(orange["headroom"]["margin"])
@@ -252,6 +276,7 @@ def check_cascade(
             "people_losing_service": f.people_any,
             "people_losing_service_long": f.people_long,
             "on_buffers": len(set(f.on_buffers)),
+            "congested": sorted({compiled.node_ids[v] for v in f.congested}),
             "exhausted_before_lead_time": [compiled.node_ids[v] for v in f.before_lead],
             "above_margin": len(set(f.headroom)),
             "exhausted_later": len(set(f.later)),
@@ -266,6 +291,8 @@ def check_cascade(
             colour, rule = "orange", "failures"
         elif f.people_any:
             colour, rule = "orange", "service_loss"
+        elif f.congested:
+            colour, rule = "orange", "congestion"
         elif f.on_buffers:
             colour, rule = "orange", "on_buffers"
         elif f.headroom:

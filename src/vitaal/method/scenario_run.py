@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from vitaal.engine.capacity import CapacityResult, project_capacity
 from vitaal.engine.cascade import CascadeResult, run_cascade
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
@@ -16,6 +18,7 @@ from vitaal.engine.hazard import initial_failures
 from vitaal.errors import ScenarioError
 from vitaal.method.flags import Flag, check_cascade
 from vitaal.method.impact import Impact, assess_impact
+from vitaal.model.enums import OnOverload
 from vitaal.model.model import Model
 from vitaal.model.records import Scenario
 
@@ -79,6 +82,25 @@ class ScenarioRun:
         }
 
 
+def capacity_inputs(
+    model: Model, compiled: CompiledModel, capacity: CapacityResult
+) -> dict[str, Any]:
+    """The load and capacity arrays the cascade gets: suppliers of a resource that sheds load
+    on overload (``on_overload: shed``) get an unlimited capacity there, so that moved load
+    never makes them fail; their congestion is read afterwards from the moved loads."""
+    inputs = dict(capacity.cascade_inputs())
+    shed = [
+        compiled.resource_index[r.id]
+        for r in model.resources.values()
+        if r.on_overload is OnOverload.SHED and r.id in compiled.resource_index
+    ]
+    if shed:
+        cap = np.array(inputs.get("capacity", compiled.capacity), dtype=np.float64, copy=True)
+        cap[:, shed] = np.inf
+        inputs["capacity"] = cap
+    return inputs
+
+
 def find_scenario(model: Model, scenario_id: str) -> Scenario:
     sc = model.scenarios.get(scenario_id)
     if sc is None:
@@ -126,11 +148,17 @@ def run_scenario(
     else:
         capacity = project_capacity(model, sc, years=[model.info.base_year], compiled=comp)
     events = initial_failures(model, sc, compiled=comp, root=model_root)
-    cascade = run_cascade(comp, events, horizon, **capacity.cascade_inputs())
+    inputs = capacity_inputs(model, comp, capacity)
+    cascade = run_cascade(comp, events, horizon, **inputs)
     impact = assess_impact(model, comp, cascade)
     origin = origin_of(model, sc)
     flags = check_cascade(
-        model, comp, cascade, capacity=capacity if growth else None, origin_system=origin
+        model,
+        comp,
+        cascade,
+        capacity=capacity if growth else None,
+        origin_system=origin,
+        pre_load=capacity.load_at(capacity.cascade_year),
     )
     return ScenarioRun(
         scenario=sc,

@@ -79,3 +79,12 @@ class WayOfWorking(StrEnum):
     ROUTE = "route"  # repetitive, result open: a process with fixed stations
     RIT = "rit"  # custom, result known: a project, a ride from a to b
     ROUTINE = "routine"  # repetitive, result known: a procedure
+
+
+class OnOverload(StrEnum):
+    """What a supplier of a resource does when the load moved onto it exceeds its capacity:
+    ``fail`` (protection trips: a transformer, a pump) or ``shed`` (it keeps working and the
+    excess is not served: a congested road, a main at low pressure)."""
+
+    FAIL = "fail"
+    SHED = "shed"

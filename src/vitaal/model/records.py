@@ -20,6 +20,7 @@ from vitaal.model.enums import (
     Level,
     Origin,
     Role,
+    OnOverload,
     ScenarioKind,
     WayOfWorking,
 )
@@ -45,12 +46,14 @@ def _loc() -> Loc | None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Resource:
-    """A typed flow (electricity, drinking water, data, road access ...) with its unit."""
+    """A typed flow (electricity, drinking water, data, road access ...) with its unit, and
+    what its suppliers do when load moved onto them exceeds their capacity."""
 
     id: str
     name: str
     unit: str
     name_nl: str | None = None
+    on_overload: OnOverload = OnOverload.FAIL
     description: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
