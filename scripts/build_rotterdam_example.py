@@ -232,6 +232,13 @@ RESOURCES = [
     ("vessel_traffic", "Vessel traffic management", "Scheepvaartverkeersbegeleiding", "service"),
 ]
 
+# Resources whose suppliers keep working when load moved onto them exceeds their capacity:
+# traffic congests on the other crossings, mains run at lower pressure, networks slow down.
+# Electricity, heat pumps and pumping stations trip instead (the default, "fail").
+SHEDS_ON_OVERLOAD = {
+    "road_access", "public_transport", "drinking_water", "raw_water", "gas", "data", "mobile",
+}  # fmt: skip
+
 
 # --------------------------------------------------------------------------- areas
 
@@ -2170,7 +2177,11 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
     )
     write_yaml(
         out / "resources.yaml",
-        [{"id": r, "name": n, "name_nl": nl, "unit": u} for r, n, nl, u in RESOURCES],
+        [
+            {"id": r, "name": n, "name_nl": nl, "unit": u}
+            | ({"on_overload": "shed"} if r in SHEDS_ON_OVERLOAD else {})
+            for r, n, nl, u in RESOURCES
+        ],
     )
     write_yaml(out / "systems.yaml", systems)
 
