@@ -216,10 +216,13 @@ def _print_diff(d: dict[str, Any]) -> None:
 def _register() -> None:
     from vitaal.cli.capacity_cmd import capacity
     from vitaal.cli.cascade_cmd import cascade
+    from vitaal.cli.method_cmd import check, run
     from vitaal.cli.network_cmd import import_network
 
     cli.add_command(capacity)
     cli.add_command(cascade)
+    cli.add_command(check)
+    cli.add_command(run)
     cli.add_command(import_network)
 
 

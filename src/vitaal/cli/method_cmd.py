@@ -1,0 +1,224 @@
+"""``vitaal check`` (one plan through the whole method) and ``vitaal run`` (the main job)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.table import Table
+
+from vitaal.cli.common import err, handle_errors, out
+from vitaal.cli.sources import load, parse_source
+
+__all__ = ["check", "run"]
+
+_COLOUR = {"red": "bold red", "orange": "dark_orange", "green": "green"}
+
+
+def _t(text: dict[str, str] | None, lang: str) -> str:
+    if not text:
+        return "-"
+    return text.get(lang) or text.get("en") or "-"
+
+
+def _agenda_table(items: list[dict[str, Any]], lang: str, title: str, limit: int) -> Table:
+    table = Table(title=title, title_justify="left")
+    for col in ("#", "decide by", "need", "lead", "component", "kind", "owner", "station"):
+        table.add_column(col, overflow="fold")
+    for i, it in enumerate(items[:limit], 1):
+        by = it["effective_decide_by"]
+        style = "bold red" if it["red"] else ""
+        table.add_row(
+            str(i),
+            f"[{style}]{by}[/]" if style and by is not None else str(by or "?"),
+            str(it["need_year"]),
+            f"{it['lead_time_y']:g} y" if it["lead_time_y"] is not None else "?",
+            f"{it['name'] or it['component']}" + (f" ({it['resource']})" if it["resource"] else ""),
+            it["kind"],
+            it["owner"] or "-",
+            it["station"],
+        )
+    return table
+
+
+def print_plan_check(data: dict[str, Any], lang: str = "en") -> None:
+    """The readable form of a plan check."""
+    p = data["plan"]
+    out.print(
+        f"[bold]{p['title']}[/bold] ({p['id']}), owner {p['owner'] or '-'}, "
+        f"up to {p['last_year']}: {p['homes']:,} homes, {p['jobs']:,} jobs"
+    )
+    cls = (p["class"] or "unclassed").upper()
+    out.print(
+        f"Class of work: [bold]{cls}[/bold] ({_t(p['class_reason'], lang)}); "
+        f"run as {p['run_as'].upper()}"
+    )
+    if p["comply_or_explain"]:
+        out.print(f"[bold red]{_t(p['comply_text'], lang)}[/]")
+    g = p["growth"]
+    imp = g["impact"]
+    out.print(
+        f"Impact of its growth ({g['year']}): [bold]{imp['class']}[/bold] - "
+        f"{imp['reason_nl'] if lang == 'nl' else imp['reason']}"
+    )
+    flags = Table(title="Cascade checker: the plan's growth", title_justify="left")
+    for col in ("system", "flag", "rule", "owner"):
+        flags.add_column(col, overflow="fold")
+    for f in g["flags"]:
+        flags.add_row(
+            f["system"],
+            f"[{_COLOUR[f['colour']]}]{f['colour']}[/]",
+            f["rule_text_nl"] if lang == "nl" else f["rule_text"],
+            f["owner"] or "-",
+        )
+    out.print(flags)
+    if p["shocks"]:
+        sh = Table(title="The model's shocks meeting the plan's load", title_justify="left")
+        for col in ("scenario", "impact", "red", "orange"):
+            sh.add_column(col, overflow="fold")
+        for s in p["shocks"]:
+            sh.add_row(
+                s["scenario"],
+                s["impact_class"],
+                ", ".join(s["red"]) or "-",
+                ", ".join(s["orange"]) or "-",
+            )
+        out.print(sh)
+    conflicts = p["conflicts"]
+    if conflicts:
+        ct = Table(title=f"Fitting: {len(conflicts)} conflict(s)", title_justify="left")
+        for col in ("component", "system", "kind", "distance", "zone", "owner"):
+            ct.add_column(col, overflow="fold")
+        for c in conflicts[:20]:
+            ct.add_row(
+                c["name"] or c["component"],
+                c["system"] or "-",
+                c["kind"],
+                f"{c['distance_m']:g} m",
+                f"{c['zone_m']:g} m",
+                c["owner"] or "-",
+            )
+        out.print(ct)
+    else:
+        out.print("Fitting: no conflicts with protection zones.")
+    for c in p["claims"]:
+        out.print(f"Distribution: {_t(c['text'], lang)}", markup=False)
+    if p["agenda"]:
+        out.print(_agenda_table(p["agenda"], lang, "Decision agenda for this plan", 20))
+    for f in data["findings"]:
+        out.print(
+            f"- [{f['level']}/{f['way_of_working'].upper()}/{f['station']}] {_t(f['text'], lang)}",
+            markup=False,
+        )
+
+
+@click.command("check")
+@click.argument("model")
+@click.option("--plan", "plan_id", required=True, help="Plan id.")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan check as JSON.")
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@click.option("--version", "version", type=int, default=None, help="Version in a database.")
+@handle_errors
+def check(model: str, plan_id: str, as_json: bool, lang: str, version: int | None) -> None:
+    """Run one plan through the whole method: flags, impact, fitting conflicts, class of work
+    (REIS / ROUTE / RIT / ROUTINE) and the decision agenda."""
+    from vitaal.method.analysis import run_analysis
+    from vitaal.method.plans import find_plan
+
+    source = parse_source(model, version)
+    loaded = load(source, progress=not as_json)
+    find_plan(loaded, plan_id)
+    root = Path(source.location) if source.kind == "folder" else None
+    data = run_analysis(loaded, plans=[plan_id], model_root=root).as_dict()
+    plan = data["plans"][0]
+    result = {
+        "plan": plan,
+        "findings": [f for f in data["findings"] if f["plan"] == plan_id],
+    }
+    if as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False, allow_nan=False))
+        return
+    print_plan_check(result, lang)
+
+
+def print_summary(data: dict[str, Any], lang: str) -> None:
+    """Flags per system, the top findings and the overdue decisions."""
+    s = data["summary"]
+    table = Table(title="Flags per system over all scenarios", title_justify="left")
+    for col in ("system", "red", "orange", "green"):
+        table.add_column(col)
+    for sid, c in s["flags"].items():
+        table.add_row(
+            sid,
+            f"[bold red]{c['red']}[/]",
+            f"[dark_orange]{c['orange']}[/]",
+            f"[green]{c['green']}[/]",
+        )
+    out.print(table)
+    out.print("[bold]Top findings[/bold]")
+    for f in s["top_findings"]:
+        out.print(
+            f"- [{f['level']}/{f['way_of_working'].upper()}/{f['station']}] {_t(f['text'], lang)}",
+            markup=False,
+        )
+    overdue = [it for it in data["agenda"]["items"] if it["status"] == "overdue"]
+    if overdue:
+        out.print(_agenda_table(overdue, lang, f"Overdue decisions ({len(overdue)})", 10))
+    c = s["counts"]
+    out.print(
+        f"{c['findings']} findings, {c['agenda']} agenda items ({c['overdue']} overdue), "
+        f"{c['single_points_of_failure']} single points of failure, {c['conflicts']} fitting "
+        f"conflicts, {c['orphans']} orphan dossiers, {c['comply_or_explain']} plan(s) to "
+        "comply or explain.",
+        markup=False,
+    )
+
+
+@click.command("run")
+@click.argument("model")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("vitaal-report"),
+    show_default=True,
+    help="Folder to write to.",
+)
+@click.option("--lang", type=click.Choice(["en", "nl"]), default="nl", show_default=True)
+@click.option("--pdf", is_flag=True, help="Also write the report as PDF.")
+@click.option("--version", "version", type=int, default=None, help="Version in a database.")
+@handle_errors
+def run(model: str, out_dir: Path, lang: str, pdf: bool, version: int | None) -> None:
+    """The main job: the whole analysis (every subsystem, scenario and plan), a summary, and
+    the report (or, without the report module, analysis.json) in --out."""
+    from vitaal.cli.progress import progress_bar
+    from vitaal.method.analysis import run_analysis
+
+    start = time.perf_counter()
+    source = parse_source(model, version)
+    loaded = load(source)
+    root = Path(source.location) if source.kind == "folder" else None
+    with progress_bar("Analysis") as update:
+        phases: dict[str, int] = {}
+
+        def progress(phase: str, done: int, total: int) -> None:
+            phases.setdefault(phase, len(phases))
+            update(done, total, phase)
+
+        analysis = run_analysis(loaded, progress=progress, model_root=root)
+    data = analysis.as_dict()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    json_path = out_dir / "analysis.json"
+    json_path.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False), encoding="utf-8")
+    print_summary(data, lang)
+    try:
+        from vitaal.report import write_report  # type: ignore[attr-defined,unused-ignore]
+    except ImportError:
+        out.print(f"Analysis written to {json_path}", markup=False)
+    else:
+        report = write_report(data, loaded, out_dir, lang=lang, pdf=pdf)
+        out.print(f"Report written to {report}; analysis in {json_path}", markup=False)
+    err.print(f"done in {time.perf_counter() - start:.1f} s", markup=False)

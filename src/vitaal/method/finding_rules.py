@@ -1,0 +1,403 @@
+"""The rules that turn the analysis into findings, each with its level and station.
+
+Levels (see ``docs/method.md``): a challenge keeps its own level; otherwise a finding about one
+component is operational, one about several components or a coupling across systems tactical.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from vitaal.method.context import Context, num
+from vitaal.method.findings import Finding, level_for, make_finding, owners_of
+from vitaal.method.iceberg import MISSING_KINDS
+from vitaal.method.stations import RouteStations
+from vitaal.model.enums import Level
+
+__all__ = ["collect_findings"]
+
+_H_NL = {"overdue": "achterstallig", "short": "korte termijn", "medium": "middellange termijn"}
+
+
+def _sub_owners(ctx: Context, sub_id: str) -> tuple[str, ...]:
+    sub = ctx.model.subsystems.get(sub_id)
+    if sub is None:
+        return ()
+    system = ctx.model.systems.get(sub.system)
+    for o in (sub.owner, system.owner if system else None):
+        if o:
+            return (o,)
+    return ()
+
+
+def _challenges(ctx: Context, st: RouteStations) -> list[Finding]:
+    out = []
+    for ch in ctx.model.challenges.values():
+        sub = ctx.model.subsystems.get(ch.subsystem)
+        out.append(
+            make_finding(
+                st,
+                id=f"challenge:{ch.id}",
+                kind="challenge",
+                level=ch.level,
+                text={
+                    "en": f"{ch.driver} challenges the logic of {ch.subsystem}: "
+                    f"'{ch.assumption}' no longer holds ({ch.level.value})",
+                    "nl": f"{ch.driver} daagt de systeemlogica van {ch.subsystem} uit: "
+                    f"'{ch.assumption}' geldt niet meer ({ch.level.value})",
+                },
+                system=sub.system if sub else None,
+                subsystem=ch.subsystem,
+                owners=_sub_owners(ctx, ch.subsystem),
+                severity=2 if ch.level is Level.STRATEGIC else 1,
+            )
+        )
+    return out
+
+
+def _waves(
+    ctx: Context, st: RouteStations, steps: dict[str, list[dict[str, Any]]]
+) -> list[Finding]:
+    out = []
+    for sub_id, s in steps.items():
+        sub = ctx.model.subsystems[sub_id]
+        for h in s[1]["horizons"]:
+            n = h["end_of_life"]
+            if n == 0 or h["horizon"] not in _H_NL:
+                continue
+            ids = tuple(h["components"])
+            cost = h["replacement_cost_eur"]
+            sev = {"overdue": 3, "short": 2, "medium": 1}[h["horizon"]]
+            out.append(
+                make_finding(
+                    st,
+                    id=f"end_of_life_wave:{sub_id}:{h['horizon']}",
+                    kind="end_of_life_wave" if n > 1 else "end_of_life",
+                    level=level_for(n),
+                    text={
+                        "en": f"{n} component(s) of {sub.name} reach end of life "
+                        f"({h['horizon']} term); replacement EUR {cost:,.0f}",
+                        "nl": f"{n} onderde(e)l(en) van {sub.name_nl or sub.name} bereiken het "
+                        f"einde van hun levensduur ({_H_NL[h['horizon']]}); vervanging EUR "
+                        f"{cost:,.0f}".replace(",", "."),
+                    },
+                    system=sub.system,
+                    subsystem=sub_id,
+                    components=ids,
+                    owners=owners_of(ctx.model, ids),
+                    severity=sev,
+                    data={"horizon": h["horizon"], "count": n, "replacement_cost_eur": cost},
+                )
+            )
+    return out
+
+
+def _headroom(
+    ctx: Context, st: RouteStations, steps: dict[str, list[dict[str, Any]]]
+) -> list[Finding]:
+    out = []
+    for sub_id, s in steps.items():
+        rows = s[4]["no_headroom"]
+        if not rows:
+            continue
+        sub = ctx.model.subsystems[sub_id]
+        ids = tuple(dict.fromkeys(r["component"] for r in rows))
+        out.append(
+            make_finding(
+                st,
+                id=f"no_headroom:{sub_id}",
+                kind="no_headroom",
+                level=level_for(len(ids)),
+                text={
+                    "en": f"{len(ids)} component(s) of {sub.name} have no headroom "
+                    "(above 90 % in the base year)",
+                    "nl": f"{len(ids)} onderde(e)l(en) van {sub.name_nl or sub.name} hebben geen "
+                    "restcapaciteit (boven 90 % in het basisjaar)",
+                },
+                system=sub.system,
+                subsystem=sub_id,
+                components=ids,
+                owners=owners_of(ctx.model, ids),
+                severity=2,
+            )
+        )
+    return out
+
+
+def _spofs(ctx: Context, st: RouteStations) -> list[Finding]:
+    out = []
+    for cid, s in ctx.spof.items():
+        comp = ctx.model.components[cid]
+        own = ctx.comp_system.get(cid)
+        cross = any(x != own for x in s["systems_hit"])
+        n_cf = len(s["critical_functions"])
+        name = comp.name or cid
+        out.append(
+            make_finding(
+                st,
+                id=f"single_point_of_failure:{cid}",
+                kind="single_point_of_failure",
+                level=level_for(1 + len(s["failed"]), cross_system=cross),
+                text={
+                    "en": f"{name} is a single point of failure: its failure alone cuts off "
+                    f"{len(s['consumers_cut_off'])} consumer(s), {s['people']:,} people and "
+                    f"{n_cf} critical function(s)",
+                    "nl": f"{name} is een single point of failure: uitval alleen al sluit "
+                    f"{len(s['consumers_cut_off'])} afnemer(s), {s['people']:,} inwoners en "
+                    f"{n_cf} vitale functie(s) af".replace(",", "."),
+                },
+                system=own,
+                subsystem=comp.subsystem,
+                components=(cid,),
+                owners=owners_of(ctx.model, [cid]),
+                severity=3 if n_cf else 2 if s["people"] else 1,
+                data={
+                    "people": s["people"],
+                    "critical_functions": s["critical_functions"],
+                    "systems_hit": s["systems_hit"],
+                },
+            )
+        )
+    return out
+
+
+def _couplings(ctx: Context, st: RouteStations) -> list[Finding]:
+    out = []
+    for cp in ctx.model.couplings.values():
+        if cp.managed_by:
+            continue
+        systems = sorted({s for m in cp.members if (s := ctx.comp_system.get(m))})
+        out.append(
+            make_finding(
+                st,
+                id=f"unmanaged_coupling:{cp.id}",
+                kind="unmanaged_coupling",
+                level=level_for(len(cp.members), cross_system=len(systems) > 1),
+                text={
+                    "en": f"no one manages coupling {cp.id} ({cp.kind.value}) of "
+                    f"{', '.join(cp.members)}",
+                    "nl": f"niemand beheert koppeling {cp.id} ({cp.kind.value}) van "
+                    f"{', '.join(cp.members)}: een weesdossier",
+                },
+                system=systems[0] if len(systems) == 1 else None,
+                components=tuple(cp.members),
+                owners=(),
+                severity=2,
+                data={"systems": systems},
+            )
+        )
+    return out
+
+
+def _flags(ctx: Context, st: RouteStations) -> list[Finding]:
+    out = []
+    for sid, run in ctx.runs.items():
+        for f in run.flags:
+            if f.colour == "green" or f.origin:
+                continue
+            out.append(
+                make_finding(
+                    st,
+                    id=f"cascade_flag:{sid}:{f.system}",
+                    kind="cascade_flag",
+                    level=Level.TACTICAL,
+                    text={
+                        "en": f"{run.scenario.name}: {f.colour} flag for {f.system}: "
+                        f"{f.rule_text['en']}",
+                        "nl": f"{run.scenario.name}: {'rode' if f.colour == 'red' else 'oranje'} "
+                        f"vlag voor {f.system}: {f.rule_text['nl']}",
+                    },
+                    system=f.system,
+                    components=tuple(c.node for c in f.chain[:1]),
+                    owners=f.owners,
+                    severity=3 if f.colour == "red" else 2,
+                    scenario=sid,
+                    data={"rule": f.rule, "order": f.order, "onset_h": num(f.onset_h)},
+                )
+            )
+    return out
+
+
+def _opportunities(ctx: Context, st: RouteStations) -> list[Finding]:
+    out = []
+    for so in ctx.model.side_outputs.values():
+        own = ctx.comp_system.get(so.component)
+        usable = [s for s in so.usable_by if s != own]
+        if not usable:
+            continue
+        comp = ctx.model.components.get(so.component)
+        name = comp.name if comp and comp.name else so.component
+        out.append(
+            make_finding(
+                st,
+                id=f"opportunity:{so.id}",
+                kind="opportunity",
+                level=Level.TACTICAL,
+                text={
+                    "en": f"{so.output} of {name} could serve {', '.join(usable)}",
+                    "nl": f"{so.output} van {name} kan {', '.join(usable)} dienen (koppelkans)",
+                },
+                system=own,
+                subsystem=comp.subsystem if comp else None,
+                components=(so.component,),
+                owners=owners_of(ctx.model, [so.component]),
+                data={"usable_by": usable},
+            )
+        )
+    return out
+
+
+def _missing(ctx: Context, st: RouteStations, missing: list[dict[str, Any]]) -> list[Finding]:
+    out = []
+    for m in missing:
+        sub = ctx.model.subsystems.get(m["subsystem"])
+        out.append(
+            make_finding(
+                st,
+                id=f"missing_data:{m['subsystem']}:{m['kind']}",
+                kind="missing_data",
+                level=level_for(m["count"]),
+                text={
+                    "en": f"{m['count']} component(s) of {m['subsystem']} "
+                    f"{MISSING_KINDS[m['kind']]['en']}",
+                    "nl": f"{m['count']} onderde(e)l(en) van {m['subsystem']} "
+                    f"{MISSING_KINDS[m['kind']]['nl']}",
+                },
+                system=sub.system if sub else None,
+                subsystem=m["subsystem"],
+                components=tuple(m["components"][:50]),
+                owners=_sub_owners(ctx, m["subsystem"]),
+                severity=1,
+                data={"missing": m["kind"], "count": m["count"]},
+            )
+        )
+    return out
+
+
+def _agenda(ctx: Context, st: RouteStations, items: list[dict[str, Any]]) -> list[Finding]:
+    out = []
+    for it in items:
+        if it["kind"] != "shortfall":
+            continue
+        out.append(
+            make_finding(
+                st,
+                id=it["id"],
+                kind="shortfall",
+                level=Level(it["level"]),
+                text=it["text"],
+                system=it["system"],
+                subsystem=it["subsystem"],
+                components=(it["component"],),
+                owners=tuple(it["owners"]),
+                severity=3 if it["red"] else 2,
+                scenario=it["scenario"],
+                data={
+                    "need_year": it["need_year"],
+                    "decide_by": it["decide_by"],
+                    "status": it["status"],
+                },
+            )
+        )
+    return out
+
+
+def plan_findings(
+    ctx: Context,
+    st: RouteStations,
+    plans: list[dict[str, Any]],
+    conflicts: list[dict[str, Any]],
+    contested: list[dict[str, Any]],
+) -> list[Finding]:
+    """Findings of the plan check: comply or explain, fitting conflicts, contested capacity."""
+    model = ctx.model
+    out = []
+    for p in plans:
+        plan = model.plans[p["id"]]
+        owners = (plan.owner,) if plan.owner else ()
+        if p["comply_or_explain"]:
+            out.append(
+                make_finding(
+                    st,
+                    id=f"comply_or_explain:{plan.id}",
+                    kind="comply_or_explain",
+                    level=Level.TACTICAL,
+                    text=p["comply_text"],
+                    system=plan.system,
+                    owners=owners,
+                    severity=2,
+                    plan=plan.id,
+                )
+            )
+        mine = [c for c in conflicts if c["plan"] == plan.id]
+        if mine:
+            ids = tuple(c["component"] for c in mine)
+            systems = {c["system"] for c in mine}
+            near = min(c["distance_m"] or 0.0 for c in mine)
+            out.append(
+                make_finding(
+                    st,
+                    id=f"fitting_conflict:{plan.id}",
+                    kind="fitting_conflict",
+                    level=level_for(len(ids), cross_system=len(systems) > 1),
+                    text={
+                        "en": f"{plan.title} conflicts with {len(ids)} component(s) or their "
+                        f"protection zones (nearest at {near:g} m)",
+                        "nl": f"{plan.title} botst met {len(ids)} onderde(e)l(en) of hun "
+                        f"beschermingszones (dichtstbij op {near:g} m)",
+                    },
+                    components=ids,
+                    owners=owners + owners_of(model, list(ids)),
+                    severity=2,
+                    plan=plan.id,
+                    data={"conflicts": len(ids)},
+                )
+            )
+    for c in contested:
+        cid = c["component"]
+        plans_in = [r["plan"] for r in c["claims"]]
+        short = [r["plan"] for r in c["claims"] if (r["granted_share"] or 0.0) < 1.0]
+        out.append(
+            make_finding(
+                st,
+                id=f"contested_capacity:{cid}|{c['resource']}",
+                kind="contested_capacity",
+                level=Level.TACTICAL,
+                text={
+                    "en": f"{len(plans_in)} plan(s) compete for the residual {c['resource']} "
+                    f"capacity of {c['name'] or cid}; not served in full: {', '.join(short)}",
+                    "nl": f"{len(plans_in)} plan(nen) concurreren om de restcapaciteit "
+                    f"{c['resource']} van {c['name'] or cid}; niet volledig bediend: "
+                    f"{', '.join(short)}",
+                },
+                system=ctx.comp_system.get(cid),
+                subsystem=ctx.comp_subsystem.get(cid),
+                components=(cid,),
+                owners=owners_of(model, [cid]),
+                severity=3,
+                data={"plans": plans_in, "not_served_in_full": short},
+            )
+        )
+    return out
+
+
+def collect_findings(
+    ctx: Context,
+    st: RouteStations,
+    steps: dict[str, list[dict[str, Any]]],
+    agenda: list[dict[str, Any]],
+    missing: list[dict[str, Any]],
+) -> list[Finding]:
+    """Every model- and scenario-level finding (the plan findings come from
+    :func:`plan_findings`)."""
+    return [
+        *_challenges(ctx, st),
+        *_waves(ctx, st, steps),
+        *_agenda(ctx, st, agenda),
+        *_headroom(ctx, st, steps),
+        *_spofs(ctx, st),
+        *_couplings(ctx, st),
+        *_flags(ctx, st),
+        *_opportunities(ctx, st),
+        *_missing(ctx, st, missing),
+    ]

@@ -1,0 +1,65 @@
+"""``vitaal check`` and ``vitaal run`` through click's runner, on tests/data/tiny."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from vitaal.cli.method_cmd import check, run
+
+TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
+CLI = click.Group(commands={"check": check, "run": run})
+
+
+def test_check_json() -> None:
+    res = CliRunner().invoke(CLI, ["check", str(TINY), "--plan", "plan-harbour", "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    p = data["plan"]
+    # result open, custom: REIS; run as a project by default: comply or explain
+    assert (p["class"], p["run_as"], p["comply_or_explain"]) == ("reis", "rit", True)
+    assert {f["system"] for f in p["growth"]["flags"]} == {"electricity", "water", "telecom"}
+    assert [s["scenario"] for s in p["shocks"]] == ["flood"]
+
+
+def test_check_text_and_unknown_plan() -> None:
+    res = CliRunner().invoke(CLI, ["check", str(TINY), "--plan", "plan-harbour", "--lang", "nl"])
+    assert res.exit_code == 0, res.output
+    assert "pas toe of leg uit" in res.output
+    res = CliRunner().invoke(CLI, ["check", str(TINY), "--plan", "nope"])
+    assert res.exit_code == 1
+    assert "no plan 'nope'" in res.output
+
+
+def test_run_writes_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "vitaal.report", None)  # no report module: JSON only
+    res = CliRunner().invoke(CLI, ["run", str(TINY), "--out", str(tmp_path), "--lang", "en"])
+    assert res.exit_code == 0, res.output
+    data = json.loads((tmp_path / "analysis.json").read_text(encoding="utf-8"))
+    assert {s["id"] for s in data["subsystems"]} == {"el-grid", "dw-supply", "tel-scada"}
+    assert "Flags per system" in res.output
+    assert "Top findings" in res.output
+
+
+def test_run_calls_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: dict[str, Any] = {}
+
+    def write_report(
+        analysis: dict[str, Any], model: Any, out_dir: Path, *, lang: str, pdf: bool
+    ) -> Path:
+        seen.update(lang=lang, pdf=pdf, schema=analysis["schema"], out=out_dir)
+        return out_dir / "report.html"
+
+    fake = ModuleType("vitaal.report")
+    fake.write_report = write_report  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "vitaal.report", fake)
+    res = CliRunner().invoke(CLI, ["run", str(TINY), "--out", str(tmp_path), "--pdf"])
+    assert res.exit_code == 0, res.output
+    assert seen == {"lang": "nl", "pdf": True, "schema": "vitaal.analysis/1", "out": tmp_path}

@@ -1,0 +1,25 @@
+"""A smoke run of the whole analysis on the bundled Rotterdam example: structure only."""
+
+from __future__ import annotations
+
+import json
+
+from vitaal.examples import example_path
+from vitaal.io.folder import read_model
+from vitaal.method.analysis import run_analysis
+
+
+def test_rotterdam_structure() -> None:
+    root = example_path("rotterdam")
+    model = read_model(root)
+    data = run_analysis(model, model_root=root).as_dict()
+    assert len(data["subsystems"]) == 24
+    for sub in data["subsystems"]:
+        assert [s["step"] for s in sub["steps"]] == [1, 2, 3, 4, 5, 6, 7]
+    assert [s["id"] for s in data["scenarios"]] == list(model.scenarios)
+    assert [p["id"] for p in data["plans"]] == list(model.plans)
+    assert len(data["systems"]) == len(model.systems)
+    items = data["agenda"]["items"]
+    overdue = [i["status"] == "overdue" for i in items]
+    assert overdue == sorted(overdue, reverse=True)  # overdue ones on top
+    json.dumps(data, allow_nan=False)
