@@ -2151,10 +2151,25 @@ def main() -> None:
     scenarios, geojson = build_scenarios(b, areas, plans)
 
     size_from_engine(b, areas, systems, plans, scenarios, geojson)
+    extend_lives(b)
     if OUT.exists():
         shutil.rmtree(OUT)
     write_model(b, OUT, systems, plans, scenarios, geojson)
     write_readme(b, plans, scenarios)
+
+
+def extend_lives(b: Builder) -> None:
+    """Assets past their nominal end of life that are still in good or fair condition (NEN 2767
+    1-3) have had their life extended, as asset managers do: their end of life moves a few
+    years past the base year. Those in poor condition (4-6) stay overdue for replacement."""
+    rng = random.Random(2767)
+    for cid in sorted(b.components):
+        c = b.components[cid]
+        eol, cond = c.get("end_of_life_year"), c.get("condition")
+        if eol is None or cond is None or int(eol) >= BASE_YEAR or int(cond) > 3:
+            continue
+        c["end_of_life_year"] = BASE_YEAR + rng.randint(3, 15)
+        _note(b, cid, f"life extended from {eol} (condition {cond}; assumed)")
 
 
 def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> None:

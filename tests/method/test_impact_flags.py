@@ -77,7 +77,9 @@ def test_flood_impact_by_hand(model: Model) -> None:
     assert imp.reason_text() == (
         "class C (serious) because 20,000 people lose electricity for up to 47 hours"
     )
-    assert imp.reason_text("nl").startswith("klasse C (ernstig) omdat 20.000 inwoners")
+    assert imp.reason_text("nl") == (
+        "klasse C (ernstig) omdat 20.000 inwoners elektriciteit verliezen, tot 47 uur lang"
+    )
 
 
 def test_flood_flags_by_hand(model: Model) -> None:

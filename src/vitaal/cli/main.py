@@ -218,12 +218,14 @@ def _register() -> None:
     from vitaal.cli.cascade_cmd import cascade
     from vitaal.cli.method_cmd import check, run
     from vitaal.cli.network_cmd import import_network
+    from vitaal.cli.report_cmd import report
 
     cli.add_command(capacity)
     cli.add_command(cascade)
     cli.add_command(check)
     cli.add_command(run)
     cli.add_command(import_network)
+    cli.add_command(report)
 
 
 _register()

@@ -126,12 +126,17 @@ def build_agenda(
         old = uniq.get(n.id)
         if old is None or n.need_year < old.need_year:
             uniq[n.id] = n
+    # Only a reinforcement waits for decisions upstream: more load can reach a substation only
+    # once the station upstream can carry it (reinforced, or upsized when it is replaced). A
+    # like-for-like replacement waits for nothing.
     by_node: dict[int, list[tuple[str, int | None]]] = {}
     for n in uniq.values():
         r = compiled.resource_index.get(n.resource) if n.resource is not None else None
         by_node.setdefault(compiled.node_index[n.component], []).append((n.id, r))
     deps = {
         iid: [d for d in _prerequisites(compiled, n, by_node) if d != iid]
+        if n.kind == "shortfall"
+        else []
         for iid, n in uniq.items()
     }
     own: dict[str, int | None] = {}

@@ -81,50 +81,64 @@ class Impact:
     cls: str
     decisive: str
     class_names: dict[str, dict[str, str]] = field(repr=False)
+    service_names: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
 
     def criterion(self, name: str) -> Criterion:
         return next(c for c in self.criteria if c.name == name)
 
     def reason_text(self, lang: str = "en") -> str:
-        """Why the overall class is what it is, in one sentence.
+        """Why the overall class is what it is, in one sentence, in English or Dutch.
 
-        >>> # e.g. "class C (serious) because 42,000 people lose drinking_water for up to 12 h"
+        e.g. "class C (serious) because 42,000 people lose drinking water for up to 12 hours"
         """
         c = self.criterion(self.decisive)
-        name = self.class_names[self.cls]["nl" if lang == "nl" else "en"]
-        if lang == "nl":
-            head = f"klasse {self.cls} ({name}) omdat"
-            if self.cls == "A" and c.value == 0:
-                return f"klasse A ({name}): geen inwoners of vitale functies getroffen"
-            if c.name == "people_affected":
-                return (
-                    f"{head} {int(c.value):,} inwoners {c.service} verliezen, tot "
-                    f"{c.duration_h:.0f} uur lang"
-                ).replace(",", ".")
-            if c.name == "person_hours":
-                return (f"{head} {c.value:,.0f} persoonsuren zonder {c.service}").replace(",", ".")
-            if c.name == "critical_functions":
-                return f"{head} {int(c.value)} vitale functie(s) uitvallen: {c.detail}"
-            if c.name == "hindrance_hours":
-                return (
-                    f"{head} {c.value:,.0f} persoonsuren hinder door uitval van {c.service}"
-                ).replace(",", ".")
-            return f"{head} de economische schade EUR {c.value:,.0f} is".replace(",", ".")
-        head = f"class {self.cls} ({name}) because"
+        nl = lang == "nl"
+        name = self.class_names[self.cls]["nl" if nl else "en"]
+        service = self.service_names.get(c.service or "", {}).get(
+            "nl" if nl else "en", c.service or ""
+        )
+
+        def num(value: float) -> str:
+            text = f"{value:,.0f}"
+            return text.replace(",", ".") if nl else text
+
         if self.cls == "A" and c.value == 0:
+            if nl:
+                return f"klasse A ({name}): geen inwoners of vitale functies getroffen"
             return f"class A ({name}): no people or critical functions affected"
-        if c.name == "people_affected":
-            return (
-                f"{head} {int(c.value):,} people lose {c.service} "
-                f"for up to {c.duration_h:.0f} hours"
-            )
-        if c.name == "person_hours":
-            return f"{head} of {c.value:,.0f} person-hours without {c.service}"
-        if c.name == "critical_functions":
-            return f"{head} {int(c.value)} critical function(s) are lost: {c.detail}"
-        if c.name == "hindrance_hours":
-            return f"{head} of {c.value:,.0f} person-hours of hindrance without {c.service}"
-        return f"{head} the economic loss is EUR {c.value:,.0f}"
+        lost = self.critical_functions_lost
+        names = ", ".join(
+            f"{f.name} ({'na' if nl else 'after'} {f.fail_time_h:g} {'uur' if nl else 'h'})"
+            for f in lost[:5]
+        )
+        if len(lost) > 5:
+            names += f" {'en' if nl else 'and'} {len(lost) - 5} {'meer' if nl else 'more'}"
+        duration = f"{c.duration_h:.0f}" if c.duration_h is not None else "?"
+        if nl:
+            head = f"klasse {self.cls} ({name}) omdat"
+            sentences = {
+                "people_affected": f"{head} {num(c.value)} inwoners {service} verliezen, "
+                f"tot {duration} uur lang",
+                "person_hours": f"{head} {num(c.value)} persoonsuren zonder {service}",
+                "critical_functions": f"{head} {int(c.value)} vitale functie(s) uitvallen: "
+                f"{names}",
+                "hindrance_hours": f"{head} {num(c.value)} persoonsuren hinder door uitval "
+                f"van {service}",
+                "economic_loss": f"{head} de economische schade EUR {num(c.value)} is",
+            }
+        else:
+            head = f"class {self.cls} ({name}) because"
+            sentences = {
+                "people_affected": f"{head} {num(c.value)} people lose {service} "
+                f"for up to {duration} hours",
+                "person_hours": f"{head} of {num(c.value)} person-hours without {service}",
+                "critical_functions": f"{head} {int(c.value)} critical function(s) are lost: "
+                f"{names}",
+                "hindrance_hours": f"{head} of {num(c.value)} person-hours of hindrance "
+                f"without {service}",
+                "economic_loss": f"{head} the economic loss is EUR {num(c.value)}",
+            }
+        return sentences[c.name]
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -303,4 +317,8 @@ def assess_impact(
         cls=overall,
         decisive=decisive,
         class_names={k: dict(v) for k, v in spec["classes"].items()},
+        service_names={
+            r.id: {"en": r.name.lower(), "nl": (r.name_nl or r.name).lower()}
+            for r in model.resources.values()
+        },
     )
