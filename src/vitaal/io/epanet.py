@@ -1,7 +1,8 @@
 """Import an EPANET network (through WNTR) as a drinking-water subsystem of a vitaal model.
 
 The pipe network becomes directed supply links such that "receives water" in the cascade means
-"connected to a reservoir or to a tank through elements in service" (``docs/networks-water-gis.md``):
+"connected to a reservoir or to a tank through elements in service"
+(``docs/networks-water-gis.md``):
 
 - each junction is a carrier component (kind ``water_junction``); each reservoir a producer
   (``reservoir``); each tank a store (``tank``) whose autonomy is its usable volume divided by
@@ -53,6 +54,7 @@ from vitaal.model.units import Quantity
 
 __all__ = [
     "BUNDLED_NETWORKS",
+    "LOCAL_CRS",
     "EpanetImport",
     "ImportNote",
     "import_epanet",
@@ -66,6 +68,13 @@ WATER = "drinking_water"
 ELECTRICITY = "electricity"
 #: Autonomy given to a tank that serves no demand (it would otherwise be infinite), in hours.
 IDLE_TANK_AUTONOMY_H = 8760.0
+#: The CRS of an import whose coordinates have no known CRS: a local engineering CRS (x east,
+#: y north), which vitaal does not check against RD New's range and never transforms.
+LOCAL_CRS = (
+    'ENGCRS["EPANET local",EDATUM["EPANET coordinates"],CS[Cartesian,2],'
+    'AXIS["x",east,ORDER[1],LENGTHUNIT["metre",1]],'
+    'AXIS["y",north,ORDER[2],LENGTHUNIT["metre",1]]]'
+)
 _ID_BAD = re.compile(r"[^A-Za-z0-9_.\-]")
 _RHO_G = 1000.0 * 9.81
 
@@ -218,8 +227,8 @@ def import_epanet(
         The model's name (default: the network's file name).
     crs
         The CRS of the EPANET coordinates. EPANET coordinates are often not geographic; when
-        ``crs`` is not given, the model's CRS is ``LOCAL`` (an engineering CRS vitaal does not
-        check) and the report says so.
+        ``crs`` is not given, the model's CRS is :data:`LOCAL_CRS` (an engineering CRS vitaal
+        does not check or transform) and the report says so.
     power_map
         Pump name -> id of the component that supplies it with electricity (in a model this
         one is to be merged with). Pumps not in it are fed by a placeholder producer.
@@ -262,11 +271,12 @@ def import_epanet(
 
     title = name or Path(str(getattr(wn, "name", "") or "network")).stem or "network"
     if crs is None:
-        model_crs = "LOCAL"
+        model_crs = LOCAL_CRS
         out.assumptions.append(
             ImportNote(
                 "coordinates",
-                "kept as they are in the EPANET file; the model's crs is LOCAL (no CRS given)",
+                "kept as they are in the EPANET file; the model's crs is a local engineering "
+                "CRS (no CRS given)",
             )
         )
     else:
@@ -282,7 +292,9 @@ def import_epanet(
     )
     out.model = m
     sub_id = f"wn-{pfx}"
-    m.resources[WATER] = Resource(id=WATER, name="Drinking water", name_nl="Drinkwater", unit="m3/h")
+    m.resources[WATER] = Resource(
+        id=WATER, name="Drinking water", name_nl="Drinkwater", unit="m3/h"
+    )
     m.systems[WATER] = System(id=WATER, name="Drinking water", name_nl="Drinkwater")
     m.subsystems[sub_id] = Subsystem(id=sub_id, system=WATER, name=f"{title} network", prov=prov)
 
@@ -299,7 +311,11 @@ def import_epanet(
         a, b = link.start_node.coordinates, link.end_node.coordinates
         if a is None or b is None:
             return None
-        pts = [tuple(map(float, a)), *[tuple(map(float, v)) for v in link.vertices], tuple(map(float, b))]
+        pts = [
+            tuple(map(float, a)),
+            *[tuple(map(float, v)) for v in link.vertices],
+            tuple(map(float, b)),
+        ]
         if len(set(pts)) < 2:
             return None
         import shapely
@@ -320,8 +336,13 @@ def import_epanet(
         total_peak += max(peak, 0.0)
         peak_load = {WATER: Quantity(round(peak, 6), "m3/h")} if peak > 0 else {}
         m.components[vid] = Component(
-            id=vid, subsystem=sub_id, kind="water_junction", name=jname, geometry=geom(j),
-            peak_load=peak_load, prov=prov,
+            id=vid,
+            subsystem=sub_id,
+            kind="water_junction",
+            name=jname,
+            geometry=geom(j),
+            peak_load=peak_load,
+            prov=prov,
         )
         if avg < 0:
             out.unmapped.append(
@@ -335,7 +356,7 @@ def import_epanet(
             out.unmapped.append(
                 ImportNote(f"junction {jname}", "emitter (pressure-dependent outflow) not mapped")
             )
-    for rname, r in wn.reservoirs():
+    for rname in wn.reservoir_name_list:
         vid = new_id("reservoir", rname)
         node_id[rname] = vid
     for tname, t in wn.tanks():
@@ -348,10 +369,15 @@ def import_epanet(
     for rname, r in wn.reservoirs():
         vid = node_id[rname]
         m.components[vid] = Component(
-            id=vid, subsystem=sub_id, kind="reservoir", name=rname, geometry=geom(r),
+            id=vid,
+            subsystem=sub_id,
+            kind="reservoir",
+            name=rname,
+            geometry=geom(r),
             capacity={WATER: res_capacity},
             prov=Provenance(
-                Origin.COMPUTED, Confidence.LOW,
+                Origin.COMPUTED,
+                Confidence.LOW,
                 "EPANET reservoirs have no capacity: set to the network's total peak demand",
             ),
         )
@@ -364,21 +390,34 @@ def import_epanet(
         )
     # -- links ------------------------------------------------------------------------------
     links: list[tuple[str, str, str, bool, float]] = []  # (link id, start, end, one way, length)
-    kind_of = {"Pipe": ("pipe", "water_main"), "Pump": ("pump", "water_pump"),
-               "Valve": ("valve", "water_valve")}
+    kind_of = {
+        "Pipe": ("pipe", "water_main"),
+        "Pump": ("pump", "water_pump"),
+        "Valve": ("valve", "water_valve"),
+    }
     pump_ids: list[tuple[str, str]] = []
     for lname, link in wn.links():
         etype, kind = kind_of[link.link_type]
         vid = new_id(etype, lname)
         capacity: dict[str, Quantity] = {}
         m.components[vid] = Component(
-            id=vid, subsystem=sub_id, kind=kind, name=lname, geometry=line(link),
-            capacity=capacity, prov=prov,
+            id=vid,
+            subsystem=sub_id,
+            kind=kind,
+            name=lname,
+            geometry=line(link),
+            capacity=capacity,
+            prov=prov,
         )
         if etype == "pump":
             pump_ids.append((lname, vid))
         if link.link_type == "Valve" and str(link.valve_type) not in (
-            "PRV", "PSV", "PBV", "FCV", "TCV", "GPV"
+            "PRV",
+            "PSV",
+            "PBV",
+            "FCV",
+            "TCV",
+            "GPV",
         ):
             out.unmapped.append(ImportNote(f"valve {lname}", f"valve type {link.valve_type}"))
         if _is_closed(link):
@@ -408,7 +447,9 @@ def import_epanet(
             add_link(vid, node_id[a])
         if one_way and b in reservoirs:
             out.assumptions.append(
-                ImportNote(f"link {m.components[vid].name}", "flows only into a reservoir: carries nothing")
+                ImportNote(
+                    f"link {m.components[vid].name}", "flows only into a reservoir: carries nothing"
+                )
             )
 
     # -- demand: one service area per junction with a positive average demand -----------------
@@ -417,12 +458,17 @@ def import_epanet(
             continue
         aid = new_id("demand", jname)
         m.areas[aid] = ServiceArea(
-            id=aid, name=f"Demand at junction {jname}", kind=AreaKind.NEIGHBOURHOOD,
-            geometry=geom(j), prov=prov,
+            id=aid,
+            name=f"Demand at junction {jname}",
+            kind=AreaKind.NEIGHBOURHOOD,
+            geometry=geom(j),
+            prov=prov,
         )
         add_link(node_id[jname], aid)
 
-    _drop_unfed(m, out, {node_id[r] for r in reservoirs})
+    in_service = {lk[0] for lk in links} | set(node_id.values())
+    closed = {vid for vid in m.components if vid not in in_service}
+    _drop_unfed(m, out, {node_id[r] for r in reservoirs}, closed)
 
     # -- tanks: stores with autonomy = usable volume / average demand served -----------------
     served = _demand_served(wn, node_id, links, avg_demand, reservoirs)
@@ -447,7 +493,9 @@ def import_epanet(
                 ImportNote(f"tank {tname}", "at its minimum level: autonomy 0 h")
             )
         st = Store(
-            component=vid, resource=WATER, autonomy_h=round(autonomy, 6),
+            component=vid,
+            resource=WATER,
+            autonomy_h=round(autonomy, 6),
             prov=Provenance(Origin.COMPUTED, Confidence.LOW, ref),
         )
         m.stores[store_key(st)] = st
@@ -471,11 +519,14 @@ def import_epanet(
     for unknown in sorted(set(power_map) - {n for n, _ in pump_ids}):
         out.unmapped.append(ImportNote(f"power map entry {unknown}", "no pump of that name"))
     if unmapped_pumps:
-        m.systems.setdefault(ELECTRICITY, System(id=ELECTRICITY, name="Electricity",
-                                                 name_nl="Elektriciteit"))
+        m.systems.setdefault(
+            ELECTRICITY, System(id=ELECTRICITY, name="Electricity", name_nl="Elektriciteit")
+        )
         psub = f"wn-{pfx}-power"
         m.subsystems[psub] = Subsystem(
-            id=psub, system=ELECTRICITY, name="Power supply of the pumps (placeholder)",
+            id=psub,
+            system=ELECTRICITY,
+            name="Power supply of the pumps (placeholder)",
             prov=computed,
         )
         power = 0.0
@@ -487,15 +538,19 @@ def import_epanet(
                 power += w
         pid = f"wn-{pfx}-power-external"
         m.components[pid] = Component(
-            id=pid, subsystem=psub, kind="external_grid", name="Placeholder power supply",
+            id=pid,
+            subsystem=psub,
+            kind="external_grid",
+            name="Placeholder power supply",
             capacity={ELECTRICITY: Quantity(round(power / 1e6, 6), "MW")},
             prov=Provenance(
-                Origin.ASSUMED, Confidence.LOW,
+                Origin.ASSUMED,
+                Confidence.LOW,
                 "placeholder: replace by the real feeders (power map); capacity is the sum of "
                 "the pumps' design power",
             ),
         )
-        for pname, vid in unmapped_pumps:
+        for _, vid in unmapped_pumps:
             add_link(pid, vid, ELECTRICITY, computed)
         out.assumptions.append(
             ImportNote(
@@ -508,8 +563,11 @@ def import_epanet(
     # -- what EPANET holds and vitaal does not --------------------------------------------------
     for cname in wn.control_name_list:
         out.unmapped.append(
-            ImportNote(f"control {cname}", "controls and rules are not followed: the cascade "
-                                           "uses the status at the start of the simulation")
+            ImportNote(
+                f"control {cname}",
+                "controls and rules are not followed: the cascade "
+                "uses the status at the start of the simulation",
+            )
         )
     for cname, curve in wn.curves():
         if curve.curve_type == "HEAD":
@@ -530,7 +588,7 @@ def import_epanet(
     return out
 
 
-def _drop_unfed(m: Model, out: EpanetImport, origins: set[str]) -> None:
+def _drop_unfed(m: Model, out: EpanetImport, origins: set[str], closed: set[str]) -> None:
     """Remove the water links of every node no reservoir reaches with all elements in service.
 
     vitaal requires supply to trace back to a producer before any event; a part of the network
@@ -549,13 +607,17 @@ def _drop_unfed(m: Model, out: EpanetImport, origins: set[str]) -> None:
             if w not in seen:
                 seen.add(w)
                 stack.append(w)
-    fed_nodes = {s.consumer for s in m.supply.values() if s.resource == WATER}
-    unfed = sorted(fed_nodes - seen)
+    # every element of the network (links closed at the start are reported as such already)
+    network = (set(m.components) | set(m.areas)) - closed
+    unfed = sorted(network - seen)
     if not unfed:
         return
     bad = set(unfed)
-    for key in [k for k, s in m.supply.items() if s.resource == WATER and
-                (s.supplier in bad or s.consumer in bad)]:
+    for key in [
+        k
+        for k, s in m.supply.items()
+        if s.resource == WATER and (s.supplier in bad or s.consumer in bad)
+    ]:
         del m.supply[key]
     names = {vid: f"{etype} {ename}" for (etype, ename), vid in out.element_ids.items()}
     for v in unfed:
@@ -608,8 +670,9 @@ def _demand_served(
     graph = csr_matrix(
         ([best[k] for k in keys], ([k[0] for k in keys], [k[1] for k in keys])), shape=(n, n)
     )
-    dist, _, src = dijkstra(graph, directed=True, indices=sources, min_only=True,
-                            return_predecessors=True)
+    dist, _, src = dijkstra(
+        graph, directed=True, indices=sources, min_only=True, return_predecessors=True
+    )
     served: dict[str, float] = {}
     tanks = set(wn.tank_name_list)
     for jname, demand in avg_demand.items():
