@@ -17,9 +17,7 @@ from vitaal.io.network_map import NetworkImport
 from vitaal.io.pandapower_net import import_pandapower, pandapower_id
 from vitaal.model.validate import validate_model
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:tap_dependency_table is missing:DeprecationWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore:tap_dependency_table is missing:DeprecationWarning")
 NETWORKS = ("mv_oberrhein", "lv_schutterwald")
 
 

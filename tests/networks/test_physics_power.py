@@ -13,9 +13,7 @@ import pytest
 from vitaal.engine.physics_power import branch_ratings, run_load_flow, run_n1
 from vitaal.io.pandapower_net import import_pandapower
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:tap_dependency_table is missing:DeprecationWarning"
-)
+pytestmark = pytest.mark.filterwarnings("ignore:tap_dependency_table is missing:DeprecationWarning")
 
 
 def _net(name: str) -> Any:
@@ -70,9 +68,7 @@ def _manual_n1(net: Any, outages: dict[str, list[int]]) -> dict[tuple[str, int],
     return worst
 
 
-@pytest.mark.parametrize(
-    ("name", "n_lines"), [("mv_oberrhein", None), ("lv_schutterwald", 25)]
-)
+@pytest.mark.parametrize(("name", "n_lines"), [("mv_oberrhein", None), ("lv_schutterwald", 25)])
 def test_n1_reproduces_outage_by_outage_load_flows(name: str, n_lines: int | None) -> None:
     net = _net(name)
     lines = [int(i) for i in net.line.index[: n_lines or len(net.line)]]

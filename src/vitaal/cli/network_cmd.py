@@ -42,16 +42,36 @@ def format_unmapped(unmapped: tuple[Unmapped, ...], shown: int = SHOWN) -> list[
 @click.command("import-network")
 @click.argument("kind", type=click.Choice(["pandapower", "pandapipes"]))
 @click.argument("source")
-@click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path),
-              help="Model folder to write (must not exist or be empty).")
-@click.option("--prefix", default=None, help="Id prefix (default pp for pandapower, "
-              "pp-gas / pp-heat for pandapipes).")
-@click.option("--map", "map_file", default=None, type=click.Path(exists=True, path_type=Path),
-              help="Mapping file (YAML) with extra components, links and requirements.")
-@click.option("--crs", default=None, help="CRS of the model, e.g. EPSG:25832 "
-              "(default: the UTM zone of the network).")
-@click.option("--source-crs", default=None, help="CRS of the network's coordinates when the "
-              "file does not say (pandapipes junction_geodata, old pandapower bus_geodata).")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="Model folder to write (must not exist or be empty).",
+)
+@click.option(
+    "--prefix",
+    default=None,
+    help="Id prefix (default pp for pandapower, pp-gas / pp-heat for pandapipes).",
+)
+@click.option(
+    "--map",
+    "map_file",
+    default=None,
+    type=click.Path(exists=True, path_type=Path),
+    help="Mapping file (YAML) with extra components, links and requirements.",
+)
+@click.option(
+    "--crs",
+    default=None,
+    help="CRS of the model, e.g. EPSG:25832 (default: the UTM zone of the network).",
+)
+@click.option(
+    "--source-crs",
+    default=None,
+    help="CRS of the network's coordinates when the "
+    "file does not say (pandapipes junction_geodata, old pandapower bus_geodata).",
+)
 @click.option("--all", "show_all", is_flag=True, help="List every unmapped element.")
 def import_network(
     kind: str,

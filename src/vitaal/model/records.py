@@ -18,9 +18,9 @@ from vitaal.model.enums import (
     CouplingKind,
     EventKind,
     Level,
+    OnOverload,
     Origin,
     Role,
-    OnOverload,
     ScenarioKind,
     WayOfWorking,
 )
