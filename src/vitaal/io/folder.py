@@ -32,7 +32,14 @@ from vitaal.io.fields import (
     show,
 )
 from vitaal.io.geojson import read_geojson_records
-from vitaal.io.tables import TABLES, Table, dump_record, mapping_line_of, parse_record
+from vitaal.io.tables import (
+    TABLES,
+    Table,
+    dump_info,
+    dump_record,
+    mapping_line_of,
+    parse_record,
+)
 from vitaal.io.yamlfile import dump_yaml, load_yaml
 from vitaal.model.model import RECORD_KINDS, Model
 from vitaal.model.records import Horizons, ModelInfo, Subsystem
@@ -473,19 +480,6 @@ def read_model(
 
 
 # -- writing ------------------------------------------------------------------------------
-def _info_dict(info: ModelInfo) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": info.name}
-    if info.description is not None:
-        out["description"] = info.description
-    out["crs"] = info.crs
-    out["base_year"] = info.base_year
-    out["horizons"] = {"short_y": info.horizons.short_y, "medium_y": info.horizons.medium_y}
-    out["horizon_h"] = info.horizon_h
-    if info.kinds:
-        out["kinds"] = list(info.kinds)
-    return out
-
-
 def _cell(value: Any) -> str:
     if value is None:
         return ""
@@ -555,7 +549,7 @@ def _write_files(model: Model, root: Path) -> None:
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
 
-    put("model.yaml", dump_yaml(_info_dict(model.info)))
+    put("model.yaml", dump_yaml(dump_info(model.info)))
     if model.resources:
         put("resources.yaml", _yaml_table("resources", model.resources.values()))
     if model.systems:

@@ -59,6 +59,7 @@ from vitaal.model.records import (
     Event,
     Hazard,
     HazardArea,
+    ModelInfo,
     Plan,
     Profile,
     Provenance,
@@ -552,6 +553,20 @@ def dump_record(table: Table, record: Any) -> dict[str, Any]:
         out["confidence"] = prov.confidence.value
     if prov.ref is not None:
         out["ref"] = prov.ref
+    return out
+
+
+def dump_info(info: ModelInfo) -> dict[str, Any]:
+    """Plain data for the model info, as ``model.yaml`` holds it."""
+    out: dict[str, Any] = {"name": info.name}
+    if info.description is not None:
+        out["description"] = info.description
+    out["crs"] = info.crs
+    out["base_year"] = info.base_year
+    out["horizons"] = {"short_y": info.horizons.short_y, "medium_y": info.horizons.medium_y}
+    out["horizon_h"] = info.horizon_h
+    if info.kinds:
+        out["kinds"] = list(info.kinds)
     return out
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from vitaal.errors import Loc, StoreError
-from vitaal.io.tables import TABLES, dump_record, parse_record
+from vitaal.io.tables import TABLES, dump_info, dump_record, parse_record
 from vitaal.model.diff import record_field_changes
 from vitaal.model.model import RECORD_KINDS
 from vitaal.model.records import Horizons, ModelInfo
@@ -64,19 +64,6 @@ def unfaithful_fields(kind: str, record: Any, data: Mapping[str, Any]) -> list[s
     if back == record:
         return None
     return [f.field for f in record_field_changes(record, back)] or ["(the whole record)"]
-
-
-def dump_info(info: ModelInfo) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": info.name}
-    if info.description is not None:
-        out["description"] = info.description
-    out["crs"] = info.crs
-    out["base_year"] = info.base_year
-    out["horizons"] = {"short_y": info.horizons.short_y, "medium_y": info.horizons.medium_y}
-    out["horizon_h"] = info.horizon_h
-    if info.kinds:
-        out["kinds"] = list(info.kinds)
-    return out
 
 
 def load_info(data: Mapping[str, Any], loc: Loc) -> ModelInfo:
