@@ -2159,16 +2159,19 @@ def main() -> None:
 
 
 def extend_lives(b: Builder) -> None:
-    """Assets past their nominal end of life that are still in good or fair condition (NEN 2767
-    1-3) have had their life extended, as asset managers do: their end of life moves a few
-    years past the base year. Those in poor condition (4-6) stay overdue for replacement."""
+    """Assets past their nominal end of life that are still in good, fair or moderate condition
+    (NEN 2767 1-4) have had their life extended, as asset managers do: their end of life moves
+    past the base year (only a little for condition 4). Those in poor or very poor condition
+    (5-6) stay overdue for replacement."""
     rng = random.Random(2767)
     for cid in sorted(b.components):
         c = b.components[cid]
         eol, cond = c.get("end_of_life_year"), c.get("condition")
-        if eol is None or cond is None or int(eol) >= BASE_YEAR or int(cond) > 3:
+        if eol is None or cond is None or int(eol) >= BASE_YEAR or int(cond) > 4:
             continue
-        c["end_of_life_year"] = BASE_YEAR + rng.randint(3, 15)
+        # fair condition buys many more years than poor (4): those are due soon
+        extra = rng.randint(3, 15) if int(cond) <= 3 else rng.randint(1, 4)
+        c["end_of_life_year"] = BASE_YEAR + extra
         _note(b, cid, f"life extended from {eol} (condition {cond}; assumed)")
 
 
