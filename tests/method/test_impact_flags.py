@@ -184,3 +184,14 @@ def test_backup_without_room_sheds_when_the_resource_sheds(model: Model) -> None
     el = next(f for f in run.flags if f.system == "electricity")
     # ss-1 itself failed, so the failures rule fires first
     assert (el.colour, el.rule) == ("orange", "failures")
+
+
+def test_rule_texts_format_numbers_per_language() -> None:
+    from vitaal.method.flags import _text
+
+    rule = {"en": "more than {n:,} people, {share:.1%}", "nl": "meer dan {n:,} mensen, {share:.1%}",
+            "n": 10000, "share": 0.125}  # fmt: skip
+    assert _text(rule) == {
+        "en": "more than 10,000 people, 12.5%",
+        "nl": "meer dan 10.000 mensen, 12,5%",
+    }

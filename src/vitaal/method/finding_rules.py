@@ -41,10 +41,12 @@ def _challenges(ctx: Context, st: RouteStations) -> list[Finding]:
                 kind="challenge",
                 level=ch.level,
                 text={
-                    "en": f"{ch.driver} challenges the logic of {ch.subsystem}: "
+                    "en": f"{ch.driver} challenges the logic of "
+                    f"{_subsystem_name(ctx, ch.subsystem, 'en')}: "
                     f"'{ch.assumption}' no longer holds ({ch.level.value})",
-                    "nl": f"{ch.driver} daagt de systeemlogica van {ch.subsystem} uit: "
-                    f"'{ch.assumption}' geldt niet meer ({ch.level.value})",
+                    "nl": f"{ch.driver} daagt de systeemlogica van "
+                    f"{_subsystem_name(ctx, ch.subsystem, 'nl')} uit: "
+                    f"'{ch.assumption}' geldt niet meer ({LEVEL_NL[ch.level.value]})",
                 },
                 system=sub.system if sub else None,
                 subsystem=ch.subsystem,
@@ -189,6 +191,23 @@ def _couplings(ctx: Context, st: RouteStations) -> list[Finding]:
     return out
 
 
+LEVEL_NL = {"operational": "operationeel", "tactical": "tactisch", "strategic": "strategisch"}
+
+
+def _system_name(ctx: Context, system_id: str, lang: str) -> str:
+    system = ctx.model.systems.get(system_id)
+    if system is None:
+        return system_id
+    return (system.name_nl or system.name) if lang == "nl" else system.name
+
+
+def _subsystem_name(ctx: Context, subsystem_id: str, lang: str) -> str:
+    sub = ctx.model.subsystems.get(subsystem_id)
+    if sub is None:
+        return subsystem_id
+    return (sub.name_nl or sub.name) if lang == "nl" else sub.name
+
+
 def _flags(ctx: Context, st: RouteStations) -> list[Finding]:
     out = []
     for sid, run in ctx.runs.items():
@@ -202,10 +221,10 @@ def _flags(ctx: Context, st: RouteStations) -> list[Finding]:
                     kind="cascade_flag",
                     level=Level.TACTICAL,
                     text={
-                        "en": f"{run.scenario.name}: {f.colour} flag for {f.system}: "
-                        f"{f.rule_text['en']}",
+                        "en": f"{run.scenario.name}: {f.colour} flag for "
+                        f"{_system_name(ctx, f.system, 'en')}: {f.rule_text['en']}",
                         "nl": f"{run.scenario.name}: {'rode' if f.colour == 'red' else 'oranje'} "
-                        f"vlag voor {f.system}: {f.rule_text['nl']}",
+                        f"vlag voor {_system_name(ctx, f.system, 'nl')}: {f.rule_text['nl']}",
                     },
                     system=f.system,
                     components=tuple(c.node for c in f.chain[:1]),

@@ -13,6 +13,7 @@ when the cause lies in the electricity system.
 from __future__ import annotations
 
 import math
+import string
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,9 +83,22 @@ class Flag:
         }
 
 
+class _DutchNumbers(string.Formatter):
+    """Formats numbers the Dutch way: 10.000 and 0,9, not 10,000 and 0.9."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        text = str(super().format_field(value, format_spec))
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+        return text
+
+
 def _text(rule: dict[str, Any]) -> dict[str, str]:
     params = {k: v for k, v in rule.items() if k not in ("en", "nl")}
-    return {lang: str(rule[lang]).format(**params) for lang in ("en", "nl")}
+    return {
+        "en": str(rule["en"]).format(**params),
+        "nl": _DutchNumbers().format(str(rule["nl"]), **params),
+    }
 
 
 class _SystemFacts:
