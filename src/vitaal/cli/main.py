@@ -219,6 +219,7 @@ def _register() -> None:
     from vitaal.cli.method_cmd import check, run
     from vitaal.cli.network_cmd import import_network
     from vitaal.cli.report_cmd import report
+    from vitaal.cli.scale_cmd import criticality, ensemble
     from vitaal.cli.water_gis_cmd import gis_export, gis_import, import_epanet_cmd
 
     cli.add_command(capacity)
@@ -227,6 +228,8 @@ def _register() -> None:
     cli.add_command(run)
     cli.add_command(import_network)
     cli.add_command(report)
+    cli.add_command(criticality)
+    cli.add_command(ensemble)
     cli.add_command(import_epanet_cmd)
     cli.add_command(gis_export)
     cli.add_command(gis_import)

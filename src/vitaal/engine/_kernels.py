@@ -71,6 +71,37 @@ def baseline_reach(
     return reached
 
 
+@njit(cache=True)
+def store_feeding(
+    role: NDArray[np.int8], in_ptr: NDArray[np.int64], in_src: NDArray[np.int64]
+) -> NDArray[np.bool_]:
+    """Pairs from which a store can be reached along supply links (stores included).
+
+    Only these pairs can carry the producers-only supply (``received0``) that starts a store's
+    autonomy; the set is closed upwards (every supplier of such a pair is one), so the
+    producers-only pass of the sweep may run on the links into them alone. O(P + L).
+    """
+    n = role.shape[0]
+    feeds = np.zeros(n, dtype=np.bool_)
+    stack = np.empty(n, dtype=np.int64)
+    top = 0
+    for p in range(n):
+        if role[p] == STORE:
+            feeds[p] = True
+            stack[top] = p
+            top += 1
+    while top > 0:
+        top -= 1
+        p = stack[top]
+        for j in range(in_ptr[p], in_ptr[p + 1]):
+            q = in_src[j]
+            if not feeds[q]:
+                feeds[q] = True
+                stack[top] = q
+                top += 1
+    return feeds
+
+
 # -- event queue: a binary heap of entry ids ordered by (time, order, id) -------------------
 @njit(cache=True)
 def _before(a: int, b: int, ent_time: NDArray[np.float64], ent_order: NDArray[np.int64]) -> bool:
@@ -155,6 +186,7 @@ def _dred(
     marked: NDArray[np.int64],
     lost: NDArray[np.int64],
     stopped: NDArray[np.int64],
+    src_of: NDArray[np.int64],
 ) -> tuple[int, int]:
     """Delete-then-rederive of the least fixed point ``rcv`` after ``seeds`` stopped delivering.
 
@@ -193,6 +225,7 @@ def _dred(
                 mark[q] = True
                 rcv[q] = False
                 marked[n_marked] = q
+                src_of[n_marked] = p
                 n_marked += 1
                 in_stock = use_stock and role[q] == STORE and stock_end[q] > t
                 if dl[q] and not in_stock:
@@ -201,6 +234,7 @@ def _dred(
                     queue[tail] = q
                     tail += 1
     # phase 2: re-derive (queue reused as a stack)
+    n_re = 0
     top = 0
     for i in range(n_marked):
         q = marked[i]
@@ -213,6 +247,7 @@ def _dred(
         if rcv[q]:
             continue
         rcv[q] = True
+        n_re += 1
         if tent_off[q]:
             tent_off[q] = False
             dl[q] = True
@@ -222,6 +257,30 @@ def _dred(
                 if mark[u] and not rcv[u] and cnt[u] >= k[u]:
                     queue[top] = u
                     top += 1
+    if n_re == 0:
+        # nothing came back: phase 3 would walk phase 1's search again, in the same order
+        # (the queue is untouched, no pair was pushed in phase 2), and give each pair the
+        # cause of the pair it was first reached from; take that from phase 1 directly
+        for i in range(n_pre):
+            q = premarked[i]
+            tent_off[q] = False
+            mark[q] = False
+            lost[i] = q
+        for i in range(n_pre, n_marked):
+            q = marked[i]
+            p = src_of[i]
+            mark[q] = False
+            lost[i] = q
+            lost_code[q] = stop_code[p]
+            lost_culprit[q] = stop_culprit[p]
+            lost_via[q] = pair_node[p]
+            if tent_off[q]:
+                tent_off[q] = False
+                stop_code[q] = C_STORE if stop_code[p] == C_STORE else C_PATH
+                stop_culprit[q] = stop_culprit[p]
+        for i in range(tail):
+            stopped[i] = queue[i]
+        return n_marked, tail
     # phase 3: causes, breadth first from the seeds over pairs that stopped delivering
     head = 0
     tail = 0
@@ -286,6 +345,8 @@ def sweep(
     out_ptr: NDArray[np.int64],
     out_dst: NDArray[np.int64],
     out_link: NDArray[np.int64],
+    store_out_ptr: NDArray[np.int64],
+    store_out_dst: NDArray[np.int64],
     in_ptr: NDArray[np.int64],
     in_src: NDArray[np.int64],
     in_link: NDArray[np.int64],
@@ -349,6 +410,7 @@ def sweep(
     marked = np.empty(n_pairs, dtype=np.int64)
     lost = np.empty(n_pairs, dtype=np.int64)
     stopped = np.empty(n_pairs, dtype=np.int64)
+    src_of = np.empty(n_pairs, dtype=np.int64)
     seeds = np.empty(n_pairs, dtype=np.int64)
     seeds0 = np.empty(n_pairs, dtype=np.int64)
     premarked = np.empty(n_pairs, dtype=np.int64)
@@ -433,7 +495,7 @@ def sweep(
                         stop_culprit[p] = v
                         seeds[n_seeds] = p
                         n_seeds += 1
-                    if dl0[p]:
+                    if dl0[p] and store_out_ptr[p + 1] > store_out_ptr[p]:
                         dl0[p] = False
                         stop_code0[p] = C_SUPPLIER
                         stop_culprit0[p] = v
@@ -499,8 +561,8 @@ def sweep(
                     k,
                     pair_node,
                     stock_end,
-                    out_ptr,
-                    out_dst,
+                    store_out_ptr,
+                    store_out_dst,
                     rcv0,
                     dl0,
                     cnt0,
@@ -515,6 +577,7 @@ def sweep(
                     marked,
                     lost,
                     stopped,
+                    src_of,
                 )
                 for i in range(n_lost):
                     p = lost[i]
@@ -567,6 +630,7 @@ def sweep(
                     marked,
                     lost,
                     stopped,
+                    src_of,
                 )
                 for i in range(n_stopped):
                     moved_pairs[n_moved_pairs] = stopped[i]

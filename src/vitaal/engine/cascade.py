@@ -362,6 +362,8 @@ def run_cascade(
         compiled.out_ptr,
         compiled.out_dst,
         compiled.out_link,
+        compiled.store_out_ptr,
+        compiled.store_out_dst,
         compiled.in_ptr,
         compiled.in_src,
         compiled.in_link,

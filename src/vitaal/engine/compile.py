@@ -14,20 +14,21 @@ contiguous. The id mappings are kept for explanations.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from enum import IntEnum
 from types import MappingProxyType
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._kernels import baseline_reach
+from vitaal.engine._kernels import baseline_reach, store_feeding
 from vitaal.errors import ModelError, Problem
 from vitaal.model import Model, Role
 from vitaal.model.units import UnitError
 
-__all__ = ["CompiledModel", "NodeKind", "PairRole", "compile_model"]
+__all__ = ["CompiledModel", "NodeKind", "PairRole", "compile_arrays", "compile_model"]
 
 
 class PairRole(IntEnum):
@@ -77,6 +78,10 @@ class CompiledModel:
         over links ``out_link[...]``.
     in_ptr, in_src, in_link
         The same by consumer pair.
+    store_out_ptr, store_out_dst
+        The CSR by supplier pair restricted to links into pairs from which a store can be
+        reached: the only part of the graph the producers-only supply (``received0``) of the
+        cascade needs (empty in a model without stores).
     capacity
         ``(n_nodes, n_resources)``: each component's capacity in the resource's unit, NaN
         when not given.
@@ -106,6 +111,8 @@ class CompiledModel:
     in_src: NDArray[np.int64]
     in_link: NDArray[np.int64]
     capacity: NDArray[np.float64]
+    store_out_ptr: NDArray[np.int64]
+    store_out_dst: NDArray[np.int64]
 
     @property
     def n_nodes(self) -> int:
@@ -141,6 +148,37 @@ class CompiledModel:
         out = np.full((self.n_nodes, self.n_resources), -1, dtype=np.int8)
         out[self.pair_node, self.pair_resource] = self.pair_role
         return out
+
+
+class _IndexMap(Mapping[str, int]):
+    """Id -> index, read-only; the dictionary is built on first use (a million ids take
+    half a second, which a run that never looks an id up need not pay)."""
+
+    __slots__ = ("_ids", "_index")
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self._ids = ids
+        self._index: dict[str, int] | None = None
+
+    def _map(self) -> dict[str, int]:
+        if self._index is None:
+            self._index = {nid: i for i, nid in enumerate(self._ids)}
+        return self._index
+
+    def __getitem__(self, key: str) -> int:
+        return self._map()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._map()
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._map().get(key, default)
 
 
 def _problem(record: object, record_key: str, field: str, found: str, expected: str) -> Problem:
@@ -190,7 +228,6 @@ def compile_model(model: Model) -> CompiledModel:
     )
     resource_ids = tuple(model.resources)
     resource_index = {rid: i for i, rid in enumerate(resource_ids)}
-    n_res = max(len(resource_ids), 1)
 
     def node_of(record: object, key: str, field: str, nid: str) -> int:
         i = node_index.get(nid)
@@ -245,35 +282,10 @@ def compile_model(model: Model) -> CompiledModel:
         q_buf.append(float(req.buffer_h))
         q_key.append(key)
 
-    # -- pairs ----------------------------------------------------------------------------
-    sup_key = np.asarray(l_sup, dtype=np.int64) * n_res + np.asarray(l_res, dtype=np.int64)
-    con_key = np.asarray(l_con, dtype=np.int64) * n_res + np.asarray(l_res, dtype=np.int64)
-    req_key = np.asarray(q_node, dtype=np.int64) * n_res + np.asarray(q_res, dtype=np.int64)
-    keys = np.unique(np.concatenate([sup_key, con_key, req_key]))
-    n_pairs = int(keys.shape[0])
-    pair_node = keys // n_res
-    pair_resource = keys % n_res
-    link_src = np.searchsorted(keys, sup_key).astype(np.int64)
-    link_dst = np.searchsorted(keys, con_key).astype(np.int64)
-    req_pair = np.searchsorted(keys, req_key).astype(np.int64)
-    link_backup = np.asarray(l_backup, dtype=np.bool_)
-
-    pair_required = np.zeros(n_pairs, dtype=np.bool_)
-    pair_required[link_dst] = True
-    pair_required[req_pair] = True
-    pair_k = np.ones(n_pairs, dtype=np.int64)
-    pair_buffer = np.zeros(n_pairs, dtype=np.float64)
-    pair_k[req_pair] = np.asarray(q_k, dtype=np.int64)
-    pair_buffer[req_pair] = np.asarray(q_buf, dtype=np.float64)
-    pair_n = np.bincount(link_dst, minlength=n_pairs).astype(np.int64)
-    out_deg = np.bincount(link_src, minlength=n_pairs).astype(np.int64)
-
-    pair_role = np.where(
-        pair_required,
-        np.where(out_deg > 0, PairRole.CARRIER, PairRole.SINK),
-        PairRole.PRODUCER,
-    ).astype(np.int8)
-    pair_autonomy = np.zeros(n_pairs, dtype=np.float64)
+    # -- stores ---------------------------------------------------------------------------
+    s_node: list[int] = []
+    s_res: list[int] = []
+    s_aut: list[float] = []
     for key, store in model.stores.items():
         v = node_of(store, key, "component", store.component)
         r = resource_of(store, key, store.resource)
@@ -284,26 +296,229 @@ def compile_model(model: Model) -> CompiledModel:
             continue
         if v < 0 or r < 0:
             continue
-        i = int(np.searchsorted(keys, v * n_res + r))
-        if i < n_pairs and int(keys[i]) == v * n_res + r and pair_required[i]:
-            pair_role[i] = PairRole.STORE
-            pair_autonomy[i] = float(store.autonomy_h)
+        s_node.append(v)
+        s_res.append(r)
+        s_aut.append(float(store.autonomy_h))
 
-    # k-of-n beyond n can never be met: say so per requirement, with its record when there is one
+    # -- capacities -----------------------------------------------------------------------
+    cap_problems: list[Problem] = []
+    capacity = np.full((len(node_ids), len(resource_ids)), np.nan, dtype=np.float64)
+    for cid, comp in model.components.items():
+        for rid, qty in comp.capacity.items():
+            ri = resource_index.get(rid)
+            if ri is None:
+                continue  # a capacity for a resource nothing flows in cannot matter here
+            try:
+                capacity[node_index[cid], ri] = qty.to(model.resources[rid].unit)
+            except UnitError as exc:
+                cap_problems.append(_problem(comp, cid, f"capacity.{rid}", str(qty), str(exc)))
+
+    req_key_of = dict(zip(zip(q_node, q_res, strict=True), q_key, strict=True))
+
+    def problem_of(v: int, r: int, field: str, found: str, expected: str) -> Problem:
+        rkey = req_key_of.get((v, r), f"{node_ids[v]}|{resource_ids[r]}")
+        return _problem(model.requirements.get(rkey), rkey, field, found, expected)
+
+    return _assemble(
+        node_ids,
+        node_kind,
+        resource_ids,
+        np.asarray(l_sup, dtype=np.int64),
+        np.asarray(l_con, dtype=np.int64),
+        np.asarray(l_res, dtype=np.int64),
+        np.asarray(l_backup, dtype=np.bool_),
+        np.asarray(q_node, dtype=np.int64),
+        np.asarray(q_res, dtype=np.int64),
+        np.asarray(q_k, dtype=np.int64),
+        np.asarray(q_buf, dtype=np.float64),
+        np.asarray(s_node, dtype=np.int64),
+        np.asarray(s_res, dtype=np.int64),
+        np.asarray(s_aut, dtype=np.float64),
+        capacity,
+        problems,
+        cap_problems,
+        problem_of,
+    )
+
+
+def compile_arrays(
+    node_ids: Sequence[str],
+    node_kind: NDArray[np.int8],
+    resource_ids: Sequence[str],
+    *,
+    link_supplier: NDArray[np.int64],
+    link_consumer: NDArray[np.int64],
+    link_resource: NDArray[np.int64],
+    link_backup: NDArray[np.bool_],
+    req_node: NDArray[np.int64],
+    req_resource: NDArray[np.int64],
+    req_k: NDArray[np.int64],
+    req_buffer_h: NDArray[np.float64],
+    store_node: NDArray[np.int64],
+    store_resource: NDArray[np.int64],
+    store_autonomy_h: NDArray[np.float64],
+    capacity: NDArray[np.float64] | None = None,
+) -> CompiledModel:
+    """Build a :class:`CompiledModel` straight from record arrays, without a :class:`Model`.
+
+    The documented constructor for models too large to hold as records (generated or read
+    from columnar files): the same assembly as :func:`compile_model`, which first turns the
+    records into exactly these arrays (links, requirements and stores in record order, by
+    node and resource index). Nodes must be ordered components, then service areas, then
+    critical functions (``node_kind``). Links must be unique per (supplier, consumer,
+    resource) and requirements per (node, resource), as the keys of a model's records are.
+
+    Checks as :func:`compile_model` does: indices in range, ``k`` from 1 to the number of
+    suppliers, buffers and autonomies finite and >= 0, and every requirement reached from a
+    producer before any event; problems are raised as one
+    :class:`~vitaal.errors.ModelError` (records named ``node|resource``).
+
+    Complexity: O(P log P + L log L) in compiled numpy routines; no per-record Python work.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> i = lambda *v: np.asarray(v, dtype=np.int64)
+    >>> cm = compile_arrays(("a", "b"), np.zeros(2, dtype=np.int8), ("el",),
+    ...     link_supplier=i(0), link_consumer=i(1), link_resource=i(0),
+    ...     link_backup=np.zeros(1, dtype=bool), req_node=i(), req_resource=i(), req_k=i(),
+    ...     req_buffer_h=np.zeros(0), store_node=i(), store_resource=i(),
+    ...     store_autonomy_h=np.zeros(0))
+    >>> [PairRole(r).name for r in cm.pair_role]
+    ['PRODUCER', 'SINK']
+    """
+    node_ids = tuple(node_ids)
+    resource_ids = tuple(resource_ids)
+    n, n_res = len(node_ids), len(resource_ids)
+    problems: list[Problem] = []
+
+    def bad(what: str, found: str, expected: str) -> None:
+        problems.append(Problem(None, what, found, expected, record=what))
+
+    arrays = {
+        "link_supplier": (link_supplier, n),
+        "link_consumer": (link_consumer, n),
+        "link_resource": (link_resource, n_res),
+        "req_node": (req_node, n),
+        "req_resource": (req_resource, n_res),
+        "store_node": (store_node, n),
+        "store_resource": (store_resource, n_res),
+    }
+    for name, (arr, hi) in arrays.items():
+        if arr.size and (int(arr.min()) < 0 or int(arr.max()) >= hi):
+            bad(name, "an index out of range", f"indices in [0, {hi})")
+    if node_kind.shape != (n,):
+        bad("node_kind", f"shape {node_kind.shape}", f"({n},)")
+    if req_k.size and int(req_k.min()) < 1:
+        bad("req_k", f"k={int(req_k.min())}", "a whole number >= 1")
+    for name, vals in (("req_buffer_h", req_buffer_h), ("store_autonomy_h", store_autonomy_h)):
+        if vals.size and not bool(np.all(np.isfinite(vals) & (vals >= 0))):
+            bad(name, "a value not finite or < 0", "hours >= 0")
+    if problems:
+        raise ModelError(problems, f"the model cannot be compiled: {len(problems)} problem(s)")
+    cap = np.full((n, n_res), np.nan) if capacity is None else np.asarray(capacity, np.float64)
+
+    def problem_of(v: int, r: int, field: str, found: str, expected: str) -> Problem:
+        key = f"{node_ids[v]}|{resource_ids[r]}"
+        return Problem(None, field, found, expected, record=key)
+
+    return _assemble(
+        node_ids,
+        np.asarray(node_kind, dtype=np.int8),
+        resource_ids,
+        np.asarray(link_supplier, dtype=np.int64),
+        np.asarray(link_consumer, dtype=np.int64),
+        np.asarray(link_resource, dtype=np.int64),
+        np.asarray(link_backup, dtype=np.bool_),
+        np.asarray(req_node, dtype=np.int64),
+        np.asarray(req_resource, dtype=np.int64),
+        np.asarray(req_k, dtype=np.int64),
+        np.asarray(req_buffer_h, dtype=np.float64),
+        np.asarray(store_node, dtype=np.int64),
+        np.asarray(store_resource, dtype=np.int64),
+        np.asarray(store_autonomy_h, dtype=np.float64),
+        cap,
+        problems,
+        [],
+        problem_of,
+    )
+
+
+def _assemble(
+    node_ids: tuple[str, ...],
+    node_kind: NDArray[np.int8],
+    resource_ids: tuple[str, ...],
+    l_sup: NDArray[np.int64],
+    l_con: NDArray[np.int64],
+    l_res: NDArray[np.int64],
+    link_backup: NDArray[np.bool_],
+    q_node: NDArray[np.int64],
+    q_res: NDArray[np.int64],
+    q_k: NDArray[np.int64],
+    q_buf: NDArray[np.float64],
+    s_node: NDArray[np.int64],
+    s_res: NDArray[np.int64],
+    s_aut: NDArray[np.float64],
+    capacity: NDArray[np.float64],
+    problems: list[Problem],
+    cap_problems: list[Problem],
+    problem_of: Callable[[int, int, str, str, str], Problem],
+) -> CompiledModel:
+    """The shared assembly of :func:`compile_model` and :func:`compile_arrays`: pairs, roles,
+    CSR both ways, and the structural checks (k above n, supply not reaching a producer).
+    ``problems`` found so far are raised together with those found here."""
+    n_res = max(len(resource_ids), 1)
+    sup_key = l_sup * n_res + l_res
+    con_key = l_con * n_res + l_res
+    req_key = q_node * n_res + q_res
+    keys = np.sort(np.concatenate([sup_key, con_key, req_key]))
+    if keys.size:
+        keys = keys[np.concatenate(([True], keys[1:] != keys[:-1]))]
+    n_pairs = int(keys.shape[0])
+    pair_node = keys // n_res
+    pair_resource = keys % n_res
+    link_src = np.searchsorted(keys, sup_key).astype(np.int64)
+    link_dst = np.searchsorted(keys, con_key).astype(np.int64)
+    req_pair = np.searchsorted(keys, req_key).astype(np.int64)
+
+    pair_required = np.zeros(n_pairs, dtype=np.bool_)
+    pair_required[link_dst] = True
+    pair_required[req_pair] = True
+    pair_k = np.ones(n_pairs, dtype=np.int64)
+    pair_buffer = np.zeros(n_pairs, dtype=np.float64)
+    pair_k[req_pair] = q_k
+    pair_buffer[req_pair] = q_buf
+    pair_n = np.bincount(link_dst, minlength=n_pairs).astype(np.int64)
+    out_deg = np.bincount(link_src, minlength=n_pairs).astype(np.int64)
+
+    pair_role = np.where(
+        pair_required,
+        np.where(out_deg > 0, PairRole.CARRIER, PairRole.SINK),
+        PairRole.PRODUCER,
+    ).astype(np.int8)
+    pair_autonomy = np.zeros(n_pairs, dtype=np.float64)
+    if s_node.size:
+        st_key = s_node * n_res + s_res
+        i = np.minimum(np.searchsorted(keys, st_key), max(n_pairs - 1, 0))
+        ok = (keys[i] == st_key) & pair_required[i] if n_pairs else np.zeros(0, bool)
+        # records in order, so the last of several for one pair counts, as in a loop
+        for j in np.flatnonzero(ok).tolist():
+            pair_role[i[j]] = PairRole.STORE
+            pair_autonomy[i[j]] = s_aut[j]
+
+    # k-of-n beyond n can never be met: say so per requirement
     short = np.flatnonzero(pair_required & (pair_n < pair_k))
-    if short.size:
-        req_by_pair = dict(zip(req_pair.tolist(), q_key, strict=True))
-        for p in short.tolist():
-            rkey = req_by_pair.get(p, f"{node_ids[pair_node[p]]}|{resource_ids[pair_resource[p]]}")
-            problems.append(
-                _problem(
-                    model.requirements.get(rkey),
-                    rkey,
-                    "k",
-                    f"k={int(pair_k[p])} with {int(pair_n[p])} supplier(s)",
-                    "at most as many suppliers needed as there are supply links",
-                )
+    for p in short.tolist():
+        problems.append(
+            problem_of(
+                int(pair_node[p]),
+                int(pair_resource[p]),
+                "k",
+                f"k={int(pair_k[p])} with {int(pair_n[p])} supplier(s)",
+                "at most as many suppliers needed as there are supply links",
             )
+        )
+    problems.extend(cap_problems)
 
     # -- CSR both ways --------------------------------------------------------------------
     order_out = np.argsort(link_src, kind="stable")
@@ -318,29 +533,15 @@ def compile_model(model: Model) -> CompiledModel:
     in_link = order_in.astype(np.int64)
     node_ptr = np.searchsorted(pair_node, np.arange(len(node_ids) + 1)).astype(np.int64)
 
-    # -- capacities -----------------------------------------------------------------------
-    capacity = np.full((len(node_ids), len(resource_ids)), np.nan, dtype=np.float64)
-    for cid, comp in model.components.items():
-        for rid, qty in comp.capacity.items():
-            ri = resource_index.get(rid)
-            if ri is None:
-                continue  # a capacity for a resource nothing flows in cannot matter here
-            try:
-                capacity[node_index[cid], ri] = qty.to(model.resources[rid].unit)
-            except UnitError as exc:
-                problems.append(_problem(comp, cid, f"capacity.{rid}", str(qty), str(exc)))
-
     if not problems:
         reached = baseline_reach(
             pair_role, pair_k, out_ptr, out_dst, np.zeros(n_pairs, dtype=np.int64)
         )
-        req_by_pair = dict(zip(req_pair.tolist(), q_key, strict=True))
         for p in np.flatnonzero(pair_required & ~reached).tolist():
-            rkey = req_by_pair.get(p, f"{node_ids[pair_node[p]]}|{resource_ids[pair_resource[p]]}")
             problems.append(
-                _problem(
-                    model.requirements.get(rkey),
-                    rkey,
+                problem_of(
+                    int(pair_node[p]),
+                    int(pair_resource[p]),
                     "resource",
                     f"{resource_ids[pair_resource[p]]!r} that does not trace back to a producer",
                     "supply of every requirement to reach a producer even before any event",
@@ -349,12 +550,19 @@ def compile_model(model: Model) -> CompiledModel:
     if problems:
         raise ModelError(problems, f"the model cannot be compiled: {len(problems)} problem(s)")
 
+    feeds = store_feeding(pair_role, in_ptr, in_src)
+    keep = feeds[out_dst]
+    edge_src = np.repeat(np.arange(n_pairs, dtype=np.int64), out_deg)
+    store_out_ptr = np.zeros(n_pairs + 1, dtype=np.int64)
+    np.cumsum(np.bincount(edge_src[keep], minlength=n_pairs), out=store_out_ptr[1:])
+    store_out_dst = out_dst[keep]
+
     return CompiledModel(
         node_ids=node_ids,
-        node_index=MappingProxyType(node_index),
+        node_index=_IndexMap(node_ids),
         node_kind=node_kind,
         resource_ids=resource_ids,
-        resource_index=MappingProxyType(resource_index),
+        resource_index=MappingProxyType({rid: i for i, rid in enumerate(resource_ids)}),
         pair_node=pair_node.astype(np.int64),
         pair_resource=pair_resource.astype(np.int64),
         pair_role=pair_role,
@@ -374,4 +582,6 @@ def compile_model(model: Model) -> CompiledModel:
         in_src=in_src,
         in_link=in_link,
         capacity=capacity,
+        store_out_ptr=store_out_ptr,
+        store_out_dst=store_out_dst,
     )
