@@ -173,6 +173,7 @@ def test_backup_without_room_fails_when_the_resource_fails_on_overload(model: Mo
     assert run.cascade.fail_time_of("ss-2") == 0.0
     assert run.cascade.step("ss-2").cause.name == "OVERLOAD"
     assert run.impact.people_by_service["electricity"] == 20000
+    assert run.flags[0].evidence["congested"] == []  # it failed: not congested
 
 
 def test_backup_without_room_sheds_when_the_resource_sheds(model: Model) -> None:
@@ -182,6 +183,11 @@ def test_backup_without_room_sheds_when_the_resource_sheds(model: Model) -> None
     assert run.cascade.fail_time_of("ss-2") == float("inf")
     assert "electricity" not in run.impact.people_by_service
     el = next(f for f in run.flags if f.system == "electricity")
+    # at t=0 ss-2 carried south plus north and the hospital: above its 10 MW
+    p = run.compiled.pair_of("ss-2", "electricity")
+    assert run.cascade.peak_load is not None and p is not None
+    assert run.cascade.peak_load[p] > 10
+    assert el.evidence["congested"] == ["ss-2"]
     # ss-1 itself failed, so the failures rule fires first
     assert (el.colour, el.rule) == ("orange", "failures")
 

@@ -9,7 +9,13 @@ from __future__ import annotations
 
 from vitaal.engine.cascade import CascadeResult, ChainStep, run_cascade
 from vitaal.engine.causes import CauseCode, InitialFailure
-from vitaal.engine.compile import CompiledModel, NodeKind, PairRole, compile_model
+from vitaal.engine.compile import (
+    CompiledModel,
+    NodeKind,
+    PairRole,
+    compile_arrays,
+    compile_model,
+)
 from vitaal.engine.hazard import (
     common_cause_failures,
     hazard_failures,

@@ -359,6 +359,7 @@ def sweep(
     use_load: bool,
     flow: NDArray[np.float64],
     load: NDArray[np.float64],
+    peak: NDArray[np.float64],
     cap: NDArray[np.float64],
     fail: NDArray[np.float64],
     order: NDArray[np.int64],
@@ -372,7 +373,8 @@ def sweep(
     """The timed cascade: a sweep over event times with a priority queue.
 
     Outputs are written to ``fail`` ... ``supply_end`` (pre-filled with inf / 0 / -1 by the
-    caller); ``flow`` and ``load`` are updated in place when ``use_load``. See
+    caller); ``flow`` and ``load`` are updated in place when ``use_load``, and ``peak`` keeps
+    the highest load each pair reached (its size is the number of pairs then). See
     ``docs/engine.md`` for the semantics and ``cascade.run_cascade`` for the arguments.
 
     Each pair loses supply at most once and each node fails at most once, so every pair and
@@ -709,6 +711,8 @@ def sweep(
                                 continue
                             flow[in_link[jj]] += share
                             load[s] += share
+                            if load[s] > peak[s]:
+                                peak[s] = load[s]
                             c = cap[s]
                             over = load[s] > c + _REL_TOL * max(1.0, abs(c))
                             w = pair_node[s]

@@ -71,7 +71,11 @@ class CascadeResult:
         Per pair: when the node is without the resource: ``receive_time``, except for a store,
         which supplies itself from its stock until ``received0 + autonomy``.
     load
-        Per pair, the load after the moves of the overload rule (``None`` without loads).
+        Per pair, the load at the horizon, after the moves of the overload rule and with the
+        draw of failed consumers gone (``None`` without loads).
+    peak_load
+        Per pair, the highest load it carried at any time within the horizon: where load moved
+        onto it from a failed supplier, this is what it had to carry (``None`` without loads).
     """
 
     node_ids: tuple[str, ...]
@@ -90,6 +94,7 @@ class CascadeResult:
     receive_time: NDArray[np.float64]
     supply_end: NDArray[np.float64]
     load: NDArray[np.float64] | None = None
+    peak_load: NDArray[np.float64] | None = None
 
     # -- lookups by id ----------------------------------------------------------------------
     def _index(self, node_id: str) -> int:
@@ -349,6 +354,7 @@ def run_cascade(
     cause_res = np.full(n, -1, dtype=np.int64)
     recv = np.where(compiled.pair_required, np.inf, np.nan)
     supply_end = recv.copy()
+    peak = load_pair.copy()
     sweep(
         n,
         compiled.pair_node,
@@ -376,6 +382,7 @@ def run_cascade(
         use_load,
         flow,
         load_pair,
+        peak,
         cap_pair,
         fail,
         order,
@@ -403,4 +410,5 @@ def run_cascade(
         receive_time=recv,
         supply_end=supply_end,
         load=load_pair if use_load else None,
+        peak_load=peak if use_load else None,
     )

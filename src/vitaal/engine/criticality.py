@@ -383,6 +383,7 @@ def _cone_cascade(
         False,
         np.zeros(1),
         np.zeros(n_p),
+        np.zeros(n_p),
         np.full(n_p, np.inf),
         fail,
         order,

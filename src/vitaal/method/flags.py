@@ -213,15 +213,16 @@ def check_cascade(
             if si >= 0 and not math.isfinite(float(fail[v])):
                 facts[si].on_buffers.append(v)
 
-    if result is not None and result.load is not None and pre_load is not None:
+    if result is not None and result.peak_load is not None and pre_load is not None:
         p_node, p_res = result.pair_node, result.pair_resource
         cap = compiled.capacity[p_node, p_res]
         before = pre_load[p_node, p_res]
+        peak = result.peak_load
         over = (
             np.isfinite(cap)
             & (cap > 0)
-            & (result.load > cap * (1 + 1e-9))
-            & (result.load > before * (1 + 1e-9))
+            & (peak > cap * (1 + 1e-9))
+            & (peak > before * (1 + 1e-9))
             & ~np.isfinite(result.fail_time[p_node])
         )
         for p in np.flatnonzero(over).tolist():
