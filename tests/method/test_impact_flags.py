@@ -185,7 +185,8 @@ def test_backup_without_room_sheds_when_the_resource_sheds(model: Model) -> None
     el = next(f for f in run.flags if f.system == "electricity")
     # at t=0 ss-2 carried south plus north and the hospital: above its 10 MW
     p = run.compiled.pair_of("ss-2", "electricity")
-    assert run.cascade.peak_load is not None and p is not None
+    assert run.cascade.peak_load is not None
+    assert p is not None
     assert run.cascade.peak_load[p] > 10
     assert el.evidence["congested"] == ["ss-2"]
     # ss-1 itself failed, so the failures rule fires first

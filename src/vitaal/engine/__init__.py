@@ -32,6 +32,7 @@ __all__ = [
     "NodeKind",
     "PairRole",
     "common_cause_failures",
+    "compile_arrays",
     "compile_model",
     "hazard_failures",
     "hazard_intensity",
