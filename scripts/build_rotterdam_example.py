@@ -518,6 +518,7 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
             b.link(gs, cab, "electricity")
             b.link(cab, dsid, "electricity", role)
         b.link("tel-ctl-stedin", dsid, "control")
+        b.link("tel-ctl-stedin-backup", dsid, "control", "backup")
         b.need(
             dsid,
             "control",
@@ -528,6 +529,7 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
         )
     for gs in b.by_kind["grid_station_hv"]:
         b.link("tel-ctl-tennet", gs, "control")
+        b.link("tel-ctl-tennet-backup", gs, "control", "backup")
         b.need(gs, "control", 4, origin="expert_judgement")
 
 
