@@ -25,8 +25,10 @@ Every problem of the file is collected and raised once as :class:`~vitaal.errors
 
 from __future__ import annotations
 
+import importlib
 import math
 import os
+import warnings
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -327,9 +329,13 @@ def combine_models(info: ModelInfo, models: Iterable[Model]) -> Model:
             for key, rec in table.items():
                 if key in target and target[key] != rec:
                     problems.append(
-                        Problem(None, kind, f"two different records with key {key!r}",
-                                "unique ids across the combined networks (use --prefix)",
-                                record=key)
+                        Problem(
+                            None,
+                            kind,
+                            f"two different records with key {key!r}",
+                            "unique ids across the combined networks (use --prefix)",
+                            record=key,
+                        )
                     )
                     continue
                 target[key] = rec
@@ -358,8 +364,9 @@ def apply_network_map(model: Model, mapping: NetworkMap) -> Model:
     for comp in mapping.components:
         if out.is_node(comp.id):
             problems.append(
-                Problem(comp.loc, "id", f"{comp.id!r}, already in the model", "a new id",
-                        record=comp.id)
+                Problem(
+                    comp.loc, "id", f"{comp.id!r}, already in the model", "a new id", record=comp.id
+                )
             )
         out.components[comp.id] = comp
     for sl in mapping.links:
@@ -385,9 +392,9 @@ def apply_network_map(model: Model, mapping: NetworkMap) -> Model:
     return out
 
 
-def network_system(system: str, name: str, subsystem: str, sub_name: str, ref: str) -> tuple[
-    System, Subsystem
-]:
+def network_system(
+    system: str, name: str, subsystem: str, sub_name: str, ref: str
+) -> tuple[System, Subsystem]:
     """The system and subsystem records of one imported network."""
     prov = Provenance(ref=ref)
     return (
@@ -435,3 +442,30 @@ def load_schutterwald() -> tuple[Model, dict[str, NetworkImport]]:
     )
     model = combine_models(info, (imp.model for imp in imports.values()))
     return apply_network_map(model, read_network_map(schutterwald_map_path())), imports
+
+
+def panda_element_id(prefix: str, table: str, index: int) -> str:
+    """The component id of element ``table`` ``index`` of a pandapower or pandapipes net:
+    ``{prefix}-{table}-{index}`` with ``_`` in the table name as ``-`` (``pp-ext-grid-0``)."""
+    return f"{prefix}-{table.replace('_', '-')}-{int(index)}"
+
+
+def load_panda_net(source: str | os.PathLike[str], package: str) -> Any:
+    """A ``pandapower`` or ``pandapipes`` net from a JSON file, or ``PACKAGE:NAME`` for one of
+    the networks the package bundles."""
+    pkg = importlib.import_module(package)
+    networks = importlib.import_module(f"{package}.networks")
+    text = str(source)
+    prefix = f"{package}:"
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", category=FutureWarning, module=r"panda(pipes|power)")
+        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"panda(pipes|power)")
+        if text.startswith(prefix):
+            name = text[len(prefix) :]
+            func = getattr(networks, name, None)
+            if not callable(func) or name.startswith("_"):
+                raise FileNotFoundError(f"{package} has no bundled network {name!r}")
+            return func()
+        if not Path(text).exists():
+            raise FileNotFoundError(text)
+        return pkg.from_json(text)

@@ -14,8 +14,6 @@ from __future__ import annotations
 import itertools
 import math
 import os
-import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -26,7 +24,9 @@ from vitaal.io.network_map import (
     NetworkBuilder,
     NetworkImport,
     Unmapped,
+    load_panda_net,
     network_system,
+    panda_element_id,
     utm_crs,
 )
 from vitaal.io.pandapower_net import _transformer, _valid
@@ -54,7 +54,12 @@ BUNDLED_CRS: dict[str, str] = {
 #: Assumed thermal inertia of a heated building: hours it stays warm without heat.
 HEAT_BUFFER_H = 6.0
 EXTRA_KINDS: tuple[str, ...] = (
-    "gas_sink", "heat_consumer", "valve", "pipe_pump", "compressor", "flow_control",
+    "gas_sink",
+    "heat_consumer",
+    "valve",
+    "pipe_pump",
+    "compressor",
+    "flow_control",
     "pressure_control",
 )
 _OOS = "out of service in the source network; not imported (an outage of it is no event)"
@@ -67,37 +72,36 @@ _SKIP = {
     "substation": "a descriptive table (names and places of stations), no network element",
 }
 _KNOWN = {
-    "junction", "pipe", "valve", "ext_grid", "source", "sink", "heat_exchanger",
-    "heat_consumer", "circ_pump_pressure", "circ_pump_mass", "pump", "compressor",
-    "pressure_control", "flow_control", "fluid", "component_list", "controller",
+    "junction",
+    "pipe",
+    "valve",
+    "ext_grid",
+    "source",
+    "sink",
+    "heat_exchanger",
+    "heat_consumer",
+    "circ_pump_pressure",
+    "circ_pump_mass",
+    "pump",
+    "compressor",
+    "pressure_control",
+    "flow_control",
+    "fluid",
+    "component_list",
+    "controller",
 }
 #: Normal density of natural gas when the fluid gives none (kg/Nm3).
 _RHO_N = 0.8
 
 
 def pandapipes_id(prefix: str, table: str, index: int) -> str:
-    """The component id of pandapipes element ``table`` ``index`` (``pp-heat-pipe-12``)."""
-    return f"{prefix}-{table.replace('_', '-')}-{int(index)}"
+    """The component id of pandapipes element ``table`` ``index`` (see :func:`panda_element_id`)."""
+    return panda_element_id(prefix, table, index)
 
 
 def load_pandapipes(source: str | os.PathLike[str]) -> Any:
     """A pandapipes net from a JSON file or ``pandapipes:NAME`` (a bundled network)."""
-    import pandapipes
-    import pandapipes.networks as ppn
-
-    text = str(source)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=FutureWarning, module=r"panda(pipes|power)")
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"panda(pipes|power)")
-        if text.startswith(BUNDLED_PREFIX):
-            name = text[len(BUNDLED_PREFIX) :]
-            func = getattr(ppn, name, None)
-            if not callable(func) or name.startswith("_"):
-                raise FileNotFoundError(f"pandapipes has no bundled network {name!r}")
-            return func()
-        if not Path(text).exists():
-            raise FileNotFoundError(text)
-        return pandapipes.from_json(text)
+    return load_panda_net(source, "pandapipes")
 
 
 def _medium(net: Any) -> str:
@@ -192,8 +196,11 @@ def import_pandapipes(
     pipe_geo: dict[int, Any] = {}
     pg = _table(net, "pipe_geodata")
     if pg is not None and pts and source_crs is not None and target is not None:
-        raw = {int(i): shapely.LineString(c) for i, c in pg["coords"].items()
-               if isinstance(c, list | tuple | np.ndarray) and len(c) >= 2}
+        raw = {
+            int(i): shapely.LineString(c)
+            for i, c in pg["coords"].items()
+            if isinstance(c, list | tuple | np.ndarray) and len(c) >= 2
+        }
         if raw:
             keys = list(raw)
             arr = np.array([raw[k] for k in keys], dtype=object)
@@ -208,8 +215,15 @@ def import_pandapipes(
     def add(table: str, i: Any, kind: str, row: Any, geom: str | None, **kw: Any) -> str:
         cid = pid(table, i)
         b.add(
-            Component(id=cid, subsystem=sub, kind=kind, name=_name(row, f"{table} {i}"),
-                      geometry=geom, prov=kw.pop("prov", prov), **kw),
+            Component(
+                id=cid,
+                subsystem=sub,
+                kind=kind,
+                name=_name(row, f"{table} {i}"),
+                geometry=geom,
+                prov=kw.pop("prov", prov),
+                **kw,
+            ),
             f"{table} {i}",
         )
         ids[(table, int(i))] = cid
@@ -318,11 +332,15 @@ def import_pandapipes(
             q = float(row["mdot_kg_per_s"]) * float(row.get("scaling", 1.0)) * 3600.0 / rho_n
             q_res = q if res == "gas" else 0.0
             demand += q_res
-            cid = add("sink", i, "gas_sink" if res == "gas" else "heat_consumer", row,
-                      at(row["junction"]),
-                      peak_load={res: Quantity(q_res, unit)} if res == "gas" else {})
-            b.sink(pid("junction", row["junction"]), cid,
-                   heat_buffer_h if res == "heat" else 0.0)
+            cid = add(
+                "sink",
+                i,
+                "gas_sink" if res == "gas" else "heat_consumer",
+                row,
+                at(row["junction"]),
+                peak_load={res: Quantity(q_res, unit)} if res == "gas" else {},
+            )
+            b.sink(pid("junction", row["junction"]), cid, heat_buffer_h if res == "heat" else 0.0)
     hc = _table(net, "heat_consumer")
     if hc is not None:
         for i, row in hc.iterrows():
@@ -340,12 +358,15 @@ def import_pandapipes(
 
     # -- producers ------------------------------------------------------------------------
     cap_prov = Provenance(
-        origin=Origin.COMPUTED, confidence=Confidence.LOW,
+        origin=Origin.COMPUTED,
+        confidence=Confidence.LOW,
         ref=f"{src_ref}: the demand of all consumers of the network (no rating given)",
     )
     cap = {res: Quantity(demand, unit)}
-    for table, kind in (("ext_grid", f"{res}_source" if res == "gas" else "heat_plant"),
-                        ("source", "gas_source" if res == "gas" else "heat_plant")):
+    for table, kind in (
+        ("ext_grid", f"{res}_source" if res == "gas" else "heat_plant"),
+        ("source", "gas_source" if res == "gas" else "heat_plant"),
+    ):
         frame = _table(net, table)
         if frame is None:
             continue
@@ -362,8 +383,15 @@ def import_pandapipes(
             fj, rj = int(row["flow_junction"]), int(row["return_junction"])
             if not in_service(table, i, row) or not known(table, i, fj, rj):
                 continue
-            cid = add(table, i, "heat_pump_station", row, at(fj),
-                      capacity={res: Quantity(demand, unit)}, prov=cap_prov)
+            cid = add(
+                table,
+                i,
+                "heat_pump_station",
+                row,
+                at(fj),
+                capacity={res: Quantity(demand, unit)},
+                prov=cap_prov,
+            )
             b.feed(cid, pid("junction", fj))
             b.feed(cid, pid("junction", rj))
             unmapped.append(Unmapped(f"{table} {i}", _NEEDS_POWER))
@@ -388,8 +416,11 @@ def import_pandapipes(
             crs=target or "EPSG:28992",
             kinds=EXTRA_KINDS,
         ),
-        resources={res: Resource(id=res, name=label, unit=unit,
-                                 name_nl="Aardgas" if res == "gas" else "Warmte")},
+        resources={
+            res: Resource(
+                id=res, name=label, unit=unit, name_nl="Aardgas" if res == "gas" else "Warmte"
+            )
+        },
         systems={res: system_rec},
         subsystems={sub: sub_rec},
         components=dict(b.components),

@@ -19,9 +19,7 @@ import itertools
 import json
 import math
 import os
-import warnings
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -33,7 +31,9 @@ from vitaal.io.network_map import (
     NetworkBuilder,
     NetworkImport,
     Unmapped,
+    load_panda_net,
     network_system,
+    panda_element_id,
     utm_crs,
 )
 from vitaal.model import Model
@@ -73,29 +73,13 @@ _OOS = "out of service in the source network; not imported (an outage of it is n
 
 
 def pandapower_id(prefix: str, table: str, index: int) -> str:
-    """The component id of pandapower element ``table`` ``index``: ``{prefix}-{table}-{index}``
-    with ``_`` in the table name as ``-`` (``pp-ext-grid-0``)."""
-    return f"{prefix}-{table.replace('_', '-')}-{int(index)}"
+    """The component id of pandapower element ``table`` ``index`` (see :func:`panda_element_id`)."""
+    return panda_element_id(prefix, table, index)
 
 
 def load_pandapower(source: str | os.PathLike[str]) -> Any:
     """A pandapower net from a JSON file or ``pandapower:NAME`` (a bundled network)."""
-    import pandapower as pp
-    import pandapower.networks as pn
-
-    text = str(source)
-    with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", category=FutureWarning, module=r"pandapower\..*")
-        warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"pandapower\..*")
-        if text.startswith(BUNDLED_PREFIX):
-            name = text[len(BUNDLED_PREFIX) :]
-            func = getattr(pn, name, None)
-            if not callable(func) or name.startswith("_"):
-                raise FileNotFoundError(f"pandapower has no bundled network {name!r}")
-            return func()
-        if not Path(text).exists():
-            raise FileNotFoundError(text)
-        return pp.from_json(text)
+    return load_panda_net(source, "pandapower")
 
 
 def _transformer(src: str, dst: str) -> Callable[[Any], Any]:
@@ -104,9 +88,7 @@ def _transformer(src: str, dst: str) -> Callable[[Any], Any]:
     tr = Transformer.from_crs(src, dst, always_xy=True)
 
     def apply(geoms: Any) -> Any:
-        return shapely.transform(
-            geoms, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1]))
-        )
+        return shapely.transform(geoms, lambda c: np.column_stack(tr.transform(c[:, 0], c[:, 1])))
 
     return apply
 
@@ -205,8 +187,11 @@ def import_pandapower(
             pts = dict(zip(keys, moved, strict=True))
     line_geo: dict[int, Any] = {}
     if pts and geo_crs is not None and target is not None and "geo" in net.line.columns:
-        raw = {int(i): shape(json.loads(g)) for i, g in net.line["geo"].items()
-               if isinstance(g, str) and g}
+        raw = {
+            int(i): shape(json.loads(g))
+            for i, g in net.line["geo"].items()
+            if isinstance(g, str) and g
+        }
         if raw:
             keys = list(raw)
             arr = np.array([raw[k] for k in keys], dtype=object)
@@ -230,8 +215,12 @@ def import_pandapower(
         cid = pid("bus", i)
         b.add(
             Component(
-                id=cid, subsystem=sub, kind="bus", name=_name(row, f"bus {i}"),
-                geometry=at(i), prov=prov,
+                id=cid,
+                subsystem=sub,
+                kind="bus",
+                name=_name(row, f"bus {i}"),
+                geometry=at(i),
+                prov=prov,
             ),
             label,
         )
@@ -264,9 +253,13 @@ def import_pandapower(
         state = "closed" if closed else "open"
         b.add(
             Component(
-                id=cid, subsystem=sub, kind="switch",
-                name=f"{_name(row, f'switch {i}')} ({state})", geometry=at(bus),
-                capacity=cap, prov=prov,
+                id=cid,
+                subsystem=sub,
+                kind="switch",
+                name=f"{_name(row, f'switch {i}')} ({state})",
+                geometry=at(bus),
+                capacity=cap,
+                prov=prov,
             ),
             label,
         )
@@ -319,9 +312,13 @@ def import_pandapower(
         kind = "cable_lv" if vn < 1.0 else ("cable_mv" if vn < 35.0 else "cable_hv")
         b.add(
             Component(
-                id=cid, subsystem=sub, kind=kind, name=_name(row, label),
+                id=cid,
+                subsystem=sub,
+                kind=kind,
+                name=_name(row, label),
                 geometry=wkt(None if geom is None else _valid(geom)),
-                capacity={res: Quantity(_mva(vn, i_ka), "MVA")}, prov=prov,
+                capacity={res: Quantity(_mva(vn, i_ka), "MVA")},
+                prov=prov,
             ),
             label,
         )
@@ -351,9 +348,13 @@ def import_pandapower(
             par = float(row.get("parallel", 1)) if table == "trafo" else 1.0
             b.add(
                 Component(
-                    id=cid, subsystem=sub, kind="transformer", name=_name(row, label),
+                    id=cid,
+                    subsystem=sub,
+                    kind="transformer",
+                    name=_name(row, label),
                     geometry=at(end_buses[0]),
-                    capacity={res: Quantity(float(row[rating]) * par, "MVA")}, prov=prov,
+                    capacity={res: Quantity(float(row[rating]) * par, "MVA")},
+                    prov=prov,
                 ),
                 label,
             )
@@ -367,8 +368,11 @@ def import_pandapower(
         if table in ("line", "trafo", "trafo3w"):
             comp = b.components[cid]
             frame = net[table]
-            cols = ("from_bus", "to_bus") if table == "line" else (
-                ("hv_bus", "lv_bus") if table == "trafo" else ("hv_bus", "mv_bus", "lv_bus"))
+            cols = (
+                ("from_bus", "to_bus")
+                if table == "line"
+                else (("hv_bus", "lv_bus") if table == "trafo" else ("hv_bus", "mv_bus", "lv_bus"))
+            )
             for col in cols:
                 bus = int(frame.at[idx, col])
                 rated[bus] = rated.get(bus, 0.0) + comp.capacity[res].value
@@ -385,10 +389,15 @@ def import_pandapower(
         eg_cap = rated.get(bus) or float(net.load.loc[net.load.bus == bus, "p_mw"].sum()) or 0.0
         b.add(
             Component(
-                id=cid, subsystem=sub, kind="external_grid", name=_name(row, label),
-                geometry=at(bus), capacity={res: Quantity(eg_cap, "MVA")},
+                id=cid,
+                subsystem=sub,
+                kind="external_grid",
+                name=_name(row, label),
+                geometry=at(bus),
+                capacity={res: Quantity(eg_cap, "MVA")},
                 prov=Provenance(
-                    origin=Origin.COMPUTED, confidence=Confidence.LOW,
+                    origin=Origin.COMPUTED,
+                    confidence=Confidence.LOW,
                     ref=f"{src_ref}: sum of the ratings of the branches at bus {bus}",
                 ),
             ),
@@ -401,8 +410,11 @@ def import_pandapower(
         slack = gen[gen["slack"].astype(bool)] if "slack" in gen.columns else gen.iloc[0:0]
         for i in slack.index:
             unmapped.append(
-                Unmapped(f"gen {i}", "a slack generator (a supply origin in pandapower's "
-                         "topology); not imported: model it as an external grid")
+                Unmapped(
+                    f"gen {i}",
+                    "a slack generator (a supply origin in pandapower's "
+                    "topology); not imported: model it as an external grid",
+                )
             )
         for i in gen.index.difference(slack.index):
             unmapped.append(Unmapped(f"gen {i}", _NOT_SUPPLY["gen"]))
@@ -421,8 +433,13 @@ def import_pandapower(
         p = float(row["p_mw"]) * float(row.get("scaling", 1.0))
         b.add(
             Component(
-                id=cid, subsystem=sub, kind="load", name=_name(row, label), geometry=at(bus),
-                peak_load={res: Quantity(p, "MW")}, prov=prov,
+                id=cid,
+                subsystem=sub,
+                kind="load",
+                name=_name(row, label),
+                geometry=at(bus),
+                peak_load={res: Quantity(p, "MW")},
+                prov=prov,
             ),
             label,
         )
@@ -456,9 +473,7 @@ def import_pandapower(
         requirements=reqs,
         supply=links,
     )
-    return NetworkImport(
-        model=model, net=net, ids=ids, unmapped=tuple(unmapped), source=src_ref
-    )
+    return NetworkImport(model=model, net=net, ids=ids, unmapped=tuple(unmapped), source=src_ref)
 
 
 def _mva(vn_kv: float, i_ka: float) -> float:
