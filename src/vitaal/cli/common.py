@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from rich.console import Console
 
@@ -49,3 +50,28 @@ def handle_errors(func: F) -> F:
             sys.exit(EXIT_ERROR)
 
     return wrapper  # type: ignore[return-value]
+
+
+class Note(Protocol):
+    """What an importer could not map: the element and the reason."""
+
+    @property
+    def element(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
+
+
+def format_notes(title: str, notes: Iterable[Note], shown: int = 5) -> list[str]:
+    """Importer notes grouped by reason, as lines of text: ``N title:``, then per reason the
+    count and the first ``shown`` elements."""
+    items = list(notes)
+    by_reason: dict[str, list[str]] = defaultdict(list)
+    for n in items:
+        by_reason[n.reason].append(n.element)
+    lines = [f"{len(items)} {title}:"] if items else []
+    for reason, elements in by_reason.items():
+        more = f" and {len(elements) - shown} more" if len(elements) > shown else ""
+        lines.append(f"  {len(elements)} x {reason}")
+        lines.append(f"      {', '.join(elements[:shown])}{more}")
+    return lines

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import sys
-from collections import defaultdict
 from pathlib import Path
 
 import click
-from rich.console import Console
 
+from vitaal.cli.common import EXIT_ERROR, EXIT_PROBLEMS, err, format_notes, out
 from vitaal.errors import ModelError, VitaalError
 from vitaal.io import write_model
 from vitaal.io.network_map import (
@@ -20,23 +19,13 @@ from vitaal.io.network_map import (
 
 __all__ = ["format_unmapped", "import_network"]
 
-EXIT_PROBLEMS = 2
-EXIT_ERROR = 1
 #: Elements named per reason in the report before "and N more".
 SHOWN = 5
 
 
 def format_unmapped(unmapped: tuple[Unmapped, ...], shown: int = SHOWN) -> list[str]:
     """The report of what was not mapped, grouped by reason, as lines of text."""
-    by_reason: dict[str, list[str]] = defaultdict(list)
-    for u in unmapped:
-        by_reason[u.reason].append(u.element)
-    lines = [f"{len(unmapped)} element(s) not mapped (or mapped in part):"] if unmapped else []
-    for reason, elements in by_reason.items():
-        more = f" and {len(elements) - shown} more" if len(elements) > shown else ""
-        lines.append(f"  {len(elements)} x {reason}")
-        lines.append(f"      {', '.join(elements[:shown])}{more}")
-    return lines
+    return format_notes("element(s) not mapped (or mapped in part)", unmapped, shown)
 
 
 @click.command("import-network")
@@ -89,8 +78,6 @@ def import_network(
     bundled network: pandapower:mv_oberrhein, pandapower:lv_schutterwald,
     pandapipes:schutterwald_gas, pandapipes:schutterwald_heat ...
     """
-    out = Console(highlight=False, soft_wrap=True)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
     try:
         imp = _import(kind, source, prefix, crs, source_crs)
         model = imp.model

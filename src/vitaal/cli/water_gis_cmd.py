@@ -3,33 +3,18 @@
 from __future__ import annotations
 
 import csv
-from collections import defaultdict
 from pathlib import Path
 
 import click
 
-from vitaal.cli.common import err, handle_errors, out
+from vitaal.cli.common import err, format_notes, handle_errors, out
 from vitaal.cli.sources import load, parse_source
 from vitaal.errors import VitaalError
-from vitaal.io.epanet import ImportNote
 
 __all__ = ["format_notes", "gis_export", "gis_import", "import_epanet_cmd", "read_power_map"]
 
 #: Elements named per reason before "and N more".
 SHOWN = 5
-
-
-def format_notes(title: str, notes: list[ImportNote], shown: int = SHOWN) -> list[str]:
-    """Notes grouped by reason, as lines of text."""
-    by_reason: dict[str, list[str]] = defaultdict(list)
-    for n in notes:
-        by_reason[n.reason].append(n.element)
-    lines = [f"{len(notes)} {title}:"] if notes else []
-    for reason, elements in by_reason.items():
-        more = f" and {len(elements) - shown} more" if len(elements) > shown else ""
-        lines.append(f"  {len(elements)} x {reason}")
-        lines.append(f"      {', '.join(elements[:shown])}{more}")
-    return lines
 
 
 def read_power_map(path: Path) -> dict[str, str]:
