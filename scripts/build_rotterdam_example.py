@@ -1650,6 +1650,7 @@ def build_plans(b: Builder, areas: list[dict[str, Any]]) -> list[dict[str, Any]]
             "demand",
             "result_known",
             "repetitive",
+            "priority",
             "description",
             "origin",
             "confidence",

@@ -405,6 +405,7 @@ def models(draw: st.DrawFn) -> Model:
             demand=demand, result_known=draw(st.none() | st.booleans()),
             repetitive=draw(st.none() | st.booleans()),
             run_as=draw(st.none() | st.sampled_from(list(WayOfWorking))),
+            priority=draw(st.none() | st.sampled_from(["safety", "basic_needs", "other"])),
             description=draw(opt_texts),
             prov=draw(provs),
         )  # fmt: skip

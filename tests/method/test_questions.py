@@ -53,3 +53,35 @@ def test_system_question(analysis: dict[str, Any]) -> None:
     assert {"from": "telecom", "to": "water", "resource": "control", "links": 1} in s[
         "cross_system_links"
     ]
+
+
+def test_a_plan_names_its_own_priority_over_keywords() -> None:
+    import dataclasses
+
+    from vitaal.method.stations import load_priority
+    from vitaal.model import Plan
+
+    rule = load_priority()
+    # "outside the dikes" would match the safety keywords; the plan says what it is
+    housing = Plan(id="p", title="Stadium quarter", description="homes outside the dikes",
+                   homes={2030: 100})  # fmt: skip
+    assert rule.category_of(housing).id == "safety"
+    assert rule.category_of(dataclasses.replace(housing, priority="basic_needs")).id == (
+        "basic_needs"
+    )
+
+
+def test_an_unknown_priority_is_a_validation_error(tmp_path: Any) -> None:
+    import shutil
+    from pathlib import Path
+
+    from vitaal.io.folder import load_model
+    from vitaal.model.validate import validate_model
+
+    tiny = Path(__file__).parents[1] / "data" / "tiny"
+    shutil.copytree(tiny, tmp_path / "m")
+    plans = tmp_path / "m" / "plans.yaml"
+    plans.write_text(plans.read_text() + "  priority: housing_first\n")
+    model, problems = load_model(tmp_path / "m")
+    problems += validate_model(model)
+    assert [(p.field, p.found) for p in problems] == [("priority", "'housing_first'")]

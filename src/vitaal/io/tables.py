@@ -410,6 +410,7 @@ TABLES: dict[str, Table] = {
                 _f("result_known", parse_bool),
                 _f("repetitive", parse_bool),
                 _f("run_as", enum_parser(WayOfWorking)),
+                _f("priority", parse_id),
                 _f("description", parse_text),
             ),
             key=lambda r: r.id,

@@ -106,7 +106,12 @@ class PriorityRule:
     categories: tuple[PriorityCategory, ...]
 
     def category_of(self, plan: Plan) -> PriorityCategory:
-        """The first category (by rank) whose match fits ``plan``; the last one otherwise."""
+        """The plan's own ``priority`` when it names one; else the first category (by rank)
+        whose match fits ``plan``; the last one otherwise."""
+        if plan.priority is not None:
+            for cat in self.categories:
+                if cat.id == plan.priority:
+                    return cat
         text = " ".join(x for x in (plan.id, plan.title, plan.description or "") if x).lower()
         adds_homes = any(v > 0 for v in plan.homes.values())
         for cat in self.categories:

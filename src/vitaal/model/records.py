@@ -293,6 +293,8 @@ class Plan:
     ``result_known`` and ``repetitive`` are the method's two questions that class it as REIS,
     ROUTE, RIT or ROUTINE; ``run_as`` is how it is actually organised (most plans run as a
     project, RIT), so that a project whose result is not yet known can be flagged.
+    ``priority`` names its category in the priority rule for scarce capacity
+    (``vitaal/data/priority.yaml``); without it the category is found from keywords.
     """
 
     id: str
@@ -307,6 +309,7 @@ class Plan:
     result_known: bool | None = None
     repetitive: bool | None = None
     run_as: WayOfWorking | None = None
+    priority: str | None = None
     description: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)

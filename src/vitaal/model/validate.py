@@ -17,7 +17,7 @@ from typing import Any
 import shapely
 from shapely.errors import ShapelyError
 
-from vitaal.catalog import data_mapping
+from vitaal.catalog import data_mapping, load_data
 from vitaal.errors import Loc, Problem, Severity
 from vitaal.model.model import Model
 from vitaal.model.records import Component
@@ -62,6 +62,7 @@ def validate_model(model: Model) -> list[Problem]:
     hazards = data_mapping("hazards", "hazards")
     categories = data_mapping("categories", "categories")
     transitions = data_mapping("transitions", "transitions")
+    priorities = [str(cat["id"]) for cat in load_data("priority")["categories"]]
     base = model.info.base_year
 
     for resource in model.resources.values():
@@ -199,6 +200,9 @@ def validate_model(model: Model) -> list[Problem]:
     for plan in model.plans.values():
         if plan.system is not None and plan.system not in model.systems:
             c.error(plan.loc, "system", repr(plan.system), "an existing system id", plan.id)
+        if plan.priority is not None and plan.priority not in priorities:
+            c.error(plan.loc, "priority", repr(plan.priority),
+                    f"a category of vitaal/data/priority.yaml: {', '.join(priorities)}", plan.id)
         for a in plan.areas:
             if a not in model.areas:
                 c.error(plan.loc, "areas", repr(a), "an existing service area id", plan.id)
