@@ -7,7 +7,7 @@ Problems are collected, never raised one at a time: a reader or validator gather
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -20,10 +20,19 @@ class Severity(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Loc:
-    """Where a record was read from: a file relative to the model folder and a 1-based line."""
+    """Where a record was read from: a file relative to the model folder and a 1-based line,
+    and, for records read from YAML, the line of each of its fields."""
 
     file: str
     line: int | None = None
+    field_lines: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
+
+    def at(self, name: str | None) -> Loc:
+        """Where field ``name`` of the record is: its own line when known, else the record's."""
+        for key, line in self.field_lines:
+            if key == name:
+                return Loc(self.file, line)
+        return Loc(self.file, self.line)
 
     def __str__(self) -> str:
         return self.file if self.line is None else f"{self.file}:{self.line}"

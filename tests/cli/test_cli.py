@@ -76,7 +76,7 @@ def test_validate_acceptance_three_problems_exit_2(tiny: Path) -> None:
             "expected a capacity of 0 or more"
         ),
         (
-            "components/water.yaml:8 [tower-1]: capacity: found 800 MW for drinking_water, "
+            "components/water.yaml:14 [tower-1]: capacity: found 800 MW for drinking_water, "
             "a power, expected a volume flow like m3/h (unit mismatch)"
         ),
         "supply.csv:2: supplier: found 'gs-l' (an unknown id), expected an existing component id",

@@ -279,7 +279,7 @@ FIELD_CASES = [
     ),
     pytest.param(
         "couplings.yaml", "members: [gs-1, wtp-1]", "members: []",
-        ("couplings.yaml", 1, "members"), "0 member(s)", "at least two",
+        ("couplings.yaml", 3, "members"), "0 member(s)", "at least two",
         id="yaml-required-empty-list",
     ),
     pytest.param(

@@ -59,7 +59,7 @@ UNKNOWN_IDS = [
     # (file, old, new, expected (file, line, field), found, expected, record)
     pytest.param(
         WATER, "subsystem: tel-scada", "subsystem: tel-scad",
-        (WATER, 20, "subsystem"), "'tel-scad'", "an existing subsystem id", "scada-1",
+        (WATER, 22, "subsystem"), "'tel-scad'", "an existing subsystem id", "scada-1",
         id="component-subsystem",
     ),
     pytest.param(
@@ -93,7 +93,7 @@ UNKNOWN_IDS = [
     ),
     pytest.param(
         "couplings.yaml", "members: [gs-1, wtp-1]", "members: [gs-1, wtp-9]",
-        ("couplings.yaml", 1, "members"), "'wtp-9'", "an existing component id", "cpl-gs-wtp",
+        ("couplings.yaml", 3, "members"), "'wtp-9'", "an existing component id", "cpl-gs-wtp",
         id="coupling-member",
     ),
     pytest.param(
@@ -109,7 +109,7 @@ UNKNOWN_IDS = [
     ),
     pytest.param(
         "challenges.yaml", "subsystem: el-grid", "subsystem: el-grd",
-        ("challenges.yaml", 1, "subsystem"), "'el-grd'", "an existing subsystem id", "ch-solar",
+        ("challenges.yaml", 2, "subsystem"), "'el-grd'", "an existing subsystem id", "ch-solar",
         id="challenge-subsystem",
     ),
     pytest.param(
@@ -120,52 +120,52 @@ UNKNOWN_IDS = [
     ),
     pytest.param(
         "plans.yaml", "owner: Town council", "owner: Town council\n  system: gas",
-        ("plans.yaml", 1, "system"), "'gas'", "an existing system id", "plan-harbour",
+        ("plans.yaml", 4, "system"), "'gas'", "an existing system id", "plan-harbour",
         id="plan-system",
     ),
     pytest.param(
         "plans.yaml", "areas: [area-south]", "areas: [area-east]",
-        ("plans.yaml", 1, "areas"), "'area-east'", "an existing service area id",
+        ("plans.yaml", 4, "areas"), "'area-east'", "an existing service area id",
         "plan-harbour",
         id="plan-area",
     ),
     pytest.param(
         "plans.yaml", "demand: {electricity:", "demand: {heat:",
-        ("plans.yaml", 1, "demand"), "'heat'", "an existing resource id", "plan-harbour",
+        ("plans.yaml", 7, "demand"), "'heat'", "an existing resource id", "plan-harbour",
         id="plan-demand-resource",
     ),
     pytest.param(
         "scenarios/flood.yaml", "kind: shock", "kind: shock\norigin_system: gas",
-        ("scenarios/flood.yaml", 1, "origin_system"), "'gas'", "an existing system id", "flood",
+        ("scenarios/flood.yaml", 4, "origin_system"), "'gas'", "an existing system id", "flood",
         id="scenario-origin-system",
     ),
     pytest.param(
         "scenarios/flood.yaml", "kind: shock", "kind: shock\nplans: [plan-ghost]",
-        ("scenarios/flood.yaml", 1, "plans"), "'plan-ghost'", "an existing plan id", "flood",
+        ("scenarios/flood.yaml", 4, "plans"), "'plan-ghost'", "an existing plan id", "flood",
         id="scenario-plan",
     ),
     pytest.param(
         "scenarios/flood.yaml", "{target: ss-2, time_h: 1}", "{target: ss-9, time_h: 1}",
-        ("scenarios/flood.yaml", 1, "events"), "target 'ss-9'",
+        ("scenarios/flood.yaml", 5, "events"), "target 'ss-9'",
         "an existing component, area or critical function id", "flood",
         id="scenario-event-target",
     ),
     pytest.param(
         "scenarios/flood.yaml", "    time_h: 2\n", "    time_h: 2\n    values: {gs-9: 0.5}\n",
-        ("scenarios/flood.yaml", 1, "hazards"), "value for 'gs-9'", "an existing component id",
+        ("scenarios/flood.yaml", 7, "hazards"), "value for 'gs-9'", "an existing component id",
         "flood",
         id="scenario-hazard-value",
     ),
     pytest.param(
         "scenarios/flood.yaml", "type: water_depth", "type: lava_depth",
-        ("scenarios/flood.yaml", 1, "hazards"), "type 'lava_depth'",
+        ("scenarios/flood.yaml", 7, "hazards"), "type 'lava_depth'",
         "one of water_depth, wind_speed, temperature, water_temperature, rainfall, subsidence",
         "flood",
         id="scenario-hazard-type",
     ),
     pytest.param(
         "scenarios/flood.yaml", "kind: shock", "kind: shock\ntransitions: {teleport: {2030: 0.5}}",
-        ("scenarios/flood.yaml", 1, "transitions"), "'teleport'",
+        ("scenarios/flood.yaml", 4, "transitions"), "'teleport'",
         "one of heat_pump, ev, all_electric, cooling, heat_network, gas_phase_out", "flood",
         id="scenario-transition",
     ),
@@ -283,7 +283,7 @@ def test_requirement_without_any_supply_link(tiny: Path) -> None:
 UNIT_MISMATCHES = [
     pytest.param(
         WATER, "{drinking_water: 5000 m3/h}", "{drinking_water: 5000 MW}",
-        (WATER, 1, "capacity"), "5000 MW for drinking_water, a power",
+        (WATER, 6, "capacity"), "5000 MW for drinking_water, a power",
         "a volume flow like m3/h (unit mismatch)", "wtp-1",
         id="capacity",
     ),
@@ -301,13 +301,13 @@ UNIT_MISMATCHES = [
     ),
     pytest.param(
         "plans.yaml", "{2030: 5 MW}", "{2030: 5 m3/h}",
-        ("plans.yaml", 1, "demand"), "5 m3/h for electricity, a volume flow",
+        ("plans.yaml", 7, "demand"), "5 m3/h for electricity, a volume flow",
         "a power like MW (unit mismatch)", "plan-harbour",
         id="plan-demand",
     ),
     pytest.param(
         "scenarios/flood.yaml", "unit: m\n", "unit: MW\n",
-        ("scenarios/flood.yaml", 1, "hazards"), "unit 'MW' for hazard water_depth, a power",
+        ("scenarios/flood.yaml", 7, "hazards"), "unit 'MW' for hazard water_depth, a power",
         "a length like m (unit mismatch)", "flood",
         id="hazard-unit",
     ),
@@ -424,21 +424,21 @@ def test_build_year_more_than_30_years_after_the_base_year(
         assert problems == []
         return
     p = the_one(problems)
-    assert where(p) == (WATER, 1, "build_year")
+    assert where(p) == (WATER, 7, "build_year")
     assert (p.found, p.expected) == ("2057", "a build year up to 2056 (base year 2026)")
 
 
 def test_plan_year_long_before_the_base_year(tiny: Path) -> None:
     edit(tiny, "plans.yaml", "homes: {2027: 300, 2028: 500}", "homes: {1975: 300, 1976: 500}")
     p = the_one(problems_of(tiny))
-    assert where(p) == ("plans.yaml", 1, "homes")
+    assert where(p) == ("plans.yaml", 6, "homes")
     assert (p.found, p.expected) == ("year 1975", "a year from 1976 on (base year 2026)")
 
 
 def test_scenario_year_long_before_the_base_year(tiny: Path) -> None:
     edit(tiny, "scenarios/flood.yaml", "kind: shock", "kind: shock\nyear: 1950")
     p = the_one(problems_of(tiny))
-    assert where(p) == ("scenarios/flood.yaml", 1, "year")
+    assert where(p) == ("scenarios/flood.yaml", 4, "year")
     assert (p.found, p.expected) == ("1950", "a year from 1976 on")
 
 
@@ -506,7 +506,7 @@ def test_self_intersecting_polygon(tiny: Path) -> None:
         "92500 436200, 93200 436800, 93200 436200",
     )
     p = the_one(problems_of(tiny))
-    assert where(p) == ("plans.yaml", 1, "geometry")
+    assert where(p) == ("plans.yaml", 5, "geometry")
     assert p.found == "an invalid geometry (Self-intersection[92850 436500])"
     assert p.expected == "a valid geometry (no self-intersections)"
 
@@ -637,7 +637,7 @@ def test_every_problem_in_several_files_is_collected(tiny: Path) -> None:
         ("plans.yaml", 8, "result_known"),
         # validated
         (GRID, 3, "capacity"),
-        (WATER, 8, "capacity"),
+        (WATER, 14, "capacity"),
         ("supply.csv", 2, "supplier"),
         ("requirements.csv", 5, "k"),
     ]

@@ -39,7 +39,8 @@ class _Collector:
         expected: str,
         record: str | None = None,
     ) -> None:
-        self.problems.append(Problem(loc, field, found, expected, Severity.ERROR, record))
+        where = loc.at(field) if loc is not None else None
+        self.problems.append(Problem(where, field, found, expected, Severity.ERROR, record))
 
     def warn(
         self,
@@ -49,7 +50,8 @@ class _Collector:
         expected: str,
         record: str | None = None,
     ) -> None:
-        self.problems.append(Problem(loc, field, found, expected, Severity.WARNING, record))
+        where = loc.at(field) if loc is not None else None
+        self.problems.append(Problem(where, field, found, expected, Severity.WARNING, record))
 
 
 def validate_model(model: Model) -> list[Problem]:
