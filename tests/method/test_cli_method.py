@@ -51,10 +51,20 @@ def test_run_writes_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
 def test_run_calls_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     seen: dict[str, Any] = {}
 
+    given_nodes: dict[str, Any] = {}
+
     def write_report(
-        analysis: dict[str, Any], model: Any, out_dir: Path, *, lang: str, pdf: bool
+        analysis: dict[str, Any],
+        model: Any,
+        out_dir: Path,
+        *,
+        lang: str,
+        pdf: bool,
+        model_root: Path | None = None,
+        nodes: dict[str, Any] | None = None,
     ) -> Path:
         seen.update(lang=lang, pdf=pdf, schema=analysis["schema"], out=out_dir)
+        given_nodes.update(nodes or {})
         return out_dir / "report.html"
 
     fake = ModuleType("vitaal.report")
@@ -63,3 +73,6 @@ def test_run_calls_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     res = CliRunner().invoke(CLI, ["run", str(TINY), "--out", str(tmp_path), "--pdf"])
     assert res.exit_code == 0, res.output
     assert seen == {"lang": "nl", "pdf": True, "schema": "vitaal.analysis/1", "out": tmp_path}
+    # the report gets the analysis's own scenario runs: the flood's failed nodes, no re-run
+    assert set(given_nodes) == {"flood"}
+    assert given_nodes["flood"]["ss-2"]["cause"]["code"] == "event"

@@ -219,6 +219,9 @@ def run(model: str, out_dir: Path, lang: str, pdf: bool, version: int | None) ->
     except ImportError:
         out.print(f"Analysis written to {json_path}", markup=False)
     else:
-        report = write_report(data, loaded, out_dir, lang=lang, pdf=pdf)
+        report = write_report(
+            data, loaded, out_dir, lang=lang, pdf=pdf, model_root=root,
+            nodes=analysis.failed_nodes(),
+        )  # fmt: skip
         out.print(f"Report written to {report}; analysis in {json_path}", markup=False)
     err.print(f"done in {time.perf_counter() - start:.1f} s", markup=False)

@@ -42,8 +42,11 @@ def report(model: str, out_dir: Path, lang: str, pdf: bool, version: int | None)
     source = parse_source(model, version)
     loaded = load(source)
     root = Path(source.location) if source.kind == "folder" else None
-    analysis = run_analysis(loaded, model_root=root).as_dict()
-    index = write_report(analysis, loaded, out_dir, lang=lang, pdf=pdf, model_root=root)
+    analysis = run_analysis(loaded, model_root=root)
+    index = write_report(
+        analysis.as_dict(), loaded, out_dir, lang=lang, pdf=pdf, model_root=root,
+        nodes=analysis.failed_nodes(),
+    )  # fmt: skip
     out.print(f"wrote {index}", markup=False)
     if pdf:
         out.print(f"wrote {out_dir / 'report.pdf'}", markup=False)

@@ -52,6 +52,15 @@ class Analysis:
         """The analysis as JSON-able data (see ``docs/method.md``)."""
         return self.data
 
+    def failed_nodes(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """Per scenario, the nodes that fail within its horizon, by id, with their causes (the
+        form of :meth:`~vitaal.method.scenario_run.ScenarioRun.nodes`): what the report's maps
+        and causal chains need, without running the scenarios again."""
+        return {
+            sid: {n["id"]: n for n in run.nodes(self.model) if n["fail_time_h"] is not None}
+            for sid, run in self.runs.items()
+        }
+
 
 def envelope_needs(ctx: Context) -> list[Need]:
     """The agenda's needs from the model: every envelope shortfall, and every end of life
