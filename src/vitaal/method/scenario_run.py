@@ -95,7 +95,8 @@ def capacity_inputs(
         if r.on_overload is OnOverload.SHED and r.id in compiled.resource_index
     ]
     if shed:
-        cap = np.array(inputs.get("capacity", compiled.capacity), dtype=np.float64, copy=True)
+        # cascade_inputs() hands out its own copy of the capacities: change it in place
+        cap = np.asarray(inputs["capacity"], dtype=np.float64)
         cap[:, shed] = np.inf
         inputs["capacity"] = cap
     return inputs
