@@ -386,3 +386,40 @@ def test_diff_text_names_the_changed_field(tiny: Path) -> None:
     assert result.exit_code == 1
     assert "~ stores tower-1|drinking_water" in result.stdout
     assert "autonomy_h: 6.0 -> 7.0" in result.stdout
+
+
+def test_validate_acceptance_on_a_copy_of_the_bundled_example(tmp_path: Path) -> None:
+    # the check, on the Rotterdam example itself: one supplier id misspelt, one
+    # negative capacity, one unit mismatch -> exit 2, and exactly those three, with file and line
+    import shutil
+
+    from vitaal.examples import example_path
+
+    copy = tmp_path / "rotterdam"
+    shutil.copytree(example_path("rotterdam"), copy)
+    edit(copy, "supply/electricity.csv", "el-ext-380,el-gs-krimpen,", "el-ext-38O,el-gs-krimpen,")
+    comps = copy / "components" / "electricity.csv"
+    lines = comps.read_text(encoding="utf-8").splitlines(keepends=True)
+    first, second = [i for i, row in enumerate(lines) if row.startswith("el-sub-")][:2]
+    lines[first] = lines[first].replace("electricity: ", "electricity: -", 1)
+    cap = lines[second].split(",")[5]
+    lines[second] = lines[second].replace(cap, cap.replace("MVA", "m3/h"), 1)
+    comps.write_text("".join(lines), encoding="utf-8")
+    result = run("validate", str(copy))
+    assert result.exit_code == 2
+    problems = [
+        line for line in result.stderr.splitlines() if line.startswith(("components", "supply"))
+    ]
+    assert len(problems) == 3, result.stderr
+    assert any(
+        p.startswith(f"components/electricity.csv:{first + 1} ") and "a capacity of 0 or more" in p
+        for p in problems
+    )
+    assert any(
+        p.startswith(f"components/electricity.csv:{second + 1} ") and "unit mismatch" in p
+        for p in problems
+    )
+    assert any(
+        p.startswith("supply/electricity.csv:2: supplier: found 'el-ext-38O'") for p in problems
+    )
+    assert "3 error(s), 0 warning(s)" in result.stderr
