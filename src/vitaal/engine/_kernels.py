@@ -9,7 +9,8 @@ debugging.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.typed import Dict
 from numpy.typing import NDArray
 
 # Pair roles (mirror of compile.PairRole, which numba cannot read).
@@ -102,68 +103,121 @@ def store_feeding(
     return feeds
 
 
-# -- event queue: a binary heap of entry ids ordered by (time, order, id) -------------------
+# -- event queue: a calendar of buckets, one per distinct time --------------------------------
+# Entries (failures and stock ends after the current instant) are appended to the bucket of
+# their time, a linked list in creation order; a binary heap orders the buckets by time
+# (distinct, so no ties). A bucket is taken whole when its time comes and sorted stably by
+# order (counting sort): entries come out by (time, order, creation), as from one heap of
+# entries, at a fraction of its cost (most entries share a few times: t + a few buffers).
 @njit(cache=True)
-def _before(a: int, b: int, ent_time: NDArray[np.float64], ent_order: NDArray[np.int64]) -> bool:
-    if ent_time[a] != ent_time[b]:
-        return bool(ent_time[a] < ent_time[b])
-    if ent_order[a] != ent_order[b]:
-        return bool(ent_order[a] < ent_order[b])
-    return a < b
-
-
-@njit(cache=True)
-def _heap_push(
-    heap: NDArray[np.int64],
-    size: int,
+def _bucket_add(
     e: int,
-    ent_time: NDArray[np.float64],
-    ent_order: NDArray[np.int64],
-) -> int:
-    i = size
-    heap[i] = e
+    te: float,
+    ent_next: NDArray[np.int32],
+    bk_of: dict[float, int],
+    bk_time: NDArray[np.float64],
+    bk_head: NDArray[np.int32],
+    bk_tail: NDArray[np.int32],
+    bheap: NDArray[np.int32],
+    n_bk: int,
+    n_bheap: int,
+) -> tuple[int, int]:
+    """Append entry ``e`` (time ``te``) to its bucket; returns the new bucket and heap sizes."""
+    ent_next[e] = -1
+    if te in bk_of:
+        b = bk_of[te]
+        ent_next[bk_tail[b]] = e
+        bk_tail[b] = e
+        return n_bk, n_bheap
+    b = n_bk
+    bk_of[te] = b
+    bk_time[b] = te
+    bk_head[b] = e
+    bk_tail[b] = e
+    i = n_bheap
+    bheap[i] = b
     while i > 0:
         parent = (i - 1) // 2
-        if _before(heap[i], heap[parent], ent_time, ent_order):
-            heap[i], heap[parent] = heap[parent], heap[i]
+        if bk_time[bheap[i]] < bk_time[bheap[parent]]:
+            bheap[i], bheap[parent] = bheap[parent], bheap[i]
             i = parent
         else:
             break
-    return size + 1
+    return n_bk + 1, n_bheap + 1
 
 
 @njit(cache=True)
-def _heap_pop(
-    heap: NDArray[np.int64],
-    size: int,
-    ent_time: NDArray[np.float64],
+def _bucket_take(
+    bk_time: NDArray[np.float64],
+    bk_head: NDArray[np.int32],
+    bheap: NDArray[np.int32],
+    n_bheap: int,
+    ent_next: NDArray[np.int32],
     ent_order: NDArray[np.int64],
-) -> int:
-    """Remove the top entry (read it as ``heap[0]`` first); returns the new size."""
-    size -= 1
-    heap[0] = heap[size]
+    out: NDArray[np.int32],
+    tmp: NDArray[np.int32],
+) -> tuple[int, int]:
+    """Remove the earliest bucket; its entries go to ``out`` by (order, creation). Returns
+    the number of entries and the new heap size."""
+    b = bheap[0]
+    n_bheap -= 1
+    bheap[0] = bheap[n_bheap]
     i = 0
     while True:
         left = 2 * i + 1
-        if left >= size:
+        if left >= n_bheap:
             break
         child = left
-        if left + 1 < size and _before(heap[left + 1], heap[left], ent_time, ent_order):
+        if left + 1 < n_bheap and bk_time[bheap[left + 1]] < bk_time[bheap[left]]:
             child = left + 1
-        if _before(heap[child], heap[i], ent_time, ent_order):
-            heap[i], heap[child] = heap[child], heap[i]
+        if bk_time[bheap[child]] < bk_time[bheap[i]]:
+            bheap[i], bheap[child] = bheap[child], bheap[i]
             i = child
         else:
             break
-    return size
+    m = 0
+    e = bk_head[b]
+    lo = ent_order[e]
+    hi = lo
+    while e >= 0:
+        tmp[m] = e
+        m += 1
+        o = ent_order[e]
+        if o < lo:
+            lo = o
+        elif o > hi:
+            hi = o
+        e = ent_next[e]
+    if lo == hi:
+        out[:m] = tmp[:m]
+    elif hi - lo <= 4 * m + 64:
+        # stable counting sort by order
+        start = np.zeros(hi - lo + 2, dtype=np.int64)
+        for i in range(m):
+            start[ent_order[tmp[i]] - lo + 1] += 1
+        for i in range(1, hi - lo + 2):
+            start[i] += start[i - 1]
+        for i in range(m):
+            e = tmp[i]
+            o = ent_order[e] - lo
+            out[start[o]] = e
+            start[o] += 1
+    else:
+        keys = np.empty(m, dtype=np.int64)
+        for i in range(m):
+            keys[i] = ent_order[tmp[i]]
+        idx = np.argsort(keys, kind="mergesort")
+        for i in range(m):
+            out[i] = tmp[idx[i]]
+    return m, n_bheap
 
 
 @njit(cache=True)
 def _dred(
     t: float,
-    seeds: NDArray[np.int64],
+    seeds: NDArray[np.int32],
     n_seeds: int,
-    premarked: NDArray[np.int64],
+    premarked: NDArray[np.int32],
     n_pre: int,
     use_stock: bool,
     role: NDArray[np.int8],
@@ -172,28 +226,35 @@ def _dred(
     stock_end: NDArray[np.float64],
     out_ptr: NDArray[np.int64],
     out_dst: NDArray[np.int64],
-    rcv: NDArray[np.bool_],
-    dl: NDArray[np.bool_],
-    cnt: NDArray[np.int64],
+    in_ptr: NDArray[np.int64],
+    off: NDArray[np.bool_],
+    stop: NDArray[np.bool_],
+    down: NDArray[np.int32],
     stop_code: NDArray[np.int8],
-    stop_culprit: NDArray[np.int64],
+    stop_culprit: NDArray[np.int32],
     lost_code: NDArray[np.int8],
-    lost_culprit: NDArray[np.int64],
-    lost_via: NDArray[np.int64],
+    lost_culprit: NDArray[np.int32],
+    lost_via: NDArray[np.int32],
     mark: NDArray[np.bool_],
     tent_off: NDArray[np.bool_],
-    queue: NDArray[np.int64],
-    marked: NDArray[np.int64],
-    lost: NDArray[np.int64],
-    stopped: NDArray[np.int64],
-    src_of: NDArray[np.int64],
+    queue: NDArray[np.int32],
+    marked: NDArray[np.int32],
+    lost: NDArray[np.int32],
+    stopped: NDArray[np.int32],
+    src_of: NDArray[np.int32],
 ) -> tuple[int, int]:
-    """Delete-then-rederive of the least fixed point ``rcv`` after ``seeds`` stopped delivering.
+    """Delete-then-rederive of the least fixed point "receives" after ``seeds`` stopped
+    delivering.
 
-    ``seeds`` already have ``dl`` False, ``cnt`` of their consumers not yet decremented, and
+    The state is kept inverted, so that every scratch array starts as zeros (pages the
+    cascade never touches cost nothing): ``off[p]`` is "p does not receive", ``stop[p]`` "p
+    does not deliver", ``down[p]`` the number of p's suppliers that do not deliver (p
+    receives while ``in-degree - down >= k``).
+
+    ``seeds`` already have ``stop`` set, ``down`` of their consumers not yet incremented, and
     ``stop_code``/``stop_culprit`` set. ``premarked`` seeds (stores whose stock ran out while
     they still received: that supply may have run through their own stock, round a ring) also
-    have ``rcv`` False, ``mark`` and ``tent_off`` set and their ``lost_*`` cause preset: they are
+    have ``off``, ``mark`` and ``tent_off`` set and their ``lost_*`` cause preset: they are
     re-derived like any other pair. Phase 1 over-deletes every receiving pair downstream of
     a seed (support through rings may be circular, so counts alone cannot tell); phase 2
     re-derives, by k-of-n forward chaining from the pairs still delivering, those that keep
@@ -201,7 +262,7 @@ def _dred(
     from the seeds along links between pairs that stopped delivering (every such pair is
     reached: a pair that lost supply lost it through a supplier that stopped at this instant).
 
-    Writes the pairs that lost ``rcv`` to ``lost`` and the pairs (seeds included) that stopped
+    Writes the pairs that lost supply to ``lost`` and the pairs (seeds included) that stopped
     delivering to ``stopped``; returns their counts. O(size of the part downstream of the
     seeds, in pairs and links).
     """
@@ -220,16 +281,15 @@ def _dred(
         head += 1
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
-            cnt[q] -= 1
-            if rcv[q] and not mark[q]:
+            down[q] += 1
+            if not off[q] and not mark[q]:
                 mark[q] = True
-                rcv[q] = False
+                off[q] = True
                 marked[n_marked] = q
                 src_of[n_marked] = p
                 n_marked += 1
-                in_stock = use_stock and role[q] == STORE and stock_end[q] > t
-                if dl[q] and not in_stock:
-                    dl[q] = False
+                if not stop[q] and not (use_stock and role[q] == STORE and stock_end[q] > t):
+                    stop[q] = True
                     tent_off[q] = True
                     queue[tail] = q
                     tail += 1
@@ -238,23 +298,23 @@ def _dred(
     top = 0
     for i in range(n_marked):
         q = marked[i]
-        if cnt[q] >= k[q]:
+        if in_ptr[q + 1] - in_ptr[q] - down[q] >= k[q]:
             queue[top] = q
             top += 1
     while top > 0:
         top -= 1
         q = queue[top]
-        if rcv[q]:
+        if not off[q]:
             continue
-        rcv[q] = True
+        off[q] = False
         n_re += 1
         if tent_off[q]:
             tent_off[q] = False
-            dl[q] = True
+            stop[q] = False
             for j in range(out_ptr[q], out_ptr[q + 1]):
                 u = out_dst[j]
-                cnt[u] += 1
-                if mark[u] and not rcv[u] and cnt[u] >= k[u]:
+                down[u] -= 1
+                if mark[u] and off[u] and in_ptr[u + 1] - in_ptr[u] - down[u] >= k[u]:
                     queue[top] = u
                     top += 1
     if n_re == 0:
@@ -288,12 +348,12 @@ def _dred(
     for i in range(n_pre):
         q = premarked[i]
         tent_off[q] = False
-        if not rcv[q]:
+        if off[q]:
             mark[q] = False
             lost[n_lost] = q
             n_lost += 1
     for i in range(n_seeds):
-        if not dl[seeds[i]]:  # a re-derived premarked seed delivers again
+        if stop[seeds[i]]:  # a re-derived premarked seed delivers again
             queue[tail] = seeds[i]
             tail += 1
     while head < tail:
@@ -301,7 +361,7 @@ def _dred(
         head += 1
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
-            if mark[q] and not rcv[q]:
+            if mark[q] and off[q]:
                 mark[q] = False  # assigned
                 lost[n_lost] = q
                 n_lost += 1
@@ -318,7 +378,7 @@ def _dred(
     # break the argument above, so it is still reported, with no culprit (-1)
     for i in range(n_marked):
         q = marked[i]
-        if mark[q] and not rcv[q]:
+        if mark[q] and off[q]:
             lost[n_lost] = q
             n_lost += 1
             lost_code[q] = C_PATH
@@ -329,6 +389,38 @@ def _dred(
     for i in range(tail):
         stopped[i] = queue[i]
     return n_lost, tail
+
+
+@njit(cache=True)
+def _claim(
+    v: int,
+    ordv: int,
+    code: int,
+    cnode: int,
+    via: int,
+    res: int,
+    pend: NDArray[np.int32],
+    n_pend: int,
+    pend_flag: NDArray[np.bool_],
+    order: NDArray[np.int64],
+    cause: NDArray[np.int8],
+    cause_node: NDArray[np.int64],
+    cause_via: NDArray[np.int64],
+    cause_res: NDArray[np.int64],
+) -> int:
+    """Node ``v`` fails at this instant, unless something else already claimed it (the first
+    claim gives the cause). Its cause is written now; ``fail`` when the pending failures are
+    applied. Returns the new number of pending failures."""
+    if pend_flag[v]:
+        return n_pend
+    pend_flag[v] = True
+    pend[n_pend] = v
+    order[v] = ordv
+    cause[v] = code
+    cause_node[v] = cnode
+    cause_via[v] = via
+    cause_res[v] = res
+    return n_pend + 1
 
 
 @njit(cache=True)
@@ -374,78 +466,91 @@ def sweep(
 
     Outputs are written to ``fail`` ... ``supply_end`` (pre-filled with inf / 0 / -1 by the
     caller); ``flow`` and ``load`` are updated in place when ``use_load``, and ``peak`` keeps
-    the highest load each pair reached (its size is the number of pairs then). See
-    ``docs/engine.md`` for the semantics and ``cascade.run_cascade`` for the arguments.
+    the highest load each pair reached (its size is the number of pairs then; without
+    ``use_load`` the four load arrays are not read and may be empty). See ``docs/engine.md``
+    for the semantics and ``cascade.run_cascade`` for the arguments.
 
     Each pair loses supply at most once and each node fails at most once, so every pair and
     link is deleted once and re-derived at most once per instant that touches it:
     O((N + P) log(N + P) + sum over instants of the part downstream of what failed then).
+    All scratch starts as zeros or uninitialised, so the cost of a cascade is that of the
+    part it touches plus the outputs.
     """
     n_pairs = pair_node.shape[0]
-    inf = np.inf
 
-    working = np.ones(n_nodes, dtype=np.bool_)
-    rcv = np.ones(n_pairs, dtype=np.bool_)
-    rcv0 = np.ones(n_pairs, dtype=np.bool_)
-    dl = np.ones(n_pairs, dtype=np.bool_)
-    dl0 = np.ones(n_pairs, dtype=np.bool_)
-    cnt = np.empty(n_pairs, dtype=np.int64)
+    # state, inverted so that it starts as zeros (see _dred)
+    failed = np.zeros(n_nodes, dtype=np.bool_)
+    off = np.zeros(n_pairs, dtype=np.bool_)
+    off0 = np.zeros(n_pairs, dtype=np.bool_)
+    stop = np.zeros(n_pairs, dtype=np.bool_)
+    stop0 = np.zeros(n_pairs, dtype=np.bool_)
+    down = np.zeros(n_pairs, dtype=np.int32)
+    down0 = np.zeros(n_pairs, dtype=np.int32)
+    # when a store's stock runs out (read for stores only)
+    stock_end = np.empty(n_pairs)
     for p in range(n_pairs):
-        cnt[p] = in_ptr[p + 1] - in_ptr[p]
-    cnt0 = cnt.copy()
-    stock_end = np.full(n_pairs, inf)
-    # why each pair stopped delivering / lost supply, in the main and in the producers-only view
-    stop_code = np.zeros(n_pairs, dtype=np.int8)
-    stop_culprit = np.full(n_pairs, -1, dtype=np.int64)
-    lost_code = np.zeros(n_pairs, dtype=np.int8)
-    lost_culprit = np.full(n_pairs, -1, dtype=np.int64)
-    lost_via = np.full(n_pairs, -1, dtype=np.int64)
-    stop_code0 = np.zeros(n_pairs, dtype=np.int8)
-    stop_culprit0 = np.full(n_pairs, -1, dtype=np.int64)
-    lost_code0 = np.zeros(n_pairs, dtype=np.int8)
-    lost_culprit0 = np.full(n_pairs, -1, dtype=np.int64)
-    lost_via0 = np.full(n_pairs, -1, dtype=np.int64)
+        if role[p] == STORE:
+            stock_end[p] = np.inf
+    # why each pair stopped delivering / lost supply, in the main and in the producers-only
+    # view; each is written before it is read
+    stop_code = np.empty(n_pairs, dtype=np.int8)
+    stop_culprit = np.empty(n_pairs, dtype=np.int32)
+    lost_code = np.empty(n_pairs, dtype=np.int8)
+    lost_culprit = np.empty(n_pairs, dtype=np.int32)
+    lost_via = np.empty(n_pairs, dtype=np.int32)
+    stop_code0 = np.empty(n_pairs, dtype=np.int8)
+    stop_culprit0 = np.empty(n_pairs, dtype=np.int32)
+    lost_code0 = np.empty(n_pairs, dtype=np.int8)
+    lost_culprit0 = np.empty(n_pairs, dtype=np.int32)
+    lost_via0 = np.empty(n_pairs, dtype=np.int32)
     # scratch for the delete-then-rederive passes
     mark = np.zeros(n_pairs, dtype=np.bool_)
     tent_off = np.zeros(n_pairs, dtype=np.bool_)
-    queue = np.empty(n_pairs, dtype=np.int64)
-    marked = np.empty(n_pairs, dtype=np.int64)
-    lost = np.empty(n_pairs, dtype=np.int64)
-    stopped = np.empty(n_pairs, dtype=np.int64)
-    src_of = np.empty(n_pairs, dtype=np.int64)
-    seeds = np.empty(n_pairs, dtype=np.int64)
-    seeds0 = np.empty(n_pairs, dtype=np.int64)
-    premarked = np.empty(n_pairs, dtype=np.int64)
+    queue = np.empty(n_pairs, dtype=np.int32)
+    marked = np.empty(n_pairs, dtype=np.int32)
+    lost = np.empty(n_pairs, dtype=np.int32)
+    stopped = np.empty(n_pairs, dtype=np.int32)
+    src_of = np.empty(n_pairs, dtype=np.int32)
+    seeds = np.empty(n_pairs, dtype=np.int32)
+    seeds0 = np.empty(n_pairs, dtype=np.int32)
+    premarked = np.empty(n_pairs, dtype=np.int32)
     # pairs that stopped delivering, and nodes that failed, since the last load move
-    moved_pairs = np.empty(n_pairs, dtype=np.int64)
+    moved_pairs = np.empty(n_pairs if use_load else 0, dtype=np.int32)
     n_moved_pairs = 0
-    shed_nodes = np.empty(n_nodes, dtype=np.int64)
+    shed_nodes = np.empty(n_nodes if use_load else 0, dtype=np.int32)
     n_shed = 0
 
-    # entries: at most one per initial node, one per pair losing supply, one per store
-    # running dry, and one overload per node
-    n_ent_max = init_node.shape[0] + 2 * n_pairs + n_nodes + 1
-    ent_time = np.empty(n_ent_max)
+    # entries of the queue (failures and stock ends after this instant): at most one per
+    # initial node, one per pair losing supply, one per store running dry, and one per
+    # store's stock; failures at this instant go straight to ``pend``
+    n_ent_max = init_node.shape[0] + 3 * n_pairs + 1
     ent_order = np.empty(n_ent_max, dtype=np.int64)
     ent_kind = np.empty(n_ent_max, dtype=np.int8)
-    ent_target = np.empty(n_ent_max, dtype=np.int64)
+    ent_target = np.empty(n_ent_max, dtype=np.int32)
     ent_cause = np.empty(n_ent_max, dtype=np.int8)
-    ent_cnode = np.empty(n_ent_max, dtype=np.int64)
-    ent_via = np.empty(n_ent_max, dtype=np.int64)
-    ent_res = np.empty(n_ent_max, dtype=np.int64)
+    ent_cnode = np.empty(n_ent_max, dtype=np.int32)
+    ent_via = np.empty(n_ent_max, dtype=np.int32)
+    ent_res = np.empty(n_ent_max, dtype=np.int32)
+    ent_next = np.empty(n_ent_max, dtype=np.int32)
     n_ent = 0
-    heap = np.empty(n_ent_max, dtype=np.int64)
-    n_heap = 0
-    pend = np.empty(n_nodes + 1, dtype=np.int64)
+    bk_of = Dict.empty(key_type=types.float64, value_type=types.int64)
+    bk_time = np.empty(n_ent_max)
+    bk_head = np.empty(n_ent_max, dtype=np.int32)
+    bk_tail = np.empty(n_ent_max, dtype=np.int32)
+    bheap = np.empty(n_ent_max, dtype=np.int32)
+    n_bk = 0
+    n_bheap = 0
+    due = np.empty(n_ent_max, dtype=np.int32)
+    tmp = np.empty(n_ent_max, dtype=np.int32)
+    pend = np.empty(n_nodes + 1, dtype=np.int32)
     n_pend = 0
     pend_flag = np.zeros(n_nodes, dtype=np.bool_)
-    stock_due = np.empty(n_pairs + 1, dtype=np.int64)
+    stock_due = np.empty(n_pairs + 1, dtype=np.int32)
 
     for i in range(init_node.shape[0]):
         if init_time[i] <= horizon:
             e = n_ent
             n_ent += 1
-            ent_time[e] = init_time[i]
             ent_order[e] = 1
             ent_kind[e] = K_FAIL
             ent_target[e] = init_node[i]
@@ -453,22 +558,39 @@ def sweep(
             ent_cnode[e] = init_cnode[i]
             ent_via[e] = -1
             ent_res[e] = -1
-            n_heap = _heap_push(heap, n_heap, e, ent_time, ent_order)
+            n_bk, n_bheap = _bucket_add(
+                e, init_time[i], ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
+            )
 
-    while n_heap > 0:
-        t = ent_time[heap[0]]
+    while n_bheap > 0:
+        t = bk_time[bheap[0]]
         if t > horizon:
             break
+        n_due, n_bheap = _bucket_take(
+            bk_time, bk_head, bheap, n_bheap, ent_next, ent_order, due, tmp
+        )
         n_stock = 0
-        while n_heap > 0 and ent_time[heap[0]] == t:
-            e = heap[0]
-            n_heap = _heap_pop(heap, n_heap, ent_time, ent_order)
+        for i_due in range(n_due):
+            e = due[i_due]
             if ent_kind[e] == K_FAIL:
                 v = ent_target[e]
-                if working[v] and not pend_flag[v]:
-                    pend_flag[v] = True
-                    pend[n_pend] = e
-                    n_pend += 1
+                if not failed[v]:
+                    n_pend = _claim(
+                        v,
+                        ent_order[e],
+                        ent_cause[e],
+                        ent_cnode[e],
+                        ent_via[e],
+                        ent_res[e],
+                        pend,
+                        n_pend,
+                        pend_flag,
+                        order,
+                        cause,
+                        cause_node,
+                        cause_via,
+                        cause_res,
+                    )
             else:
                 stock_due[n_stock] = ent_target[e]
                 n_stock += 1
@@ -478,27 +600,22 @@ def sweep(
             n_seeds0 = 0
             # failures at this instant: every pair of the node stops delivering
             for i in range(n_pend):
-                e = pend[i]
-                v = ent_target[e]
+                v = pend[i]
                 pend_flag[v] = False
-                working[v] = False
+                failed[v] = True
                 fail[v] = t
-                order[v] = ent_order[e]
-                cause[v] = ent_cause[e]
-                cause_node[v] = ent_cnode[e]
-                cause_via[v] = ent_via[e]
-                cause_res[v] = ent_res[e]
-                shed_nodes[n_shed] = v
-                n_shed += 1
+                if use_load:
+                    shed_nodes[n_shed] = v
+                    n_shed += 1
                 for p in range(node_ptr[v], node_ptr[v + 1]):
-                    if dl[p]:
-                        dl[p] = False
+                    if not stop[p]:
+                        stop[p] = True
                         stop_code[p] = C_SUPPLIER
                         stop_culprit[p] = v
                         seeds[n_seeds] = p
                         n_seeds += 1
-                    if dl0[p] and store_out_ptr[p + 1] > store_out_ptr[p]:
-                        dl0[p] = False
+                    if not stop0[p] and store_out_ptr[p + 1] > store_out_ptr[p]:
+                        stop0[p] = True
                         stop_code0[p] = C_SUPPLIER
                         stop_culprit0[p] = v
                         seeds0[n_seeds0] = p
@@ -510,14 +627,14 @@ def sweep(
             for i in range(n_stock):
                 p = stock_due[i]
                 v = pair_node[p]
-                if not working[v] or not dl[p] or stock_end[p] > t:
+                if failed[v] or stop[p] or stock_end[p] > t:
                     continue
-                dl[p] = False
+                stop[p] = True
                 stop_code[p] = C_STORE
                 stop_culprit[p] = lost_culprit0[p]
                 seeds[n_seeds] = p
                 n_seeds += 1
-                if rcv[p]:
+                if not off[p]:
                     # what it receives may come round a ring from its own stock: re-derive
                     # it (marked just before the main pass; the scratch is shared)
                     premarked[n_pre] = p
@@ -531,23 +648,37 @@ def sweep(
                 tf = t + buf[p]
                 if tf <= horizon:
                     cn = lost_culprit0[p]
-                    e = n_ent
-                    n_ent += 1
-                    ent_time[e] = tf
-                    ent_order[e] = order[cn] + 1 if cn >= 0 else 2
-                    ent_kind[e] = K_FAIL
-                    ent_target[e] = v
-                    ent_cause[e] = C_STORE
-                    ent_cnode[e] = cn
-                    ent_via[e] = v
-                    ent_res[e] = pair_res[p]
+                    ordv = order[cn] + 1 if cn >= 0 else 2
                     if tf == t:
-                        if not pend_flag[v]:
-                            pend_flag[v] = True
-                            pend[n_pend] = e
-                            n_pend += 1
+                        n_pend = _claim(
+                            v,
+                            ordv,
+                            C_STORE,
+                            cn,
+                            v,
+                            pair_res[p],
+                            pend,
+                            n_pend,
+                            pend_flag,
+                            order,
+                            cause,
+                            cause_node,
+                            cause_via,
+                            cause_res,
+                        )
                     else:
-                        n_heap = _heap_push(heap, n_heap, e, ent_time, ent_order)
+                        e = n_ent
+                        n_ent += 1
+                        ent_order[e] = ordv
+                        ent_kind[e] = K_FAIL
+                        ent_target[e] = v
+                        ent_cause[e] = C_STORE
+                        ent_cnode[e] = cn
+                        ent_via[e] = v
+                        ent_res[e] = pair_res[p]
+                        n_bk, n_bheap = _bucket_add(
+                            e, tf, ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
+                        )
             n_stock = 0
 
             # supply counting producers only: starts the autonomy of stores that lose it
@@ -565,9 +696,10 @@ def sweep(
                     stock_end,
                     store_out_ptr,
                     store_out_dst,
-                    rcv0,
-                    dl0,
-                    cnt0,
+                    in_ptr,
+                    off0,
+                    stop0,
+                    down0,
                     stop_code0,
                     stop_culprit0,
                     lost_code0,
@@ -588,7 +720,6 @@ def sweep(
                         if aut[p] > 0 and stock_end[p] <= horizon:
                             e = n_ent
                             n_ent += 1
-                            ent_time[e] = stock_end[p]
                             ent_order[e] = 0
                             ent_kind[e] = K_STOCK
                             ent_target[e] = p
@@ -596,12 +727,23 @@ def sweep(
                             ent_cnode[e] = -1
                             ent_via[e] = -1
                             ent_res[e] = -1
-                            n_heap = _heap_push(heap, n_heap, e, ent_time, ent_order)
+                            n_bk, n_bheap = _bucket_add(
+                                e,
+                                stock_end[p],
+                                ent_next,
+                                bk_of,
+                                bk_time,
+                                bk_head,
+                                bk_tail,
+                                bheap,
+                                n_bk,
+                                n_bheap,
+                            )
 
             # supply with stores as origins while their autonomy lasts
             for i in range(n_pre):
                 p = premarked[i]
-                rcv[p] = False
+                off[p] = True
                 mark[p] = True
                 tent_off[p] = True
             if n_seeds > 0:
@@ -618,9 +760,10 @@ def sweep(
                     stock_end,
                     out_ptr,
                     out_dst,
-                    rcv,
-                    dl,
-                    cnt,
+                    in_ptr,
+                    off,
+                    stop,
+                    down,
                     stop_code,
                     stop_culprit,
                     lost_code,
@@ -634,9 +777,10 @@ def sweep(
                     stopped,
                     src_of,
                 )
-                for i in range(n_stopped):
-                    moved_pairs[n_moved_pairs] = stopped[i]
-                    n_moved_pairs += 1
+                if use_load:
+                    for i in range(n_stopped):
+                        moved_pairs[n_moved_pairs] = stopped[i]
+                        n_moved_pairs += 1
                 for i in range(n_lost):
                     p = lost[i]
                     if required[p]:
@@ -645,29 +789,43 @@ def sweep(
                         continue  # it supplies itself from its stock until it runs dry
                     supply_end[p] = t
                     v = pair_node[p]
-                    if not working[v]:
+                    if failed[v]:
                         continue
                     tf = t + buf[p]
                     if tf > horizon:
                         continue
                     cn = lost_culprit[p]
-                    e = n_ent
-                    n_ent += 1
-                    ent_time[e] = tf
-                    ent_order[e] = order[cn] + 1 if cn >= 0 else 2
-                    ent_kind[e] = K_FAIL
-                    ent_target[e] = v
-                    ent_cause[e] = lost_code[p]
-                    ent_cnode[e] = cn
-                    ent_via[e] = lost_via[p]
-                    ent_res[e] = pair_res[p]
+                    ordv = order[cn] + 1 if cn >= 0 else 2
                     if tf == t:
-                        if not pend_flag[v]:
-                            pend_flag[v] = True
-                            pend[n_pend] = e
-                            n_pend += 1
+                        n_pend = _claim(
+                            v,
+                            ordv,
+                            lost_code[p],
+                            cn,
+                            lost_via[p],
+                            pair_res[p],
+                            pend,
+                            n_pend,
+                            pend_flag,
+                            order,
+                            cause,
+                            cause_node,
+                            cause_via,
+                            cause_res,
+                        )
                     else:
-                        n_heap = _heap_push(heap, n_heap, e, ent_time, ent_order)
+                        e = n_ent
+                        n_ent += 1
+                        ent_order[e] = ordv
+                        ent_kind[e] = K_FAIL
+                        ent_target[e] = v
+                        ent_cause[e] = lost_code[p]
+                        ent_cnode[e] = cn
+                        ent_via[e] = lost_via[p]
+                        ent_res[e] = pair_res[p]
+                        n_bk, n_bheap = _bucket_add(
+                            e, tf, ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
+                        )
             if n_pend > 0:
                 continue
 
@@ -691,12 +849,12 @@ def sweep(
                         flow[lk] = 0.0
                         load[p] -= f
                         q = out_dst[j]
-                        if not working[pair_node[q]]:
+                        if failed[pair_node[q]]:
                             continue
                         n_b = 0
                         n_p = 0
                         for jj in range(in_ptr[q], in_ptr[q + 1]):
-                            if dl[in_src[jj]]:
+                            if not stop[in_src[jj]]:
                                 if link_backup[in_link[jj]]:
                                     n_b += 1
                                 else:
@@ -707,7 +865,7 @@ def sweep(
                         share = f / (n_b if use_backup else n_p)
                         for jj in range(in_ptr[q], in_ptr[q + 1]):
                             s = in_src[jj]
-                            if not dl[s] or link_backup[in_link[jj]] != use_backup:
+                            if stop[s] or link_backup[in_link[jj]] != use_backup:
                                 continue
                             flow[in_link[jj]] += share
                             load[s] += share
@@ -716,25 +874,27 @@ def sweep(
                             c = cap[s]
                             over = load[s] > c + _REL_TOL * max(1.0, abs(c))
                             w = pair_node[s]
-                            if over and working[w] and not pend_flag[w]:
+                            if over and not failed[w] and not pend_flag[w]:
                                 # the failed primary is the trigger; when it stopped only
                                 # because its own supply was cut, the node that cut it
-                                cn = (
-                                    pair_node[p] if not working[pair_node[p]] else (stop_culprit[p])
+                                pn = pair_node[p]
+                                cn = pn if failed[pn] else stop_culprit[p]
+                                n_pend = _claim(
+                                    w,
+                                    order[cn] + 1 if cn >= 0 else 2,
+                                    C_OVERLOAD,
+                                    cn,
+                                    pn,
+                                    pair_res[s],
+                                    pend,
+                                    n_pend,
+                                    pend_flag,
+                                    order,
+                                    cause,
+                                    cause_node,
+                                    cause_via,
+                                    cause_res,
                                 )
-                                e = n_ent
-                                n_ent += 1
-                                ent_time[e] = t
-                                ent_order[e] = order[cn] + 1 if cn >= 0 else 2
-                                ent_kind[e] = K_FAIL
-                                ent_target[e] = w
-                                ent_cause[e] = C_OVERLOAD
-                                ent_cnode[e] = cn
-                                ent_via[e] = pair_node[p]
-                                ent_res[e] = pair_res[s]
-                                pend_flag[w] = True
-                                pend[n_pend] = e
-                                n_pend += 1
             n_shed = 0
             n_moved_pairs = 0
             if n_pend == 0:

@@ -341,10 +341,8 @@ def run_cascade(
             compiled, "capacity", compiled.capacity if capacity is None else capacity
         )
         flow = _initial_flows(compiled, load_pair, link_load)
-    else:
-        load_pair = np.zeros(p)
-        cap_pair = np.full(p, np.inf)
-        flow = np.zeros(compiled.n_links)
+    else:  # not read by the sweep
+        load_pair = cap_pair = flow = np.zeros(0)
 
     fail = np.full(n, np.inf)
     order = np.zeros(n, dtype=np.int64)

@@ -355,7 +355,7 @@ def _cone_cascade(
     for q in range(n_p):
         recv[q] = np.inf if l_req[q] else np.nan
     supply_end = recv.copy()
-    no_link = np.zeros(max(n_in, 1), dtype=np.int64)
+    no_link = np.zeros(0, dtype=np.int64)  # links and loads are not read without loads
     sweep(
         n_ln,
         l_pair_node,
@@ -374,17 +374,17 @@ def _cone_cascade(
         l_in_ptr,
         l_in_src,
         no_link,
-        np.zeros(1, dtype=np.bool_),
+        np.zeros(0, dtype=np.bool_),
         l_init,
         init_time,
         init_cause,
         l_cnode,
         horizon,
         False,
-        np.zeros(1),
-        np.zeros(n_p),
-        np.zeros(n_p),
-        np.full(n_p, np.inf),
+        np.zeros(0),
+        np.zeros(0),
+        np.zeros(0),
+        np.zeros(0),
         fail,
         order,
         cause,
