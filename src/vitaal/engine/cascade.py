@@ -331,7 +331,7 @@ def run_cascade(
     if not (isinstance(horizon_h, int | float) and horizon_h >= 0 and not math.isnan(horizon_h)):
         raise ScenarioError(f"horizon_h must be a number of hours >= 0, not {horizon_h!r}")
     init_node, init_time, init_cause, init_cnode = _initial_arrays(compiled, events)
-    n, p = compiled.n_nodes, compiled.n_pairs
+    n = compiled.n_nodes
     use_load = load is not None
     if load is not None:
         load_pair = _pair_values(compiled, "load", load)
