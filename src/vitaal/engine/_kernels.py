@@ -212,6 +212,27 @@ def _bucket_take(
     return m, n_bheap
 
 
+# -- the state of a pair, one word per view --------------------------------------------------
+# Bits 0-3 are flags, 4-7 the code of why the pair stopped delivering, 16 and up the number
+# of its suppliers that do not deliver. Every field
+# starts at zero ("receives, delivers, nothing down"), so the state array starts as zeros and
+# a cascade touches only the words of the pairs it reaches, one cache line each.
+F_OFF = 1  # does not receive
+F_STOP = 2  # does not deliver
+F_MARK = 4  # over-deleted in the current pass (scratch)
+F_TENT = 8  # stopped tentatively in the current pass (scratch)
+SC_SHIFT = 4
+SC_MASK = 15 << 4
+DOWN_SHIFT = 16
+DOWN_ONE = 1 << 16
+
+
+@njit(cache=True, inline="always")
+def _stopped_by(s: int, code: int) -> int:
+    """State ``s`` with the pair stopped, for ``code``."""
+    return (s & ~SC_MASK) | F_STOP | (code << SC_SHIFT)
+
+
 @njit(cache=True)
 def _dred(
     t: float,
@@ -221,22 +242,19 @@ def _dred(
     n_pre: int,
     use_stock: bool,
     role: NDArray[np.int8],
-    k: NDArray[np.int64],
+    slack: NDArray[np.int32],
     pair_node: NDArray[np.int64],
     stock_end: NDArray[np.float64],
     out_ptr: NDArray[np.int64],
     out_dst: NDArray[np.int64],
-    in_ptr: NDArray[np.int64],
-    off: NDArray[np.bool_],
-    stop: NDArray[np.bool_],
-    down: NDArray[np.int32],
-    stop_code: NDArray[np.int8],
+    st: NDArray[np.int64],
     stop_culprit: NDArray[np.int32],
+    pre_code: NDArray[np.int8],
+    pre_culprit: NDArray[np.int32],
+    pre_via: NDArray[np.int32],
     lost_code: NDArray[np.int8],
     lost_culprit: NDArray[np.int32],
     lost_via: NDArray[np.int32],
-    mark: NDArray[np.bool_],
-    tent_off: NDArray[np.bool_],
     queue: NDArray[np.int32],
     marked: NDArray[np.int32],
     lost: NDArray[np.int32],
@@ -246,24 +264,22 @@ def _dred(
     """Delete-then-rederive of the least fixed point "receives" after ``seeds`` stopped
     delivering.
 
-    The state is kept inverted, so that every scratch array starts as zeros (pages the
-    cascade never touches cost nothing): ``off[p]`` is "p does not receive", ``stop[p]`` "p
-    does not deliver", ``down[p]`` the number of p's suppliers that do not deliver (p
-    receives while ``in-degree - down >= k``).
+    ``st`` is the state word of each pair (see ``F_OFF`` ...): a pair receives while
+    ``down <= slack`` (``slack`` = in-degree - k). ``seeds`` already have ``F_STOP`` and their
+    stop code set, ``down`` of their consumers not yet counted, and ``stop_culprit`` set.
+    ``premarked`` seeds (stores whose stock ran out while they still received: that supply
+    may have run through their own stock, round a ring) also have ``F_OFF``, ``F_MARK`` and
+    ``F_TENT`` set, and their cause in ``pre_*``: they are re-derived like any other pair.
+    Phase 1 over-deletes every receiving pair downstream of a seed (support through rings may
+    be circular, so counts alone cannot tell); phase 2 re-derives, by k-of-n forward chaining
+    from the pairs still delivering, those that keep ``k`` suppliers; phase 3 gives each pair
+    that really lost supply its cause, by a search from the seeds along links between pairs
+    that stopped delivering (every such pair is reached: a pair that lost supply lost it
+    through a supplier that stopped at this instant).
 
-    ``seeds`` already have ``stop`` set, ``down`` of their consumers not yet incremented, and
-    ``stop_code``/``stop_culprit`` set. ``premarked`` seeds (stores whose stock ran out while
-    they still received: that supply may have run through their own stock, round a ring) also
-    have ``off``, ``mark`` and ``tent_off`` set and their ``lost_*`` cause preset: they are
-    re-derived like any other pair. Phase 1 over-deletes every receiving pair downstream of
-    a seed (support through rings may be circular, so counts alone cannot tell); phase 2
-    re-derives, by k-of-n forward chaining from the pairs still delivering, those that keep
-    ``k`` suppliers; phase 3 gives each pair that really lost supply its cause, by a search
-    from the seeds along links between pairs that stopped delivering (every such pair is
-    reached: a pair that lost supply lost it through a supplier that stopped at this instant).
-
-    Writes the pairs that lost supply to ``lost`` and the pairs (seeds included) that stopped
-    delivering to ``stopped``; returns their counts. O(size of the part downstream of the
+    Writes the pairs that lost supply to ``lost``, with the cause of each at the same position
+    of ``lost_code``, ``lost_culprit`` and ``lost_via``, and the pairs (seeds included) that
+    stopped delivering to ``stopped``; returns their counts. O(size of the part downstream of the
     seeds, in pairs and links).
     """
     # phase 1: over-delete
@@ -281,111 +297,137 @@ def _dred(
         head += 1
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
-            down[q] += 1
-            if not off[q] and not mark[q]:
-                mark[q] = True
-                off[q] = True
+            s = st[q] + DOWN_ONE
+            if not s & (F_OFF | F_MARK):
+                s |= F_OFF | F_MARK
                 marked[n_marked] = q
                 src_of[n_marked] = p
                 n_marked += 1
-                if not stop[q] and not (use_stock and role[q] == STORE and stock_end[q] > t):
-                    stop[q] = True
-                    tent_off[q] = True
+                if not s & F_STOP and not (use_stock and role[q] == STORE and stock_end[q] > t):
+                    s |= F_STOP | F_TENT
                     queue[tail] = q
                     tail += 1
-    # phase 2: re-derive (queue reused as a stack)
-    n_re = 0
+            st[q] = s
+    # phase 2: re-derive (``stopped`` serves as the stack; phase 1's queue stays as it is)
+    stack = stopped
+    n_re_tent = 0
     top = 0
     for i in range(n_marked):
         q = marked[i]
-        if in_ptr[q + 1] - in_ptr[q] - down[q] >= k[q]:
-            queue[top] = q
+        if st[q] >> DOWN_SHIFT <= slack[q]:
+            stack[top] = q
             top += 1
     while top > 0:
         top -= 1
-        q = queue[top]
-        if not off[q]:
+        q = stack[top]
+        s = st[q]
+        if not s & F_OFF:
             continue
-        off[q] = False
-        n_re += 1
-        if tent_off[q]:
-            tent_off[q] = False
-            stop[q] = False
+        s &= ~F_OFF
+        if s & F_TENT:
+            n_re_tent += 1
+            s &= ~(F_TENT | F_STOP)
+            st[q] = s
             for j in range(out_ptr[q], out_ptr[q + 1]):
                 u = out_dst[j]
-                down[u] -= 1
-                if mark[u] and off[u] and in_ptr[u + 1] - in_ptr[u] - down[u] >= k[u]:
-                    queue[top] = u
+                su = st[u] - DOWN_ONE
+                st[u] = su
+                if su & F_MARK and su & F_OFF and su >> DOWN_SHIFT <= slack[u]:
+                    stack[top] = u
                     top += 1
-    if n_re == 0:
-        # nothing came back: phase 3 would walk phase 1's search again, in the same order
-        # (the queue is untouched, no pair was pushed in phase 2), and give each pair the
-        # cause of the pair it was first reached from; take that from phase 1 directly
+        else:
+            st[q] = s
+    if n_re_tent == 0:
+        # every pair of phase 1's queue still stops: phase 3 would walk phase 1's search
+        # again, in the same order, over the same pairs, and give each pair that is still
+        # without supply the cause of the pair it was first reached from (pairs that came
+        # back were never in the queue); take that from phase 1 directly
+        n_lost = 0
         for i in range(n_pre):
             q = premarked[i]
-            tent_off[q] = False
-            mark[q] = False
+            st[q] &= ~(F_TENT | F_MARK)
             lost[i] = q
+            lost_code[i] = pre_code[i]
+            lost_culprit[i] = pre_culprit[i]
+            lost_via[i] = pre_via[i]
+            n_lost += 1
         for i in range(n_pre, n_marked):
             q = marked[i]
+            s = st[q] & ~F_MARK
+            if not s & F_OFF:  # it came back
+                st[q] = s
+                continue
             p = src_of[i]
-            mark[q] = False
-            lost[i] = q
-            lost_code[q] = stop_code[p]
-            lost_culprit[q] = stop_culprit[p]
-            lost_via[q] = pair_node[p]
-            if tent_off[q]:
-                tent_off[q] = False
-                stop_code[q] = C_STORE if stop_code[p] == C_STORE else C_PATH
-                stop_culprit[q] = stop_culprit[p]
+            code = (st[p] >> SC_SHIFT) & 15
+            culprit = stop_culprit[p]
+            lost[n_lost] = q
+            lost_code[n_lost] = code
+            lost_culprit[n_lost] = culprit
+            lost_via[n_lost] = pair_node[p]
+            n_lost += 1
+            if s & F_TENT:
+                s = (s & ~(F_TENT | SC_MASK)) | (
+                    (C_STORE if code == C_STORE else C_PATH) << SC_SHIFT
+                )
+                stop_culprit[q] = culprit
+            st[q] = s
         for i in range(tail):
             stopped[i] = queue[i]
-        return n_marked, tail
+        return n_lost, tail
     # phase 3: causes, breadth first from the seeds over pairs that stopped delivering
     head = 0
     tail = 0
     n_lost = 0
     for i in range(n_pre):
         q = premarked[i]
-        tent_off[q] = False
-        if off[q]:
-            mark[q] = False
+        s = st[q] & ~F_TENT
+        if s & F_OFF:
+            s &= ~F_MARK
             lost[n_lost] = q
+            lost_code[n_lost] = pre_code[i]
+            lost_culprit[n_lost] = pre_culprit[i]
+            lost_via[n_lost] = pre_via[i]
             n_lost += 1
+        st[q] = s
     for i in range(n_seeds):
-        if stop[seeds[i]]:  # a re-derived premarked seed delivers again
+        if st[seeds[i]] & F_STOP:  # a re-derived premarked seed delivers again
             queue[tail] = seeds[i]
             tail += 1
     while head < tail:
         p = queue[head]
         head += 1
+        code = (st[p] >> SC_SHIFT) & 15
+        culprit = stop_culprit[p]
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
-            if mark[q] and off[q]:
-                mark[q] = False  # assigned
+            s = st[q]
+            if s & F_MARK and s & F_OFF:
+                s &= ~F_MARK  # assigned
                 lost[n_lost] = q
+                lost_code[n_lost] = code
+                lost_culprit[n_lost] = culprit
+                lost_via[n_lost] = pair_node[p]
                 n_lost += 1
-                lost_code[q] = stop_code[p]
-                lost_culprit[q] = stop_culprit[p]
-                lost_via[q] = pair_node[p]
-                if tent_off[q]:
-                    tent_off[q] = False
-                    stop_code[q] = C_STORE if stop_code[p] == C_STORE else C_PATH
-                    stop_culprit[q] = stop_culprit[p]
+                if s & F_TENT:
+                    s = (s & ~(F_TENT | SC_MASK)) | (
+                        (C_STORE if code == C_STORE else C_PATH) << SC_SHIFT
+                    )
+                    stop_culprit[q] = culprit
                     queue[tail] = q
                     tail += 1
+                st[q] = s
     # clear the marks left on re-derived pairs; a lost pair the search did not reach would
     # break the argument above, so it is still reported, with no culprit (-1)
     for i in range(n_marked):
         q = marked[i]
-        if mark[q] and off[q]:
+        s = st[q]
+        if s & F_MARK and s & F_OFF:
             lost[n_lost] = q
+            lost_code[n_lost] = C_PATH
+            lost_culprit[n_lost] = -1
+            lost_via[n_lost] = -1
             n_lost += 1
-            lost_code[q] = C_PATH
-            lost_culprit[q] = -1
-            lost_via[q] = -1
-        mark[q] = False
-        tent_off[q] = False
+        st[q] = s & ~(F_MARK | F_TENT)
     for i in range(tail):
         stopped[i] = queue[i]
     return n_lost, tail
@@ -424,7 +466,7 @@ def _claim(
 
 
 @njit(cache=True)
-def sweep(
+def sweep_core(
     n_nodes: int,
     pair_node: NDArray[np.int64],
     pair_res: NDArray[np.int64],
@@ -461,8 +503,13 @@ def sweep(
     cause_res: NDArray[np.int64],
     recv_time: NDArray[np.float64],
     supply_end: NDArray[np.float64],
+    slack: NDArray[np.int32],
+    failed: NDArray[np.bool_],
+    st: NDArray[np.int64],
+    st0: NDArray[np.int64],
+    pend_flag: NDArray[np.bool_],
 ) -> None:
-    """The timed cascade: a sweep over event times with a priority queue.
+    """The timed cascade: a sweep over event times.
 
     Outputs are written to ``fail`` ... ``supply_end`` (pre-filled with inf / 0 / -1 by the
     caller); ``flow`` and ``load`` are updated in place when ``use_load``, and ``peak`` keeps
@@ -472,40 +519,33 @@ def sweep(
 
     Each pair loses supply at most once and each node fails at most once, so every pair and
     link is deleted once and re-derived at most once per instant that touches it:
-    O((N + P) log(N + P) + sum over instants of the part downstream of what failed then).
-    All scratch starts as zeros or uninitialised, so the cost of a cascade is that of the
-    part it touches plus the outputs.
+    O(N + P + E log B + sum over instants of the part downstream of what failed then), for E
+    queue entries and B distinct event times. All scratch starts as zeros or uninitialised,
+    so a cascade costs the part it touches plus its outputs.
     """
     n_pairs = pair_node.shape[0]
 
-    # state, inverted so that it starts as zeros (see _dred)
-    failed = np.zeros(n_nodes, dtype=np.bool_)
-    off = np.zeros(n_pairs, dtype=np.bool_)
-    off0 = np.zeros(n_pairs, dtype=np.bool_)
-    stop = np.zeros(n_pairs, dtype=np.bool_)
-    stop0 = np.zeros(n_pairs, dtype=np.bool_)
-    down = np.zeros(n_pairs, dtype=np.int32)
-    down0 = np.zeros(n_pairs, dtype=np.int32)
+    # st, st0: state words (see F_OFF ...), with stores as origins while their stock lasts
+    # (main view) and counting producers only (the view that starts a store's autonomy)
     # when a store's stock runs out (read for stores only)
     stock_end = np.empty(n_pairs)
     for p in range(n_pairs):
         if role[p] == STORE:
             stock_end[p] = np.inf
-    # why each pair stopped delivering / lost supply, in the main and in the producers-only
-    # view; each is written before it is read
-    stop_code = np.empty(n_pairs, dtype=np.int8)
+    # the node behind each stop of a pair, and behind a store's loss of producers-only supply
+    # (each is written before it is read)
     stop_culprit = np.empty(n_pairs, dtype=np.int32)
-    lost_code = np.empty(n_pairs, dtype=np.int8)
-    lost_culprit = np.empty(n_pairs, dtype=np.int32)
-    lost_via = np.empty(n_pairs, dtype=np.int32)
-    stop_code0 = np.empty(n_pairs, dtype=np.int8)
     stop_culprit0 = np.empty(n_pairs, dtype=np.int32)
-    lost_code0 = np.empty(n_pairs, dtype=np.int8)
     lost_culprit0 = np.empty(n_pairs, dtype=np.int32)
-    lost_via0 = np.empty(n_pairs, dtype=np.int32)
+    # the cause of each loss of supply of a pass, by position in ``lost``, and of the
+    # premarked stores, by position in ``premarked``
+    lost_code = np.empty(n_pairs, dtype=np.int8)
+    lost_cul = np.empty(n_pairs, dtype=np.int32)
+    lost_via = np.empty(n_pairs, dtype=np.int32)
+    pre_code = np.empty(n_pairs, dtype=np.int8)
+    pre_cul = np.empty(n_pairs, dtype=np.int32)
+    pre_via = np.empty(n_pairs, dtype=np.int32)
     # scratch for the delete-then-rederive passes
-    mark = np.zeros(n_pairs, dtype=np.bool_)
-    tent_off = np.zeros(n_pairs, dtype=np.bool_)
     queue = np.empty(n_pairs, dtype=np.int32)
     marked = np.empty(n_pairs, dtype=np.int32)
     lost = np.empty(n_pairs, dtype=np.int32)
@@ -544,7 +584,6 @@ def sweep(
     tmp = np.empty(n_ent_max, dtype=np.int32)
     pend = np.empty(n_nodes + 1, dtype=np.int32)
     n_pend = 0
-    pend_flag = np.zeros(n_nodes, dtype=np.bool_)
     stock_due = np.empty(n_pairs + 1, dtype=np.int32)
 
     for i in range(init_node.shape[0]):
@@ -608,18 +647,19 @@ def sweep(
                     shed_nodes[n_shed] = v
                     n_shed += 1
                 for p in range(node_ptr[v], node_ptr[v + 1]):
-                    if not stop[p]:
-                        stop[p] = True
-                        stop_code[p] = C_SUPPLIER
+                    s = st[p]
+                    if not s & F_STOP:
+                        st[p] = _stopped_by(s, C_SUPPLIER)
                         stop_culprit[p] = v
                         seeds[n_seeds] = p
                         n_seeds += 1
-                    if not stop0[p] and store_out_ptr[p + 1] > store_out_ptr[p]:
-                        stop0[p] = True
-                        stop_code0[p] = C_SUPPLIER
-                        stop_culprit0[p] = v
-                        seeds0[n_seeds0] = p
-                        n_seeds0 += 1
+                    if store_out_ptr[p + 1] > store_out_ptr[p]:
+                        s = st0[p]
+                        if not s & F_STOP:
+                            st0[p] = _stopped_by(s, C_SUPPLIER)
+                            stop_culprit0[p] = v
+                            seeds0[n_seeds0] = p
+                            n_seeds0 += 1
             n_pend = 0
 
             # stores whose autonomy ends now: they deliver only what they receive from here on
@@ -627,22 +667,24 @@ def sweep(
             for i in range(n_stock):
                 p = stock_due[i]
                 v = pair_node[p]
-                if failed[v] or stop[p] or stock_end[p] > t:
+                s = st[p]
+                if failed[v] or s & F_STOP or stock_end[p] > t:
                     continue
-                stop[p] = True
-                stop_code[p] = C_STORE
+                s = _stopped_by(s, C_STORE)
                 stop_culprit[p] = lost_culprit0[p]
                 seeds[n_seeds] = p
                 n_seeds += 1
-                if not off[p]:
+                if not s & F_OFF:
                     # what it receives may come round a ring from its own stock: re-derive
                     # it (marked just before the main pass; the scratch is shared)
                     premarked[n_pre] = p
+                    pre_code[n_pre] = C_STORE
+                    pre_cul[n_pre] = lost_culprit0[p]
+                    pre_via[n_pre] = v
                     n_pre += 1
-                    lost_code[p] = C_STORE
-                    lost_culprit[p] = lost_culprit0[p]
-                    lost_via[p] = v
+                    st[p] = s
                     continue
+                st[p] = s
                 # it received nothing already: it runs dry now
                 supply_end[p] = t
                 tf = t + buf[p]
@@ -691,22 +733,19 @@ def sweep(
                     0,
                     False,
                     role,
-                    k,
+                    slack,
                     pair_node,
                     stock_end,
                     store_out_ptr,
                     store_out_dst,
-                    in_ptr,
-                    off0,
-                    stop0,
-                    down0,
-                    stop_code0,
+                    st0,
                     stop_culprit0,
-                    lost_code0,
-                    lost_culprit0,
-                    lost_via0,
-                    mark,
-                    tent_off,
+                    pre_code,
+                    pre_cul,
+                    pre_via,
+                    lost_code,
+                    lost_cul,
+                    lost_via,
                     queue,
                     marked,
                     lost,
@@ -716,6 +755,7 @@ def sweep(
                 for i in range(n_lost):
                     p = lost[i]
                     if role[p] == STORE:
+                        lost_culprit0[p] = lost_cul[i]
                         stock_end[p] = t + aut[p]
                         if aut[p] > 0 and stock_end[p] <= horizon:
                             e = n_ent
@@ -743,9 +783,7 @@ def sweep(
             # supply with stores as origins while their autonomy lasts
             for i in range(n_pre):
                 p = premarked[i]
-                off[p] = True
-                mark[p] = True
-                tent_off[p] = True
+                st[p] |= F_OFF | F_MARK | F_TENT
             if n_seeds > 0:
                 n_lost, n_stopped = _dred(
                     t,
@@ -755,22 +793,19 @@ def sweep(
                     n_pre,
                     True,
                     role,
-                    k,
+                    slack,
                     pair_node,
                     stock_end,
                     out_ptr,
                     out_dst,
-                    in_ptr,
-                    off,
-                    stop,
-                    down,
-                    stop_code,
+                    st,
                     stop_culprit,
+                    pre_code,
+                    pre_cul,
+                    pre_via,
                     lost_code,
-                    lost_culprit,
+                    lost_cul,
                     lost_via,
-                    mark,
-                    tent_off,
                     queue,
                     marked,
                     lost,
@@ -794,15 +829,16 @@ def sweep(
                     tf = t + buf[p]
                     if tf > horizon:
                         continue
-                    cn = lost_culprit[p]
+                    cn = lost_cul[i]
                     ordv = order[cn] + 1 if cn >= 0 else 2
+                    code = lost_code[i]
                     if tf == t:
                         n_pend = _claim(
                             v,
                             ordv,
-                            lost_code[p],
+                            code,
                             cn,
-                            lost_via[p],
+                            lost_via[i],
                             pair_res[p],
                             pend,
                             n_pend,
@@ -819,9 +855,9 @@ def sweep(
                         ent_order[e] = ordv
                         ent_kind[e] = K_FAIL
                         ent_target[e] = v
-                        ent_cause[e] = lost_code[p]
+                        ent_cause[e] = code
                         ent_cnode[e] = cn
-                        ent_via[e] = lost_via[p]
+                        ent_via[e] = lost_via[i]
                         ent_res[e] = pair_res[p]
                         n_bk, n_bheap = _bucket_add(
                             e, tf, ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
@@ -854,7 +890,7 @@ def sweep(
                         n_b = 0
                         n_p = 0
                         for jj in range(in_ptr[q], in_ptr[q + 1]):
-                            if not stop[in_src[jj]]:
+                            if not st[in_src[jj]] & F_STOP:
                                 if link_backup[in_link[jj]]:
                                     n_b += 1
                                 else:
@@ -865,7 +901,7 @@ def sweep(
                         share = f / (n_b if use_backup else n_p)
                         for jj in range(in_ptr[q], in_ptr[q + 1]):
                             s = in_src[jj]
-                            if stop[s] or link_backup[in_link[jj]] != use_backup:
+                            if st[s] & F_STOP or link_backup[in_link[jj]] != use_backup:
                                 continue
                             flow[in_link[jj]] += share
                             load[s] += share
@@ -899,3 +935,93 @@ def sweep(
             n_moved_pairs = 0
             if n_pend == 0:
                 break
+
+
+@njit(cache=True)
+def sweep(
+    n_nodes: int,
+    pair_node: NDArray[np.int64],
+    pair_res: NDArray[np.int64],
+    role: NDArray[np.int8],
+    required: NDArray[np.bool_],
+    k: NDArray[np.int64],
+    buf: NDArray[np.float64],
+    aut: NDArray[np.float64],
+    node_ptr: NDArray[np.int64],
+    out_ptr: NDArray[np.int64],
+    out_dst: NDArray[np.int64],
+    out_link: NDArray[np.int64],
+    store_out_ptr: NDArray[np.int64],
+    store_out_dst: NDArray[np.int64],
+    in_ptr: NDArray[np.int64],
+    in_src: NDArray[np.int64],
+    in_link: NDArray[np.int64],
+    link_backup: NDArray[np.bool_],
+    init_node: NDArray[np.int64],
+    init_time: NDArray[np.float64],
+    init_cause: NDArray[np.int8],
+    init_cnode: NDArray[np.int64],
+    horizon: float,
+    use_load: bool,
+    flow: NDArray[np.float64],
+    load: NDArray[np.float64],
+    peak: NDArray[np.float64],
+    cap: NDArray[np.float64],
+    fail: NDArray[np.float64],
+    order: NDArray[np.int64],
+    cause: NDArray[np.int8],
+    cause_node: NDArray[np.int64],
+    cause_via: NDArray[np.int64],
+    cause_res: NDArray[np.int64],
+    recv_time: NDArray[np.float64],
+    supply_end: NDArray[np.float64],
+) -> None:
+    """The timed cascade of :func:`sweep_core`, allocating its zeroed scratch here (in
+    compiled code: for small local models, such as the cones of a batch)."""
+    n_pairs = pair_node.shape[0]
+    slack = np.empty(n_pairs, dtype=np.int32)
+    for p in range(n_pairs):
+        slack[p] = in_ptr[p + 1] - in_ptr[p] - k[p]
+    sweep_core(
+        n_nodes,
+        pair_node,
+        pair_res,
+        role,
+        required,
+        k,
+        buf,
+        aut,
+        node_ptr,
+        out_ptr,
+        out_dst,
+        out_link,
+        store_out_ptr,
+        store_out_dst,
+        in_ptr,
+        in_src,
+        in_link,
+        link_backup,
+        init_node,
+        init_time,
+        init_cause,
+        init_cnode,
+        horizon,
+        use_load,
+        flow,
+        load,
+        peak,
+        cap,
+        fail,
+        order,
+        cause,
+        cause_node,
+        cause_via,
+        cause_res,
+        recv_time,
+        supply_end,
+        slack,
+        np.zeros(n_nodes, dtype=np.bool_),
+        np.zeros(n_pairs, dtype=np.int64),
+        np.zeros(n_pairs, dtype=np.int64),
+        np.zeros(n_nodes, dtype=np.bool_),
+    )

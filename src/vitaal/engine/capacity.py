@@ -17,31 +17,77 @@ up to its suppliers like any other, and growth adds the computed increase on top
 in year ``y`` is ``measured + computed(y) - computed(base year)`` (never below zero).
 
 ``utilisation = load / capacity`` (capacity in the resource's unit) per component, resource
-and year; ``exhausted_year`` is the first year it exceeds 1. The accumulation runs on arrays
-in topological order per resource (Kahn's algorithm, level by level); a cycle of primary
-links of one resource is a model problem, reported with the ring it forms.
+and year; ``exhausted_year`` is the first year it exceeds 1. The accumulation runs on the
+compiled arrays (:func:`~vitaal.engine.capacity_arrays.project_loads`): one compiled
+topological pass over every resource and year (Kahn's algorithm, frontier by frontier); a
+cycle of primary links of one resource is a model problem, reported with the ring it forms.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from vitaal.engine.capacity_arrays import (
+    EXHAUSTED_TOL,
+    LoadProjection,
+    primary_edges,
+    project_loads,
+)
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
 from vitaal.engine.demand import LAST_YEAR, Demand, DemandNorms, compute_demand, load_norms
 from vitaal.errors import ModelError, Problem, ScenarioError
 from vitaal.model import Model, Scenario, SupplyLink, link_key
 from vitaal.model.units import UnitError
 
-__all__ = ["CapacityResult", "find_scenario", "project_capacity"]
+__all__ = ["CapacityResult", "RowLabels", "find_scenario", "project_capacity"]
 
 #: Utilisation above 1 + this counts as exhausted (keeps float noise at exactly 100% out).
-_TOL = 1e-9
+_TOL = EXHAUSTED_TOL
+
+#: Per node index: its name, owner and system (``None`` where not given).
+LabelLookup = Callable[[int], tuple[str | None, str | None, str | None]]
+
+
+class RowLabels:
+    """Name, owner and system of each row's node, looked up once per node on first use
+    (a projection that is never shown by name pays nothing for them)."""
+
+    __slots__ = ("_lookup", "_row_node", "_values")
+
+    def __init__(self, row_node: NDArray[np.int64], lookup: LabelLookup | None) -> None:
+        self._row_node = row_node
+        self._lookup = lookup
+        self._values: tuple[tuple[str | None, ...], ...] | None = None
+
+    def _get(self) -> tuple[tuple[str | None, ...], ...]:
+        if self._values is None:
+            k = int(self._row_node.shape[0])
+            if self._lookup is None:
+                self._values = ((None,) * k,) * 3
+            else:
+                nodes, inverse = np.unique(self._row_node, return_inverse=True)
+                per_node = [self._lookup(v) for v in nodes.tolist()]
+                inv = inverse.tolist()
+                self._values = tuple(tuple(per_node[i][field] for i in inv) for field in range(3))
+        return self._values
+
+    @property
+    def names(self) -> tuple[str | None, ...]:
+        return self._get()[0]
+
+    @property
+    def owners(self) -> tuple[str | None, ...]:
+        return self._get()[1]
+
+    @property
+    def systems(self) -> tuple[str | None, ...]:
+        return self._get()[2]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -77,7 +123,8 @@ class CapacityResult:
     lead_time_y
         ``(K,)`` the component's replacement or reinforcement lead time; NaN if not given.
     names, owners, systems
-        ``(K,)`` the node's name, owner and system (``None`` where not given).
+        ``(K,)`` the node's name, owner and system (``None`` where not given); looked up
+        on first use (:class:`RowLabels`).
     units
         Per resource, its unit.
     demand
@@ -101,12 +148,22 @@ class CapacityResult:
     exhausted: NDArray[np.int64]
     supplies: NDArray[np.bool_]
     lead_time_y: NDArray[np.float64]
-    names: tuple[str | None, ...]
-    owners: tuple[str | None, ...]
-    systems: tuple[str | None, ...]
+    labels: RowLabels
     units: tuple[str, ...]
     demand: Demand
     norms_source: str
+
+    @property
+    def names(self) -> tuple[str | None, ...]:
+        return self.labels.names
+
+    @property
+    def owners(self) -> tuple[str | None, ...]:
+        return self.labels.owners
+
+    @property
+    def systems(self) -> tuple[str | None, ...]:
+        return self.labels.systems
 
     # -- lookups ---------------------------------------------------------------------------
     @property
@@ -304,7 +361,11 @@ def _accumulate(
     measured: NDArray[np.float64],
     base: int,
 ) -> tuple[NDArray[np.float64], NDArray[np.bool_]]:
-    """Loads of ``n`` local nodes over primary edges ``sup[e] <- con[e]``.
+    """Loads of ``n`` local nodes over primary edges ``sup[e] <- con[e]``, level by level in
+    numpy: the reference of the compiled
+    :func:`~vitaal.engine._capacity_kernels.accumulate_loads`, which follows the same order
+    (``tests/engine/test_capacity_kernel.py`` compares them; ``benchmarks/bench_capacity.py``
+    times both). :func:`project_capacity` runs the compiled one.
 
     ``own`` is ``(n, Y)``; ``measured`` ``(n,)`` with NaN where not measured; ``base`` the
     column of the base year. Nodes are finished in topological order (every primary consumer
@@ -343,6 +404,20 @@ def _accumulate(
     return loads, ~done
 
 
+def _cycle_problems(model: Model, cm: CompiledModel, proj: LoadProjection) -> list[Problem]:
+    """Per resource with rows stuck on or above a cycle: one ring of its primary links."""
+    n_res = cm.n_resources
+    row_of_key = np.full(cm.n_nodes * n_res, -1, dtype=np.int64)
+    row_of_key[proj.row_keys(n_res)] = np.arange(proj.n_rows, dtype=np.int64)
+    sup, con = primary_edges(cm, row_of_key)
+    problems = []
+    for r, rid in enumerate(cm.resource_ids):
+        stuck = proj.stuck & (proj.row_resource == r)
+        if stuck.any():
+            problems.append(_cycle_problem(model, cm, rid, proj.row_node, sup, con, stuck))
+    return problems
+
+
 def _cycle_problem(
     model: Model,
     cm: CompiledModel,
@@ -352,7 +427,8 @@ def _cycle_problem(
     con: NDArray[np.int64],
     stuck: NDArray[np.bool_],
 ) -> Problem:
-    """One ring of primary links among the ``stuck`` nodes, said as a problem."""
+    """One ring of primary links among the ``stuck`` rows (of one resource), said as a
+    problem; ``nodes`` gives each row's node, ``sup`` and ``con`` the edges between rows."""
     consumers: dict[int, int] = {}
     for s, c in zip(sup.tolist(), con.tolist(), strict=True):
         if stuck[s] and stuck[c]:
@@ -376,6 +452,29 @@ def _cycle_problem(
         "primary supply that flows one way (mark one link of the ring as backup)",
         record=link_key_of(ring[0], ring[1], rid),
     )
+
+
+def _label_lookup(model: Model, cm: CompiledModel) -> LabelLookup:
+    """Name, owner and system of a node index, read from the model's records."""
+    comps = list(model.components.values())
+    n_comp = len(comps)
+
+    def text(value: object) -> str | None:
+        return None if value is None else str(value)
+
+    def lookup(v: int) -> tuple[str | None, str | None, str | None]:
+        nid = cm.node_ids[v]
+        if v < n_comp:
+            comp = comps[v]
+            return text(comp.name), text(comp.owner), model.system_of(nid)
+        rec = model.areas.get(nid) or model.critical_functions.get(nid)
+        return (
+            text(getattr(rec, "name", None)),
+            text(getattr(rec, "owner", None)),
+            model.system_of(nid),
+        )
+
+    return lookup
 
 
 def link_key_of(supplier: str, consumer: str, resource: str) -> str:
@@ -447,9 +546,10 @@ def project_capacity(
 
     Notes
     -----
-    O(R (N + L) Y) time for R resources, N nodes, L supply links and Y years; the
-    accumulation loops once per topological level of each resource's primary links, each
-    level vectorised.
+    O(N R + (K + L) Y) time for N nodes, R resources, K rows, L supply links and Y years,
+    besides computing demand: the accumulation is one compiled pass over every resource and
+    year (:func:`~vitaal.engine.capacity_arrays.project_loads`). Names, owners and systems
+    of the rows are looked up when first read.
 
     Examples
     --------
@@ -486,87 +586,31 @@ def project_capacity(
     demand = compute_demand(model, scen, year_arr, norms=norms, resource_map=resource_map)
     measured = _measured(model, cm)
     n_comp = len(model.components)
-    n_years = int(year_arr.shape[0])
 
-    link_res = cm.pair_resource[cm.link_src]
-    src_node = cm.pair_node[cm.link_src]
-    dst_node = cm.pair_node[cm.link_dst]
-    row_node: list[NDArray[np.int64]] = []
-    row_res: list[NDArray[np.int64]] = []
-    row_load: list[NDArray[np.float64]] = []
-    problems: list[Problem] = []
-    for r, rid in enumerate(cm.resource_ids):
-        of_r = link_res == r
-        prim = of_r & ~cm.link_backup
-        g_sup, g_con = src_node[prim], dst_node[prim]
-        dem = demand.values[:, :, r]  # (Y, C)
-        demanding = np.flatnonzero((dem > 0).any(axis=0))
-        nodes = np.unique(
-            np.concatenate(
-                [
-                    g_sup,
-                    g_con,
-                    src_node[of_r],
-                    n_comp + demanding,
-                    np.flatnonzero(~np.isnan(measured[:, r])),
-                    np.flatnonzero(~np.isnan(cm.capacity[:, r])),
-                ]
-            ).astype(np.int64)
-        )
-        if nodes.size == 0:
-            continue
-        own = np.zeros((nodes.shape[0], n_years), dtype=np.float64)
-        own[np.searchsorted(nodes, n_comp + demanding)] = dem[:, demanding].T
-        sup = np.searchsorted(nodes, g_sup).astype(np.int64)
-        con = np.searchsorted(nodes, g_con).astype(np.int64)
-        loads, stuck = _accumulate(int(nodes.shape[0]), sup, con, own, measured[nodes, r], b)
-        if stuck.any():
-            problems.append(_cycle_problem(model, cm, rid, nodes, sup, con, stuck))
-            continue
-        row_node.append(nodes)
-        row_res.append(np.full(nodes.shape[0], r, dtype=np.int64))
-        row_load.append(loads)
-    if problems:
-        raise ModelError(problems, "primary supply links form cycles")
-
-    if row_node:
-        rn, rr = np.concatenate(row_node), np.concatenate(row_res)
-        ld = np.concatenate(row_load, axis=0)
-    else:
-        rn = rr = np.zeros(0, dtype=np.int64)
-        ld = np.zeros((0, n_years))
-    order = np.lexsort((rr, rn))
-    rn, rr, ld = rn[order], rr[order], ld[order]
-
-    cap = cm.capacity[rn, rr]
-    is_comp = cm.node_kind[rn] == NodeKind.COMPONENT
-    usable = is_comp & np.isfinite(cap) & (cap > 0)
-    util = np.full(ld.shape, np.nan)
-    util[usable] = ld[usable] / cap[usable][:, None]
-    over = np.nan_to_num(util, nan=0.0) > 1.0 + _TOL
-    exhausted = np.where(over.any(axis=1), year_arr[np.argmax(over, axis=1)], -1).astype(np.int64)
-
-    comps = list(model.components.values())
-    supplier_key = np.unique(src_node * cm.n_resources + link_res)
-    row_key = rn * cm.n_resources + rr
-    supplies = np.isin(row_key, supplier_key) | ~np.isnan(cap)
-
-    def attr(v: int, name: str) -> str | None:
-        if v >= n_comp:
-            rec = model.areas.get(cm.node_ids[v]) or model.critical_functions.get(cm.node_ids[v])
-            value = getattr(rec, name, None)
-            return None if value is None else str(value)
-        value = getattr(comps[v], name)
-        return None if value is None else str(value)
-
-    nodes_list = rn.tolist()
-    lead = np.asarray(
-        [
-            np.nan if v >= n_comp or comps[v].lead_time_y is None else comps[v].lead_time_y
-            for v in nodes_list
-        ],
-        dtype=np.float64,
+    # own demand of every consumer that has some in any year, as (node, resource) entries
+    c_idx, r_idx = np.nonzero((demand.values > 0).any(axis=0))
+    proj = project_loads(
+        cm,
+        (n_comp + c_idx).astype(np.int64),
+        r_idx.astype(np.int64),
+        demand.values[:, c_idx, r_idx].T,
+        year_arr,
+        base_index=b,
+        measured=measured,
     )
+    if proj.stuck.any():
+        raise ModelError(_cycle_problems(model, cm, proj), "primary supply links form cycles")
+
+    rn = proj.row_node
+    comp_rows = np.flatnonzero(rn < n_comp)
+    lead = np.full(rn.shape[0], np.nan, dtype=np.float64)
+    if comp_rows.size:
+        comp_lead = np.fromiter(
+            (np.nan if c.lead_time_y is None else c.lead_time_y for c in model.components.values()),
+            dtype=np.float64,
+            count=n_comp,
+        )
+        lead[comp_rows] = comp_lead[rn[comp_rows]]
     return CapacityResult(
         model_name=model.info.name,
         base_year=base,
@@ -575,17 +619,15 @@ def project_capacity(
         years=year_arr,
         compiled=cm,
         row_node=rn,
-        row_resource=rr,
-        load=ld,
-        capacity=cap,
-        measured=measured[rn, rr],
-        utilisation=util,
-        exhausted=exhausted,
-        supplies=supplies,
+        row_resource=proj.row_resource,
+        load=proj.load,
+        capacity=proj.capacity,
+        measured=proj.measured,
+        utilisation=proj.utilisation,
+        exhausted=proj.exhausted,
+        supplies=proj.supplies,
         lead_time_y=lead,
-        names=tuple(attr(v, "name") for v in nodes_list),
-        owners=tuple(attr(v, "owner") for v in nodes_list),
-        systems=tuple(model.system_of(cm.node_ids[v]) for v in nodes_list),
+        labels=RowLabels(rn, _label_lookup(model, cm)),
         units=tuple(model.resources[rid].unit for rid in cm.resource_ids),
         demand=demand,
         norms_source=norms.source,

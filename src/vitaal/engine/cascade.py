@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._kernels import sweep
+from vitaal.engine._kernels import sweep_core
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
 from vitaal.errors import ScenarioError
@@ -353,7 +353,8 @@ def run_cascade(
     recv = np.where(compiled.pair_required, np.inf, np.nan)
     supply_end = recv.copy()
     peak = load_pair.copy()
-    sweep(
+    # zeroed scratch from numpy: calloc'd pages cost nothing until the sweep touches them
+    sweep_core(
         n,
         compiled.pair_node,
         compiled.pair_resource,
@@ -390,6 +391,11 @@ def run_cascade(
         cause_res,
         recv,
         supply_end,
+        compiled.pair_slack,
+        np.zeros(n, dtype=np.bool_),
+        np.zeros(compiled.n_pairs, dtype=np.int64),
+        np.zeros(compiled.n_pairs, dtype=np.int64),
+        np.zeros(n, dtype=np.bool_),
     )
     return CascadeResult(
         node_ids=compiled.node_ids,

@@ -98,6 +98,7 @@ class CompiledModel:
     pair_required: NDArray[np.bool_]
     pair_k: NDArray[np.int64]
     pair_n: NDArray[np.int64]
+    pair_slack: NDArray[np.int32]
     pair_buffer_h: NDArray[np.float64]
     pair_autonomy_h: NDArray[np.float64]
     node_ptr: NDArray[np.int64]
@@ -569,6 +570,7 @@ def _assemble(
         pair_required=pair_required,
         pair_k=pair_k,
         pair_n=pair_n,
+        pair_slack=(pair_n - pair_k).astype(np.int32),
         pair_buffer_h=pair_buffer,
         pair_autonomy_h=pair_autonomy,
         node_ptr=node_ptr,

@@ -13,8 +13,14 @@ their relative order, so every tie is broken as in the full cascade and failure 
 orders, causes and receive times are identical (``tests/scale`` checks this node by node
 against ``run_cascade`` on random models and on a sample of a synthetic city). A case costs
 O(size of its cone) instead of O(size of the city): most components feed a short branch.
-The overload rule (``load``) is not part of a batch: a moved load reaches backups outside
-the cone.
+
+**With loads** (the overload rule) a moved load can reach a supplier outside the cone (a
+backup fed from elsewhere). A loaded case therefore also carries the cone's *boundary*, every
+supplier of a cone pair, with its real links, flows, full load and capacity; if a boundary
+node is overloaded, the cone grows by what it feeds and the case runs again
+(:func:`_cone_cascade_loaded`). **Couplings**: :func:`with_common_causes` adds to each case
+the members its failures take along, as ``initial_failures`` adds ``common_cause_failures``
+to a scenario.
 
 The impact of each case is summarised in compiled code exactly as
 :func:`vitaal.method.impact.assess_impact` computes it (people affected, person-hours,
@@ -26,7 +32,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -34,7 +40,7 @@ from numba import njit
 from numpy.typing import NDArray
 
 from vitaal.catalog import load_data
-from vitaal.engine._kernels import C_EVENT, C_HAZARD, PRODUCER, sweep
+from vitaal.engine._kernels import C_COMMON, C_EVENT, C_HAZARD, PRODUCER, sweep
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.causes import InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
@@ -47,6 +53,8 @@ __all__ = [
     "BatchArrays",
     "CaseChunk",
     "CaseSummary",
+    "Cases",
+    "Couplings",
     "CriticalityResult",
     "ImpactTable",
     "Runner",
@@ -54,12 +62,15 @@ __all__ = [
     "chunk_cases",
     "concat_summaries",
     "cone_cascade",
+    "coupling_index",
     "impact_table",
     "in_process_runner",
+    "load_arrays",
     "rank_cases",
     "run_cases",
     "run_chunk",
     "sweep_criticality",
+    "with_common_causes",
 ]
 
 CLASSES = ("A", "B", "C", "D", "E")
@@ -71,7 +82,6 @@ CRITERIA = (
     "critical_functions",
     "economic_loss",
 )
-_C_COMMON = 3
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,9 +185,58 @@ class BatchArrays:
     in_ptr: NDArray[np.int64]
     in_src: NDArray[np.int64]
     table: ImpactTable
+    out_link: NDArray[np.int64]
+    in_link: NDArray[np.int64]
+    link_backup: NDArray[np.bool_]
+    use_load: bool = False
+    flow: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    load: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    capacity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
 
 
-def batch_arrays(compiled: CompiledModel, table: ImpactTable) -> BatchArrays:
+def load_arrays(
+    compiled: CompiledModel,
+    load: NDArray[np.float64] | None,
+    capacity: NDArray[np.float64] | None = None,
+    link_load: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None:
+    """Per-link flows, per-pair loads and per-pair capacities as ``run_cascade`` builds them
+    from its ``load``, ``capacity`` and ``link_load`` arguments (same checks, same errors);
+    ``None`` without ``load``."""
+    from vitaal.engine.cascade import _initial_flows, _pair_values
+
+    if load is None:
+        return None
+    load_pair = _pair_values(compiled, "load", load)
+    if not np.all(np.isfinite(load_pair)) or np.any(load_pair < 0):
+        raise ScenarioError("load must be finite and >= 0 for every pair")
+    cap_pair = _pair_values(
+        compiled, "capacity", compiled.capacity if capacity is None else capacity
+    )
+    flow = _initial_flows(compiled, load_pair, link_load)
+    return flow, load_pair, cap_pair
+
+
+def batch_arrays(
+    compiled: CompiledModel,
+    table: ImpactTable,
+    *,
+    load: NDArray[np.float64] | None = None,
+    capacity: NDArray[np.float64] | None = None,
+    link_load: NDArray[np.float64] | None = None,
+) -> BatchArrays:
+    """The arrays of a batch; with ``load`` (and optionally ``capacity`` and ``link_load``,
+    as for :func:`~vitaal.engine.cascade.run_cascade`) every case follows the overload
+    rule. Loads that cannot make anything fail (no load anywhere, or no finite capacity)
+    are dropped: the cascades are then the same without them, and faster."""
+    loads = load_arrays(compiled, load, capacity, link_load)
+    use_load = False
+    flow = load_pair = cap_pair = np.zeros(0)
+    if loads is not None:
+        flow, load_pair, cap_pair = loads
+        use_load = bool(np.any(flow > 0) and np.any(np.isfinite(cap_pair)))
+        if not use_load:
+            flow = load_pair = cap_pair = np.zeros(0)
     return BatchArrays(
         n_nodes=compiled.n_nodes,
         n_resources=compiled.n_resources,
@@ -197,6 +256,13 @@ def batch_arrays(compiled: CompiledModel, table: ImpactTable) -> BatchArrays:
         in_ptr=compiled.in_ptr,
         in_src=compiled.in_src,
         table=table,
+        out_link=compiled.out_link,
+        in_link=compiled.in_link,
+        link_backup=compiled.link_backup,
+        use_load=use_load,
+        flow=flow,
+        load=load_pair,
+        capacity=cap_pair,
     )
 
 
@@ -421,6 +487,330 @@ def _cone_cascade(
 
 
 @njit(cache=True, nogil=True)
+def _cone_cascade_loaded(
+    n_nodes: int,
+    pair_node: NDArray[np.int64],
+    pair_res: NDArray[np.int64],
+    role: NDArray[np.int8],
+    required: NDArray[np.bool_],
+    k: NDArray[np.int64],
+    buf: NDArray[np.float64],
+    aut: NDArray[np.float64],
+    node_ptr: NDArray[np.int64],
+    out_ptr: NDArray[np.int64],
+    out_dst: NDArray[np.int64],
+    out_link: NDArray[np.int64],
+    sout_ptr: NDArray[np.int64],
+    sout_dst: NDArray[np.int64],
+    in_ptr: NDArray[np.int64],
+    in_src: NDArray[np.int64],
+    in_link: NDArray[np.int64],
+    link_backup: NDArray[np.bool_],
+    flow0: NDArray[np.float64],
+    load0: NDArray[np.float64],
+    cap0: NDArray[np.float64],
+    init_node: NDArray[np.int64],
+    init_time: NDArray[np.float64],
+    init_cause: NDArray[np.int8],
+    init_cnode: NDArray[np.int64],
+    horizon: float,
+    g2l_node: NDArray[np.int64],
+    g2l_pair: NDArray[np.int64],
+    g2l_link: NDArray[np.int64],
+    qn: NDArray[np.int64],
+    qb: NDArray[np.int64],
+    state: NDArray[np.int8],
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.int8],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.float64],
+]:
+    """:func:`_cone_cascade` with the overload rule (loads, capacities, flows per link).
+
+    The local model is the cone plus its *boundary*: every node outside the cone that
+    supplies a pair of the cone. Boundary nodes keep their real links into the cone (with
+    their backup flags and flows), their full loads and their capacities, and always
+    receive (they are producers locally: nothing upstream of them is in the cone). A moved
+    load can push a boundary node over its capacity; when it fails so, the cone grows by
+    that node's downstream closure and the case runs again, until no boundary node fails.
+    Then nothing outside the cone fails in the full cascade either, and inside it every
+    tie is broken as there (nodes, pairs and links keep their relative order).
+
+    Returns the cone's nodes and pairs with the sweep's outputs as :func:`_cone_cascade`,
+    then the local pairs (cone and boundary) with their final and peak loads. Scratch:
+    ``g2l_node``/``g2l_pair`` filled with -1 (left so), ``g2l_link`` of length n_links (any
+    content), ``qn``/``qb`` of length n_nodes, ``state`` zeros (left so).
+    """
+    # state: 0 outside, 1 cone, 2 boundary
+    n_c = 0
+    for i in range(init_node.shape[0]):
+        v = init_node[i]
+        if state[v] != 1:
+            state[v] = 1
+            qn[n_c] = v
+            n_c += 1
+    h = 0
+    n_b = 0
+    while True:
+        # the cone: downstream closure over all pairs of each node
+        while h < n_c:
+            v = qn[h]
+            h += 1
+            for p in range(node_ptr[v], node_ptr[v + 1]):
+                for j in range(out_ptr[p], out_ptr[p + 1]):
+                    u = pair_node[out_dst[j]]
+                    if state[u] != 1:
+                        state[u] = 1
+                        qn[n_c] = u
+                        n_c += 1
+        # its boundary: suppliers of cone pairs outside the cone
+        for i in range(n_b):
+            if state[qb[i]] == 2:
+                state[qb[i]] = 0
+        n_b = 0
+        for i in range(n_c):
+            v = qn[i]
+            for p in range(node_ptr[v], node_ptr[v + 1]):
+                for j in range(in_ptr[p], in_ptr[p + 1]):
+                    u = pair_node[in_src[j]]
+                    if state[u] == 0:
+                        state[u] = 2
+                        qb[n_b] = u
+                        n_b += 1
+        nodes = np.sort(np.concatenate((qn[:n_c], qb[:n_b])))
+        n_ln = nodes.shape[0]
+        n_lp = 0
+        n_out = 0
+        n_sout = 0
+        n_in = 0
+        for i in range(n_ln):
+            v = nodes[i]
+            g2l_node[v] = i
+            lo, hi = node_ptr[v], node_ptr[v + 1]
+            n_lp += hi - lo
+            if state[v] == 1:
+                n_out += out_ptr[hi] - out_ptr[lo]
+                n_sout += sout_ptr[hi] - sout_ptr[lo]
+                n_in += in_ptr[hi] - in_ptr[lo]
+            else:
+                for j in range(out_ptr[lo], out_ptr[hi]):
+                    if state[pair_node[out_dst[j]]] == 1:
+                        n_out += 1
+        pairs = np.empty(n_lp, dtype=np.int64)
+        l_node_ptr = np.empty(n_ln + 1, dtype=np.int64)
+        l_pair_node = np.empty(n_lp, dtype=np.int64)
+        l_pair_res = np.empty(n_lp, dtype=np.int64)
+        l_role = np.empty(n_lp, dtype=np.int8)
+        l_req = np.zeros(n_lp, dtype=np.bool_)
+        l_k = np.ones(n_lp, dtype=np.int64)
+        l_buf = np.zeros(n_lp)
+        l_aut = np.zeros(n_lp)
+        l_load = np.empty(n_lp)
+        l_cap = np.empty(n_lp)
+        q = 0
+        for i in range(n_ln):
+            v = nodes[i]
+            cone = state[v] == 1
+            l_node_ptr[i] = q
+            for p in range(node_ptr[v], node_ptr[v + 1]):
+                g2l_pair[p] = q
+                pairs[q] = p
+                l_pair_node[q] = i
+                l_pair_res[q] = pair_res[p]
+                if cone:
+                    l_role[q] = role[p]
+                    l_req[q] = required[p]
+                    l_k[q] = k[p]
+                    l_buf[q] = buf[p]
+                    l_aut[q] = aut[p]
+                else:
+                    l_role[q] = PRODUCER  # always receives: nothing upstream is in the cone
+                l_load[q] = load0[p]
+                l_cap[q] = cap0[p]
+                q += 1
+        l_node_ptr[n_ln] = n_lp
+        # links: every link into a cone pair (from the cone or the boundary), numbered by
+        # their place in the consumers' lists
+        l_in_ptr = np.empty(n_lp + 1, dtype=np.int64)
+        l_in_src = np.empty(n_in, dtype=np.int64)
+        l_in_link = np.empty(n_in, dtype=np.int64)
+        l_backup = np.empty(n_in, dtype=np.bool_)
+        l_flow = np.empty(n_in)
+        ei = 0
+        for q in range(n_lp):
+            p = pairs[q]
+            l_in_ptr[q] = ei
+            if state[pair_node[p]] != 1:
+                continue
+            for j in range(in_ptr[p], in_ptr[p + 1]):
+                lk = in_link[j]
+                g2l_link[lk] = ei
+                l_in_src[ei] = g2l_pair[in_src[j]]
+                l_in_link[ei] = ei
+                l_backup[ei] = link_backup[lk]
+                l_flow[ei] = flow0[lk]
+                ei += 1
+        l_in_ptr[n_lp] = ei
+        l_out_ptr = np.empty(n_lp + 1, dtype=np.int64)
+        l_out_dst = np.empty(n_out, dtype=np.int64)
+        l_out_link = np.empty(n_out, dtype=np.int64)
+        l_sout_ptr = np.empty(n_lp + 1, dtype=np.int64)
+        l_sout_dst = np.empty(n_sout, dtype=np.int64)
+        eo = 0
+        es = 0
+        for q in range(n_lp):
+            p = pairs[q]
+            cone = state[pair_node[p]] == 1
+            l_out_ptr[q] = eo
+            for j in range(out_ptr[p], out_ptr[p + 1]):
+                d = out_dst[j]
+                if cone or state[pair_node[d]] == 1:
+                    l_out_dst[eo] = g2l_pair[d]
+                    l_out_link[eo] = g2l_link[out_link[j]]
+                    eo += 1
+            l_sout_ptr[q] = es
+            if cone:
+                for j in range(sout_ptr[p], sout_ptr[p + 1]):
+                    l_sout_dst[es] = g2l_pair[sout_dst[j]]
+                    es += 1
+        l_out_ptr[n_lp] = eo
+        l_sout_ptr[n_lp] = es
+        n_init = init_node.shape[0]
+        l_init = np.empty(n_init, dtype=np.int64)
+        l_cnode = np.empty(n_init, dtype=np.int64)
+        for i in range(n_init):
+            l_init[i] = g2l_node[init_node[i]]
+            c = init_cnode[i]
+            l_cnode[i] = g2l_node[c] if c >= 0 else -1
+        fail = np.full(n_ln, np.inf)
+        order = np.zeros(n_ln, dtype=np.int64)
+        cause = np.zeros(n_ln, dtype=np.int8)
+        cause_node = np.full(n_ln, -1, dtype=np.int64)
+        cause_via = np.full(n_ln, -1, dtype=np.int64)
+        cause_res = np.full(n_ln, -1, dtype=np.int64)
+        recv = np.empty(n_lp)
+        for q in range(n_lp):
+            recv[q] = np.inf if l_req[q] else np.nan
+        supply_end = recv.copy()
+        peak = l_load.copy()
+        sweep(
+            n_ln,
+            l_pair_node,
+            l_pair_res,
+            l_role,
+            l_req,
+            l_k,
+            l_buf,
+            l_aut,
+            l_node_ptr,
+            l_out_ptr,
+            l_out_dst,
+            l_out_link,
+            l_sout_ptr,
+            l_sout_dst,
+            l_in_ptr,
+            l_in_src,
+            l_in_link,
+            l_backup,
+            l_init,
+            init_time,
+            init_cause,
+            l_cnode,
+            horizon,
+            True,
+            l_flow,
+            l_load,
+            peak,
+            l_cap,
+            fail,
+            order,
+            cause,
+            cause_node,
+            cause_via,
+            cause_res,
+            recv,
+            supply_end,
+        )
+        for i in range(n_ln):
+            g2l_node[nodes[i]] = -1
+        for q in range(n_lp):
+            g2l_pair[pairs[q]] = -1
+        grown = False
+        for i in range(n_ln):
+            v = nodes[i]
+            if state[v] == 2 and fail[i] < np.inf:
+                state[v] = 1  # overloaded: it and what it feeds join the cone
+                qn[n_c] = v
+                n_c += 1
+                grown = True
+        if not grown:
+            break
+    # the cone's part of the outputs, node references back to global; state back to 0
+    keep_n = np.empty(n_c, dtype=np.int64)
+    c_nodes = np.empty(n_c, dtype=np.int64)
+    n_cp = 0
+    j = 0
+    for i in range(n_ln):
+        v = nodes[i]
+        if state[v] == 1:
+            keep_n[j] = i
+            c_nodes[j] = v
+            j += 1
+            n_cp += node_ptr[v + 1] - node_ptr[v]
+    c_pairs = np.empty(n_cp, dtype=np.int64)
+    c_recv = np.empty(n_cp)
+    c_send = np.empty(n_cp)
+    q = 0
+    for j in range(n_c):
+        i = keep_n[j]
+        for lq in range(l_node_ptr[i], l_node_ptr[i + 1]):
+            c_pairs[q] = pairs[lq]
+            c_recv[q] = recv[lq]
+            c_send[q] = supply_end[lq]
+            q += 1
+    c_fail = fail[keep_n]
+    c_order = order[keep_n]
+    c_cause = cause[keep_n]
+    c_cn = cause_node[keep_n]
+    c_cv = cause_via[keep_n]
+    c_cr = cause_res[keep_n]
+    for j in range(n_c):
+        c = c_cn[j]
+        if c >= 0:
+            c_cn[j] = nodes[c]
+        c = c_cv[j]
+        if c >= 0:
+            c_cv[j] = nodes[c]
+    for i in range(n_ln):
+        state[nodes[i]] = 0
+    return (
+        c_nodes,
+        c_pairs,
+        c_fail,
+        c_order,
+        c_cause,
+        c_cn,
+        c_cv,
+        c_cr,
+        c_recv,
+        c_send,
+        pairs,
+        l_load,
+        peak,
+    )
+
+
+@njit(cache=True, nogil=True)
 def _class_of(value: float, bounds: NDArray[np.float64], row: int) -> int:
     c = 0
     for j in range(4):
@@ -448,6 +838,13 @@ def _run_cases(
     sout_dst: NDArray[np.int64],
     in_ptr: NDArray[np.int64],
     in_src: NDArray[np.int64],
+    out_link: NDArray[np.int64],
+    in_link: NDArray[np.int64],
+    link_backup: NDArray[np.bool_],
+    use_load: bool,
+    flow0: NDArray[np.float64],
+    load0: NDArray[np.float64],
+    cap0: NDArray[np.float64],
     population: NDArray[np.int64],
     jobs: NDArray[np.int64],
     cf_floor: NDArray[np.int64],
@@ -478,35 +875,81 @@ def _run_cases(
     g2l_node = np.full(n_nodes, -1, dtype=np.int64)
     g2l_pair = np.full(pair_node.shape[0], -1, dtype=np.int64)
     qn = np.empty(n_nodes, dtype=np.int64)
+    if use_load:
+        g2l_link = np.empty(link_backup.shape[0], dtype=np.int64)
+        qb = np.empty(n_nodes, dtype=np.int64)
+        state = np.zeros(n_nodes, dtype=np.int8)
+    else:
+        g2l_link = np.empty(0, dtype=np.int64)
+        qb = np.empty(0, dtype=np.int64)
+        state = np.zeros(0, dtype=np.int8)
     ph = np.zeros(n_res)
     hh = np.zeros(n_res)
     for c in range(case_ptr.shape[0] - 1):
         lo, hi = case_ptr[c], case_ptr[c + 1]
-        nodes, pairs, fail, _o, cause, _cn, _cv, _cr, _rv, send = _cone_cascade(
-            n_nodes,
-            pair_node,
-            pair_res,
-            role,
-            required,
-            k,
-            buf,
-            aut,
-            node_ptr,
-            out_ptr,
-            out_dst,
-            sout_ptr,
-            sout_dst,
-            in_ptr,
-            in_src,
-            case_node[lo:hi],
-            case_time[lo:hi],
-            case_cause[lo:hi],
-            case_cnode[lo:hi],
-            horizon,
-            g2l_node,
-            g2l_pair,
-            qn,
-        )
+        if use_load:
+            nodes, pairs, fail, _o, cause, _cn, _cv, _cr, _rv, send, _lp, _ll, _pk = (
+                _cone_cascade_loaded(
+                    n_nodes,
+                    pair_node,
+                    pair_res,
+                    role,
+                    required,
+                    k,
+                    buf,
+                    aut,
+                    node_ptr,
+                    out_ptr,
+                    out_dst,
+                    out_link,
+                    sout_ptr,
+                    sout_dst,
+                    in_ptr,
+                    in_src,
+                    in_link,
+                    link_backup,
+                    flow0,
+                    load0,
+                    cap0,
+                    case_node[lo:hi],
+                    case_time[lo:hi],
+                    case_cause[lo:hi],
+                    case_cnode[lo:hi],
+                    horizon,
+                    g2l_node,
+                    g2l_pair,
+                    g2l_link,
+                    qn,
+                    qb,
+                    state,
+                )
+            )
+        else:
+            nodes, pairs, fail, _o, cause, _cn, _cv, _cr, _rv, send = _cone_cascade(
+                n_nodes,
+                pair_node,
+                pair_res,
+                role,
+                required,
+                k,
+                buf,
+                aut,
+                node_ptr,
+                out_ptr,
+                out_dst,
+                sout_ptr,
+                sout_dst,
+                in_ptr,
+                in_src,
+                case_node[lo:hi],
+                case_time[lo:hi],
+                case_cause[lo:hi],
+                case_cnode[lo:hi],
+                horizon,
+                g2l_node,
+                g2l_pair,
+                qn,
+            )
         w = case_weight[c]
         n_comp = 0
         n_cons = 0
@@ -536,7 +979,7 @@ def _run_cases(
                 if kind == 2 and fail[i] < horizon:
                     n_cf += 1
                     floor = max(floor, cf_floor[v])
-                if kind == 0 and (cause[i] == C_HAZARD or cause[i] == _C_COMMON):
+                if kind == 0 and (cause[i] == C_HAZARD or cause[i] == C_COMMON):
                     damage += cost[v]
             # the area's services, as assess_impact reads them (pairs in resource order)
             worst = 0.0
@@ -629,12 +1072,16 @@ def run_cases(
     case_time: NDArray[np.float64] | None = None,
     case_cause: NDArray[np.int8] | None = None,
     case_weight: NDArray[np.float64] | None = None,
+    case_cnode: NDArray[np.int64] | None = None,
 ) -> CaseSummary:
     """Run the cascades of many cases in one compiled call and summarise each.
 
     Case ``c`` fails nodes ``case_node[case_ptr[c]:case_ptr[c + 1]]`` at ``case_time`` (default
-    0) with ``case_cause`` (default ``EVENT``); one node at most once per case. O(sum over
-    cases of the cone size). Releases the GIL (threads can run chunks side by side).
+    0) with ``case_cause`` (default ``EVENT``) and ``case_cnode`` (the trigger of a
+    ``COMMON_CAUSE`` failure, else -1; default -1); one node at most once per case. With
+    loads in ``arrays`` (see :func:`batch_arrays`) each case follows the overload rule.
+    O(sum over cases of the cone size, with loads plus its boundary). Releases the GIL
+    (threads can run chunks side by side).
     """
     n_cases = int(case_ptr.shape[0]) - 1
     n_ev = int(case_node.shape[0])
@@ -670,6 +1117,13 @@ def run_cases(
         arrays.store_out_dst,
         arrays.in_ptr,
         arrays.in_src,
+        arrays.out_link,
+        arrays.in_link,
+        arrays.link_backup,
+        arrays.use_load,
+        arrays.flow,
+        arrays.load,
+        arrays.capacity,
         t.population,
         t.jobs,
         t.cf_floor,
@@ -684,7 +1138,9 @@ def run_cases(
         np.asarray(case_node, dtype=np.int64),
         times,
         causes,
-        np.full(n_ev, -1, dtype=np.int64),
+        np.full(n_ev, -1, dtype=np.int64)
+        if case_cnode is None
+        else np.asarray(case_cnode, dtype=np.int64),
         weights,
         float(horizon_h),
         out_i,
@@ -698,10 +1154,18 @@ def run_cases(
 
 
 def cone_cascade(
-    compiled: CompiledModel, events: Sequence[InitialFailure], horizon_h: float
+    compiled: CompiledModel,
+    events: Sequence[InitialFailure],
+    horizon_h: float,
+    *,
+    load: NDArray[np.float64] | None = None,
+    capacity: NDArray[np.float64] | None = None,
+    link_load: NDArray[np.float64] | None = None,
 ) -> CascadeResult:
-    """:func:`~vitaal.engine.cascade.run_cascade` (without loads) computed on the cone of
-    ``events`` only: the same result, in O(cone) after O(N + P) to set up the output.
+    """:func:`~vitaal.engine.cascade.run_cascade` computed on the cone of ``events`` only
+    (with loads: the cone and its boundary, see :func:`_cone_cascade_loaded`): the same
+    result, in O(cone) after O(N + P) to set up the output. ``load``, ``capacity`` and
+    ``link_load`` are those of ``run_cascade``.
 
     The batch runs each case this way; the function exists to show (and test) that a case's
     outcome is the full cascade's, node by node.
@@ -711,6 +1175,7 @@ def cone_cascade(
     if not (horizon_h >= 0 and not math.isnan(horizon_h)):
         raise ScenarioError(f"horizon_h must be a number of hours >= 0, not {horizon_h!r}")
     init_node, init_time, init_cause, init_cnode = _initial_arrays(compiled, events)
+    loads = load_arrays(compiled, load, capacity, link_load)
     keep = init_time <= horizon_h
     n, p = compiled.n_nodes, compiled.n_pairs
     fail = np.full(n, np.inf)
@@ -721,7 +1186,49 @@ def cone_cascade(
     cause_res = np.full(n, -1, dtype=np.int64)
     recv = np.where(compiled.pair_required, np.inf, np.nan)
     supply_end = recv.copy()
-    if keep.any():
+    load_out = peak_out = None
+    if loads is not None:
+        load_out = loads[1].copy()
+        peak_out = loads[1].copy()
+    if keep.any() and loads is not None and load_out is not None and peak_out is not None:
+        flow, load_pair, cap_pair = loads
+        out = _cone_cascade_loaded(
+            n,
+            compiled.pair_node,
+            compiled.pair_resource,
+            compiled.pair_role,
+            compiled.pair_required,
+            compiled.pair_k,
+            compiled.pair_buffer_h,
+            compiled.pair_autonomy_h,
+            compiled.node_ptr,
+            compiled.out_ptr,
+            compiled.out_dst,
+            compiled.out_link,
+            compiled.store_out_ptr,
+            compiled.store_out_dst,
+            compiled.in_ptr,
+            compiled.in_src,
+            compiled.in_link,
+            compiled.link_backup,
+            flow,
+            load_pair,
+            cap_pair,
+            init_node[keep],
+            init_time[keep],
+            init_cause[keep],
+            init_cnode[keep],
+            float(horizon_h),
+            np.full(n, -1, dtype=np.int64),
+            np.full(p, -1, dtype=np.int64),
+            np.empty(compiled.n_links, dtype=np.int64),
+            np.empty(n, dtype=np.int64),
+            np.empty(n, dtype=np.int64),
+            np.zeros(n, dtype=np.int8),
+        )
+        nodes, pairs, f, o, c, cn, cv, cr, rv, se, lpairs, ll, pk = out
+        load_out[lpairs], peak_out[lpairs] = ll, pk
+    elif keep.any():
         nodes, pairs, f, o, c, cn, cv, cr, rv, se = _cone_cascade(
             n,
             compiled.pair_node,
@@ -747,6 +1254,7 @@ def cone_cascade(
             np.full(p, -1, dtype=np.int64),
             np.empty(n, dtype=np.int64),
         )
+    if keep.any():
         fail[nodes], order[nodes], cause[nodes] = f, o, c
         cause_node[nodes], cause_via[nodes], cause_res[nodes] = cn, cv, cr
         recv[pairs], supply_end[pairs] = rv, se
@@ -766,7 +1274,285 @@ def cone_cascade(
         pair_resource=compiled.pair_resource,
         receive_time=recv,
         supply_end=supply_end,
+        load=load_out,
+        peak_load=peak_out,
     )
+
+
+# -- common causes --------------------------------------------------------------------------
+@dataclass(frozen=True, eq=False)
+class Couplings:
+    """The model's common-cause couplings as arrays, for taking members along in batches.
+
+    Groups are the couplings of kind ``co_location``/``same_structure`` (any event or hazard
+    hit of a member takes the others along) and ``flood_zone`` (``group_flood``: only flood
+    hits do), in the model's order; ``group_ptr``/``group_member`` their members (node
+    indices, record order); ``node_ptr``/``node_group`` per node the groups it is a member
+    of (ascending); ``id_rank`` per member the rank of its id among the members' ids (-1
+    for other nodes): :func:`~vitaal.engine.hazard.common_cause_failures` takes the hit
+    member with the smallest id as the trigger.
+    """
+
+    group_ptr: NDArray[np.int64]
+    group_member: NDArray[np.int64]
+    group_flood: NDArray[np.bool_]
+    node_ptr: NDArray[np.int64]
+    node_group: NDArray[np.int64]
+    id_rank: NDArray[np.int64]
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.group_ptr.shape[0]) - 1
+
+
+def coupling_index(model: Model, compiled: CompiledModel) -> Couplings:
+    """The :class:`Couplings` of ``model``. Members that are not nodes of ``compiled`` are a
+    ``ModelError``, as in :func:`~vitaal.engine.hazard.common_cause_failures`."""
+    from vitaal.engine.hazard import SHARED_FATE
+    from vitaal.errors import ModelError, Problem
+    from vitaal.model import CouplingKind
+
+    members: list[list[int]] = []
+    flood: list[bool] = []
+    problems: list[Problem] = []
+    for cid, cpl in model.couplings.items():
+        if cpl.kind in SHARED_FATE:
+            is_flood = False
+        elif cpl.kind is CouplingKind.FLOOD_ZONE:
+            is_flood = True
+        else:
+            continue
+        idx = []
+        for m in cpl.members:
+            v = compiled.node_index.get(m)
+            if v is None:
+                problems.append(
+                    Problem(cpl.loc, "members", repr(m), "an existing component id", record=cid)
+                )
+            else:
+                idx.append(v)
+        members.append(idx)
+        flood.append(is_flood)
+    if problems:
+        raise ModelError(problems, f"{len(problems)} coupling member(s) do not exist")
+    n = compiled.n_nodes
+    sizes = np.asarray([len(g) for g in members], dtype=np.int64)
+    group_ptr = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    group_member = (
+        np.concatenate([np.asarray(g, dtype=np.int64) for g in members])
+        if members
+        else np.zeros(0, dtype=np.int64)
+    )
+    group_of = np.repeat(np.arange(len(members), dtype=np.int64), sizes)
+    # per node its groups, ascending and once each
+    pairs = np.unique(np.stack([group_member, group_of], axis=1), axis=0)
+    node_ptr = np.zeros(n + 1, dtype=np.int64)
+    np.add.at(node_ptr, pairs[:, 0] + 1, 1)
+    node_ptr = np.cumsum(node_ptr).astype(np.int64)
+    uniq = np.unique(group_member)
+    id_rank = np.full(n, -1, dtype=np.int64)
+    ranked = sorted(uniq.tolist(), key=lambda v: compiled.node_ids[v])
+    id_rank[np.asarray(ranked, dtype=np.int64)] = np.arange(len(ranked), dtype=np.int64)
+    return Couplings(
+        group_ptr=group_ptr,
+        group_member=group_member,
+        group_flood=np.asarray(flood, dtype=np.bool_),
+        node_ptr=node_ptr,
+        node_group=pairs[:, 1].astype(np.int64).copy(),
+        id_rank=id_rank,
+    )
+
+
+@njit(cache=True, nogil=True)
+def _expand_common(
+    case_ptr: NDArray[np.int64],
+    case_node: NDArray[np.int64],
+    case_time: NDArray[np.float64],
+    case_cause: NDArray[np.int8],
+    case_cnode: NDArray[np.int64],
+    case_flood: NDArray[np.bool_],
+    group_ptr: NDArray[np.int64],
+    group_member: NDArray[np.int64],
+    group_flood: NDArray[np.bool_],
+    node_ptr: NDArray[np.int64],
+    node_group: NDArray[np.int64],
+    id_rank: NDArray[np.int64],
+) -> tuple[
+    NDArray[np.int64],
+    NDArray[np.int64],
+    NDArray[np.float64],
+    NDArray[np.int8],
+    NDArray[np.int64],
+]:
+    """Each case's failures followed by the members its hits take along, in the order and
+    with the values ``_initial_arrays`` gives ``failures + common_cause_failures(...)``."""
+    n_nodes = node_ptr.shape[0] - 1
+    n_groups = group_ptr.shape[0] - 1
+    n_cases = case_ptr.shape[0] - 1
+    pos = np.full(n_nodes, -1, dtype=np.int64)
+    g_trig = np.full(n_groups, -1, dtype=np.int64)
+    g_time = np.empty(n_groups)
+    touched = np.empty(n_groups, dtype=np.int64)
+    cap = case_node.shape[0] + 16
+    o_node = np.empty(cap, dtype=np.int64)
+    o_time = np.empty(cap)
+    o_cause = np.empty(cap, dtype=np.int8)
+    o_cnode = np.empty(cap, dtype=np.int64)
+    o_ptr = np.zeros(n_cases + 1, dtype=np.int64)
+    n = 0
+    for c in range(n_cases):
+        start = n
+        n_t = 0
+        for i in range(case_ptr[c], case_ptr[c + 1]):
+            v = case_node[i]
+            t = case_time[i]
+            if n == cap:
+                cap *= 2
+                o_node = _grow_i(o_node, n, cap)
+                o_time = _grow_f(o_time, n, cap)
+                o_cause = _grow_i8(o_cause, n, cap)
+                o_cnode = _grow_i(o_cnode, n, cap)
+            j = pos[v]
+            if j < 0:
+                pos[v] = n
+                o_node[n] = v
+                o_time[n] = t
+                o_cause[n] = case_cause[i]
+                o_cnode[n] = case_cnode[i]
+                n += 1
+            elif t < o_time[j] or (t == o_time[j] and case_cause[i] < o_cause[j]):
+                o_time[j] = t
+                o_cause[j] = case_cause[i]
+                o_cnode[j] = case_cnode[i]
+            if case_cause[i] != C_EVENT and case_cause[i] != C_HAZARD:
+                continue
+            for gi in range(node_ptr[v], node_ptr[v + 1]):
+                g = node_group[gi]
+                if group_flood[g] and not case_flood[i]:
+                    continue
+                if g_trig[g] < 0:
+                    touched[n_t] = g
+                    n_t += 1
+                    g_trig[g] = v
+                    g_time[g] = t
+                elif t < g_time[g] or (t == g_time[g] and id_rank[v] < id_rank[g_trig[g]]):
+                    g_trig[g] = v
+                    g_time[g] = t
+        groups = np.sort(touched[:n_t])
+        for gi in range(n_t):
+            g = groups[gi]
+            trig = g_trig[g]
+            t = g_time[g]
+            g_trig[g] = -1
+            for j2 in range(group_ptr[g], group_ptr[g + 1]):
+                m = group_member[j2]
+                if m == trig:
+                    continue
+                if n == cap:
+                    cap *= 2
+                    o_node = _grow_i(o_node, n, cap)
+                    o_time = _grow_f(o_time, n, cap)
+                    o_cause = _grow_i8(o_cause, n, cap)
+                    o_cnode = _grow_i(o_cnode, n, cap)
+                j = pos[m]
+                if j < 0:
+                    pos[m] = n
+                    o_node[n] = m
+                    o_time[n] = t
+                    o_cause[n] = C_COMMON
+                    o_cnode[n] = trig
+                    n += 1
+                elif t < o_time[j] or (t == o_time[j] and o_cause[j] > C_COMMON):
+                    o_time[j] = t
+                    o_cause[j] = C_COMMON
+                    o_cnode[j] = trig
+        for i in range(start, n):
+            pos[o_node[i]] = -1
+        o_ptr[c + 1] = n
+    return o_ptr, o_node[:n].copy(), o_time[:n].copy(), o_cause[:n].copy(), o_cnode[:n].copy()
+
+
+@njit(cache=True, nogil=True)
+def _grow_i(a: NDArray[np.int64], n: int, cap: int) -> NDArray[np.int64]:
+    out = np.empty(cap, dtype=np.int64)
+    out[:n] = a[:n]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _grow_f(a: NDArray[np.float64], n: int, cap: int) -> NDArray[np.float64]:
+    out = np.empty(cap)
+    out[:n] = a[:n]
+    return out
+
+
+@njit(cache=True, nogil=True)
+def _grow_i8(a: NDArray[np.int8], n: int, cap: int) -> NDArray[np.int8]:
+    out = np.empty(cap, dtype=np.int8)
+    out[:n] = a[:n]
+    return out
+
+
+@dataclass(frozen=True, eq=False)
+class Cases:
+    """Cases as arrays: per case ``case_ptr`` into per-failure ``node``, ``time``, ``cause``
+    and ``cnode`` (the trigger of a common-cause failure, else -1)."""
+
+    case_ptr: NDArray[np.int64]
+    node: NDArray[np.int64]
+    time: NDArray[np.float64]
+    cause: NDArray[np.int8]
+    cnode: NDArray[np.int64]
+
+
+def with_common_causes(
+    couplings: Couplings | None,
+    case_ptr: NDArray[np.int64],
+    case_node: NDArray[np.int64],
+    *,
+    case_time: NDArray[np.float64] | None = None,
+    case_cause: NDArray[np.int8] | None = None,
+    case_flood: NDArray[np.bool_] | None = None,
+) -> Cases:
+    """Each case's failures plus the members of the couplings its hits take along, exactly
+    as :func:`~vitaal.engine.hazard.initial_failures` adds
+    :func:`~vitaal.engine.hazard.common_cause_failures` to a scenario's failures: a failure
+    of cause ``EVENT`` or ``HAZARD`` of a member of a ``co_location``/``same_structure``
+    coupling takes the other members along (at the earliest hit's time, cause
+    ``COMMON_CAUSE``, trigger the hit member, ties: the smallest id); ``flood_zone``
+    couplings only for failures flagged in ``case_flood`` (hits of a flood); one step.
+    Failures of one node: the earliest counts (ties: event, hazard, common cause), in the
+    place of its first mention, as ``run_cascade`` reads its events. Defaults: time 0,
+    cause ``EVENT``, no flood. O(failures + sum of the sizes of the couplings hit).
+    """
+    ptr = np.asarray(case_ptr, dtype=np.int64)
+    node = np.asarray(case_node, dtype=np.int64)
+    n_ev = int(node.shape[0])
+    time = np.zeros(n_ev) if case_time is None else np.asarray(case_time, dtype=np.float64)
+    cause = (
+        np.full(n_ev, C_EVENT, dtype=np.int8)
+        if case_cause is None
+        else np.asarray(case_cause, dtype=np.int8)
+    )
+    cnode = np.full(n_ev, -1, dtype=np.int64)
+    if couplings is None or couplings.n_groups == 0:
+        return Cases(ptr, node, time, cause, cnode)
+    flood = np.zeros(n_ev, dtype=np.bool_) if case_flood is None else np.asarray(case_flood)
+    o_ptr, o_node, o_time, o_cause, o_cnode = _expand_common(
+        ptr,
+        node,
+        time,
+        cause,
+        cnode,
+        flood.astype(np.bool_),
+        couplings.group_ptr,
+        couplings.group_member,
+        couplings.group_flood,
+        couplings.node_ptr,
+        couplings.node_group,
+        couplings.id_rank,
+    )
+    return Cases(o_ptr, o_node, o_time, o_cause, o_cnode)
 
 
 # -- the sweep --------------------------------------------------------------------------------
@@ -795,14 +1581,16 @@ def rank_cases(summary: CaseSummary, tiebreak: NDArray[np.int64]) -> NDArray[np.
 
 @dataclass(frozen=True, eq=False)
 class CaseChunk:
-    """A task: cases ``case_ptr`` (from 0) over ``case_node``, with per-event times and
-    causes and per-case weights (``None``: time 0, ``EVENT``, weight 1)."""
+    """A task: cases ``case_ptr`` (from 0) over ``case_node``, with per-event times, causes
+    and common-cause triggers and per-case weights (``None``: time 0, ``EVENT``, no trigger,
+    weight 1)."""
 
     case_ptr: NDArray[np.int64]
     case_node: NDArray[np.int64]
     case_time: NDArray[np.float64] | None = None
     case_cause: NDArray[np.int8] | None = None
     case_weight: NDArray[np.float64] | None = None
+    case_cnode: NDArray[np.int64] | None = None
 
     @property
     def n_cases(self) -> int:
@@ -823,6 +1611,7 @@ def run_chunk(arrays: BatchArrays, chunk: CaseChunk, horizon_h: float) -> CaseSu
         case_time=chunk.case_time,
         case_cause=chunk.case_cause,
         case_weight=chunk.case_weight,
+        case_cnode=chunk.case_cnode,
     )
 
 
@@ -883,6 +1672,7 @@ def chunk_cases(
     case_time: NDArray[np.float64] | None = None,
     case_cause: NDArray[np.int8] | None = None,
     case_weight: NDArray[np.float64] | None = None,
+    case_cnode: NDArray[np.int64] | None = None,
 ) -> list[CaseChunk]:
     """Split cases into chunks of ``chunk_size`` (each with its own ``case_ptr`` from 0).
     The chunks, not the workers, fix the order of every sum: the same chunks give the same
@@ -899,9 +1689,21 @@ def chunk_cases(
                 None if case_time is None else case_time[lo:hi].copy(),
                 None if case_cause is None else case_cause[lo:hi].copy(),
                 None if case_weight is None else case_weight[a:b].copy(),
+                None if case_cnode is None else case_cnode[lo:hi].copy(),
             )
         )
     return out
+
+
+def _chunks_of(cases: Cases, chunk_size: int) -> list[CaseChunk]:
+    return chunk_cases(
+        cases.case_ptr,
+        cases.node,
+        chunk_size,
+        case_time=cases.time,
+        case_cause=cases.cause,
+        case_cnode=cases.cnode,
+    )
 
 
 def sweep_criticality(
@@ -913,6 +1715,10 @@ def sweep_criticality(
     pairs_top: int = 0,
     chunk_size: int = 2000,
     runner: Runner | None = None,
+    load: NDArray[np.float64] | None = None,
+    capacity: NDArray[np.float64] | None = None,
+    link_load: NDArray[np.float64] | None = None,
+    couplings: Couplings | None = None,
 ) -> CriticalityResult:
     """What the failure of each candidate at time 0 does within ``horizon_h``, ranked.
 
@@ -929,10 +1735,19 @@ def sweep_criticality(
     runner
         Runs the chunks (default: in this process, one after the other; see
         :func:`in_process_runner` for threads, :mod:`vitaal.engine.distributed` for Dask).
+    load, capacity, link_load
+        As for :func:`~vitaal.engine.cascade.run_cascade`: with ``load`` every case follows
+        the overload rule.
+    couplings
+        The model's couplings (:func:`coupling_index`): a failure (an event of kind
+        ``failure``) takes the other members of its ``co_location`` and ``same_structure``
+        couplings along, as :func:`~vitaal.engine.hazard.initial_failures` does.
 
-    Each single failure gives exactly what ``run_cascade(compiled, [InitialFailure(c, 0)],
-    horizon_h)`` gives, summarised as ``assess_impact`` does. Complexity: O(sum over the
-    candidates of their cone) time, O(N + P) memory per worker.
+    Each single failure gives exactly what ``run_cascade(compiled, failures, horizon_h,
+    load=..., capacity=..., link_load=...)`` gives for ``failures`` the candidate's failure
+    at 0 plus the members its couplings take along (``common_cause_failures``), summarised
+    as ``assess_impact`` does. Complexity: O(sum over the candidates of their cone) time,
+    O(N + P) memory per worker.
 
     Examples
     --------
@@ -948,11 +1763,12 @@ def sweep_criticality(
     cand = np.asarray(candidates, dtype=np.int64)
     if cand.size and (int(cand.min()) < 0 or int(cand.max()) >= compiled.n_nodes):
         raise ScenarioError("candidate node index out of range")
-    arrays = batch_arrays(compiled, table)
+    arrays = batch_arrays(compiled, table, load=load, capacity=capacity, link_load=link_load)
     run = runner if runner is not None else in_process_runner()
     ptr = np.arange(cand.size + 1, dtype=np.int64)
     singles = concat_summaries(
-        run(arrays, chunk_cases(ptr, cand, chunk_size), horizon_h), compiled.n_nodes
+        run(arrays, _chunks_of(with_common_causes(couplings, ptr, cand), chunk_size), horizon_h),
+        compiled.n_nodes,
     )
     rank = rank_cases(singles, cand)
     pair_nodes = np.zeros((0, 2), dtype=np.int64)
@@ -963,9 +1779,9 @@ def sweep_criticality(
         a, b = np.triu_indices(top.size, k=1)
         pair_nodes = np.stack([top[a], top[b]], axis=1).astype(np.int64)
         pptr = np.arange(0, 2 * len(pair_nodes) + 1, 2, dtype=np.int64)
+        pcases = with_common_causes(couplings, pptr, pair_nodes.ravel())
         pairs = concat_summaries(
-            run(arrays, chunk_cases(pptr, pair_nodes.ravel(), chunk_size), horizon_h),
-            compiled.n_nodes,
+            run(arrays, _chunks_of(pcases, chunk_size), horizon_h), compiled.n_nodes
         )
         pair_rank = rank_cases(pairs, np.arange(len(pair_nodes), dtype=np.int64))
     return CriticalityResult(

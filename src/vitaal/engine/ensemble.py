@@ -26,9 +26,9 @@ rate the sum of the weights of the scenarios it fails in (annual probability
 weighted sum of its population times its longest outage within the horizon.
 
 Sampling is vectorised and deterministic by seed; the cascades run in batches
-(:func:`~vitaal.engine.criticality.run_cases`, exactly ``run_cascade`` per scenario), in
-chunks that fix the order of every sum, so a Dask cluster gives the same numbers as this
-process.
+(:func:`~vitaal.engine.criticality.run_cases`, exactly ``run_cascade`` per scenario, with
+the model's loads and common-cause couplings when given), in chunks that fix the order of
+every sum, so a Dask cluster gives the same numbers as this process.
 """
 
 from __future__ import annotations
@@ -45,13 +45,16 @@ from numpy.typing import NDArray
 from vitaal.engine._kernels import C_EVENT, C_HAZARD
 from vitaal.engine.compile import CompiledModel
 from vitaal.engine.criticality import (
+    Cases,
     CaseSummary,
+    Couplings,
     ImpactTable,
     Runner,
     batch_arrays,
     chunk_cases,
     concat_summaries,
     in_process_runner,
+    with_common_causes,
 )
 from vitaal.errors import ScenarioError
 from vitaal.model import Model
@@ -491,7 +494,9 @@ class EnsembleResult:
     ``conditional_probability`` per node, the share of the sampled scenarios it fails in;
     ``person_hours`` per node (service areas): expected person-hours without service a year;
     ``expected_annual`` the expected annual person-hours, people affected and economic loss;
-    ``contribution`` per scenario its weight x person-hours, the drivers of the risk.
+    ``contribution`` per scenario its weight x person-hours, the drivers of the risk;
+    ``cases`` the initial failures each scenario ran with: its sampled failures and the
+    members of couplings they took along.
     """
 
     horizon_h: float
@@ -503,6 +508,7 @@ class EnsembleResult:
     person_hours: NDArray[np.float64]
     expected_annual: dict[str, float]
     contribution: NDArray[np.float64]
+    cases: Cases
 
     def drivers(self, top: int = 10) -> NDArray[np.int64]:
         """Scenario indices with the largest contribution to the expected annual
@@ -519,22 +525,44 @@ def run_ensemble(
     *,
     chunk_size: int = 250,
     runner: Runner | None = None,
+    load: NDArray[np.float64] | None = None,
+    capacity: NDArray[np.float64] | None = None,
+    link_load: NDArray[np.float64] | None = None,
+    couplings: Couplings | None = None,
 ) -> EnsembleResult:
     """Run every scenario's cascade (from its initial failures at 0, within ``horizon_h``)
-    and add up the risk. Each scenario's outcome is exactly ``run_cascade`` of its failures;
-    sums run in chunk order (``chunk_size`` scenarios per task), whatever runs the chunks.
+    and add up the risk. Sums run in chunk order (``chunk_size`` scenarios per task),
+    whatever runs the chunks.
+
+    ``load``, ``capacity`` and ``link_load`` are those of
+    :func:`~vitaal.engine.cascade.run_cascade` (with ``load``, moved loads can overload
+    backups). With ``couplings`` (:func:`~vitaal.engine.criticality.coupling_index`) the
+    sampled failures take the members of the model's couplings along as
+    :func:`~vitaal.engine.hazard.initial_failures` does for a scenario: any hit of a
+    ``co_location`` or ``same_structure`` member, and flood hits of a ``flood_zone`` member.
+    Each scenario's outcome is then exactly ``run_cascade`` of its sampled failures plus
+    ``common_cause_failures`` of them, with the same loads.
 
     Complexity: O(sum over scenarios of the cone of their initial failures).
     """
-    arrays = batch_arrays(compiled, table)
+    arrays = batch_arrays(compiled, table, load=load, capacity=capacity, link_load=link_load)
     run = runner if runner is not None else in_process_runner()
-    chunks = chunk_cases(
+    flood_case = scenarios.kind == KINDS.index("flood")
+    cases = with_common_causes(
+        couplings,
         scenarios.case_ptr,
         scenarios.case_node,
-        chunk_size,
-        case_time=np.zeros(scenarios.case_node.shape[0]),
         case_cause=scenarios.case_cause,
+        case_flood=np.repeat(flood_case, np.diff(scenarios.case_ptr)),
+    )
+    chunks = chunk_cases(
+        cases.case_ptr,
+        cases.node,
+        chunk_size,
+        case_time=cases.time,
+        case_cause=cases.cause,
         case_weight=scenarios.weight,
+        case_cnode=cases.cnode,
     )
     summary = concat_summaries(run(arrays, chunks, horizon_h), compiled.n_nodes)
     ph = summary.floats[:, 1]
@@ -556,4 +584,5 @@ def run_ensemble(
             "components_failed": float(np.sum(scenarios.weight * summary.ints[:, 0])),
         },
         contribution=contribution,
+        cases=cases,
     )

@@ -105,8 +105,12 @@ class _Quiet:
         self._cm.__enter__()
         for cat in (FutureWarning, DeprecationWarning):
             warnings.filterwarnings("ignore", category=cat, module=r"(pandapower|pandas|numba)")
-        warnings.filterwarnings("ignore", message=r".*invalid value encountered.*",
-                                category=RuntimeWarning, module=r"pandapower")
+        warnings.filterwarnings(
+            "ignore",
+            message=r".*invalid value encountered.*",
+            category=RuntimeWarning,
+            module=r"pandapower",
+        )
 
     def __exit__(self, *exc: object) -> None:
         self._cm.__exit__(None, None, None)

@@ -26,6 +26,12 @@ builds the compiled model directly (:func:`~vitaal.engine.compile.compile_arrays
 records: the way to 10^6 components); :meth:`SyntheticCity.to_model` builds the
 :class:`~vitaal.model.Model` records, for small sizes, whose :func:`compile_model` gives the
 same arrays (tested).
+
+:func:`synthetic_growth` adds what a capacity projection needs (:class:`SyntheticGrowth`):
+each consumer's base-year demand per resource and a yearly growth path to 2050, the own
+power draw of plants, pumps and telecom sites, measured base-year peaks for some
+components and capacities with some headroom, so that some run out over the years. It
+draws from a random stream of its own: the city's arrays do not change.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from vitaal.catalog import load_data
+from vitaal.engine.capacity_arrays import LoadProjection, project_loads
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_arrays
 from vitaal.engine.criticality import CLASSES, ImpactTable, _bounds
 from vitaal.engine.ensemble import Exposure
@@ -56,7 +63,14 @@ from vitaal.model import (
     System,
 )
 
-__all__ = ["RESOURCES", "SYSTEMS", "SyntheticCity", "synthetic_city"]
+__all__ = [
+    "RESOURCES",
+    "SYSTEMS",
+    "SyntheticCity",
+    "SyntheticGrowth",
+    "synthetic_city",
+    "synthetic_growth",
+]
 
 #: Resources of the synthetic city: (id, name, unit).
 RESOURCES = (
@@ -150,8 +164,9 @@ class SyntheticCity:
     def n_nodes(self) -> int:
         return len(self.node_ids)
 
-    def compile(self) -> CompiledModel:
-        """The compiled model, built from the arrays (no records)."""
+    def compile(self, capacity: NDArray[np.float64] | None = None) -> CompiledModel:
+        """The compiled model, built from the arrays (no records); ``capacity``
+        ``(n_nodes, n_resources)`` as :attr:`SyntheticGrowth.capacity` (default: none)."""
         return compile_arrays(
             self.node_ids,
             self.node_kind,
@@ -167,6 +182,7 @@ class SyntheticCity:
             store_node=self.store_node,
             store_resource=self.store_resource,
             store_autonomy_h=self.store_autonomy_h,
+            capacity=capacity,
         )
 
     def impact_table(self, compiled: CompiledModel) -> ImpactTable:
@@ -553,4 +569,167 @@ def synthetic_city(n_components: int, seed: int = 0) -> SyntheticCity:
         store_resource=s_res,
         store_autonomy_h=s_aut,
         side_m=side,
+    )
+
+
+# -- demand and capacities for the capacity projection ---------------------------------------
+#: Base-year peak demand per home, resident and job: electricity (MW), drinking water
+#: (m3/h), data (busy-hour Mbit/s, in the unit ``service``). The figures of
+#: ``vitaal/data/demand_norms.yaml`` (1.5 kW per home, 0.5 kW per job, 0.0133 m3/h per
+#: person, 0.006 m3/h per job, 4 and 1 Mbit/s).
+_PER_HOME = (1.5e-3, 0.0, 4.0)
+_PER_PERSON = (0.0, 0.0133, 0.0)
+_PER_JOB = (0.5e-3, 0.006, 1.0)
+_PERSONS_PER_HOME = 2.13
+#: Per critical-function category (order of ``_CF_CATEGORIES``): demand per resource.
+_CF_DEMAND = ((2.0, 20.0, 400.0), (0.3, 2.0, 200.0), (0.2, 1.0, 200.0), (0.2, 3.0, 50.0))
+#: Own power draw (MW) of components by kind index (plants, pumps and telecom sites).
+_OWN_POWER = {5: 1.5, 7: 0.15, 10: 0.05, 11: 0.005, 12: 0.001}
+#: Yearly growth per resource: the city-wide rate, the spread between areas, and the extra
+#: rate of development areas (a share ``_DEV_SHARE`` of the areas).
+_GROWTH = ((0.02, 0.01, 0.04), (0.004, 0.002, 0.02), (0.03, 0.01, 0.03))
+_DEV_SHARE = 0.1
+
+
+@dataclass(frozen=True, eq=False)
+class SyntheticGrowth:
+    """Demand per year and capacities of a :class:`SyntheticCity`, as the arguments of
+    :func:`~vitaal.engine.capacity_arrays.project_loads`.
+
+    Attributes
+    ----------
+    years
+        ``(Y,)`` the base year to the last year.
+    demand_node, demand_resource, demand
+        ``(M,)``, ``(M,)`` and ``(M, Y)``: own demand of each (node, resource) entry per
+        year in the resource's unit (areas and critical functions, and the own power draw of
+        components).
+    measured
+        ``(n_nodes, n_resources)`` measured base-year peaks of some components, NaN elsewhere.
+    capacity
+        ``(n_nodes, n_resources)`` capacity of every component for the resource it supplies,
+        NaN elsewhere.
+    """
+
+    years: NDArray[np.int64]
+    demand_node: NDArray[np.int64]
+    demand_resource: NDArray[np.int64]
+    demand: NDArray[np.float64]
+    measured: NDArray[np.float64]
+    capacity: NDArray[np.float64]
+
+    def project(self, compiled: CompiledModel) -> LoadProjection:
+        """Loads and utilisation of every year, on the city compiled by
+        :meth:`SyntheticCity.compile`."""
+        return project_loads(
+            compiled,
+            self.demand_node,
+            self.demand_resource,
+            self.demand,
+            self.years,
+            base_index=0,
+            measured=self.measured,
+            capacity=self.capacity,
+        )
+
+
+def synthetic_growth(
+    city: SyntheticCity,
+    compiled: CompiledModel | None = None,
+    *,
+    base_year: int = 2026,
+    year_to: int = 2050,
+    measured_share: float = 0.1,
+    seed: int = 0,
+) -> SyntheticGrowth:
+    """Demand from ``base_year`` to ``year_to`` and capacities for ``city``, deterministic by
+    the city's seed and ``seed``.
+
+    Each service area's base-year demand follows its population and jobs (homes are
+    population / 2.13) at the figures of the packaged demand norms; critical functions draw
+    a fixed amount by category. Demand grows yearly at a rate per area and resource (the
+    city-wide rate plus a normal spread; a tenth of the areas are development areas with
+    faster growth), compounded. Treatment plants, pumping stations and telecom sites draw
+    power of their own, the same every year. A share ``measured_share`` of the supplying
+    components gets a measured base-year peak of 0.85-1.25 times its computed base-year
+    load. Every supplying component gets a capacity of its calibrated base-year load times
+    a headroom of 1.2 plus a gamma(2, 0.5) draw (mean 2.2): none is full in the base year,
+    and the fast-growing ones with little headroom run out before ``year_to``.
+
+    Complexity: O(N R + K + E) besides drawing: two compiled base-year projections (before
+    and after calibration) size the measurements and capacities.
+
+    Examples
+    --------
+    >>> city = synthetic_city(1000, seed=1)
+    >>> growth = synthetic_growth(city)
+    >>> growth.years[[0, -1]].tolist(), growth.demand.shape[1]
+    ([2026, 2050], 25)
+    """
+    if year_to < base_year:
+        raise ValueError(f"year_to {year_to} lies before the base year {base_year}")
+    rng = np.random.default_rng((city.seed, seed, 2050))
+    cm = compiled if compiled is not None else city.compile()
+    nc, na, n = city.n_components, city.n_areas, city.n_nodes
+    n_res = len(RESOURCES)
+    years = np.arange(base_year, year_to + 1, dtype=np.int64)
+    age = (years - base_year).astype(np.float64)
+
+    # -- consumers: base-year demand and a compound growth path -------------------------------
+    pop = city.population.astype(np.float64)
+    jobs = city.jobs.astype(np.float64)
+    homes = pop / _PERSONS_PER_HOME
+    area_base = np.stack(
+        [homes * _PER_HOME[r] + pop * _PER_PERSON[r] + jobs * _PER_JOB[r] for r in range(n_res)],
+        axis=1,
+    )  # (A, R)
+    dev = rng.random(na) < _DEV_SHARE
+    rate = np.stack(
+        [
+            _GROWTH[r][0] + _GROWTH[r][1] * rng.standard_normal(na) + dev * _GROWTH[r][2]
+            for r in range(n_res)
+        ],
+        axis=1,
+    )  # (A, R)
+    area_dem = area_base[:, :, None] * (1.0 + rate[:, :, None]) ** age  # (A, R, Y)
+    cat = np.asarray([_CF_CATEGORIES.index(c) for c in city.cf_category], dtype=np.int64)
+    n_cf = cat.shape[0]
+    cf_dem = np.broadcast_to(
+        np.asarray(_CF_DEMAND, dtype=np.float64)[cat][:, :, None], (n_cf, n_res, years.size)
+    )
+    cons_node = np.repeat(np.arange(nc, n, dtype=np.int64), n_res)
+    cons_res = np.tile(np.arange(n_res, dtype=np.int64), na + n_cf)
+    cons_dem = np.concatenate([area_dem, cf_dem]).reshape(-1, years.size)
+
+    # -- components' own power draw --------------------------------------------------------
+    draw = np.zeros(len(_KINDS))
+    for kind, mw in _OWN_POWER.items():
+        draw[kind] = mw
+    comp_draw = draw[city.comp_kind]
+    own_nodes = np.flatnonzero(comp_draw > 0).astype(np.int64)
+    d_node = np.concatenate([own_nodes, cons_node])
+    d_res = np.concatenate([np.full(own_nodes.size, EL, dtype=np.int64), cons_res])
+    d_val = np.concatenate([np.repeat(comp_draw[own_nodes][:, None], years.size, axis=1), cons_dem])
+
+    # -- measured peaks and capacities, from the base-year loads ------------------------------
+    base = project_loads(cm, d_node, d_res, d_val[:, :1], years[:1])
+    supplying = base.supplies & (base.row_node < nc) & (base.load[:, 0] > 0)
+    rows = np.flatnonzero(supplying)
+    is_measured = rng.random(rows.size) < measured_share
+    factor = rng.uniform(0.85, 1.25, size=rows.size)
+    headroom = 1.2 + rng.gamma(2.0, 0.5, size=rows.size)
+    measured = np.full((n, n_res), np.nan)
+    rn, rr = base.row_node[rows], base.row_resource[rows]
+    measured[rn[is_measured], rr[is_measured]] = (base.load[rows, 0] * factor)[is_measured]
+    # capacities on the calibrated base-year loads (a measured gap flows up to suppliers)
+    calibrated = project_loads(cm, d_node, d_res, d_val[:, :1], years[:1], measured=measured)
+    capacity = np.full((n, n_res), np.nan)
+    capacity[rn, rr] = calibrated.load[rows, 0] * headroom
+    return SyntheticGrowth(
+        years=years,
+        demand_node=d_node,
+        demand_resource=d_res,
+        demand=np.ascontiguousarray(d_val),
+        measured=measured,
+        capacity=capacity,
     )
