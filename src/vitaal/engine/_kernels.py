@@ -213,18 +213,39 @@ def _bucket_take(
 
 
 # -- the state of a pair, one word per view --------------------------------------------------
-# Bits 0-3 are flags, 4-7 the code of why the pair stopped delivering, 16 and up the number
-# of its suppliers that do not deliver. Every field
-# starts at zero ("receives, delivers, nothing down"), so the state array starts as zeros and
-# a cascade touches only the words of the pairs it reaches, one cache line each.
+# Bits 0-3 are flags, 4-7 the code of why the pair stopped delivering, 16-39 the number of
+# its suppliers that do not deliver, 40-62 the number of the delete-then-rederive pass that
+# last over-deleted it (its stamp: "marked in this pass" needs no clearing afterwards). Every
+# field starts at zero ("receives, delivers, nothing down, never marked"), so the state array
+# starts as zeros and a cascade touches only the words of the pairs it reaches.
 F_OFF = 1  # does not receive
 F_STOP = 2  # does not deliver
-F_MARK = 4  # over-deleted in the current pass (scratch)
-F_TENT = 8  # stopped tentatively in the current pass (scratch)
+F_OPEN = 4  # phase 3: lost supply, cause not yet assigned (scratch)
+F_TENT = 8  # stopped tentatively in the pass of its stamp
 SC_SHIFT = 4
 SC_MASK = 15 << 4
 DOWN_SHIFT = 16
 DOWN_ONE = 1 << 16
+DOWN_MASK = (1 << 24) - 1
+STAMP_SHIFT = 40
+STAMP_MASK = ((1 << 23) - 1) << 40
+#: Passes before the stamps are cleared and numbered from 1 again; also the most suppliers a
+#: pair may have (the down count has 24 bits).
+STAMP_LIMIT = (1 << 23) - 1
+MAX_SUPPLIERS = DOWN_MASK
+
+# What the sweep reads of a pair, packed in one word: its node (bits 0-31), its slack
+# (in-degree - k, + 1, at least 0: bits 32-55), its role (56-59) and whether it is required
+# (60): one cache line instead of four arrays.
+NODE_MASK = (1 << 32) - 1
+SLACK_SHIFT = 32
+SLACK_MASK = (1 << 24) - 1
+ROLE_SHIFT = 56
+REQUIRED_BIT = 1 << 60
+
+# The state of a node: failed, or claimed to fail at this instant.
+N_FAILED = 1
+N_PEND = 2
 
 
 @njit(cache=True, inline="always")
@@ -233,17 +254,52 @@ def _stopped_by(s: int, code: int) -> int:
     return (s & ~SC_MASK) | F_STOP | (code << SC_SHIFT)
 
 
+@njit(cache=True, inline="always")
+def _down(s: int) -> int:
+    return (s >> DOWN_SHIFT) & DOWN_MASK
+
+
+@njit(cache=True, inline="always")
+def _slack(info: int) -> int:
+    return ((info >> SLACK_SHIFT) & SLACK_MASK) - 1
+
+
+@njit(cache=True, inline="always")
+def _role(info: int) -> int:
+    return (info >> ROLE_SHIFT) & 15
+
+
+@njit(cache=True)
+def pack_pair_info(
+    pair_node: NDArray[np.int64],
+    role: NDArray[np.int8],
+    required: NDArray[np.bool_],
+    k: NDArray[np.int64],
+    in_ptr: NDArray[np.int64],
+) -> NDArray[np.int64]:
+    """The packed words of ``NODE_MASK`` ... for every pair."""
+    n = pair_node.shape[0]
+    out = np.empty(n, dtype=np.int64)
+    for p in range(n):
+        sl = in_ptr[p + 1] - in_ptr[p] - k[p] + 1
+        sl = min(max(sl, 0), SLACK_MASK)
+        w = pair_node[p] | (sl << SLACK_SHIFT) | (np.int64(role[p]) << ROLE_SHIFT)
+        if required[p]:
+            w |= REQUIRED_BIT
+        out[p] = w
+    return out
+
+
 @njit(cache=True)
 def _dred(
     t: float,
+    stamp: int,
     seeds: NDArray[np.int32],
     n_seeds: int,
     premarked: NDArray[np.int32],
     n_pre: int,
     use_stock: bool,
-    role: NDArray[np.int8],
-    slack: NDArray[np.int32],
-    pair_node: NDArray[np.int64],
+    pinfo: NDArray[np.int64],
     stock_end: NDArray[np.float64],
     out_ptr: NDArray[np.int64],
     out_dst: NDArray[np.int64],
@@ -252,69 +308,94 @@ def _dred(
     pre_code: NDArray[np.int8],
     pre_culprit: NDArray[np.int32],
     pre_via: NDArray[np.int32],
+    lost: NDArray[np.int32],
     lost_code: NDArray[np.int8],
     lost_culprit: NDArray[np.int32],
     lost_via: NDArray[np.int32],
     queue: NDArray[np.int32],
-    marked: NDArray[np.int32],
-    lost: NDArray[np.int32],
+    cand: NDArray[np.int32],
     stopped: NDArray[np.int32],
-    src_of: NDArray[np.int32],
+    marked: NDArray[np.int32],
 ) -> tuple[int, int]:
     """Delete-then-rederive of the least fixed point "receives" after ``seeds`` stopped
     delivering.
 
     ``st`` is the state word of each pair (see ``F_OFF`` ...): a pair receives while
-    ``down <= slack`` (``slack`` = in-degree - k). ``seeds`` already have ``F_STOP`` and their
-    stop code set, ``down`` of their consumers not yet counted, and ``stop_culprit`` set.
-    ``premarked`` seeds (stores whose stock ran out while they still received: that supply
-    may have run through their own stock, round a ring) also have ``F_OFF``, ``F_MARK`` and
-    ``F_TENT`` set, and their cause in ``pre_*``: they are re-derived like any other pair.
-    Phase 1 over-deletes every receiving pair downstream of a seed (support through rings may
-    be circular, so counts alone cannot tell); phase 2 re-derives, by k-of-n forward chaining
-    from the pairs still delivering, those that keep ``k`` suppliers; phase 3 gives each pair
-    that really lost supply its cause, by a search from the seeds along links between pairs
-    that stopped delivering (every such pair is reached: a pair that lost supply lost it
-    through a supplier that stopped at this instant).
+    ``down <= slack`` (``slack`` = in-degree - k, in ``pinfo``); ``stamp`` (already shifted) is this
+    pass's. ``seeds`` already have ``F_STOP`` and their stop code set, ``down`` of their
+    consumers not yet counted, and ``stop_culprit`` set. ``premarked`` seeds (stores whose
+    stock ran out while they still received: that supply may have run through their own
+    stock, round a ring) also have ``F_OFF``, ``F_TENT`` and this pass's stamp, and their
+    cause in ``pre_*``: they are re-derived like any other pair.
 
-    Writes the pairs that lost supply to ``lost``, with the cause of each at the same position
-    of ``lost_code``, ``lost_culprit`` and ``lost_via``, and the pairs (seeds included) that
-    stopped delivering to ``stopped``; returns their counts. O(size of the part downstream of the
-    seeds, in pairs and links).
+    Phase 1 over-deletes every receiving pair downstream of a seed (support through rings may
+    be circular, so counts alone cannot tell), giving each the cause of the pair it is first
+    reached from. Phase 2 re-derives, by k-of-n forward chaining from the pairs still
+    delivering, those that keep ``k`` suppliers (only pairs that had ``k`` when they were
+    reached can: counts only fall in phase 1). When no pair of phase 1's queue came back,
+    that is the answer: a search from the seeds over the pairs that stopped would walk phase
+    1's queue again, in the same order. Otherwise phase 3 gives each pair that really lost
+    supply its cause, by a search from the seeds along links between pairs that stopped
+    delivering (every such pair is reached: a pair that lost supply lost it through a
+    supplier that stopped at this instant).
+
+    Writes the pairs that lost supply to ``lost``, with the cause of each at the same
+    position of ``lost_code``, ``lost_culprit`` and ``lost_via``, and the pairs (seeds
+    included) that stopped delivering to ``stopped``; returns their counts. O(size of the
+    part downstream of the seeds, in pairs and links).
     """
-    # phase 1: over-delete
+    # phase 1: over-delete, with the causes of a search over phase 1's queue
+    n_marked = 0
+    n_cand = 0
+    for i in range(n_pre):
+        q = premarked[i]
+        lost[i] = q
+        lost_code[i] = pre_code[i]
+        lost_culprit[i] = pre_culprit[i]
+        lost_via[i] = pre_via[i]
+        cand[i] = q
+    n_marked = n_pre
+    n_cand = n_pre
     head = 0
     tail = 0
-    n_marked = 0
-    for i in range(n_pre):
-        marked[n_marked] = premarked[i]
-        n_marked += 1
     for i in range(n_seeds):
         queue[tail] = seeds[i]
         tail += 1
     while head < tail:
         p = queue[head]
         head += 1
+        code = (st[p] >> SC_SHIFT) & 15
+        culprit = stop_culprit[p]
+        via = pinfo[p] & NODE_MASK
+        new_code = C_STORE if code == C_STORE else C_PATH
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
             s = st[q] + DOWN_ONE
-            if not s & (F_OFF | F_MARK):
-                s |= F_OFF | F_MARK
-                marked[n_marked] = q
-                src_of[n_marked] = p
+            if not s & F_OFF and (s & STAMP_MASK) != stamp:
+                s = (s & ~(STAMP_MASK | F_TENT)) | stamp | F_OFF
+                lost[n_marked] = q
+                lost_code[n_marked] = code
+                lost_culprit[n_marked] = culprit
+                lost_via[n_marked] = via
                 n_marked += 1
-                if not s & F_STOP and not (use_stock and role[q] == STORE and stock_end[q] > t):
-                    s |= F_STOP | F_TENT
+                info = pinfo[q]
+                if _down(s) <= _slack(info):
+                    cand[n_cand] = q
+                    n_cand += 1
+                if not s & F_STOP and not (use_stock and _role(info) == STORE and stock_end[q] > t):
+                    s = (s & ~SC_MASK) | F_STOP | F_TENT | (new_code << SC_SHIFT)
+                    stop_culprit[q] = culprit
                     queue[tail] = q
                     tail += 1
             st[q] = s
     # phase 2: re-derive (``stopped`` serves as the stack; phase 1's queue stays as it is)
     stack = stopped
+    n_re = 0
     n_re_tent = 0
     top = 0
-    for i in range(n_marked):
-        q = marked[i]
-        if st[q] >> DOWN_SHIFT <= slack[q]:
+    for i in range(n_cand):
+        q = cand[i]
+        if _down(st[q]) <= _slack(pinfo[q]):
             stack[top] = q
             top += 1
     while top > 0:
@@ -324,6 +405,7 @@ def _dred(
         if not s & F_OFF:
             continue
         s &= ~F_OFF
+        n_re += 1
         if s & F_TENT:
             n_re_tent += 1
             s &= ~(F_TENT | F_STOP)
@@ -332,49 +414,33 @@ def _dred(
                 u = out_dst[j]
                 su = st[u] - DOWN_ONE
                 st[u] = su
-                if su & F_MARK and su & F_OFF and su >> DOWN_SHIFT <= slack[u]:
+                if (su & STAMP_MASK) == stamp and su & F_OFF and _down(su) <= _slack(pinfo[u]):
                     stack[top] = u
                     top += 1
         else:
             st[q] = s
     if n_re_tent == 0:
-        # every pair of phase 1's queue still stops: phase 3 would walk phase 1's search
-        # again, in the same order, over the same pairs, and give each pair that is still
-        # without supply the cause of the pair it was first reached from (pairs that came
-        # back were never in the queue); take that from phase 1 directly
-        n_lost = 0
-        for i in range(n_pre):
-            q = premarked[i]
-            st[q] &= ~(F_TENT | F_MARK)
-            lost[i] = q
-            lost_code[i] = pre_code[i]
-            lost_culprit[i] = pre_culprit[i]
-            lost_via[i] = pre_via[i]
-            n_lost += 1
-        for i in range(n_pre, n_marked):
-            q = marked[i]
-            s = st[q] & ~F_MARK
-            if not s & F_OFF:  # it came back
-                st[q] = s
-                continue
-            p = src_of[i]
-            code = (st[p] >> SC_SHIFT) & 15
-            culprit = stop_culprit[p]
-            lost[n_lost] = q
-            lost_code[n_lost] = code
-            lost_culprit[n_lost] = culprit
-            lost_via[n_lost] = pair_node[p]
-            n_lost += 1
-            if s & F_TENT:
-                s = (s & ~(F_TENT | SC_MASK)) | (
-                    (C_STORE if code == C_STORE else C_PATH) << SC_SHIFT
-                )
-                stop_culprit[q] = culprit
-            st[q] = s
+        # phase 1's causes stand; drop the pairs that came back (none of them was queued)
+        n_lost = n_marked
+        if n_re > 0:
+            n_lost = 0
+            for i in range(n_marked):
+                q = lost[i]
+                if st[q] & F_OFF:
+                    lost[n_lost] = q
+                    lost_code[n_lost] = lost_code[i]
+                    lost_culprit[n_lost] = lost_culprit[i]
+                    lost_via[n_lost] = lost_via[i]
+                    n_lost += 1
         for i in range(tail):
             stopped[i] = queue[i]
         return n_lost, tail
     # phase 3: causes, breadth first from the seeds over pairs that stopped delivering
+    for i in range(n_marked):
+        q = lost[i]
+        marked[i] = q
+        if st[q] & F_OFF:
+            st[q] |= F_OPEN
     head = 0
     tail = 0
     n_lost = 0
@@ -382,7 +448,7 @@ def _dred(
         q = premarked[i]
         s = st[q] & ~F_TENT
         if s & F_OFF:
-            s &= ~F_MARK
+            s &= ~F_OPEN
             lost[n_lost] = q
             lost_code[n_lost] = pre_code[i]
             lost_culprit[n_lost] = pre_culprit[i]
@@ -398,39 +464,48 @@ def _dred(
         head += 1
         code = (st[p] >> SC_SHIFT) & 15
         culprit = stop_culprit[p]
+        via = pinfo[p] & NODE_MASK
+        new_code = C_STORE if code == C_STORE else C_PATH
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
             s = st[q]
-            if s & F_MARK and s & F_OFF:
-                s &= ~F_MARK  # assigned
+            if s & F_OPEN:
+                s &= ~F_OPEN  # assigned
                 lost[n_lost] = q
                 lost_code[n_lost] = code
                 lost_culprit[n_lost] = culprit
-                lost_via[n_lost] = pair_node[p]
+                lost_via[n_lost] = via
                 n_lost += 1
                 if s & F_TENT:
-                    s = (s & ~(F_TENT | SC_MASK)) | (
-                        (C_STORE if code == C_STORE else C_PATH) << SC_SHIFT
-                    )
+                    s = (s & ~(F_TENT | SC_MASK)) | (new_code << SC_SHIFT)
                     stop_culprit[q] = culprit
                     queue[tail] = q
                     tail += 1
                 st[q] = s
-    # clear the marks left on re-derived pairs; a lost pair the search did not reach would
-    # break the argument above, so it is still reported, with no culprit (-1)
+    # a lost pair the search did not reach would break the argument above, so it is still
+    # reported, with no culprit (-1)
     for i in range(n_marked):
         q = marked[i]
         s = st[q]
-        if s & F_MARK and s & F_OFF:
+        if s & F_OPEN:
             lost[n_lost] = q
             lost_code[n_lost] = C_PATH
             lost_culprit[n_lost] = -1
             lost_via[n_lost] = -1
             n_lost += 1
-        st[q] = s & ~(F_MARK | F_TENT)
+            st[q] = s & ~(F_OPEN | F_TENT)
     for i in range(tail):
         stopped[i] = queue[i]
     return n_lost, tail
+
+
+@njit(cache=True)
+def _restamp(st: NDArray[np.int64], st0: NDArray[np.int64]) -> int:
+    """Clear every pass stamp (after ``STAMP_LIMIT`` passes); the next pass is number 1."""
+    for p in range(st.shape[0]):
+        st[p] &= ~STAMP_MASK
+        st0[p] &= ~STAMP_MASK
+    return 1
 
 
 @njit(cache=True)
@@ -443,7 +518,7 @@ def _claim(
     res: int,
     pend: NDArray[np.int32],
     n_pend: int,
-    pend_flag: NDArray[np.bool_],
+    nst: NDArray[np.int8],
     order: NDArray[np.int64],
     cause: NDArray[np.int8],
     cause_node: NDArray[np.int64],
@@ -453,9 +528,9 @@ def _claim(
     """Node ``v`` fails at this instant, unless something else already claimed it (the first
     claim gives the cause). Its cause is written now; ``fail`` when the pending failures are
     applied. Returns the new number of pending failures."""
-    if pend_flag[v]:
+    if nst[v] & N_PEND:
         return n_pend
-    pend_flag[v] = True
+    nst[v] |= N_PEND
     pend[n_pend] = v
     order[v] = ordv
     cause[v] = code
@@ -503,11 +578,10 @@ def sweep_core(
     cause_res: NDArray[np.int64],
     recv_time: NDArray[np.float64],
     supply_end: NDArray[np.float64],
-    slack: NDArray[np.int32],
-    failed: NDArray[np.bool_],
+    pinfo: NDArray[np.int64],
+    nst: NDArray[np.int8],
     st: NDArray[np.int64],
     st0: NDArray[np.int64],
-    pend_flag: NDArray[np.bool_],
 ) -> None:
     """The timed cascade: a sweep over event times.
 
@@ -520,8 +594,11 @@ def sweep_core(
     Each pair loses supply at most once and each node fails at most once, so every pair and
     link is deleted once and re-derived at most once per instant that touches it:
     O(N + P + E log B + sum over instants of the part downstream of what failed then), for E
-    queue entries and B distinct event times. All scratch starts as zeros or uninitialised,
-    so a cascade costs the part it touches plus its outputs.
+    queue entries and B distinct event times.
+
+    ``pinfo`` is :func:`pack_pair_info`; ``nst``, ``st``, ``st0`` (N, P, P) are scratch
+    that must come in as zeros: allocated by numpy (``calloc``)
+    they cost nothing until touched, so a cascade costs the part it touches plus its outputs.
     """
     n_pairs = pair_node.shape[0]
 
@@ -547,10 +624,11 @@ def sweep_core(
     pre_via = np.empty(n_pairs, dtype=np.int32)
     # scratch for the delete-then-rederive passes
     queue = np.empty(n_pairs, dtype=np.int32)
+    cand = np.empty(n_pairs, dtype=np.int32)
     marked = np.empty(n_pairs, dtype=np.int32)
     lost = np.empty(n_pairs, dtype=np.int32)
     stopped = np.empty(n_pairs, dtype=np.int32)
-    src_of = np.empty(n_pairs, dtype=np.int32)
+    n_pass = 0  # delete-then-rederive passes so far (their stamps, see STAMP_SHIFT)
     seeds = np.empty(n_pairs, dtype=np.int32)
     seeds0 = np.empty(n_pairs, dtype=np.int32)
     premarked = np.empty(n_pairs, dtype=np.int32)
@@ -613,7 +691,7 @@ def sweep_core(
             e = due[i_due]
             if ent_kind[e] == K_FAIL:
                 v = ent_target[e]
-                if not failed[v]:
+                if not nst[v] & N_FAILED:
                     n_pend = _claim(
                         v,
                         ent_order[e],
@@ -623,7 +701,7 @@ def sweep_core(
                         ent_res[e],
                         pend,
                         n_pend,
-                        pend_flag,
+                        nst,
                         order,
                         cause,
                         cause_node,
@@ -640,8 +718,7 @@ def sweep_core(
             # failures at this instant: every pair of the node stops delivering
             for i in range(n_pend):
                 v = pend[i]
-                pend_flag[v] = False
-                failed[v] = True
+                nst[v] = N_FAILED
                 fail[v] = t
                 if use_load:
                     shed_nodes[n_shed] = v
@@ -668,7 +745,7 @@ def sweep_core(
                 p = stock_due[i]
                 v = pair_node[p]
                 s = st[p]
-                if failed[v] or s & F_STOP or stock_end[p] > t:
+                if nst[v] & N_FAILED or s & F_STOP or stock_end[p] > t:
                     continue
                 s = _stopped_by(s, C_STORE)
                 stop_culprit[p] = lost_culprit0[p]
@@ -701,7 +778,7 @@ def sweep_core(
                             pair_res[p],
                             pend,
                             n_pend,
-                            pend_flag,
+                            nst,
                             order,
                             cause,
                             cause_node,
@@ -725,16 +802,18 @@ def sweep_core(
 
             # supply counting producers only: starts the autonomy of stores that lose it
             if n_seeds0 > 0:
+                n_pass += 1
+                if n_pass > STAMP_LIMIT:
+                    n_pass = _restamp(st, st0)
                 n_lost, n_stopped = _dred(
                     t,
+                    n_pass << STAMP_SHIFT,
                     seeds0,
                     n_seeds0,
                     premarked,
                     0,
                     False,
-                    role,
-                    slack,
-                    pair_node,
+                    pinfo,
                     stock_end,
                     store_out_ptr,
                     store_out_dst,
@@ -743,14 +822,14 @@ def sweep_core(
                     pre_code,
                     pre_cul,
                     pre_via,
+                    lost,
                     lost_code,
                     lost_cul,
                     lost_via,
                     queue,
-                    marked,
-                    lost,
+                    cand,
                     stopped,
-                    src_of,
+                    marked,
                 )
                 for i in range(n_lost):
                     p = lost[i]
@@ -781,20 +860,22 @@ def sweep_core(
                             )
 
             # supply with stores as origins while their autonomy lasts
-            for i in range(n_pre):
-                p = premarked[i]
-                st[p] |= F_OFF | F_MARK | F_TENT
             if n_seeds > 0:
+                n_pass += 1
+                if n_pass > STAMP_LIMIT:
+                    n_pass = _restamp(st, st0)
+                for i in range(n_pre):
+                    p = premarked[i]
+                    st[p] = (st[p] & ~STAMP_MASK) | (n_pass << STAMP_SHIFT) | F_OFF | F_TENT
                 n_lost, n_stopped = _dred(
                     t,
+                    n_pass << STAMP_SHIFT,
                     seeds,
                     n_seeds,
                     premarked,
                     n_pre,
                     True,
-                    role,
-                    slack,
-                    pair_node,
+                    pinfo,
                     stock_end,
                     out_ptr,
                     out_dst,
@@ -803,14 +884,14 @@ def sweep_core(
                     pre_code,
                     pre_cul,
                     pre_via,
+                    lost,
                     lost_code,
                     lost_cul,
                     lost_via,
                     queue,
-                    marked,
-                    lost,
+                    cand,
                     stopped,
-                    src_of,
+                    marked,
                 )
                 if use_load:
                     for i in range(n_stopped):
@@ -818,13 +899,14 @@ def sweep_core(
                         n_moved_pairs += 1
                 for i in range(n_lost):
                     p = lost[i]
-                    if required[p]:
+                    info = pinfo[p]
+                    if info & REQUIRED_BIT:
                         recv_time[p] = t
-                    if role[p] == STORE and stock_end[p] > t:
+                    if _role(info) == STORE and stock_end[p] > t:
                         continue  # it supplies itself from its stock until it runs dry
                     supply_end[p] = t
-                    v = pair_node[p]
-                    if failed[v]:
+                    v = info & NODE_MASK
+                    if nst[v] & N_FAILED:
                         continue
                     tf = t + buf[p]
                     if tf > horizon:
@@ -842,7 +924,7 @@ def sweep_core(
                             pair_res[p],
                             pend,
                             n_pend,
-                            pend_flag,
+                            nst,
                             order,
                             cause,
                             cause_node,
@@ -885,7 +967,7 @@ def sweep_core(
                         flow[lk] = 0.0
                         load[p] -= f
                         q = out_dst[j]
-                        if failed[pair_node[q]]:
+                        if nst[pair_node[q]] & N_FAILED:
                             continue
                         n_b = 0
                         n_p = 0
@@ -910,11 +992,11 @@ def sweep_core(
                             c = cap[s]
                             over = load[s] > c + _REL_TOL * max(1.0, abs(c))
                             w = pair_node[s]
-                            if over and not failed[w] and not pend_flag[w]:
+                            if over and not nst[w]:
                                 # the failed primary is the trigger; when it stopped only
                                 # because its own supply was cut, the node that cut it
                                 pn = pair_node[p]
-                                cn = pn if failed[pn] else stop_culprit[p]
+                                cn = pn if nst[pn] & N_FAILED else stop_culprit[p]
                                 n_pend = _claim(
                                     w,
                                     order[cn] + 1 if cn >= 0 else 2,
@@ -924,7 +1006,7 @@ def sweep_core(
                                     pair_res[s],
                                     pend,
                                     n_pend,
-                                    pend_flag,
+                                    nst,
                                     order,
                                     cause,
                                     cause_node,
@@ -979,9 +1061,6 @@ def sweep(
     """The timed cascade of :func:`sweep_core`, allocating its zeroed scratch here (in
     compiled code: for small local models, such as the cones of a batch)."""
     n_pairs = pair_node.shape[0]
-    slack = np.empty(n_pairs, dtype=np.int32)
-    for p in range(n_pairs):
-        slack[p] = in_ptr[p + 1] - in_ptr[p] - k[p]
     sweep_core(
         n_nodes,
         pair_node,
@@ -1019,9 +1098,8 @@ def sweep(
         cause_res,
         recv_time,
         supply_end,
-        slack,
-        np.zeros(n_nodes, dtype=np.bool_),
+        pack_pair_info(pair_node, role, required, k, in_ptr),
+        np.zeros(n_nodes, dtype=np.int8),
         np.zeros(n_pairs, dtype=np.int64),
         np.zeros(n_pairs, dtype=np.int64),
-        np.zeros(n_nodes, dtype=np.bool_),
     )

@@ -391,11 +391,10 @@ def run_cascade(
         cause_res,
         recv,
         supply_end,
-        compiled.pair_slack,
-        np.zeros(n, dtype=np.bool_),
+        compiled.pair_info,
+        np.zeros(n, dtype=np.int8),
         np.zeros(compiled.n_pairs, dtype=np.int64),
         np.zeros(compiled.n_pairs, dtype=np.int64),
-        np.zeros(n, dtype=np.bool_),
     )
     return CascadeResult(
         node_ids=compiled.node_ids,

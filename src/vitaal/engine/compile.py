@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._kernels import baseline_reach, store_feeding
+from vitaal.engine._kernels import baseline_reach, pack_pair_info, store_feeding
 from vitaal.errors import ModelError, Problem
 from vitaal.model import Model, Role
 from vitaal.model.units import UnitError
@@ -98,7 +98,7 @@ class CompiledModel:
     pair_required: NDArray[np.bool_]
     pair_k: NDArray[np.int64]
     pair_n: NDArray[np.int64]
-    pair_slack: NDArray[np.int32]
+    pair_info: NDArray[np.int64]
     pair_buffer_h: NDArray[np.float64]
     pair_autonomy_h: NDArray[np.float64]
     node_ptr: NDArray[np.int64]
@@ -570,7 +570,9 @@ def _assemble(
         pair_required=pair_required,
         pair_k=pair_k,
         pair_n=pair_n,
-        pair_slack=(pair_n - pair_k).astype(np.int32),
+        pair_info=pack_pair_info(
+            pair_node.astype(np.int64), pair_role, pair_required, pair_k, in_ptr
+        ),
         pair_buffer_h=pair_buffer,
         pair_autonomy_h=pair_autonomy,
         node_ptr=node_ptr,
