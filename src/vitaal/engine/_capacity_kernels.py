@@ -120,10 +120,12 @@ def utilisation_exhausted(
     does). One pass, O(K Y)."""
     n = load.shape[0]
     n_years = load.shape[1]
-    util = np.full((n, n_years), np.nan)
+    util = np.empty((n, n_years), dtype=np.float64)
     exhausted = np.full(n, -1, dtype=np.int64)
     for k in range(n):
         if not usable[k]:
+            for y in range(n_years):
+                util[k, y] = np.nan
             continue
         c = capacity[k]
         for y in range(n_years):

@@ -192,7 +192,7 @@ def project_loads(
     # -- own demand, measurements, edges -------------------------------------------------
     own = np.zeros((n_rows, n_years), dtype=np.float64)
     d_row = row_of_key[d_key]
-    if d_row.size and np.unique(d_row).size == d_row.size:
+    if d_row.size and int(np.bincount(d_row, minlength=n_rows).max()) == 1:
         own[d_row] = d_val
     elif d_row.size:
         np.add.at(own, d_row, d_val)
