@@ -23,7 +23,13 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._kernels import baseline_reach, pack_pair_info, store_feeding
+from vitaal.engine._kernels import (
+    MAX_SUPPLIERS,
+    NODE_MASK,
+    baseline_reach,
+    pack_pair_info,
+    store_feeding,
+)
 from vitaal.errors import ModelError, Problem
 from vitaal.model import Model, Role
 from vitaal.model.units import UnitError
@@ -518,6 +524,23 @@ def _assemble(
                 f"k={int(pair_k[p])} with {int(pair_n[p])} supplier(s)",
                 "at most as many suppliers needed as there are supply links",
             )
+        )
+    # the sweep packs a pair's supplier count in 24 bits and its node index in 32
+    many = np.flatnonzero(pair_n > MAX_SUPPLIERS)
+    for p in many.tolist():
+        problems.append(
+            problem_of(
+                int(pair_node[p]),
+                int(pair_resource[p]),
+                "supply",
+                f"{int(pair_n[p])} suppliers of one resource",
+                f"at most {MAX_SUPPLIERS} (group them behind a carrier)",
+            )
+        )
+    if len(node_ids) > NODE_MASK:
+        raise ModelError(
+            [Problem(None, "components", f"{len(node_ids)} nodes", f"at most {NODE_MASK}")],
+            "the model is too large to compile",
         )
     problems.extend(cap_problems)
 
