@@ -28,8 +28,10 @@ from vitaal.engine.criticality import (
     CLASSES,
     CRITERIA,
     CaseSummary,
+    Couplings,
     ImpactTable,
     Runner,
+    coupling_index,
     impact_table,
     in_process_runner,
     sweep_criticality,
@@ -55,9 +57,17 @@ class _Loaded:
     table: ImpactTable
     exposure: Callable[[], Exposure]
     horizon_h: float
+    #: ``load``, ``capacity``, ``link_load`` for ``run_cascade`` (None: without loads)
+    loads: dict[str, Any] | None = None
+    couplings: Couplings | None = None
+
+    def run_kwargs(self) -> dict[str, Any]:
+        return {} if self.loads is None else dict(self.loads)
 
 
-def _load(model: str, version: int | None, quiet: bool) -> _Loaded:
+def _load(
+    model: str, version: int | None, quiet: bool, *, loads: bool = True, couplings: bool = True
+) -> _Loaded:
     if model.startswith("synthetic:"):
         from vitaal.engine.synthetic import synthetic_city
 
@@ -72,12 +82,22 @@ def _load(model: str, version: int | None, quiet: bool) -> _Loaded:
         return _Loaded(None, cm, city.impact_table(cm), city.exposure, 72.0)
     loaded = load(parse_source(model, version), progress=not quiet)
     cm = compile_model(loaded)
+    inputs = None
+    if loads:
+        # the loads of the base year, as a scenario without growth runs with them
+        from vitaal.engine.capacity import project_capacity
+        from vitaal.method.scenario_run import capacity_inputs
+
+        cap = project_capacity(loaded, None, years=[loaded.info.base_year], compiled=cm)
+        inputs = capacity_inputs(loaded, cm, cap)
     return _Loaded(
         loaded,
         cm,
         impact_table(loaded, cm),
         lambda: exposure_from_model(loaded, cm),
         float(loaded.info.horizon_h),
+        inputs,
+        coupling_index(loaded, cm) if couplings else None,
     )
 
 
@@ -128,9 +148,13 @@ def _flags(ld: _Loaded, node: int, horizon_h: float) -> dict[str, list[str]] | N
         return None
     from vitaal.engine.cascade import run_cascade
     from vitaal.engine.causes import InitialFailure
+    from vitaal.engine.hazard import common_cause_failures
     from vitaal.method.flags import check_cascade
 
-    res = run_cascade(ld.compiled, [InitialFailure(ld.compiled.node_ids[node], 0.0)], horizon_h)
+    events = [InitialFailure(ld.compiled.node_ids[node], 0.0)]
+    if ld.couplings is not None:
+        events += common_cause_failures(ld.model, events)
+    res = run_cascade(ld.compiled, events, horizon_h, **ld.run_kwargs())
     origin = ld.model.system_of(ld.compiled.node_ids[node])
     flags = check_cascade(ld.model, ld.compiled, res, origin_system=origin)
     return {c: [f.system for f in flags if f.colour == c] for c in ("red", "orange")}
@@ -144,6 +168,18 @@ _common = [
     click.option("--workers", type=int, default=None, help="Run on a local Dask cluster."),
     click.option("--threads", type=int, default=1, show_default=True, help="Threads in process."),
     click.option("--version", "version", type=int, default=None, help="Version in a database."),
+    click.option(
+        "--no-loads",
+        "no_loads",
+        is_flag=True,
+        help="Leave out the model's loads and capacities (no overload of backups).",
+    ),
+    click.option(
+        "--no-couplings",
+        "no_couplings",
+        is_flag=True,
+        help="Leave out the model's common-cause couplings (co-location, flood zones).",
+    ),
 ]
 
 
@@ -177,17 +213,29 @@ def criticality(
     workers: int | None,
     threads: int,
     version: int | None,
+    no_loads: bool,
+    no_couplings: bool,
 ) -> None:
     """Fail every component on its own (at 0 h) and rank what each failure does: components
     and consumers lost, people affected, person-hours, impact class, systems hit; with
-    --pairs N also every pair among the N most critical (N-2)."""
+    --pairs N also every pair among the N most critical (N-2). A failure takes the members
+    of its co-location and same-structure couplings along, and moved loads can overload
+    backups (the model's loads of its base year), as in `vitaal cascade`."""
     _check_run_options(scheduler, workers, threads)
-    ld = _load(model, version, as_json)
+    ld = _load(model, version, as_json, loads=not no_loads, couplings=not no_couplings)
     horizon = float(horizon_h if horizon_h is not None else ld.horizon_h)
     if not (horizon > 0 and math.isfinite(horizon)):
         raise ScenarioError(f"the horizon must be a positive number of hours, not {horizon}")
     with _runner(scheduler, workers, threads, as_json, "Criticality sweep") as run:
-        res = sweep_criticality(ld.compiled, ld.table, horizon, pairs_top=pairs, runner=run)
+        res = sweep_criticality(
+            ld.compiled,
+            ld.table,
+            horizon,
+            pairs_top=pairs,
+            runner=run,
+            couplings=ld.couplings,
+            **ld.run_kwargs(),
+        )
     ids = ld.compiled.node_ids
     ranked: list[dict[str, Any]] = []
     for pos, i in enumerate(res.rank.tolist()):
@@ -205,7 +253,13 @@ def criticality(
             prow.update(_case_row(res.pairs, i, ld.table, horizon))
             pair_rows.append(prow)
     if as_json:
-        data = {"horizon_h": horizon, "singles": ranked, "pairs": pair_rows}
+        data = {
+            "horizon_h": horizon,
+            "loads": ld.loads is not None,
+            "couplings": ld.couplings is not None,
+            "singles": ranked,
+            "pairs": pair_rows,
+        }
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
         return
     counts = np.bincount(res.singles.ints[:, 4], minlength=5)
@@ -272,11 +326,14 @@ def ensemble(
     workers: int | None,
     threads: int,
     version: int | None,
+    no_loads: bool,
+    no_couplings: bool,
 ) -> None:
     """Sample hazard scenarios (floods with return periods, heat waves, random failures by
     condition), run every cascade, and add up the risk: per component the probability of
     failure, per service area the expected person-hours without service, the expected annual
-    impact, and the scenarios that drive it."""
+    impact, and the scenarios that drive it. Sampled failures take the members of the
+    model's couplings along, and moved loads can overload backups, as in `vitaal cascade`."""
     _check_run_options(scheduler, workers, threads)
     try:
         raw = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
@@ -291,10 +348,18 @@ def ensemble(
     if horizon_h is not None:
         raw["horizon_h"] = horizon_h
     spec = spec_from_mapping(raw)
-    ld = _load(model, version, as_json)
+    ld = _load(model, version, as_json, loads=not no_loads, couplings=not no_couplings)
     scenarios = sample_scenarios(spec, ld.exposure())
     with _runner(scheduler, workers, threads, as_json, "Ensemble") as run:
-        res = run_ensemble(ld.compiled, ld.table, scenarios, spec.horizon_h, runner=run)
+        res = run_ensemble(
+            ld.compiled,
+            ld.table,
+            scenarios,
+            spec.horizon_h,
+            runner=run,
+            couplings=ld.couplings,
+            **ld.run_kwargs(),
+        )
     ids = ld.compiled.node_ids
     comps = np.flatnonzero(ld.compiled.node_kind == NodeKind.COMPONENT)
     areas = np.flatnonzero(ld.compiled.node_kind == NodeKind.AREA)
@@ -323,6 +388,11 @@ def ensemble(
             "return_period_y": rp if math.isfinite(rp) else None,
             "annual_frequency": float(sc.weight[i]),
             "initial_failures": int(sc.case_ptr[i + 1] - sc.case_ptr[i]),
+            "common_cause_failures": int(
+                res.cases.case_ptr[i + 1]
+                - res.cases.case_ptr[i]
+                - (sc.case_ptr[i + 1] - sc.case_ptr[i])
+            ),
             "contribution_person_hours": float(res.contribution[i]),
         }
         row.update(_case_row(res.summary, i, ld.table, spec.horizon_h))
@@ -331,6 +401,8 @@ def ensemble(
         "n_scenarios": sc.n,
         "seed": spec.seed,
         "horizon_h": spec.horizon_h,
+        "loads": ld.loads is not None,
+        "couplings": ld.couplings is not None,
         "expected_annual": res.expected_annual,
         "components": components,
         "consumers": consumers,

@@ -164,8 +164,9 @@ def _bounds(crit: dict[str, Any]) -> NDArray[np.float64]:
 
 @dataclass(frozen=True, eq=False)
 class BatchArrays:
-    """The arrays a batch of cascades runs on: the compiled model's graph and the impact
-    table, without id mappings (cheap to pickle and to send to a cluster once)."""
+    """The arrays a batch of cascades runs on: the compiled model's graph, the impact table
+    and, when ``use_load``, the loads (per-link ``flow``, per-pair ``load`` and
+    ``capacity``), without id mappings (cheap to pickle and to send to a cluster once)."""
 
     n_nodes: int
     n_resources: int
@@ -544,7 +545,10 @@ def _cone_cascade_loaded(
     load can push a boundary node over its capacity; when it fails so, the cone grows by
     that node's downstream closure and the case runs again, until no boundary node fails.
     Then nothing outside the cone fails in the full cascade either, and inside it every
-    tie is broken as there (nodes, pairs and links keep their relative order).
+    tie is broken as there (nodes, pairs and links keep their relative order). The run
+    is exact up to the first failure of a boundary node, which is all that is read of a
+    run that is repeated: so a boundary node's links are kept in its consumers' lists
+    only (its own list of consumers is empty; it is read only once it stops delivering).
 
     Returns the cone's nodes and pairs with the sweep's outputs as :func:`_cone_cascade`,
     then the local pairs (cone and boundary) with their final and peak loads. Scratch:
@@ -602,10 +606,6 @@ def _cone_cascade_loaded(
                 n_out += out_ptr[hi] - out_ptr[lo]
                 n_sout += sout_ptr[hi] - sout_ptr[lo]
                 n_in += in_ptr[hi] - in_ptr[lo]
-            else:
-                for j in range(out_ptr[lo], out_ptr[hi]):
-                    if state[pair_node[out_dst[j]]] == 1:
-                        n_out += 1
         pairs = np.empty(n_lp, dtype=np.int64)
         l_node_ptr = np.empty(n_ln + 1, dtype=np.int64)
         l_pair_node = np.empty(n_lp, dtype=np.int64)
@@ -672,14 +672,12 @@ def _cone_cascade_loaded(
             p = pairs[q]
             cone = state[pair_node[p]] == 1
             l_out_ptr[q] = eo
-            for j in range(out_ptr[p], out_ptr[p + 1]):
-                d = out_dst[j]
-                if cone or state[pair_node[d]] == 1:
-                    l_out_dst[eo] = g2l_pair[d]
-                    l_out_link[eo] = g2l_link[out_link[j]]
-                    eo += 1
             l_sout_ptr[q] = es
             if cone:
+                for j in range(out_ptr[p], out_ptr[p + 1]):
+                    l_out_dst[eo] = g2l_pair[out_dst[j]]
+                    l_out_link[eo] = g2l_link[out_link[j]]
+                    eo += 1
                 for j in range(sout_ptr[p], sout_ptr[p + 1]):
                     l_sout_dst[es] = g2l_pair[sout_dst[j]]
                     es += 1

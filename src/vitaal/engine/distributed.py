@@ -3,10 +3,10 @@
 :func:`dask_runner` gives a :data:`~vitaal.engine.criticality.Runner` that runs the chunks of
 a criticality sweep or an ensemble on an existing cluster (``scheduler="tcp://host:8786"``)
 or on a local cluster of ``workers`` processes started for the occasion. The batch arrays
-(graph and impact table, no id mappings) are scattered to every worker once; each chunk is
-one task; results come back in chunk order and are added up exactly as in process, so the
-numbers are identical (``tests/scale`` checks this). ``progress(done, total)`` is called as
-tasks finish.
+(graph, loads and impact table, no id mappings) are scattered to every worker once; each
+chunk (its cases with their common-cause failures already added) is one task; results come
+back in chunk order and are added up exactly as in process, so the numbers are identical
+(``tests/scale`` checks this). ``progress(done, total)`` is called as tasks finish.
 
 Dask (``dask[distributed]``) is imported only here, and only when a runner is asked for.
 """
