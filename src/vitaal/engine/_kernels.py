@@ -213,14 +213,14 @@ def _bucket_take(
 
 
 # -- the state of a pair, one word per view --------------------------------------------------
-# Bits 0-3 are flags, 4-7 the code of why the pair stopped delivering, 16-39 the number of
-# its suppliers that do not deliver, 40-62 the number of the delete-then-rederive pass that
-# last over-deleted it (its stamp: "marked in this pass" needs no clearing afterwards). Every
-# field starts at zero ("receives, delivers, nothing down, never marked"), so the state array
-# starts as zeros and a cascade touches only the words of the pairs it reaches.
+# Bits 0-3 are flags (bit 2 unused), 4-7 the code of why the pair stopped delivering,
+# 16-39 the number of its suppliers that do not deliver, 40-62 the number of the
+# delete-then-rederive pass that last over-deleted it (its stamp: "marked in this pass"
+# needs no clearing afterwards). Every field starts at zero ("receives, delivers, nothing
+# down, never marked"), so the state array starts as zeros and a cascade touches only the
+# words of the pairs it reaches.
 F_OFF = 1  # does not receive
 F_STOP = 2  # does not deliver
-F_OPEN = 4  # phase 3: lost supply, cause not yet assigned (scratch)
 F_TENT = 8  # stopped tentatively in the pass of its stamp
 SC_SHIFT = 4
 SC_MASK = 15 << 4
@@ -229,6 +229,7 @@ DOWN_ONE = 1 << 16
 DOWN_MASK = (1 << 24) - 1
 STAMP_SHIFT = 40
 STAMP_MASK = ((1 << 23) - 1) << 40
+STAMP_ONE = 1 << 40
 #: Passes before the stamps are cleared and numbered from 1 again; also the most suppliers a
 #: pair may have (the down count has 24 bits).
 STAMP_LIMIT = (1 << 23) - 1
@@ -321,12 +322,13 @@ def _dred(
     delivering.
 
     ``st`` is the state word of each pair (see ``F_OFF`` ...): a pair receives while
-    ``down <= slack`` (``slack`` = in-degree - k, in ``pinfo``); ``stamp`` (already shifted) is this
-    pass's. ``seeds`` already have ``F_STOP`` and their stop code set, ``down`` of their
-    consumers not yet counted, and ``stop_culprit`` set. ``premarked`` seeds (stores whose
-    stock ran out while they still received: that supply may have run through their own
-    stock, round a ring) also have ``F_OFF``, ``F_TENT`` and this pass's stamp, and their
-    cause in ``pre_*``: they are re-derived like any other pair.
+    ``down <= slack`` (``slack`` = in-degree - k, in ``pinfo``); ``stamp`` (already
+    shifted) is this pass's (phase 3 uses the next one too). ``seeds`` already have
+    ``F_STOP`` and their stop code set, ``down`` of their consumers not yet counted, and
+    ``stop_culprit`` set. ``premarked`` seeds (stores whose stock ran out while they still
+    received: that supply may have run through their own stock, round a ring) also have
+    ``F_OFF``, ``F_TENT`` and this pass's stamp, and their cause in ``pre_*``: they are
+    re-derived like any other pair.
 
     Phase 1 over-deletes every receiving pair downstream of a seed (support through rings may
     be circular, so counts alone cannot tell), giving each the cause of the pair it is first
@@ -435,12 +437,12 @@ def _dred(
         for i in range(tail):
             stopped[i] = queue[i]
         return n_lost, tail
-    # phase 3: causes, breadth first from the seeds over pairs that stopped delivering
+    # phase 3: causes, breadth first from the seeds over pairs that stopped delivering; a
+    # pair of this pass still without supply is open until the search assigns it, and then
+    # takes the next stamp (which the caller leaves unused)
+    done = stamp + STAMP_ONE
     for i in range(n_marked):
-        q = lost[i]
-        marked[i] = q
-        if st[q] & F_OFF:
-            st[q] |= F_OPEN
+        marked[i] = lost[i]
     head = 0
     tail = 0
     n_lost = 0
@@ -448,7 +450,7 @@ def _dred(
         q = premarked[i]
         s = st[q] & ~F_TENT
         if s & F_OFF:
-            s &= ~F_OPEN
+            s = (s & ~STAMP_MASK) | done
             lost[n_lost] = q
             lost_code[n_lost] = pre_code[i]
             lost_culprit[n_lost] = pre_culprit[i]
@@ -469,8 +471,8 @@ def _dred(
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
             s = st[q]
-            if s & F_OPEN:
-                s &= ~F_OPEN  # assigned
+            if (s & STAMP_MASK) == stamp and s & F_OFF:
+                s = (s & ~STAMP_MASK) | done  # assigned
                 lost[n_lost] = q
                 lost_code[n_lost] = code
                 lost_culprit[n_lost] = culprit
@@ -483,17 +485,18 @@ def _dred(
                     tail += 1
                 st[q] = s
     # a lost pair the search did not reach would break the argument above, so it is still
-    # reported, with no culprit (-1)
-    for i in range(n_marked):
-        q = marked[i]
-        s = st[q]
-        if s & F_OPEN:
-            lost[n_lost] = q
-            lost_code[n_lost] = C_PATH
-            lost_culprit[n_lost] = -1
-            lost_via[n_lost] = -1
-            n_lost += 1
-            st[q] = s & ~(F_OPEN | F_TENT)
+    # reported, with no culprit (-1); every marked pair that did not come back is one
+    if n_lost < n_marked - n_re:
+        for i in range(n_marked):
+            q = marked[i]
+            s = st[q]
+            if (s & STAMP_MASK) == stamp and s & F_OFF:
+                lost[n_lost] = q
+                lost_code[n_lost] = C_PATH
+                lost_culprit[n_lost] = -1
+                lost_via[n_lost] = -1
+                n_lost += 1
+                st[q] = (s & ~(STAMP_MASK | F_TENT)) | done
     for i in range(tail):
         stopped[i] = queue[i]
     return n_lost, tail
@@ -802,8 +805,8 @@ def sweep_core(
 
             # supply counting producers only: starts the autonomy of stores that lose it
             if n_seeds0 > 0:
-                n_pass += 1
-                if n_pass > STAMP_LIMIT:
+                n_pass += 2  # a pass uses its stamp and the next (phase 3)
+                if n_pass + 1 > STAMP_LIMIT:
                     n_pass = _restamp(st, st0)
                 n_lost, n_stopped = _dred(
                     t,
@@ -861,8 +864,8 @@ def sweep_core(
 
             # supply with stores as origins while their autonomy lasts
             if n_seeds > 0:
-                n_pass += 1
-                if n_pass > STAMP_LIMIT:
+                n_pass += 2  # a pass uses its stamp and the next (phase 3)
+                if n_pass + 1 > STAMP_LIMIT:
                     n_pass = _restamp(st, st0)
                 for i in range(n_pre):
                     p = premarked[i]
