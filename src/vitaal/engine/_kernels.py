@@ -237,12 +237,14 @@ MAX_SUPPLIERS = DOWN_MASK
 
 # What the sweep reads of a pair, packed in one word: its node (bits 0-31), its slack
 # (in-degree - k, + 1, at least 0: bits 32-55), its role (56-59) and whether it is required
-# (60): one cache line instead of four arrays.
+# (60), and whether it has links into the store-feeding part (61): one cache line instead
+# of five arrays.
 NODE_MASK = (1 << 32) - 1
 SLACK_SHIFT = 32
 SLACK_MASK = (1 << 24) - 1
 ROLE_SHIFT = 56
 REQUIRED_BIT = 1 << 60
+FEEDS_STORE_BIT = 1 << 61  # has links into the store-feeding part (the producers-only view)
 
 # The state of a node: failed, or claimed to fail at this instant.
 N_FAILED = 1
@@ -277,6 +279,7 @@ def pack_pair_info(
     required: NDArray[np.bool_],
     k: NDArray[np.int64],
     in_ptr: NDArray[np.int64],
+    store_out_ptr: NDArray[np.int64],
 ) -> NDArray[np.int64]:
     """The packed words of ``NODE_MASK`` ... for every pair."""
     n = pair_node.shape[0]
@@ -287,6 +290,8 @@ def pack_pair_info(
         w = pair_node[p] | (sl << SLACK_SHIFT) | (np.int64(role[p]) << ROLE_SHIFT)
         if required[p]:
             w |= REQUIRED_BIT
+        if store_out_ptr[p + 1] > store_out_ptr[p]:
+            w |= FEEDS_STORE_BIT
         out[p] = w
     return out
 
@@ -372,7 +377,10 @@ def _dred(
         new_code = C_STORE if code == C_STORE else C_PATH
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
-            s = st[q] + DOWN_ONE
+            s = st[q]
+            if s & F_OFF and (s & STAMP_MASK) != stamp:
+                continue  # lost supply in an earlier pass, for good: its count is not read again
+            s += DOWN_ONE
             if not s & F_OFF and (s & STAMP_MASK) != stamp:
                 s = (s & ~(STAMP_MASK | F_TENT)) | stamp | F_OFF
                 lost[n_marked] = q
@@ -414,7 +422,10 @@ def _dred(
             st[q] = s
             for j in range(out_ptr[q], out_ptr[q + 1]):
                 u = out_dst[j]
-                su = st[u] - DOWN_ONE
+                su = st[u]
+                if su & F_OFF and (su & STAMP_MASK) != stamp:
+                    continue  # not counted in phase 1 either
+                su -= DOWN_ONE
                 st[u] = su
                 if (su & STAMP_MASK) == stamp and su & F_OFF and _down(su) <= _slack(pinfo[u]):
                     stack[top] = u
@@ -733,7 +744,7 @@ def sweep_core(
                         stop_culprit[p] = v
                         seeds[n_seeds] = p
                         n_seeds += 1
-                    if store_out_ptr[p + 1] > store_out_ptr[p]:
+                    if pinfo[p] & FEEDS_STORE_BIT:
                         s = st0[p]
                         if not s & F_STOP:
                             st0[p] = _stopped_by(s, C_SUPPLIER)
@@ -1101,7 +1112,7 @@ def sweep(
         cause_res,
         recv_time,
         supply_end,
-        pack_pair_info(pair_node, role, required, k, in_ptr),
+        pack_pair_info(pair_node, role, required, k, in_ptr, store_out_ptr),
         np.zeros(n_nodes, dtype=np.int8),
         np.zeros(n_pairs, dtype=np.int64),
         np.zeros(n_pairs, dtype=np.int64),

@@ -594,7 +594,7 @@ def _assemble(
         pair_k=pair_k,
         pair_n=pair_n,
         pair_info=pack_pair_info(
-            pair_node.astype(np.int64), pair_role, pair_required, pair_k, in_ptr
+            pair_node.astype(np.int64), pair_role, pair_required, pair_k, in_ptr, store_out_ptr
         ),
         pair_buffer_h=pair_buffer,
         pair_autonomy_h=pair_autonomy,
