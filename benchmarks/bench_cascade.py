@@ -1,16 +1,18 @@
-"""One cascade: vitaal against a networkx implementation of the same semantics and against
-one scipy breadth-first traversal of the same graph.
+"""One cascade: vitaal against a networkx implementation of the same semantics and against one
+scipy breadth-first traversal of the same graph.
 
     python benchmarks/bench_cascade.py --sizes 10000 100000 1000000 --repeat 5
 
-Two cascades per size, horizon 72 h: a **city-wide blackout** (every grid import fails at
-0 h: every node fails, the largest cascade the city has, vitaal's worst case) and a
+Two cascades per size, horizon 72 h: a **city-wide blackout** (every grid import fails at 0
+h: every node fails, the largest cascade the city has, vitaal's worst case) and a
 **district outage** (the MV substation ``e-mv-0`` fails at 0 h: the typical single failure;
-the worst case of recomputing supply from scratch, which walks the whole city at every event
-time). Times exclude building the graphs (compiled arrays, networkx graph, scipy matrix) and
-the first call (JIT). The floor is one scipy ``breadth_first_order`` over the node graph (N
-nodes, L supply links) from a source tied to every producer: one supply-reachability pass
-over the whole city. The networkx failure times are checked equal to vitaal's.
+the worst case of recomputing supply from scratch, which walks the whole city at every
+event time). Times exclude building the graphs (compiled arrays, networkx graph, scipy
+matrix) and the first call (JIT); vitaal and the traversal are timed in turn, call for
+call, so that a shared machine whose speed drifts slows both alike. The floor is one scipy
+``breadth_first_order`` over the node graph (N nodes, L supply links) from a source tied to
+every producer: one supply-reachability pass over the whole city. The networkx failure
+times are checked equal to vitaal's.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from functools import partial
 
 import numpy as np
 import scipy.sparse as sp
-from _common import fmt, load, peak_rss_gib, timed
+from _common import fmt, load, peak_rss_gib, timed, timed_side_by_side
 from nx_cascade import fail_times, nx_cascade, to_networkx
 from scipy.sparse.csgraph import breadth_first_order
 
@@ -49,10 +51,7 @@ def main() -> None:
         rows_ = np.concatenate([cm.pair_node[cm.link_src], np.full(producers.size, nn)])
         cols_ = np.concatenate([cm.pair_node[cm.link_dst], producers])
         g = sp.csr_matrix((np.ones(rows_.size, np.int8), (rows_, cols_)), shape=(nn + 1, nn + 1))
-        bb, bm, order = timed(
-            partial(breadth_first_order, g, nn, directed=True, return_predecessors=False),
-            args.repeat,
-        )
+        bfs = partial(breadth_first_order, g, nn, directed=True, return_predecessors=False)
         graph = to_networkx(cm) if n <= args.nx_max else None
         cases = {
             "blackout": np.flatnonzero(city.comp_kind == 0),
@@ -61,7 +60,12 @@ def main() -> None:
         for case, init in cases.items():
             events = [InitialFailure(cm.node_ids[v], 0.0) for v in init.tolist()]
             run_cascade(cm, events, 72.0)  # JIT / cache load
-            best, med, res = timed(partial(run_cascade, cm, events, 72.0), args.repeat)
+            bfs()
+            side = timed_side_by_side(
+                {"vitaal": partial(run_cascade, cm, events, 72.0), "bfs": bfs}, args.repeat
+            )
+            best, med, res = side["vitaal"]
+            bb, bm, order = side["bfs"]
             line = {
                 "n": n,
                 "case": case,
