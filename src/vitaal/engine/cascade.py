@@ -18,7 +18,7 @@ from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
 from vitaal.errors import ScenarioError
 
-__all__ = ["CascadeResult", "ChainStep", "run_cascade"]
+__all__ = ["CascadeResult", "ChainStep", "load_arrays", "run_cascade"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +262,27 @@ def _initial_flows(
     return flow
 
 
+def load_arrays(
+    compiled: CompiledModel,
+    load: NDArray[np.float64] | None,
+    capacity: NDArray[np.float64] | None = None,
+    link_load: NDArray[np.float64] | None = None,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None:
+    """Per-link flows, per-pair loads and per-pair capacities from the ``load``, ``capacity``
+    and ``link_load`` arguments of :func:`run_cascade` (checked; ``ScenarioError`` when
+    they are not usable); ``None`` without ``load``."""
+    if load is None:
+        return None
+    load_pair = _pair_values(compiled, "load", load)
+    if not np.all(np.isfinite(load_pair)) or np.any(load_pair < 0):
+        raise ScenarioError("load must be finite and >= 0 for every pair")
+    cap_pair = _pair_values(
+        compiled, "capacity", compiled.capacity if capacity is None else capacity
+    )
+    flow = _initial_flows(compiled, load_pair, link_load)
+    return flow, load_pair, cap_pair
+
+
 def run_cascade(
     compiled: CompiledModel,
     events: Iterable[InitialFailure],
@@ -332,15 +353,10 @@ def run_cascade(
         raise ScenarioError(f"horizon_h must be a number of hours >= 0, not {horizon_h!r}")
     init_node, init_time, init_cause, init_cnode = _initial_arrays(compiled, events)
     n = compiled.n_nodes
-    use_load = load is not None
-    if load is not None:
-        load_pair = _pair_values(compiled, "load", load)
-        if not np.all(np.isfinite(load_pair)) or np.any(load_pair < 0):
-            raise ScenarioError("load must be finite and >= 0 for every pair")
-        cap_pair = _pair_values(
-            compiled, "capacity", compiled.capacity if capacity is None else capacity
-        )
-        flow = _initial_flows(compiled, load_pair, link_load)
+    loads = load_arrays(compiled, load, capacity, link_load)
+    use_load = loads is not None
+    if loads is not None:
+        flow, load_pair, cap_pair = loads
     else:  # not read by the sweep
         load_pair = cap_pair = flow = np.zeros(0)
 

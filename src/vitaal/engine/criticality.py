@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 
 from vitaal.catalog import load_data
 from vitaal.engine._kernels import C_COMMON, C_EVENT, C_HAZARD, PRODUCER, sweep
-from vitaal.engine.cascade import CascadeResult
+from vitaal.engine.cascade import CascadeResult, load_arrays
 from vitaal.engine.causes import InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
 from vitaal.errors import ScenarioError
@@ -193,29 +193,6 @@ class BatchArrays:
     flow: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     load: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     capacity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
-
-
-def load_arrays(
-    compiled: CompiledModel,
-    load: NDArray[np.float64] | None,
-    capacity: NDArray[np.float64] | None = None,
-    link_load: NDArray[np.float64] | None = None,
-) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]] | None:
-    """Per-link flows, per-pair loads and per-pair capacities as ``run_cascade`` builds them
-    from its ``load``, ``capacity`` and ``link_load`` arguments (same checks, same errors);
-    ``None`` without ``load``."""
-    from vitaal.engine.cascade import _initial_flows, _pair_values
-
-    if load is None:
-        return None
-    load_pair = _pair_values(compiled, "load", load)
-    if not np.all(np.isfinite(load_pair)) or np.any(load_pair < 0):
-        raise ScenarioError("load must be finite and >= 0 for every pair")
-    cap_pair = _pair_values(
-        compiled, "capacity", compiled.capacity if capacity is None else capacity
-    )
-    flow = _initial_flows(compiled, load_pair, link_load)
-    return flow, load_pair, cap_pair
 
 
 def batch_arrays(
