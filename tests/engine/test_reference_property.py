@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -117,6 +118,16 @@ def check_against_reference(model: Model, initial: dict[str, float], horizon: fl
     }
     want_rec = {pair: _cut(t, horizon) for pair, t in ref_rec.items()}
     assert got_rec == want_rec, describe(model, initial)
+
+    # the times alone (explain=False) are the same times, with the initial failures' causes
+    lean = run_cascade(compiled, events, horizon, explain=False)
+    assert not lean.explained
+    assert np.array_equal(lean.fail_time, res.fail_time), describe(model, initial)
+    assert np.array_equal(lean.receive_time, res.receive_time, equal_nan=True)
+    assert np.array_equal(lean.supply_end, res.supply_end, equal_nan=True)
+    initial_failure = res.order == 1
+    assert np.array_equal(lean.cause[initial_failure], res.cause[initial_failure])
+    assert (lean.cause[~initial_failure] == CauseCode.NONE).all()
 
     # every failure has a cause that explains it: a chain of strictly lower orders that
     # ends at an initial failure, each cause node failed no later than the node it caused

@@ -322,6 +322,7 @@ def _dred(
     cand: NDArray[np.int32],
     stopped: NDArray[np.int32],
     marked: NDArray[np.int32],
+    explain: bool,
 ) -> tuple[int, int]:
     """Delete-then-rederive of the least fixed point "receives" after ``seeds`` stopped
     delivering.
@@ -345,6 +346,11 @@ def _dred(
     supply its cause, by a search from the seeds along links between pairs that stopped
     delivering (every such pair is reached: a pair that lost supply lost it through a
     supplier that stopped at this instant).
+
+    Without ``explain`` only the sets count: phase 1 records no causes and phase 3 does not
+    run (the pairs that lost supply are those still marked after phase 2, as above); then
+    ``lost_code`` ... and ``stop_culprit`` are not written, and ``stopped`` is phase 1's
+    queue, which may hold pairs that came back.
 
     Writes the pairs that lost supply to ``lost``, with the cause of each at the same
     position of ``lost_code``, ``lost_culprit`` and ``lost_via``, and the pairs (seeds
@@ -384,9 +390,10 @@ def _dred(
             if not s & F_OFF and (s & STAMP_MASK) != stamp:
                 s = (s & ~(STAMP_MASK | F_TENT)) | stamp | F_OFF
                 lost[n_marked] = q
-                lost_code[n_marked] = code
-                lost_culprit[n_marked] = culprit
-                lost_via[n_marked] = via
+                if explain:
+                    lost_code[n_marked] = code
+                    lost_culprit[n_marked] = culprit
+                    lost_via[n_marked] = via
                 n_marked += 1
                 info = pinfo[q]
                 if _down(s) <= _slack(info):
@@ -394,7 +401,8 @@ def _dred(
                     n_cand += 1
                 if not s & F_STOP and not (use_stock and _role(info) == STORE and stock_end[q] > t):
                     s = (s & ~SC_MASK) | F_STOP | F_TENT | (new_code << SC_SHIFT)
-                    stop_culprit[q] = culprit
+                    if explain:
+                        stop_culprit[q] = culprit
                     queue[tail] = q
                     tail += 1
             st[q] = s
@@ -432,7 +440,7 @@ def _dred(
                     top += 1
         else:
             st[q] = s
-    if n_re_tent == 0:
+    if n_re_tent == 0 or not explain:
         # phase 1's causes stand; drop the pairs that came back (none of them was queued)
         n_lost = n_marked
         if n_re > 0:
@@ -441,9 +449,10 @@ def _dred(
                 q = lost[i]
                 if st[q] & F_OFF:
                     lost[n_lost] = q
-                    lost_code[n_lost] = lost_code[i]
-                    lost_culprit[n_lost] = lost_culprit[i]
-                    lost_via[n_lost] = lost_via[i]
+                    if explain:
+                        lost_code[n_lost] = lost_code[i]
+                        lost_culprit[n_lost] = lost_culprit[i]
+                        lost_via[n_lost] = lost_via[i]
                     n_lost += 1
         for i in range(tail):
             stopped[i] = queue[i]
@@ -538,19 +547,22 @@ def _claim(
     cause_node: NDArray[np.int64],
     cause_via: NDArray[np.int64],
     cause_res: NDArray[np.int64],
+    explain: bool,
 ) -> int:
     """Node ``v`` fails at this instant, unless something else already claimed it (the first
     claim gives the cause). Its cause is written now; ``fail`` when the pending failures are
-    applied. Returns the new number of pending failures."""
+    applied. Returns the new number of pending failures. Without ``explain`` only the cause
+    code is written."""
     if nst[v] & N_PEND:
         return n_pend
     nst[v] |= N_PEND
     pend[n_pend] = v
-    order[v] = ordv
     cause[v] = code
-    cause_node[v] = cnode
-    cause_via[v] = via
-    cause_res[v] = res
+    if explain:
+        order[v] = ordv
+        cause_node[v] = cnode
+        cause_via[v] = via
+        cause_res[v] = res
     return n_pend + 1
 
 
@@ -596,6 +608,7 @@ def sweep_core(
     nst: NDArray[np.int8],
     st: NDArray[np.int64],
     st0: NDArray[np.int64],
+    explain: bool,
 ) -> None:
     """The timed cascade: a sweep over event times.
 
@@ -613,7 +626,16 @@ def sweep_core(
     ``pinfo`` is :func:`pack_pair_info`; ``nst``, ``st``, ``st0`` (N, P, P) are scratch
     that must come in as zeros: allocated by numpy (``calloc``)
     they cost nothing until touched, so a cascade costs the part it touches plus its outputs.
+
+    Without ``explain`` (only without ``use_load``) the sweep computes the times alone:
+    ``fail``, ``recv_time`` and ``supply_end`` are the same as with it, ``cause`` holds the
+    cause of initial failures (``C_NONE`` for the rest), and ``order``, ``cause_node``,
+    ``cause_via`` and ``cause_res`` are not written. Causes only choose among claims of one
+    instant; which nodes fail when, and which pairs lose supply when, are fixed points of
+    each instant whatever the order, so they do not depend on them.
     """
+    if use_load:
+        explain = True  # loads move in the order of the causes' search
     n_pairs = pair_node.shape[0]
 
     # st, st0: state words (see F_OFF ...), with stores as origins while their stock lasts
@@ -721,6 +743,7 @@ def sweep_core(
                         cause_node,
                         cause_via,
                         cause_res,
+                        explain,
                     )
             else:
                 stock_due[n_stock] = ent_target[e]
@@ -741,14 +764,16 @@ def sweep_core(
                     s = st[p]
                     if not s & F_STOP:
                         st[p] = _stopped_by(s, C_SUPPLIER)
-                        stop_culprit[p] = v
+                        if explain:
+                            stop_culprit[p] = v
                         seeds[n_seeds] = p
                         n_seeds += 1
                     if pinfo[p] & FEEDS_STORE_BIT:
                         s = st0[p]
                         if not s & F_STOP:
                             st0[p] = _stopped_by(s, C_SUPPLIER)
-                            stop_culprit0[p] = v
+                            if explain:
+                                stop_culprit0[p] = v
                             seeds0[n_seeds0] = p
                             n_seeds0 += 1
             n_pend = 0
@@ -762,7 +787,8 @@ def sweep_core(
                 if nst[v] & N_FAILED or s & F_STOP or stock_end[p] > t:
                     continue
                 s = _stopped_by(s, C_STORE)
-                stop_culprit[p] = lost_culprit0[p]
+                if explain:
+                    stop_culprit[p] = lost_culprit0[p]
                 seeds[n_seeds] = p
                 n_seeds += 1
                 if not s & F_OFF:
@@ -780,13 +806,19 @@ def sweep_core(
                 supply_end[p] = t
                 tf = t + buf[p]
                 if tf <= horizon:
-                    cn = lost_culprit0[p]
-                    ordv = order[cn] + 1 if cn >= 0 else 2
+                    if explain:
+                        cn = lost_culprit0[p]
+                        ordv = order[cn] + 1 if cn >= 0 else 2
+                        code = C_STORE
+                    else:
+                        cn = -1
+                        ordv = 1
+                        code = C_NONE
                     if tf == t:
                         n_pend = _claim(
                             v,
                             ordv,
-                            C_STORE,
+                            code,
                             cn,
                             v,
                             pair_res[p],
@@ -798,6 +830,7 @@ def sweep_core(
                             cause_node,
                             cause_via,
                             cause_res,
+                            explain,
                         )
                     else:
                         e = n_ent
@@ -805,7 +838,7 @@ def sweep_core(
                         ent_order[e] = ordv
                         ent_kind[e] = K_FAIL
                         ent_target[e] = v
-                        ent_cause[e] = C_STORE
+                        ent_cause[e] = code
                         ent_cnode[e] = cn
                         ent_via[e] = v
                         ent_res[e] = pair_res[p]
@@ -844,6 +877,7 @@ def sweep_core(
                     cand,
                     stopped,
                     marked,
+                    explain,
                 )
                 for i in range(n_lost):
                     p = lost[i]
@@ -906,6 +940,7 @@ def sweep_core(
                     cand,
                     stopped,
                     marked,
+                    explain,
                 )
                 if use_load:
                     for i in range(n_stopped):
@@ -925,16 +960,23 @@ def sweep_core(
                     tf = t + buf[p]
                     if tf > horizon:
                         continue
-                    cn = lost_cul[i]
-                    ordv = order[cn] + 1 if cn >= 0 else 2
-                    code = lost_code[i]
+                    if explain:
+                        cn = lost_cul[i]
+                        ordv = order[cn] + 1 if cn >= 0 else 2
+                        code = lost_code[i]
+                        via = lost_via[i]
+                    else:
+                        cn = -1
+                        ordv = 1
+                        code = C_NONE
+                        via = -1
                     if tf == t:
                         n_pend = _claim(
                             v,
                             ordv,
                             code,
                             cn,
-                            lost_via[i],
+                            via,
                             pair_res[p],
                             pend,
                             n_pend,
@@ -944,6 +986,7 @@ def sweep_core(
                             cause_node,
                             cause_via,
                             cause_res,
+                            explain,
                         )
                     else:
                         e = n_ent
@@ -953,7 +996,7 @@ def sweep_core(
                         ent_target[e] = v
                         ent_cause[e] = code
                         ent_cnode[e] = cn
-                        ent_via[e] = lost_via[i]
+                        ent_via[e] = via
                         ent_res[e] = pair_res[p]
                         n_bk, n_bheap = _bucket_add(
                             e, tf, ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
@@ -1026,6 +1069,7 @@ def sweep_core(
                                     cause_node,
                                     cause_via,
                                     cause_res,
+                                    explain,
                                 )
             n_shed = 0
             n_moved_pairs = 0
@@ -1071,6 +1115,7 @@ def sweep(
     cause_res: NDArray[np.int64],
     recv_time: NDArray[np.float64],
     supply_end: NDArray[np.float64],
+    explain: bool,
 ) -> None:
     """The timed cascade of :func:`sweep_core`, allocating its zeroed scratch here (in
     compiled code: for small local models, such as the cones of a batch)."""
@@ -1116,4 +1161,5 @@ def sweep(
         np.zeros(n_nodes, dtype=np.int8),
         np.zeros(n_pairs, dtype=np.int64),
         np.zeros(n_pairs, dtype=np.int64),
+        explain,
     )

@@ -76,6 +76,10 @@ class CascadeResult:
     peak_load
         Per pair, the highest load it carried at any time within the horizon: where load moved
         onto it from a failed supplier, this is what it had to carry (``None`` without loads).
+    explained
+        False for a cascade run with ``explain=False``: the times and ``cause`` of initial
+        failures only (``order`` 0, ``cause`` ``NONE`` and ``cause_node``, ``cause_via``,
+        ``cause_resource`` -1 for failures by the cascade); :meth:`chain` refuses it.
     """
 
     node_ids: tuple[str, ...]
@@ -95,6 +99,7 @@ class CascadeResult:
     supply_end: NDArray[np.float64]
     load: NDArray[np.float64] | None = None
     peak_load: NDArray[np.float64] | None = None
+    explained: bool = True
 
     # -- lookups by id ----------------------------------------------------------------------
     def _index(self, node_id: str) -> int:
@@ -134,6 +139,11 @@ class CascadeResult:
         fail. O(length of the chain).
         """
         i = self._index(node_id)
+        if not self.explained:
+            raise ValueError(
+                "this cascade was run without its causes (explain=False); "
+                "run it with explain=True to follow a chain"
+            )
         if not math.isfinite(self.fail_time[i]):
             return []
         out = [node_id]
@@ -291,6 +301,7 @@ def run_cascade(
     load: NDArray[np.float64] | None = None,
     capacity: NDArray[np.float64] | None = None,
     link_load: NDArray[np.float64] | None = None,
+    explain: bool = True,
 ) -> CascadeResult:
     """Run the timed cascade of ``events`` over ``compiled`` up to ``horizon_h`` hours.
 
@@ -317,6 +328,11 @@ def run_cascade(
     link_load
         Optional per-link flows (link order of ``compiled``) overriding the split of ``load``
         over a supplier's primary links.
+    explain
+        With False, the times alone: ``fail_time``, ``receive_time`` and ``supply_end``
+        are the same, the causes of the cascade's failures are not worked out (see
+        :class:`CascadeResult`; about a quarter faster for a city-wide cascade). Ignored
+        with loads (the overload rule moves load in the order of the causes' search).
 
     Returns
     -------
@@ -411,6 +427,7 @@ def run_cascade(
         np.zeros(n, dtype=np.int8),
         np.zeros(compiled.n_pairs, dtype=np.int64),
         np.zeros(compiled.n_pairs, dtype=np.int64),
+        bool(explain) or use_load,
     )
     return CascadeResult(
         node_ids=compiled.node_ids,
@@ -430,4 +447,5 @@ def run_cascade(
         supply_end=supply_end,
         load=load_pair if use_load else None,
         peak_load=peak if use_load else None,
+        explained=bool(explain) or use_load,
     )

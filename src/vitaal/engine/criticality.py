@@ -270,6 +270,7 @@ def _cone_cascade(
     g2l_node: NDArray[np.int64],
     g2l_pair: NDArray[np.int64],
     qn: NDArray[np.int64],
+    explain: bool,
 ) -> tuple[
     NDArray[np.int64],
     NDArray[np.int64],
@@ -286,7 +287,8 @@ def _cone_cascade(
 
     Returns the cone's nodes and pairs (global indices, ascending) and, for them, the sweep's
     outputs with node references already global. ``g2l_node``/``g2l_pair`` are scratch filled
-    with -1 (left so); ``qn`` scratch of length n_nodes.
+    with -1 (left so); ``qn`` scratch of length n_nodes. Without ``explain``, the times alone
+    (see ``sweep_core``): what the batch summaries need.
     """
     # the cone: nodes reachable from the initial ones, over all pairs of each node
     n_c = 0
@@ -437,6 +439,7 @@ def _cone_cascade(
         cause_res,
         recv,
         supply_end,
+        explain,
     )
     # node references back to global; scratch back to -1
     for i in range(n_c):
@@ -715,6 +718,7 @@ def _cone_cascade_loaded(
             cause_res,
             recv,
             supply_end,
+            True,
         )
         for i in range(n_ln):
             g2l_node[nodes[i]] = -1
@@ -924,6 +928,7 @@ def _run_cases(
                 g2l_node,
                 g2l_pair,
                 qn,
+                False,
             )
         w = case_weight[c]
         n_comp = 0
@@ -1228,6 +1233,7 @@ def cone_cascade(
             np.full(n, -1, dtype=np.int64),
             np.full(p, -1, dtype=np.int64),
             np.empty(n, dtype=np.int64),
+            True,
         )
     if keep.any():
         fail[nodes], order[nodes], cause[nodes] = f, o, c
