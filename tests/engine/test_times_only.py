@@ -24,16 +24,16 @@ def city():  # type: ignore[no-untyped-def]
 
 def _failure_sets(city, compiled):  # type: ignore[no-untyped-def]
     rng = np.random.default_rng(11)
-    yield "blackout", [
-        InitialFailure(compiled.node_ids[v], 0.0) for v in np.flatnonzero(city.comp_kind == 0)
-    ]
+    yield (
+        "blackout",
+        [InitialFailure(compiled.node_ids[v], 0.0) for v in np.flatnonzero(city.comp_kind == 0)],
+    )
     for size in (1, 5, 50, 500, 3000):
         for _ in range(3):
             nodes = rng.choice(compiled.n_nodes, size, replace=False)
             times = rng.choice([0.0, 1.5, 2.0, 6.0], size)
-            yield f"random {size}", [
-                InitialFailure(compiled.node_ids[v], float(t)) for v, t in zip(nodes, times)
-            ]
+            pairs = zip(nodes.tolist(), times.tolist(), strict=True)
+            yield f"random {size}", [InitialFailure(compiled.node_ids[v], t) for v, t in pairs]
 
 
 def test_same_times_as_with_causes(city) -> None:  # type: ignore[no-untyped-def]
@@ -42,15 +42,17 @@ def test_same_times_as_with_causes(city) -> None:  # type: ignore[no-untyped-def
     for name, events in _failure_sets(c, compiled):
         full = run_cascade(compiled, events, 72.0)
         lean = run_cascade(compiled, events, 72.0, explain=False)
-        assert full.explained and not lean.explained
+        assert full.explained
+        assert not lean.explained
         assert np.array_equal(lean.fail_time, full.fail_time), name
         assert np.array_equal(lean.receive_time, full.receive_time, equal_nan=True), name
         assert np.array_equal(lean.supply_end, full.supply_end, equal_nan=True), name
         first = full.order == 1
         assert np.array_equal(lean.cause[first], full.cause[first]), name
         assert (lean.cause[~first] == CauseCode.NONE).all(), name
-        assert (lean.order == 0).all() and (lean.cause_node == -1).all(), name
-        assert (lean.cause_via == -1).all() and (lean.cause_resource == -1).all(), name
+        assert (lean.order == 0).all(), name
+        for unset in (lean.cause_node, lean.cause_via, lean.cause_resource):
+            assert (unset == -1).all(), name
         n_cases += 1
     assert n_cases == 16
     # the blackout takes the whole city down, over several instants

@@ -9,7 +9,7 @@ debugging.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, types
+from numba import literally, njit, types
 from numba.typed import Dict
 from numpy.typing import NDArray
 
@@ -357,6 +357,7 @@ def _dred(
     included) that stopped delivering to ``stopped``; returns their counts. O(size of the
     part downstream of the seeds, in pairs and links).
     """
+    literally(explain)
     # phase 1: over-delete, with the causes of a search over phase 1's queue
     n_marked = 0
     n_cand = 0
@@ -553,6 +554,7 @@ def _claim(
     claim gives the cause). Its cause is written now; ``fail`` when the pending failures are
     applied. Returns the new number of pending failures. Without ``explain`` only the cause
     code is written."""
+    literally(explain)
     if nst[v] & N_PEND:
         return n_pend
     nst[v] |= N_PEND
@@ -567,7 +569,7 @@ def _claim(
 
 
 @njit(cache=True)
-def sweep_core(
+def _sweep_core(
     n_nodes: int,
     pair_node: NDArray[np.int64],
     pair_res: NDArray[np.int64],
@@ -627,15 +629,15 @@ def sweep_core(
     that must come in as zeros: allocated by numpy (``calloc``)
     they cost nothing until touched, so a cascade costs the part it touches plus its outputs.
 
-    Without ``explain`` (only without ``use_load``) the sweep computes the times alone:
+    Without ``explain`` (which needs ``not use_load``: loads move in the order of the
+    causes' search) the sweep computes the times alone:
     ``fail``, ``recv_time`` and ``supply_end`` are the same as with it, ``cause`` holds the
     cause of initial failures (``C_NONE`` for the rest), and ``order``, ``cause_node``,
     ``cause_via`` and ``cause_res`` are not written. Causes only choose among claims of one
     instant; which nodes fail when, and which pairs lose supply when, are fixed points of
     each instant whatever the order, so they do not depend on them.
     """
-    if use_load:
-        explain = True  # loads move in the order of the causes' search
+    literally(explain)  # one compiled version per value: the unused branches are gone
     n_pairs = pair_node.shape[0]
 
     # st, st0: state words (see F_OFF ...), with stores as origins while their stock lasts
@@ -1075,6 +1077,142 @@ def sweep_core(
             n_moved_pairs = 0
             if n_pend == 0:
                 break
+
+
+@njit(cache=True)
+def sweep_core(
+    n_nodes: int,
+    pair_node: NDArray[np.int64],
+    pair_res: NDArray[np.int64],
+    role: NDArray[np.int8],
+    required: NDArray[np.bool_],
+    k: NDArray[np.int64],
+    buf: NDArray[np.float64],
+    aut: NDArray[np.float64],
+    node_ptr: NDArray[np.int64],
+    out_ptr: NDArray[np.int64],
+    out_dst: NDArray[np.int64],
+    out_link: NDArray[np.int64],
+    store_out_ptr: NDArray[np.int64],
+    store_out_dst: NDArray[np.int64],
+    in_ptr: NDArray[np.int64],
+    in_src: NDArray[np.int64],
+    in_link: NDArray[np.int64],
+    link_backup: NDArray[np.bool_],
+    init_node: NDArray[np.int64],
+    init_time: NDArray[np.float64],
+    init_cause: NDArray[np.int8],
+    init_cnode: NDArray[np.int64],
+    horizon: float,
+    use_load: bool,
+    flow: NDArray[np.float64],
+    load: NDArray[np.float64],
+    peak: NDArray[np.float64],
+    cap: NDArray[np.float64],
+    fail: NDArray[np.float64],
+    order: NDArray[np.int64],
+    cause: NDArray[np.int8],
+    cause_node: NDArray[np.int64],
+    cause_via: NDArray[np.int64],
+    cause_res: NDArray[np.int64],
+    recv_time: NDArray[np.float64],
+    supply_end: NDArray[np.float64],
+    pinfo: NDArray[np.int64],
+    nst: NDArray[np.int8],
+    st: NDArray[np.int64],
+    st0: NDArray[np.int64],
+    explain: bool,
+) -> None:
+    """The timed cascade (see :func:`_sweep_core`), compiled once for each value of
+    ``explain``: inside, the flag is a constant and the branches it rules out are gone."""
+    if explain:
+        _sweep_core(
+            n_nodes,
+            pair_node,
+            pair_res,
+            role,
+            required,
+            k,
+            buf,
+            aut,
+            node_ptr,
+            out_ptr,
+            out_dst,
+            out_link,
+            store_out_ptr,
+            store_out_dst,
+            in_ptr,
+            in_src,
+            in_link,
+            link_backup,
+            init_node,
+            init_time,
+            init_cause,
+            init_cnode,
+            horizon,
+            use_load,
+            flow,
+            load,
+            peak,
+            cap,
+            fail,
+            order,
+            cause,
+            cause_node,
+            cause_via,
+            cause_res,
+            recv_time,
+            supply_end,
+            pinfo,
+            nst,
+            st,
+            st0,
+            True,
+        )
+    else:
+        _sweep_core(
+            n_nodes,
+            pair_node,
+            pair_res,
+            role,
+            required,
+            k,
+            buf,
+            aut,
+            node_ptr,
+            out_ptr,
+            out_dst,
+            out_link,
+            store_out_ptr,
+            store_out_dst,
+            in_ptr,
+            in_src,
+            in_link,
+            link_backup,
+            init_node,
+            init_time,
+            init_cause,
+            init_cnode,
+            horizon,
+            use_load,
+            flow,
+            load,
+            peak,
+            cap,
+            fail,
+            order,
+            cause,
+            cause_node,
+            cause_via,
+            cause_res,
+            recv_time,
+            supply_end,
+            pinfo,
+            nst,
+            st,
+            st0,
+            False,
+        )
 
 
 @njit(cache=True)
