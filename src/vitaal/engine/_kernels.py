@@ -9,7 +9,8 @@ debugging.
 from __future__ import annotations
 
 import numpy as np
-from numba import literally, njit, types
+from numba import njit, types
+from numba.misc.special import literally
 from numba.typed import Dict
 from numpy.typing import NDArray
 
@@ -548,23 +549,26 @@ def _claim(
     cause_node: NDArray[np.int64],
     cause_via: NDArray[np.int64],
     cause_res: NDArray[np.int64],
+    node_out: NDArray[np.int64],
     explain: bool,
 ) -> int:
     """Node ``v`` fails at this instant, unless something else already claimed it (the first
-    claim gives the cause). Its cause is written now; ``fail`` when the pending failures are
-    applied. Returns the new number of pending failures. Without ``explain`` only the cause
-    code is written."""
+    claim gives the cause). Its cause is written now, at ``node_out[v]`` and with node
+    references through ``node_out``; ``fail`` when the pending failures are applied. Returns
+    the new number of pending failures. Without ``explain`` only the cause code is
+    written."""
     literally(explain)
     if nst[v] & N_PEND:
         return n_pend
     nst[v] |= N_PEND
     pend[n_pend] = v
-    cause[v] = code
+    w = node_out[v]
+    cause[w] = code
     if explain:
-        order[v] = ordv
-        cause_node[v] = cnode
-        cause_via[v] = via
-        cause_res[v] = res
+        order[w] = ordv
+        cause_node[w] = node_out[cnode] if cnode >= 0 else -1
+        cause_via[w] = node_out[via] if via >= 0 else -1
+        cause_res[w] = res
     return n_pend + 1
 
 
@@ -610,6 +614,8 @@ def _sweep_core(
     nst: NDArray[np.int8],
     st: NDArray[np.int64],
     st0: NDArray[np.int64],
+    node_out: NDArray[np.int64],
+    pair_out: NDArray[np.int64],
     explain: bool,
 ) -> None:
     """The timed cascade: a sweep over event times.
@@ -628,6 +634,12 @@ def _sweep_core(
     ``pinfo`` is :func:`pack_pair_info`; ``nst``, ``st``, ``st0`` (N, P, P) are scratch
     that must come in as zeros: allocated by numpy (``calloc``)
     they cost nothing until touched, so a cascade costs the part it touches plus its outputs.
+
+    ``node_out`` and ``pair_out`` place the outputs: node ``v`` and pair ``p`` of the arrays
+    given are written at ``node_out[v]`` and ``pair_out[p]`` of ``fail`` ... ``supply_end``
+    (and node references through ``node_out``), so that the sweep can run on the model laid
+    out in another order (``layout.py``) and answer in the model's own; identity arrays
+    otherwise. With ``use_load`` they must be the identity (flows and loads are not mapped).
 
     Without ``explain`` (which needs ``not use_load``: loads move in the order of the
     causes' search) the sweep computes the times alone:
@@ -745,6 +757,7 @@ def _sweep_core(
                         cause_node,
                         cause_via,
                         cause_res,
+                        node_out,
                         explain,
                     )
             else:
@@ -758,7 +771,7 @@ def _sweep_core(
             for i in range(n_pend):
                 v = pend[i]
                 nst[v] = N_FAILED
-                fail[v] = t
+                fail[node_out[v]] = t
                 if use_load:
                     shed_nodes[n_shed] = v
                     n_shed += 1
@@ -805,12 +818,12 @@ def _sweep_core(
                     continue
                 st[p] = s
                 # it received nothing already: it runs dry now
-                supply_end[p] = t
+                supply_end[pair_out[p]] = t
                 tf = t + buf[p]
                 if tf <= horizon:
                     if explain:
                         cn = lost_culprit0[p]
-                        ordv = order[cn] + 1 if cn >= 0 else 2
+                        ordv = order[node_out[cn]] + 1 if cn >= 0 else 2
                         code = C_STORE
                     else:
                         cn = -1
@@ -832,6 +845,7 @@ def _sweep_core(
                             cause_node,
                             cause_via,
                             cause_res,
+                            node_out,
                             explain,
                         )
                     else:
@@ -952,10 +966,10 @@ def _sweep_core(
                     p = lost[i]
                     info = pinfo[p]
                     if info & REQUIRED_BIT:
-                        recv_time[p] = t
+                        recv_time[pair_out[p]] = t
                     if _role(info) == STORE and stock_end[p] > t:
                         continue  # it supplies itself from its stock until it runs dry
-                    supply_end[p] = t
+                    supply_end[pair_out[p]] = t
                     v = info & NODE_MASK
                     if nst[v] & N_FAILED:
                         continue
@@ -964,7 +978,7 @@ def _sweep_core(
                         continue
                     if explain:
                         cn = lost_cul[i]
-                        ordv = order[cn] + 1 if cn >= 0 else 2
+                        ordv = order[node_out[cn]] + 1 if cn >= 0 else 2
                         code = lost_code[i]
                         via = lost_via[i]
                     else:
@@ -988,6 +1002,7 @@ def _sweep_core(
                             cause_node,
                             cause_via,
                             cause_res,
+                            node_out,
                             explain,
                         )
                     else:
@@ -1058,7 +1073,7 @@ def _sweep_core(
                                 cn = pn if nst[pn] & N_FAILED else stop_culprit[p]
                                 n_pend = _claim(
                                     w,
-                                    order[cn] + 1 if cn >= 0 else 2,
+                                    order[node_out[cn]] + 1 if cn >= 0 else 2,
                                     C_OVERLOAD,
                                     cn,
                                     pn,
@@ -1071,6 +1086,7 @@ def _sweep_core(
                                     cause_node,
                                     cause_via,
                                     cause_res,
+                                    node_out,
                                     explain,
                                 )
             n_shed = 0
@@ -1121,6 +1137,8 @@ def sweep_core(
     nst: NDArray[np.int8],
     st: NDArray[np.int64],
     st0: NDArray[np.int64],
+    node_out: NDArray[np.int64],
+    pair_out: NDArray[np.int64],
     explain: bool,
 ) -> None:
     """The timed cascade (see :func:`_sweep_core`), compiled once for each value of
@@ -1167,6 +1185,8 @@ def sweep_core(
             nst,
             st,
             st0,
+            node_out,
+            pair_out,
             True,
         )
     else:
@@ -1211,6 +1231,8 @@ def sweep_core(
             nst,
             st,
             st0,
+            node_out,
+            pair_out,
             False,
         )
 
@@ -1299,5 +1321,7 @@ def sweep(
         np.zeros(n_nodes, dtype=np.int8),
         np.zeros(n_pairs, dtype=np.int64),
         np.zeros(n_pairs, dtype=np.int64),
+        np.arange(n_nodes),
+        np.arange(n_pairs),
         explain,
     )

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from vitaal.engine._kernels import sweep_core
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.engine.layout import SupplyLayout, laid_out
 from vitaal.errors import ScenarioError
 
 __all__ = ["CascadeResult", "ChainStep", "load_arrays", "run_cascade"]
@@ -376,6 +377,16 @@ def run_cascade(
     else:  # not read by the sweep
         load_pair = cap_pair = flow = np.zeros(0)
 
+    # a model laid out in supply order (layout.lay_out) is swept so, answering in its order
+    layout = None if use_load else laid_out(compiled)
+    sw: CompiledModel | SupplyLayout = compiled if layout is None else layout
+    if layout is None:
+        node_out = np.arange(n, dtype=np.int64)
+        pair_out = np.arange(compiled.n_pairs, dtype=np.int64)
+    else:
+        node_out, pair_out = layout.node_out, layout.pair_out
+        init_node = layout.node_in[init_node]
+        init_cnode = np.where(init_cnode >= 0, layout.node_in[init_cnode], -1)
     fail = np.full(n, np.inf)
     order = np.zeros(n, dtype=np.int64)
     cause = np.zeros(n, dtype=np.int8)
@@ -388,22 +399,22 @@ def run_cascade(
     # zeroed scratch from numpy: calloc'd pages cost nothing until the sweep touches them
     sweep_core(
         n,
-        compiled.pair_node,
-        compiled.pair_resource,
-        compiled.pair_role,
-        compiled.pair_required,
-        compiled.pair_k,
-        compiled.pair_buffer_h,
-        compiled.pair_autonomy_h,
-        compiled.node_ptr,
-        compiled.out_ptr,
-        compiled.out_dst,
-        compiled.out_link,
-        compiled.store_out_ptr,
-        compiled.store_out_dst,
-        compiled.in_ptr,
-        compiled.in_src,
-        compiled.in_link,
+        sw.pair_node,
+        sw.pair_resource,
+        sw.pair_role,
+        sw.pair_required,
+        sw.pair_k,
+        sw.pair_buffer_h,
+        sw.pair_autonomy_h,
+        sw.node_ptr,
+        sw.out_ptr,
+        sw.out_dst,
+        sw.out_link,
+        sw.store_out_ptr,
+        sw.store_out_dst,
+        sw.in_ptr,
+        sw.in_src,
+        sw.in_link,
         compiled.link_backup,
         init_node,
         init_time,
@@ -423,10 +434,12 @@ def run_cascade(
         cause_res,
         recv,
         supply_end,
-        compiled.pair_info,
+        sw.pair_info,
         np.zeros(n, dtype=np.int8),
         np.zeros(compiled.n_pairs, dtype=np.int64),
         np.zeros(compiled.n_pairs, dtype=np.int64),
+        node_out,
+        pair_out,
         bool(explain) or use_load,
     )
     return CascadeResult(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +30,7 @@ from vitaal.engine._kernels import (
     pack_pair_info,
     store_feeding,
 )
+from vitaal.engine.layout import LayoutSlot
 from vitaal.errors import ModelError, Problem
 from vitaal.model import Model, Role
 from vitaal.model.units import UnitError
@@ -91,6 +92,9 @@ class CompiledModel:
     capacity
         ``(n_nodes, n_resources)``: each component's capacity in the resource's unit, NaN
         when not given.
+    layout_slot
+        Where the model's layout in supply order is kept once :func:`~vitaal.engine.layout.lay_out`
+        has built it (``run_cascade`` then sweeps it); empty when the model is pickled.
     """
 
     node_ids: tuple[str, ...]
@@ -120,6 +124,7 @@ class CompiledModel:
     capacity: NDArray[np.float64]
     store_out_ptr: NDArray[np.int64]
     store_out_dst: NDArray[np.int64]
+    layout_slot: LayoutSlot = field(default_factory=LayoutSlot, repr=False)
 
     @property
     def n_nodes(self) -> int:
