@@ -15,6 +15,9 @@ every producer: one supply-reachability pass over the whole city. The networkx f
 times are checked equal to vitaal's. vitaal is timed twice: the full result (times and
 every failure's cause, order and chain) and the times alone (``explain=False``: failure,
 receive and supply-end times, what the networkx implementation computes), checked equal.
+Both run on the city laid out in supply order (``vitaal.engine.layout.lay_out``, timed
+apart as preparation, like building the scipy matrix and the networkx graph); the same two
+on the city as compiled are timed in the same turns and printed below the table.
 """
 
 from __future__ import annotations
@@ -30,7 +33,19 @@ from nx_cascade import fail_times, nx_cascade, to_networkx
 from scipy.sparse.csgraph import breadth_first_order
 
 from vitaal.engine import InitialFailure, run_cascade
+from vitaal.engine.compile import CompiledModel
+from vitaal.engine.layout import SupplyLayout, lay_out
 from vitaal.engine.synthetic import synthetic_city
+
+
+def _run(
+    cm: CompiledModel,
+    layout: SupplyLayout | None,
+    events: list[InitialFailure],
+    explain: bool,
+) -> object:
+    cm.layout_slot.layout = layout  # laid out, or as compiled
+    return run_cascade(cm, events, 72.0, explain=explain)
 
 
 def main() -> None:
@@ -48,6 +63,8 @@ def main() -> None:
         t1 = time.perf_counter()
         cm = city.compile()
         t2 = time.perf_counter()
+        lay = lay_out(cm)
+        t3 = time.perf_counter()
         nn = cm.n_nodes
         producers = np.unique(cm.pair_node[cm.pair_role == 0])
         rows_ = np.concatenate([cm.pair_node[cm.link_src], np.full(producers.size, nn)])
@@ -61,17 +78,16 @@ def main() -> None:
         }
         for case, init in cases.items():
             events = [InitialFailure(cm.node_ids[v], 0.0) for v in init.tolist()]
-            run_cascade(cm, events, 72.0)  # JIT / cache load
-            run_cascade(cm, events, 72.0, explain=False)
-            bfs()
-            side = timed_side_by_side(
-                {
-                    "vitaal": partial(run_cascade, cm, events, 72.0),
-                    "times": partial(run_cascade, cm, events, 72.0, explain=False),
-                    "bfs": bfs,
-                },
-                args.repeat,
-            )
+            fns = {
+                "vitaal": partial(_run, cm, lay, events, True),
+                "times": partial(_run, cm, lay, events, False),
+                "plain": partial(_run, cm, None, events, True),
+                "plain_times": partial(_run, cm, None, events, False),
+                "bfs": bfs,
+            }
+            for fn in fns.values():
+                fn()  # JIT / cache load
+            side = timed_side_by_side(fns, args.repeat)
             best, med, res = side["vitaal"]
             tb, tm, lean = side["times"]
             bb, bm, order = side["bfs"]
@@ -83,6 +99,9 @@ def main() -> None:
                 "links": cm.n_links,
                 "failed": int(np.isfinite(res.fail_time).sum()),
                 "compile": t2 - t1,
+                "lay_out": t3 - t2,
+                "plain": side["plain"][:2],
+                "plain_times": side["plain_times"][:2],
                 "generate": t1 - t0,
                 "vitaal": (best, med),
                 "times": (tb, tm),
@@ -125,10 +144,22 @@ def main() -> None:
             f"{fmt(*v)} | {fmt(*b)} | {v[0] / b[0]:.1f}x | {fmt(*ta)} | {ta[0] / b[0]:.1f}x | "
             f"{nx_cell} | {ratio} | {same} |"
         )
+    print("\nThe same cascades on the city as compiled (not laid out), timed in the same turns:\n")
+    print("| components | cascade | vitaal | vitaal / BFS | times alone | times alone / BFS |")
+    print("|---|---|---|---|---|---|")
+    for r in rows:
+        p, pt, b = r["plain"], r["plain_times"], r["bfs"]
+        print(
+            f"| {r['n']:,} | {r['case']} | {fmt(*p)} | {p[0] / b[0]:.1f}x | {fmt(*pt)} | "
+            f"{pt[0] / b[0]:.1f}x |"
+        )
     sizes = {r["n"]: r for r in rows}
     print(
-        "\ngenerate + compile (arrays, no records): "
-        + ", ".join(f"{n:,}: {r['generate']:.2f} + {r['compile']:.2f} s" for n, r in sizes.items())
+        "\ngenerate + compile (arrays, no records) + lay out: "
+        + ", ".join(
+            f"{n:,}: {r['generate']:.2f} + {r['compile']:.2f} + {r['lay_out']:.2f} s"
+            for n, r in sizes.items()
+        )
     )
     print(f"peak memory {peak_rss_gib():.2f} GiB; {load()}")
 

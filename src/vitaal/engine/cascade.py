@@ -79,8 +79,9 @@ class CascadeResult:
         onto it from a failed supplier, this is what it had to carry (``None`` without loads).
     explained
         False for a cascade run with ``explain=False``: the times and ``cause`` of initial
-        failures only (``order`` 0, ``cause`` ``NONE`` and ``cause_node``, ``cause_via``,
-        ``cause_resource`` -1 for failures by the cascade); :meth:`chain` refuses it.
+        failures only (``cause`` ``NONE`` for failures by the cascade; ``order`` 0 and
+        ``cause_node``, ``cause_via``, ``cause_resource`` -1 throughout, as read-only
+        arrays); :meth:`chain` refuses it.
     """
 
     node_ids: tuple[str, ...]
@@ -387,12 +388,16 @@ def run_cascade(
         node_out, pair_out = layout.node_out, layout.pair_out
         init_node = layout.node_in[init_node]
         init_cnode = np.where(init_cnode >= 0, layout.node_in[init_cnode], -1)
+    explained = bool(explain) or use_load
     fail = np.full(n, np.inf)
-    order = np.zeros(n, dtype=np.int64)
     cause = np.zeros(n, dtype=np.int8)
-    cause_node = np.full(n, -1, dtype=np.int64)
-    cause_via = np.full(n, -1, dtype=np.int64)
-    cause_res = np.full(n, -1, dtype=np.int64)
+    if explained:
+        order = np.zeros(n, dtype=np.int64)
+        cause_node = np.full(n, -1, dtype=np.int64)
+        cause_via = np.full(n, -1, dtype=np.int64)
+        cause_res = np.full(n, -1, dtype=np.int64)
+    else:  # not written by the sweep; the result holds read-only constants
+        order = cause_node = cause_via = cause_res = np.empty(0, dtype=np.int64)
     recv = np.where(compiled.pair_required, np.inf, np.nan)
     supply_end = recv.copy()
     peak = load_pair.copy()
@@ -440,8 +445,11 @@ def run_cascade(
         np.zeros(compiled.n_pairs, dtype=np.int64),
         node_out,
         pair_out,
-        bool(explain) or use_load,
+        explained,
     )
+    if not explained:
+        order = np.broadcast_to(np.int64(0), (n,))
+        cause_node = cause_via = cause_res = np.broadcast_to(np.int64(-1), (n,))
     return CascadeResult(
         node_ids=compiled.node_ids,
         node_index=compiled.node_index,
@@ -460,5 +468,5 @@ def run_cascade(
         supply_end=supply_end,
         load=load_pair if use_load else None,
         peak_load=peak if use_load else None,
-        explained=bool(explain) or use_load,
+        explained=explained,
     )
