@@ -1,6 +1,7 @@
-"""Peak memory for a city of 10^6 components: generate, compile, one city-wide cascade, a
-criticality sweep of a sample and an ensemble of a few hundred scenarios, each step in a
-fresh process so that each peak is that step's (plus those before it).
+"""Peak memory for a city of 10^6 components: generate, compile, one city-wide cascade (as
+compiled, and laid out in supply order as ``bench_cascade.py`` runs it), a criticality sweep
+of a sample and an ensemble of a few hundred scenarios, each step in a fresh process so that
+each peak is that step's (plus those before it).
 
     python benchmarks/bench_memory.py --n 1000000
 """
@@ -12,7 +13,7 @@ import json
 import subprocess
 import sys
 
-STEPS = ("compile", "cascade", "criticality", "ensemble")
+STEPS = ("compile", "cascade", "laid out cascade", "criticality", "ensemble")
 
 CODE = """
 import json, sys, numpy as np
@@ -21,11 +22,14 @@ from _common import peak_rss_gib
 from vitaal.engine import InitialFailure, run_cascade
 from vitaal.engine.criticality import sweep_criticality
 from vitaal.engine.ensemble import EnsembleSpec, run_ensemble, sample_scenarios
+from vitaal.engine.layout import lay_out
 from vitaal.engine.synthetic import synthetic_city
 step = {step!r}
 city = synthetic_city({n}, seed=1)
 cm = city.compile()
-if step == "cascade":
+if step == "laid out cascade":
+    lay_out(cm)
+if step in ("cascade", "laid out cascade"):
     ev = [InitialFailure(cm.node_ids[v], 0.0) for v in np.flatnonzero(city.comp_kind == 0)]
     run_cascade(cm, ev, 72.0)
 if step == "criticality":
