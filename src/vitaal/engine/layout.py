@@ -3,19 +3,20 @@
 A cascade walks the graph downstream: from the producers to what they feed, and on. The
 compiled model keeps the model's order (asset registers number by system, kind and street),
 so at 10^5-10^6 components every step of a city-wide cascade lands somewhere else in memory.
-:func:`supply_layout` renumbers nodes in the order one breadth-first traversal from the
+:func:`lay_out` renumbers nodes in the order one breadth-first traversal from the
 producers reaches them (each node's pairs and each pair's links kept in their order), so
 that what a cascade reaches together lies together. ``run_cascade`` sweeps this copy and
 writes its outputs straight back in the model's order (``node_out``, ``pair_out``); the
 result is the same, tie for tie: the sweep never breaks a tie by an index
 (``tests/engine/test_numbering.py``, ``tests/engine/test_layout.py``).
 
-Laying a model out costs about three whole-city cascades (0.7 s for 10^6 components) and
-the size of its graph arrays again (about 0.15 GiB), and pays only when many whole-city
-cascades run on one model (a what-if session, a benchmark): so it is asked for,
-:func:`lay_out`, and kept with the compiled model (not pickled with it); ``run_cascade``
-uses it when it is there. It makes a city-wide blackout about a fifth faster at 10^5-10^6
-components (``docs/performance.md``); a local failure and a small model gain nothing.
+Laying a model out costs about two or three whole-city cascades (0.5-0.7 s for 10^6
+components) and the size of its graph arrays again (about 0.16 GiB), and pays only when
+many whole-city cascades run on one model (a what-if session, a benchmark): so it is asked
+for, :func:`lay_out`, and kept with the compiled model (not pickled with it);
+``run_cascade`` uses it when it is there. It makes a city-wide blackout 15-20 % faster at
+10^5-10^6 components (``docs/performance.md``); a local failure and a small model gain
+nothing.
 """
 
 from __future__ import annotations
