@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 from vitaal.engine._kernels import sweep_core
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
-from vitaal.engine.layout import SupplyLayout, laid_out
+from vitaal.engine.layout import SupplyLayout, identity_maps, laid_out
 from vitaal.errors import ScenarioError
 
 __all__ = ["CascadeResult", "ChainStep", "load_arrays", "run_cascade"]
@@ -382,8 +382,7 @@ def run_cascade(
     layout = None if use_load else laid_out(compiled)
     sw: CompiledModel | SupplyLayout = compiled if layout is None else layout
     if layout is None:
-        node_out = np.arange(n, dtype=np.int64)
-        pair_out = np.arange(compiled.n_pairs, dtype=np.int64)
+        node_out, pair_out = identity_maps(compiled)
     else:
         node_out, pair_out = layout.node_out, layout.pair_out
         init_node = layout.node_in[init_node]

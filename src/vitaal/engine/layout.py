@@ -68,13 +68,16 @@ class SupplyLayout:
 
 
 class LayoutSlot:
-    """Where a compiled model keeps its layout once built; pickles empty (a model sent to
-    Dask workers does not carry it: batches sweep cones, not the city)."""
+    """Where a compiled model keeps its layout once built, and the identity maps the sweep
+    writes its outputs through when there is none (made once, not at every cascade); pickles
+    empty (a model sent to Dask workers does not carry it: batches sweep cones, not the
+    city)."""
 
-    __slots__ = ("layout",)
+    __slots__ = ("identity", "layout")
 
     def __init__(self) -> None:
         self.layout: SupplyLayout | None = None
+        self.identity: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
 
     def __reduce__(self) -> tuple[type[LayoutSlot], tuple[()]]:
         return (LayoutSlot, ())
@@ -159,3 +162,14 @@ def lay_out(compiled: CompiledModel) -> SupplyLayout:
 def laid_out(compiled: CompiledModel) -> SupplyLayout | None:
     """The layout kept with ``compiled`` by :func:`lay_out`, if any."""
     return compiled.layout_slot.layout
+
+
+def identity_maps(compiled: CompiledModel) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """``node_out`` and ``pair_out`` of a model swept as compiled (``arange``), kept with it."""
+    slot = compiled.layout_slot
+    if slot.identity is None:
+        slot.identity = (
+            np.arange(compiled.n_nodes, dtype=np.int64),
+            np.arange(compiled.n_pairs, dtype=np.int64),
+        )
+    return slot.identity
