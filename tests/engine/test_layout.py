@@ -15,22 +15,12 @@ import pickle
 import numpy as np
 import pytest
 
+from tests.scale.test_exact import assert_same_cascade
 from vitaal.engine import InitialFailure, run_cascade
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.compile import CompiledModel, PairRole, compile_model
 from vitaal.engine.layout import build_supply_layout, laid_out, lay_out
 from vitaal.engine.synthetic import synthetic_city
-
-FIELDS = (
-    "fail_time",
-    "order",
-    "cause",
-    "cause_node",
-    "cause_via",
-    "cause_resource",
-    "receive_time",
-    "supply_end",
-)
 
 
 def _run(
@@ -42,11 +32,6 @@ def _run(
         cm.layout_slot.layout = None
     assert (laid_out(cm) is not None) == laid
     return run_cascade(cm, events, 72.0, explain=explain)
-
-
-def _same(a: CascadeResult, b: CascadeResult, what: str) -> None:
-    for name in FIELDS:
-        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True), (what, name)
 
 
 def _cases(cm: CompiledModel, producers: np.ndarray, seed: int):  # type: ignore[no-untyped-def]
@@ -71,7 +56,7 @@ def test_laid_out_city_gives_the_same_cascade(seed: int) -> None:
         for explain in (True, False):
             plain = _run(cm, events, laid=False, explain=explain)
             laid = _run(cm, events, laid=True, explain=explain)
-            _same(plain, laid, f"{what}, explain={explain}")
+            assert_same_cascade(plain, laid, f"{what}, explain={explain}")
 
 
 def test_laid_out_rotterdam_gives_the_same_cascade() -> None:
@@ -85,7 +70,7 @@ def test_laid_out_rotterdam_gives_the_same_cascade() -> None:
         for explain in (True, False):
             plain = _run(cm, events, laid=False, explain=explain)
             laid = _run(cm, events, laid=True, explain=explain)
-            _same(plain, laid, f"{what}, explain={explain}")
+            assert_same_cascade(plain, laid, f"{what}, explain={explain}")
             n_failed.append(int(np.isfinite(plain.fail_time).sum()))
     assert max(n_failed) > 1000  # the cases reach far into the city
 
