@@ -17,12 +17,17 @@ from vitaal.engine.synthetic import synthetic_city
 from vitaal.errors import ModelError
 
 
-def _drain(times: np.ndarray, orders: np.ndarray, batches: list[np.ndarray]) -> list[int]:
-    """Add entries batch by batch (as instants add them), taking the earliest bucket between
-    batches when its time is below every later entry; return the entries in the order taken."""
+def _drain(
+    times: np.ndarray, orders: np.ndarray, batches: list[np.ndarray], sort: bool = True
+) -> list[int]:
+    """Add entries batch by batch (as instants add them), then take the buckets earliest
+    first; return the entries in the order taken (unsorted within a bucket without
+    ``sort``)."""
     n = times.shape[0]
     ent_next = np.empty(n, dtype=np.int32)
     bk_of = Dict.empty(key_type=types.float64, value_type=types.int64)
+    memo_time = np.full(8, np.nan)
+    memo_b = np.zeros(9, dtype=np.int64)
     bk_time = np.empty(n)
     bk_head = np.empty(n, dtype=np.int32)
     bk_tail = np.empty(n, dtype=np.int32)
@@ -44,9 +49,13 @@ def _drain(times: np.ndarray, orders: np.ndarray, batches: list[np.ndarray]) -> 
                 bheap,
                 n_bk,
                 n_bheap,
+                memo_time,
+                memo_b,
             )
     while n_bheap > 0:
-        m, n_bheap = kern._bucket_take(bk_time, bk_head, bheap, n_bheap, ent_next, orders, out, tmp)
+        m, n_bheap = kern._bucket_take(
+            bk_time, bk_head, bheap, n_bheap, ent_next, orders, out, tmp, sort
+        )
         taken.extend(out[:m].tolist())
     return taken
 
@@ -65,6 +74,11 @@ def test_calendar_gives_entries_by_time_order_and_creation(seed: int) -> None:
     batches = np.array_split(np.arange(n, dtype=np.int64), int(rng.integers(1, 5)))
     expected = sorted(range(n), key=lambda e: (times[e], orders[e], e))
     assert _drain(times, orders, batches) == expected
+    # without causes a bucket comes out in creation order (the memo of recent times, ahead
+    # of the dictionary, must find every bucket again, however many times there are)
+    assert _drain(times, orders, batches, sort=False) == sorted(
+        range(n), key=lambda e: (times[e], e)
+    )
 
 
 def test_pair_words_hold_node_slack_role_and_requirement() -> None:

@@ -110,7 +110,11 @@ def store_feeding(
 # (distinct, so no ties). A bucket is taken whole when its time comes and sorted stably by
 # order (counting sort): entries come out by (time, order, creation), as from one heap of
 # entries, at a fraction of its cost (most entries share a few times: t + a few buffers).
-@njit(cache=True)
+# The last 8 times added are remembered (``memo_time``/``memo_b``, slot 8 of ``memo_b`` the
+# next one to replace) before the dictionary is asked: a bucket's time is never reused once
+# taken, since entries are always later than the current instant. Without causes a bucket
+# is taken in creation order, unsorted.
+@njit(cache=True, inline="always")
 def _bucket_add(
     e: int,
     te: float,
@@ -122,15 +126,28 @@ def _bucket_add(
     bheap: NDArray[np.int32],
     n_bk: int,
     n_bheap: int,
+    memo_time: NDArray[np.float64],
+    memo_b: NDArray[np.int64],
 ) -> tuple[int, int]:
     """Append entry ``e`` (time ``te``) to its bucket; returns the new bucket and heap sizes."""
     ent_next[e] = -1
+    for i in range(8):
+        if memo_time[i] == te:
+            b = memo_b[i]
+            ent_next[bk_tail[b]] = e
+            bk_tail[b] = e
+            return n_bk, n_bheap
+    slot = memo_b[8]
+    memo_b[8] = (slot + 1) & 7
+    memo_time[slot] = te
     if te in bk_of:
         b = bk_of[te]
+        memo_b[slot] = b
         ent_next[bk_tail[b]] = e
         bk_tail[b] = e
         return n_bk, n_bheap
     b = n_bk
+    memo_b[slot] = b
     bk_of[te] = b
     bk_time[b] = te
     bk_head[b] = e
@@ -157,9 +174,10 @@ def _bucket_take(
     ent_order: NDArray[np.int64],
     out: NDArray[np.int32],
     tmp: NDArray[np.int32],
+    sort: bool,
 ) -> tuple[int, int]:
-    """Remove the earliest bucket; its entries go to ``out`` by (order, creation). Returns
-    the number of entries and the new heap size."""
+    """Remove the earliest bucket; its entries go to ``out`` by (order, creation), or by
+    creation alone without ``sort``. Returns the number of entries and the new heap size."""
     b = bheap[0]
     n_bheap -= 1
     bheap[0] = bheap[n_bheap]
@@ -178,6 +196,12 @@ def _bucket_take(
             break
     m = 0
     e = bk_head[b]
+    if not sort:
+        while e >= 0:
+            out[m] = e
+            m += 1
+            e = ent_next[e]
+        return m, n_bheap
     lo = ent_order[e]
     hi = lo
     while e >= 0:
@@ -456,8 +480,9 @@ def _dred(
                         lost_culprit[n_lost] = lost_culprit[i]
                         lost_via[n_lost] = lost_via[i]
                     n_lost += 1
-        for i in range(tail):
-            stopped[i] = queue[i]
+        if explain:
+            for i in range(tail):
+                stopped[i] = queue[i]
         return n_lost, tail
     # phase 3: causes, breadth first from the seeds over pairs that stopped delivering; a
     # pair of this pass still without supply is open until the search assigns it, and then
@@ -533,7 +558,7 @@ def _restamp(st: NDArray[np.int64], st0: NDArray[np.int64]) -> int:
     return 1
 
 
-@njit(cache=True)
+@njit(cache=True, inline="always")
 def _claim(
     v: int,
     ordv: int,
@@ -556,8 +581,7 @@ def _claim(
     claim gives the cause). Its cause is written now, at ``node_out[v]`` and with node
     references through ``node_out``; ``fail`` when the pending failures are applied. Returns
     the new number of pending failures. Without ``explain`` only the cause code is
-    written."""
-    literally(explain)
+    written (inlined: ``explain`` is the caller's constant)."""
     if nst[v] & N_PEND:
         return n_pend
     nst[v] |= N_PEND
@@ -647,7 +671,11 @@ def _sweep_core(
     cause of initial failures (``C_NONE`` for the rest), and ``order``, ``cause_node``,
     ``cause_via`` and ``cause_res`` are not written. Causes only choose among claims of one
     instant; which nodes fail when, and which pairs lose supply when, are fixed points of
-    each instant whatever the order, so they do not depend on them.
+    each instant whatever the order, so they do not depend on them. That freedom is used:
+    a node that loses supply with no buffer fails at once, inside the loop over the pairs
+    that lost supply, while its pairs are still in the cache, and its pairs seed the next
+    round of the instant (with causes it is claimed, and fails with the other claims at
+    the start of the next round); entries carry no cause fields and buckets are not sorted.
     """
     literally(explain)  # one compiled version per value: the unused branches are gone
     n_pairs = pair_node.shape[0]
@@ -702,6 +730,8 @@ def _sweep_core(
     ent_next = np.empty(n_ent_max, dtype=np.int32)
     n_ent = 0
     bk_of = Dict.empty(key_type=types.float64, value_type=types.int64)
+    memo_time = np.full(8, np.nan)
+    memo_b = np.zeros(9, dtype=np.int64)
     bk_time = np.empty(n_ent_max)
     bk_head = np.empty(n_ent_max, dtype=np.int32)
     bk_tail = np.empty(n_ent_max, dtype=np.int32)
@@ -726,7 +756,18 @@ def _sweep_core(
             ent_via[e] = -1
             ent_res[e] = -1
             n_bk, n_bheap = _bucket_add(
-                e, init_time[i], ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
+                e,
+                init_time[i],
+                ent_next,
+                bk_of,
+                bk_time,
+                bk_head,
+                bk_tail,
+                bheap,
+                n_bk,
+                n_bheap,
+                memo_time,
+                memo_b,
             )
 
     while n_bheap > 0:
@@ -734,7 +775,7 @@ def _sweep_core(
         if t > horizon:
             break
         n_due, n_bheap = _bucket_take(
-            bk_time, bk_head, bheap, n_bheap, ent_next, ent_order, due, tmp
+            bk_time, bk_head, bheap, n_bheap, ent_next, ent_order, due, tmp, explain
         )
         n_stock = 0
         for i_due in range(n_due):
@@ -764,9 +805,13 @@ def _sweep_core(
                 stock_due[n_stock] = ent_target[e]
                 n_stock += 1
 
+        n_seeds_next = 0
+        n_seeds0_next = 0
         while True:
-            n_seeds = 0
-            n_seeds0 = 0
+            n_seeds = n_seeds_next
+            n_seeds0 = n_seeds0_next
+            n_seeds_next = 0
+            n_seeds0_next = 0
             # failures at this instant: every pair of the node stops delivering
             for i in range(n_pend):
                 v = pend[i]
@@ -851,15 +896,27 @@ def _sweep_core(
                     else:
                         e = n_ent
                         n_ent += 1
-                        ent_order[e] = ordv
                         ent_kind[e] = K_FAIL
                         ent_target[e] = v
                         ent_cause[e] = code
-                        ent_cnode[e] = cn
-                        ent_via[e] = v
-                        ent_res[e] = pair_res[p]
+                        if explain:
+                            ent_order[e] = ordv
+                            ent_cnode[e] = cn
+                            ent_via[e] = v
+                            ent_res[e] = pair_res[p]
                         n_bk, n_bheap = _bucket_add(
-                            e, tf, ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
+                            e,
+                            tf,
+                            ent_next,
+                            bk_of,
+                            bk_time,
+                            bk_head,
+                            bk_tail,
+                            bheap,
+                            n_bk,
+                            n_bheap,
+                            memo_time,
+                            memo_b,
                         )
             n_stock = 0
 
@@ -921,6 +978,8 @@ def _sweep_core(
                                 bheap,
                                 n_bk,
                                 n_bheap,
+                                memo_time,
+                                memo_b,
                             )
 
             # supply with stores as origins while their autonomy lasts
@@ -986,7 +1045,26 @@ def _sweep_core(
                         ordv = 1
                         code = C_NONE
                         via = -1
-                    if tf == t:
+                    if tf == t and not explain:
+                        # the times alone: the node fails now, while its pairs are in the
+                        # cache; its pairs seed the next round of this instant
+                        if nst[v] & N_PEND:
+                            continue
+                        nst[v] = N_FAILED
+                        fail[node_out[v]] = t
+                        for pp in range(node_ptr[v], node_ptr[v + 1]):
+                            s = st[pp]
+                            if not s & F_STOP:
+                                st[pp] = _stopped_by(s, C_SUPPLIER)
+                                seeds[n_seeds_next] = pp
+                                n_seeds_next += 1
+                            if pinfo[pp] & FEEDS_STORE_BIT:
+                                s = st0[pp]
+                                if not s & F_STOP:
+                                    st0[pp] = _stopped_by(s, C_SUPPLIER)
+                                    seeds0[n_seeds0_next] = pp
+                                    n_seeds0_next += 1
+                    elif tf == t:
                         n_pend = _claim(
                             v,
                             ordv,
@@ -1008,17 +1086,29 @@ def _sweep_core(
                     else:
                         e = n_ent
                         n_ent += 1
-                        ent_order[e] = ordv
                         ent_kind[e] = K_FAIL
                         ent_target[e] = v
                         ent_cause[e] = code
-                        ent_cnode[e] = cn
-                        ent_via[e] = via
-                        ent_res[e] = pair_res[p]
+                        if explain:
+                            ent_order[e] = ordv
+                            ent_cnode[e] = cn
+                            ent_via[e] = via
+                            ent_res[e] = pair_res[p]
                         n_bk, n_bheap = _bucket_add(
-                            e, tf, ent_next, bk_of, bk_time, bk_head, bk_tail, bheap, n_bk, n_bheap
+                            e,
+                            tf,
+                            ent_next,
+                            bk_of,
+                            bk_time,
+                            bk_head,
+                            bk_tail,
+                            bheap,
+                            n_bk,
+                            n_bheap,
+                            memo_time,
+                            memo_b,
                         )
-            if n_pend > 0:
+            if n_pend > 0 or n_seeds_next > 0 or n_seeds0_next > 0:
                 continue
 
             if use_load:
@@ -1091,7 +1181,7 @@ def _sweep_core(
                                 )
             n_shed = 0
             n_moved_pairs = 0
-            if n_pend == 0:
+            if n_pend == 0 and n_seeds_next == 0 and n_seeds0_next == 0:
                 break
 
 
