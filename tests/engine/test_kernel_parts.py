@@ -36,22 +36,22 @@ def _drain(
     tmp = np.empty(n, dtype=np.int32)
     n_bk = n_bheap = 0
     taken: list[int] = []
-    for batch in batches:
-        for e in batch.tolist():
-            n_bk, n_bheap = kern._bucket_add(
-                e,
-                float(times[e]),
-                ent_next,
-                bk_of,
-                bk_time,
-                bk_head,
-                bk_tail,
-                bheap,
-                n_bk,
-                n_bheap,
-                memo_time,
-                memo_b,
-            )
+    for batch in batches:  # a batch: the entries one instant makes, added together
+        n_bk, n_bheap = kern._bucket_add(
+            int(batch[0]) if batch.size else 0,
+            int(batch[-1]) + 1 if batch.size else 0,
+            times.astype(np.float64),
+            ent_next,
+            bk_of,
+            bk_time,
+            bk_head,
+            bk_tail,
+            bheap,
+            n_bk,
+            n_bheap,
+            memo_time,
+            memo_b,
+        )
     while n_bheap > 0:
         m, n_bheap = kern._bucket_take(
             bk_time, bk_head, bheap, n_bheap, ent_next, orders, out, tmp, sort

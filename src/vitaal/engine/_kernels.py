@@ -110,14 +110,17 @@ def store_feeding(
 # (distinct, so no ties). A bucket is taken whole when its time comes and sorted stably by
 # order (counting sort): entries come out by (time, order, creation), as from one heap of
 # entries, at a fraction of its cost (most entries share a few times: t + a few buffers).
-# The last 8 times added are remembered (``memo_time``/``memo_b``, slot 8 of ``memo_b`` the
-# next one to replace) before the dictionary is asked: a bucket's time is never reused once
-# taken, since entries are always later than the current instant. Without causes a bucket
-# is taken in creation order, unsorted.
-@njit(cache=True, inline="always")
+# Entries are made with their time in ``ent_time`` and added to the buckets together, once
+# per loop that makes them (``_bucket_add``: one call, not one per entry). The last 8 times
+# added are remembered (``memo_time``/``memo_b``, slot 8 of ``memo_b`` the next one to
+# replace) before the dictionary is asked: a bucket's time is never reused once taken,
+# since entries are always later than the current instant. Without causes a bucket is
+# taken in creation order, unsorted.
+@njit(cache=True)
 def _bucket_add(
-    e: int,
-    te: float,
+    e0: int,
+    e1: int,
+    ent_time: NDArray[np.float64],
     ent_next: NDArray[np.int32],
     bk_of: dict[float, int],
     bk_time: NDArray[np.float64],
@@ -129,39 +132,45 @@ def _bucket_add(
     memo_time: NDArray[np.float64],
     memo_b: NDArray[np.int64],
 ) -> tuple[int, int]:
-    """Append entry ``e`` (time ``te``) to its bucket; returns the new bucket and heap sizes."""
-    ent_next[e] = -1
-    for i in range(8):
-        if memo_time[i] == te:
-            b = memo_b[i]
-            ent_next[bk_tail[b]] = e
-            bk_tail[b] = e
-            return n_bk, n_bheap
-    slot = memo_b[8]
-    memo_b[8] = (slot + 1) & 7
-    memo_time[slot] = te
-    if te in bk_of:
-        b = bk_of[te]
-        memo_b[slot] = b
+    """Append entries ``e0`` ... ``e1 - 1`` (times ``ent_time``) to their buckets, in that
+    order; returns the new bucket and heap sizes."""
+    for e in range(e0, e1):
+        te = ent_time[e]
+        ent_next[e] = -1
+        b = -1
+        for i in range(8):
+            if memo_time[i] == te:
+                b = memo_b[i]
+                break
+        if b < 0:
+            slot = memo_b[8]
+            memo_b[8] = (slot + 1) & 7
+            memo_time[slot] = te
+            if te in bk_of:
+                b = bk_of[te]
+            else:
+                b = n_bk
+                n_bk += 1
+                bk_of[te] = b
+                bk_time[b] = te
+                bk_head[b] = e
+                bk_tail[b] = e
+                i = n_bheap
+                n_bheap += 1
+                bheap[i] = b
+                while i > 0:
+                    parent = (i - 1) // 2
+                    if bk_time[bheap[i]] < bk_time[bheap[parent]]:
+                        bheap[i], bheap[parent] = bheap[parent], bheap[i]
+                        i = parent
+                    else:
+                        break
+                memo_b[slot] = b
+                continue
+            memo_b[slot] = b
         ent_next[bk_tail[b]] = e
         bk_tail[b] = e
-        return n_bk, n_bheap
-    b = n_bk
-    memo_b[slot] = b
-    bk_of[te] = b
-    bk_time[b] = te
-    bk_head[b] = e
-    bk_tail[b] = e
-    i = n_bheap
-    bheap[i] = b
-    while i > 0:
-        parent = (i - 1) // 2
-        if bk_time[bheap[i]] < bk_time[bheap[parent]]:
-            bheap[i], bheap[parent] = bheap[parent], bheap[i]
-            i = parent
-        else:
-            break
-    return n_bk + 1, n_bheap + 1
+    return n_bk, n_bheap
 
 
 @njit(cache=True)
@@ -558,7 +567,7 @@ def _restamp(st: NDArray[np.int64], st0: NDArray[np.int64]) -> int:
     return 1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _claim(
     v: int,
     ordv: int,
@@ -581,7 +590,8 @@ def _claim(
     claim gives the cause). Its cause is written now, at ``node_out[v]`` and with node
     references through ``node_out``; ``fail`` when the pending failures are applied. Returns
     the new number of pending failures. Without ``explain`` only the cause code is
-    written (inlined: ``explain`` is the caller's constant)."""
+    written."""
+    literally(explain)
     if nst[v] & N_PEND:
         return n_pend
     nst[v] |= N_PEND
@@ -594,6 +604,59 @@ def _claim(
         cause_via[w] = node_out[via] if via >= 0 else -1
         cause_res[w] = res
     return n_pend + 1
+
+
+@njit(cache=True)
+def _fail_nodes(
+    nodes: NDArray[np.int32],
+    n: int,
+    t: float,
+    nst: NDArray[np.int8],
+    fail: NDArray[np.float64],
+    node_out: NDArray[np.int64],
+    node_ptr: NDArray[np.int64],
+    pinfo: NDArray[np.int64],
+    st: NDArray[np.int64],
+    st0: NDArray[np.int64],
+    stop_culprit: NDArray[np.int32],
+    stop_culprit0: NDArray[np.int32],
+    seeds: NDArray[np.int32],
+    n_seeds: int,
+    seeds0: NDArray[np.int32],
+    n_seeds0: int,
+    shed_nodes: NDArray[np.int32],
+    n_shed: int,
+    use_load: bool,
+    explain: bool,
+) -> tuple[int, int, int]:
+    """Nodes ``nodes[:n]`` (claimed) fail at ``t``: every pair of each stops delivering and
+    seeds the next pass of its view. Returns the new numbers of seeds, producers-only seeds
+    and shed nodes. (The loop over pairs that lost supply does the same for one node.)"""
+    literally(explain)
+    for i in range(n):
+        v = nodes[i]
+        nst[v] = N_FAILED
+        fail[node_out[v]] = t
+        if use_load:
+            shed_nodes[n_shed] = v
+            n_shed += 1
+        for p in range(node_ptr[v], node_ptr[v + 1]):
+            s = st[p]
+            if not s & F_STOP:
+                st[p] = _stopped_by(s, C_SUPPLIER)
+                if explain:
+                    stop_culprit[p] = v
+                seeds[n_seeds] = p
+                n_seeds += 1
+            if pinfo[p] & FEEDS_STORE_BIT:
+                s = st0[p]
+                if not s & F_STOP:
+                    st0[p] = _stopped_by(s, C_SUPPLIER)
+                    if explain:
+                        stop_culprit0[p] = v
+                    seeds0[n_seeds0] = p
+                    n_seeds0 += 1
+    return n_seeds, n_seeds0, n_shed
 
 
 @njit(cache=True)
@@ -671,11 +734,15 @@ def _sweep_core(
     cause of initial failures (``C_NONE`` for the rest), and ``order``, ``cause_node``,
     ``cause_via`` and ``cause_res`` are not written. Causes only choose among claims of one
     instant; which nodes fail when, and which pairs lose supply when, are fixed points of
-    each instant whatever the order, so they do not depend on them. That freedom is used:
-    a node that loses supply with no buffer fails at once, inside the loop over the pairs
-    that lost supply, while its pairs are still in the cache, and its pairs seed the next
-    round of the instant (with causes it is claimed, and fails with the other claims at
-    the start of the next round); entries carry no cause fields and buckets are not sorted.
+    each instant whatever the order, so they do not depend on them. Entries then carry
+    no cause fields and buckets are not sorted.
+
+    A node that loses supply with no buffer fails at once, inside the loop over the pairs
+    that lost supply, while its pairs are still in the cache; the nodes claimed earlier in
+    the round (stores run dry) fail just before that loop. Their pairs seed the next round
+    of the instant, in the order of the claims, exactly as if every claim of the round had
+    failed at the start of the next one: a failed node's later pairs in the loop would
+    only have claimed it again or queued a failure it already has.
     """
     literally(explain)  # one compiled version per value: the unused branches are gone
     n_pairs = pair_node.shape[0]
@@ -728,6 +795,7 @@ def _sweep_core(
     ent_via = np.empty(n_ent_max, dtype=np.int32)
     ent_res = np.empty(n_ent_max, dtype=np.int32)
     ent_next = np.empty(n_ent_max, dtype=np.int32)
+    ent_time = np.empty(n_ent_max)
     n_ent = 0
     bk_of = Dict.empty(key_type=types.float64, value_type=types.int64)
     memo_time = np.full(8, np.nan)
@@ -755,9 +823,15 @@ def _sweep_core(
             ent_cnode[e] = init_cnode[i]
             ent_via[e] = -1
             ent_res[e] = -1
+            ent_time[e] = init_time[i]
+
+    n_added = 0  # entries made so far that are in their buckets
+    while True:
+        if n_ent > n_added:  # the entries the last instant made (all later than it)
             n_bk, n_bheap = _bucket_add(
-                e,
-                init_time[i],
+                n_added,
+                n_ent,
+                ent_time,
                 ent_next,
                 bk_of,
                 bk_time,
@@ -769,8 +843,9 @@ def _sweep_core(
                 memo_time,
                 memo_b,
             )
-
-    while n_bheap > 0:
+            n_added = n_ent
+        if n_bheap == 0:
+            break
         t = bk_time[bheap[0]]
         if t > horizon:
             break
@@ -813,29 +888,28 @@ def _sweep_core(
             n_seeds_next = 0
             n_seeds0_next = 0
             # failures at this instant: every pair of the node stops delivering
-            for i in range(n_pend):
-                v = pend[i]
-                nst[v] = N_FAILED
-                fail[node_out[v]] = t
-                if use_load:
-                    shed_nodes[n_shed] = v
-                    n_shed += 1
-                for p in range(node_ptr[v], node_ptr[v + 1]):
-                    s = st[p]
-                    if not s & F_STOP:
-                        st[p] = _stopped_by(s, C_SUPPLIER)
-                        if explain:
-                            stop_culprit[p] = v
-                        seeds[n_seeds] = p
-                        n_seeds += 1
-                    if pinfo[p] & FEEDS_STORE_BIT:
-                        s = st0[p]
-                        if not s & F_STOP:
-                            st0[p] = _stopped_by(s, C_SUPPLIER)
-                            if explain:
-                                stop_culprit0[p] = v
-                            seeds0[n_seeds0] = p
-                            n_seeds0 += 1
+            n_seeds, n_seeds0, n_shed = _fail_nodes(
+                pend,
+                n_pend,
+                t,
+                nst,
+                fail,
+                node_out,
+                node_ptr,
+                pinfo,
+                st,
+                st0,
+                stop_culprit,
+                stop_culprit0,
+                seeds,
+                n_seeds,
+                seeds0,
+                n_seeds0,
+                shed_nodes,
+                n_shed,
+                use_load,
+                explain,
+            )
             n_pend = 0
 
             # stores whose autonomy ends now: they deliver only what they receive from here on
@@ -904,20 +978,7 @@ def _sweep_core(
                             ent_cnode[e] = cn
                             ent_via[e] = v
                             ent_res[e] = pair_res[p]
-                        n_bk, n_bheap = _bucket_add(
-                            e,
-                            tf,
-                            ent_next,
-                            bk_of,
-                            bk_time,
-                            bk_head,
-                            bk_tail,
-                            bheap,
-                            n_bk,
-                            n_bheap,
-                            memo_time,
-                            memo_b,
-                        )
+                        ent_time[e] = tf
             n_stock = 0
 
             # supply counting producers only: starts the autonomy of stores that lose it
@@ -967,20 +1028,7 @@ def _sweep_core(
                             ent_cnode[e] = -1
                             ent_via[e] = -1
                             ent_res[e] = -1
-                            n_bk, n_bheap = _bucket_add(
-                                e,
-                                stock_end[p],
-                                ent_next,
-                                bk_of,
-                                bk_time,
-                                bk_head,
-                                bk_tail,
-                                bheap,
-                                n_bk,
-                                n_bheap,
-                                memo_time,
-                                memo_b,
-                            )
+                            ent_time[e] = stock_end[p]
 
             # supply with stores as origins while their autonomy lasts
             if n_seeds > 0:
@@ -1021,6 +1069,32 @@ def _sweep_core(
                     for i in range(n_stopped):
                         moved_pairs[n_moved_pairs] = stopped[i]
                         n_moved_pairs += 1
+                # the nodes claimed above (stores run dry) fail first, as they were claimed
+                # first; then each node that loses supply with no buffer fails at once,
+                # while its pairs are in the cache (see the docstring)
+                n_seeds_next, n_seeds0_next, n_shed = _fail_nodes(
+                    pend,
+                    n_pend,
+                    t,
+                    nst,
+                    fail,
+                    node_out,
+                    node_ptr,
+                    pinfo,
+                    st,
+                    st0,
+                    stop_culprit,
+                    stop_culprit0,
+                    seeds,
+                    0,
+                    seeds0,
+                    0,
+                    shed_nodes,
+                    n_shed,
+                    use_load,
+                    explain,
+                )
+                n_pend = 0
                 for i in range(n_lost):
                     p = lost[i]
                     info = pinfo[p]
@@ -1045,44 +1119,35 @@ def _sweep_core(
                         ordv = 1
                         code = C_NONE
                         via = -1
-                    if tf == t and not explain:
-                        # the times alone: the node fails now, while its pairs are in the
-                        # cache; its pairs seed the next round of this instant
-                        if nst[v] & N_PEND:
-                            continue
+                    if tf == t:
+                        w = node_out[v]
+                        if explain:  # (without, the cause stays C_NONE, its initial value)
+                            cause[w] = code
+                            order[w] = ordv
+                            cause_node[w] = node_out[cn] if cn >= 0 else -1
+                            cause_via[w] = node_out[via] if via >= 0 else -1
+                            cause_res[w] = pair_res[p]
                         nst[v] = N_FAILED
-                        fail[node_out[v]] = t
+                        fail[w] = t
+                        if use_load:
+                            shed_nodes[n_shed] = v
+                            n_shed += 1
                         for pp in range(node_ptr[v], node_ptr[v + 1]):
                             s = st[pp]
                             if not s & F_STOP:
                                 st[pp] = _stopped_by(s, C_SUPPLIER)
+                                if explain:
+                                    stop_culprit[pp] = v
                                 seeds[n_seeds_next] = pp
                                 n_seeds_next += 1
                             if pinfo[pp] & FEEDS_STORE_BIT:
                                 s = st0[pp]
                                 if not s & F_STOP:
                                     st0[pp] = _stopped_by(s, C_SUPPLIER)
+                                    if explain:
+                                        stop_culprit0[pp] = v
                                     seeds0[n_seeds0_next] = pp
                                     n_seeds0_next += 1
-                    elif tf == t:
-                        n_pend = _claim(
-                            v,
-                            ordv,
-                            code,
-                            cn,
-                            via,
-                            pair_res[p],
-                            pend,
-                            n_pend,
-                            nst,
-                            order,
-                            cause,
-                            cause_node,
-                            cause_via,
-                            cause_res,
-                            node_out,
-                            explain,
-                        )
                     else:
                         e = n_ent
                         n_ent += 1
@@ -1094,20 +1159,7 @@ def _sweep_core(
                             ent_cnode[e] = cn
                             ent_via[e] = via
                             ent_res[e] = pair_res[p]
-                        n_bk, n_bheap = _bucket_add(
-                            e,
-                            tf,
-                            ent_next,
-                            bk_of,
-                            bk_time,
-                            bk_head,
-                            bk_tail,
-                            bheap,
-                            n_bk,
-                            n_bheap,
-                            memo_time,
-                            memo_b,
-                        )
+                        ent_time[e] = tf
             if n_pend > 0 or n_seeds_next > 0 or n_seeds0_next > 0:
                 continue
 
