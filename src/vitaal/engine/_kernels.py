@@ -412,9 +412,14 @@ def _dred(
     while head < tail:
         p = queue[head]
         head += 1
-        code = (st[p] >> SC_SHIFT) & 15
-        culprit = stop_culprit[p]
-        via = pinfo[p] & NODE_MASK
+        if explain:
+            code = (st[p] >> SC_SHIFT) & 15
+            culprit = stop_culprit[p]
+            via = pinfo[p] & NODE_MASK
+        else:  # stop codes are read only by the causes' search
+            code = C_PATH
+            culprit = -1
+            via = -1
         new_code = C_STORE if code == C_STORE else C_PATH
         for j in range(out_ptr[p], out_ptr[p + 1]):
             q = out_dst[j]
