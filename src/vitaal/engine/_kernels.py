@@ -612,6 +612,20 @@ def _claim(
 
 
 @njit(cache=True)
+def scratch_sizes(
+    n_nodes: int, n_pairs: int, n_init: int, use_load: bool
+) -> tuple[int, int, int, int]:
+    """The lengths of the int32, int64, float64 and int8 scratch buffers a sweep of
+    ``n_nodes`` nodes, ``n_pairs`` pairs and ``n_init`` initial failures cuts its work
+    arrays from (``_sweep_core``: ``w32``, ``w64``, ``wf``, ``w8``)."""
+    n_ent = n_init + 3 * n_pairs + 1
+    n32 = 16 * n_pairs + 1 + n_nodes + 1 + 10 * n_ent
+    if use_load:
+        n32 += n_pairs + n_nodes
+    return n32, n_ent, n_pairs + 2 * n_ent, 2 * n_pairs + 2 * n_ent
+
+
+@njit(cache=True)
 def _fail_nodes(
     nodes: NDArray[np.int32],
     n: int,
@@ -708,6 +722,10 @@ def _sweep_core(
     st0: NDArray[np.int64],
     node_out: NDArray[np.int64],
     pair_out: NDArray[np.int64],
+    w32: NDArray[np.int32],
+    w64: NDArray[np.int64],
+    wf: NDArray[np.float64],
+    w8: NDArray[np.int8],
     explain: bool,
 ) -> None:
     """The timed cascade: a sweep over event times.
@@ -726,6 +744,9 @@ def _sweep_core(
     ``pinfo`` is :func:`pack_pair_info`; ``nst``, ``st``, ``st0`` (N, P, P) are scratch
     that must come in as zeros: allocated by numpy (``calloc``)
     they cost nothing until touched, so a cascade costs the part it touches plus its outputs.
+    ``w32``, ``w64``, ``wf``, ``w8`` are the rest of its scratch, of any content and at
+    least :func:`scratch_sizes` long: a caller that runs many cascades keeps them, so that
+    the pages a city-wide cascade touches are not mapped and zeroed again every time.
 
     ``node_out`` and ``pair_out`` place the outputs: node ``v`` and pair ``p`` of the arrays
     given are written at ``node_out[v]`` and ``pair_out[p]`` of ``fail`` ... ``supply_end``
@@ -755,67 +776,104 @@ def _sweep_core(
     # st, st0: state words (see F_OFF ...), with stores as origins while their stock lasts
     # (main view) and counting producers only (the view that starts a store's autonomy)
     # when a store's stock runs out (read for stores only)
-    stock_end = np.empty(n_pairs)
+    # scratch, cut from the four buffers given (see ``scratch_sizes``); every part is
+    # written before it is read, so buffers may come from an earlier cascade
+    n_ent_max = init_node.shape[0] + 3 * n_pairs + 1
+    o32 = 0
+    o8 = 0
+    stock_end = wf[:n_pairs]
     for p in range(n_pairs):
         if role[p] == STORE:
             stock_end[p] = np.inf
     # the node behind each stop of a pair, and behind a store's loss of producers-only supply
-    # (each is written before it is read)
-    stop_culprit = np.empty(n_pairs, dtype=np.int32)
-    stop_culprit0 = np.empty(n_pairs, dtype=np.int32)
-    lost_culprit0 = np.empty(n_pairs, dtype=np.int32)
+    stop_culprit = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    stop_culprit0 = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    lost_culprit0 = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
     # the cause of each loss of supply of a pass, by position in ``lost``, and of the
     # premarked stores, by position in ``premarked``
-    lost_code = np.empty(n_pairs, dtype=np.int8)
-    lost_cul = np.empty(n_pairs, dtype=np.int32)
-    lost_via = np.empty(n_pairs, dtype=np.int32)
-    pre_code = np.empty(n_pairs, dtype=np.int8)
-    pre_cul = np.empty(n_pairs, dtype=np.int32)
-    pre_via = np.empty(n_pairs, dtype=np.int32)
+    lost_code = w8[o8 : o8 + n_pairs]
+    o8 += n_pairs
+    lost_cul = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    lost_via = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    pre_code = w8[o8 : o8 + n_pairs]
+    o8 += n_pairs
+    pre_cul = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    pre_via = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
     # scratch for the delete-then-rederive passes
-    queue = np.empty(n_pairs, dtype=np.int32)
-    cand = np.empty(n_pairs, dtype=np.int32)
-    marked = np.empty(n_pairs, dtype=np.int32)
-    lost = np.empty(n_pairs, dtype=np.int32)
-    stopped = np.empty(n_pairs, dtype=np.int32)
+    queue = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    cand = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    marked = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    lost = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    stopped = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
     n_pass = 0  # delete-then-rederive passes so far (their stamps, see STAMP_SHIFT)
-    seeds = np.empty(n_pairs, dtype=np.int32)
-    seeds0 = np.empty(n_pairs, dtype=np.int32)
-    premarked = np.empty(n_pairs, dtype=np.int32)
+    seeds = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    seeds0 = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    premarked = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
     # pairs that stopped delivering, and nodes that failed, since the last load move
-    moved_pairs = np.empty(n_pairs if use_load else 0, dtype=np.int32)
+    n_mp = n_pairs if use_load else 0
+    moved_pairs = w32[o32 : o32 + n_mp]
+    o32 += n_mp
     n_moved_pairs = 0
-    shed_nodes = np.empty(n_nodes if use_load else 0, dtype=np.int32)
+    n_sn = n_nodes if use_load else 0
+    shed_nodes = w32[o32 : o32 + n_sn]
+    o32 += n_sn
     n_shed = 0
 
     # entries of the queue (failures and stock ends after this instant): at most one per
     # initial node, one per pair losing supply, one per store running dry, and one per
     # store's stock; failures at this instant go straight to ``pend``
-    n_ent_max = init_node.shape[0] + 3 * n_pairs + 1
-    ent_order = np.empty(n_ent_max, dtype=np.int64)
-    ent_kind = np.empty(n_ent_max, dtype=np.int8)
-    ent_target = np.empty(n_ent_max, dtype=np.int32)
-    ent_cause = np.empty(n_ent_max, dtype=np.int8)
-    ent_cnode = np.empty(n_ent_max, dtype=np.int32)
-    ent_via = np.empty(n_ent_max, dtype=np.int32)
-    ent_res = np.empty(n_ent_max, dtype=np.int32)
-    ent_next = np.empty(n_ent_max, dtype=np.int32)
-    ent_time = np.empty(n_ent_max)
+    ent_order = w64[:n_ent_max]
+    ent_kind = w8[o8 : o8 + n_ent_max]
+    o8 += n_ent_max
+    ent_target = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    ent_cause = w8[o8 : o8 + n_ent_max]
+    o8 += n_ent_max
+    ent_cnode = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    ent_via = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    ent_res = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    ent_next = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    ent_time = wf[n_pairs : n_pairs + n_ent_max]
     n_ent = 0
     bk_of = Dict.empty(key_type=types.float64, value_type=types.int64)
     memo_time = np.full(8, np.nan)
     memo_b = np.zeros(9, dtype=np.int64)
-    bk_time = np.empty(n_ent_max)
-    bk_head = np.empty(n_ent_max, dtype=np.int32)
-    bk_tail = np.empty(n_ent_max, dtype=np.int32)
-    bheap = np.empty(n_ent_max, dtype=np.int32)
+    bk_time = wf[n_pairs + n_ent_max : n_pairs + 2 * n_ent_max]
+    bk_head = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    bk_tail = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    bheap = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
     n_bk = 0
     n_bheap = 0
-    due = np.empty(n_ent_max, dtype=np.int32)
-    tmp = np.empty(n_ent_max, dtype=np.int32)
-    pend = np.empty(n_nodes + 1, dtype=np.int32)
+    due = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    tmp = w32[o32 : o32 + n_ent_max]
+    o32 += n_ent_max
+    pend = w32[o32 : o32 + n_nodes + 1]
+    o32 += n_nodes + 1
     n_pend = 0
-    stock_due = np.empty(n_pairs + 1, dtype=np.int32)
+    stock_due = w32[o32 : o32 + n_pairs + 1]
 
     for i in range(init_node.shape[0]):
         if init_time[i] <= horizon:
@@ -1286,6 +1344,10 @@ def sweep_core(
     st0: NDArray[np.int64],
     node_out: NDArray[np.int64],
     pair_out: NDArray[np.int64],
+    w32: NDArray[np.int32],
+    w64: NDArray[np.int64],
+    wf: NDArray[np.float64],
+    w8: NDArray[np.int8],
     explain: bool,
 ) -> None:
     """The timed cascade (see :func:`_sweep_core`), compiled once for each value of
@@ -1334,6 +1396,10 @@ def sweep_core(
             st0,
             node_out,
             pair_out,
+            w32,
+            w64,
+            wf,
+            w8,
             True,
         )
     else:
@@ -1380,6 +1446,10 @@ def sweep_core(
             st0,
             node_out,
             pair_out,
+            w32,
+            w64,
+            wf,
+            w8,
             False,
         )
 
@@ -1427,6 +1497,7 @@ def sweep(
     """The timed cascade of :func:`sweep_core`, allocating its zeroed scratch here (in
     compiled code: for small local models, such as the cones of a batch)."""
     n_pairs = pair_node.shape[0]
+    n32, n64, nf, n8 = scratch_sizes(n_nodes, n_pairs, init_node.shape[0], use_load)
     sweep_core(
         n_nodes,
         pair_node,
@@ -1470,5 +1541,9 @@ def sweep(
         np.zeros(n_pairs, dtype=np.int64),
         np.arange(n_nodes),
         np.arange(n_pairs),
+        np.empty(n32, dtype=np.int32),
+        np.empty(n64, dtype=np.int64),
+        np.empty(nf, dtype=np.float64),
+        np.empty(n8, dtype=np.int8),
         explain,
     )

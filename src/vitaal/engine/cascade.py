@@ -13,10 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._kernels import sweep_core
+from vitaal.engine._kernels import scratch_sizes, sweep_core
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
-from vitaal.engine.layout import SupplyLayout, identity_maps, laid_out
+from vitaal.engine.layout import (
+    SupplyLayout,
+    give_back_scratch,
+    identity_maps,
+    laid_out,
+    take_scratch,
+)
 from vitaal.errors import ScenarioError
 
 __all__ = ["CascadeResult", "ChainStep", "load_arrays", "run_cascade"]
@@ -400,6 +406,9 @@ def run_cascade(
     recv = np.where(compiled.pair_required, np.inf, np.nan)
     supply_end = recv.copy()
     peak = load_pair.copy()
+    scratch = take_scratch(
+        compiled, scratch_sizes(n, compiled.n_pairs, init_node.shape[0], use_load)
+    )
     # zeroed scratch from numpy: calloc'd pages cost nothing until the sweep touches them
     sweep_core(
         n,
@@ -444,8 +453,10 @@ def run_cascade(
         np.zeros(compiled.n_pairs, dtype=np.int64),
         node_out,
         pair_out,
+        *scratch,
         explained,
     )
+    give_back_scratch(compiled, scratch)
     if not explained:
         order = np.broadcast_to(np.int64(0), (n,))
         cause_node = cause_via = cause_res = np.broadcast_to(np.int64(-1), (n,))
