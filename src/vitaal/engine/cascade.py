@@ -22,6 +22,7 @@ from vitaal.engine.layout import (
     identity_maps,
     laid_out,
     take_scratch,
+    untouched_pairs,
 )
 from vitaal.errors import ScenarioError
 
@@ -403,7 +404,7 @@ def run_cascade(
         cause_res = np.full(n, -1, dtype=np.int64)
     else:  # not written by the sweep; the result holds read-only constants
         order = cause_node = cause_via = cause_res = np.empty(0, dtype=np.int64)
-    recv = np.where(compiled.pair_required, np.inf, np.nan)
+    recv = untouched_pairs(compiled).copy()
     supply_end = recv.copy()
     peak = load_pair.copy()
     scratch = take_scratch(

@@ -73,16 +73,18 @@ Scratch = tuple[NDArray[np.int32], NDArray[np.int64], NDArray[np.float64], NDArr
 
 class LayoutSlot:
     """Where a compiled model keeps what its cascades reuse: its layout once built, the
-    identity maps the sweep writes its outputs through when there is none, and the scratch
-    buffers of the last cascade (see :func:`take_scratch`). Made once, not at every
+    identity maps the sweep writes its outputs through when there is none, the pair times
+    every cascade starts from (:func:`untouched_pairs`) and the scratch buffers of the last
+    cascade (see :func:`take_scratch`). Made once, not at every
     cascade; pickles empty (a model sent to Dask workers does not carry it: batches sweep
     cones, not the city)."""
 
-    __slots__ = ("identity", "layout", "lock", "scratch")
+    __slots__ = ("identity", "layout", "lock", "scratch", "untouched")
 
     def __init__(self) -> None:
         self.layout: SupplyLayout | None = None
         self.identity: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
+        self.untouched: NDArray[np.float64] | None = None
         self.scratch: Scratch | None = None
         self.lock = threading.Lock()
 
@@ -169,6 +171,18 @@ def lay_out(compiled: CompiledModel) -> SupplyLayout:
 def laid_out(compiled: CompiledModel) -> SupplyLayout | None:
     """The layout kept with ``compiled`` by :func:`lay_out`, if any."""
     return compiled.layout_slot.layout
+
+
+def untouched_pairs(compiled: CompiledModel) -> NDArray[np.float64]:
+    """Receive and supply-end times per pair before a cascade (``inf`` for a pair that is
+    required, NaN for one that is not), kept with ``compiled``; read-only, copied by each
+    cascade into its outputs."""
+    slot = compiled.layout_slot
+    if slot.untouched is None:
+        untouched = np.where(compiled.pair_required, np.inf, np.nan)
+        untouched.flags.writeable = False
+        slot.untouched = untouched
+    return slot.untouched
 
 
 def identity_maps(compiled: CompiledModel) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
