@@ -10,11 +10,11 @@ writes its outputs straight back in the model's order (``node_out``, ``pair_out`
 result is the same, tie for tie: the sweep never breaks a tie by an index
 (``tests/engine/test_numbering.py``, ``tests/engine/test_layout.py``).
 
-Laying a model out costs about two or three whole-city cascades (0.5-0.7 s for 10^6
+Laying a model out costs about three to five whole-city cascades (0.5-0.7 s for 10^6
 components) and the size of its graph arrays again (about 0.16 GiB), and pays only when
 many whole-city cascades run on one model (a what-if session, a benchmark): so it is asked
 for, :func:`lay_out`, and kept with the compiled model (not pickled with it);
-``run_cascade`` uses it when it is there. It makes a city-wide blackout 15-20 % faster at
+``run_cascade`` uses it when it is there. It makes a city-wide blackout 10-25 % faster at
 10^5-10^6 components (``docs/performance.md``); a local failure and a small model gain
 nothing.
 """
