@@ -1183,6 +1183,9 @@ def _sweep_core(
                         code = C_NONE
                         via = -1
                     if tf == t:
+                        # _claim and _fail_nodes for one node, written out: calling them per
+                        # node here (or failing in chunks of 64 claims) measured 2 % slower
+                        # for the times alone and 8 % with causes on the 10^6 blackout
                         w = node_out[v]
                         if explain:  # (without, the cause stays C_NONE, its initial value)
                             cause[w] = code
