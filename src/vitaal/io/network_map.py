@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from vitaal.errors import Loc, ModelError, Problem
+from vitaal.io.panda_json import read_panda_json
 from vitaal.io.tables import TABLES, mapping_line_of, parse_record
 from vitaal.io.yamlfile import load_yaml
 from vitaal.model import Model
@@ -452,20 +453,25 @@ def panda_element_id(prefix: str, table: str, index: int) -> str:
 
 def load_panda_net(source: str | os.PathLike[str], package: str) -> Any:
     """A ``pandapower`` or ``pandapipes`` net from a JSON file, or ``PACKAGE:NAME`` for one of
-    the networks the package bundles."""
-    pkg = importlib.import_module(package)
-    networks = importlib.import_module(f"{package}.networks")
+    the networks the package bundles.
+
+    A file is read by :func:`~vitaal.io.panda_json.read_panda_json`, which refuses any object
+    that is not a type a network holds (the library alone would import and call it). A bundled
+    name must be a function defined in ``PACKAGE.networks``, not anything that module imports.
+    """
     text = str(source)
     prefix = f"{package}:"
+    if not text.startswith(prefix):
+        if not Path(text).is_file():
+            raise FileNotFoundError(text)
+        return read_panda_json(text, package)
+    networks = importlib.import_module(f"{package}.networks")
+    name = text[len(prefix) :]
+    func = vars(networks).get(name)
+    home = getattr(func, "__module__", "") or ""
+    if not callable(func) or name.startswith("_") or not home.startswith(networks.__name__):
+        raise FileNotFoundError(f"{package} has no bundled network {name!r}")
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", category=FutureWarning, module=r"panda(pipes|power)")
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"panda(pipes|power)")
-        if text.startswith(prefix):
-            name = text[len(prefix) :]
-            func = getattr(networks, name, None)
-            if not callable(func) or name.startswith("_"):
-                raise FileNotFoundError(f"{package} has no bundled network {name!r}")
-            return func()
-        if not Path(text).exists():
-            raise FileNotFoundError(text)
-        return pkg.from_json(text)
+        return func()

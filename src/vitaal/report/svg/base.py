@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import math
 from collections.abc import Iterable, Sequence
-from xml.sax.saxutils import escape, quoteattr
 
 #: The flag colours of the cascade checker, and grey for "not in this scenario".
 FLAG_COLOURS: dict[str, str] = {
@@ -38,13 +38,18 @@ def system_colours(system_ids: Iterable[str]) -> dict[str, str]:
     return {s: SYSTEM_PALETTE[i % len(SYSTEM_PALETTE)] for i, s in enumerate(system_ids)}
 
 
-def text_escape(value: str) -> str:
-    return escape(value)
+def text_escape(value: object) -> str:
+    """Any value as SVG/HTML text or the inside of a quoted attribute: ``& < > " '`` escaped.
+
+    Every text that comes from a model (names, ids, labels) goes through here before it is
+    written into a figure, so a name such as ``<script>`` is shown, never run.
+    """
+    return html.escape(str(value), quote=True)
 
 
-def attr(value: str) -> str:
+def attr(value: object) -> str:
     """An attribute value with its quotes."""
-    return quoteattr(value)
+    return f'"{text_escape(value)}"'
 
 
 def num(value: float, digits: int = 1) -> str:
@@ -98,19 +103,19 @@ class Svg:
     ) -> None:
         self.parts.append(
             f'<text x="{num(x)}" y="{num(y)}" font-size="{num(size)}" '
-            f'text-anchor="{anchor}" fill="{fill}" font-weight="{weight}"{extra}>'
-            f"{escape(content)}</text>"
+            f"text-anchor={attr(anchor)} fill={attr(fill)} font-weight={attr(weight)}{extra}>"
+            f"{text_escape(content)}</text>"
         )
 
     def render(self) -> str:
         head = (
             f'<svg class="figure" '
-            f'data-figure="{self.figure}" role="img" aria-label={attr(self.label)} '
+            f"data-figure={attr(self.figure)} role='img' aria-label={attr(self.label)} "
             f'viewBox="0 0 {num(self.width)} {num(self.height)}" '
             f'width="{num(self.width)}" height="{num(self.height)}" '
             f'font-family="{FONT}">'
         )
-        return head + f"<title>{escape(self.label)}</title>" + "".join(self.parts) + "</svg>"
+        return head + f"<title>{text_escape(self.label)}</title>" + "".join(self.parts) + "</svg>"
 
 
 def polyline_path(points: Sequence[tuple[float, float]]) -> str:

@@ -10,7 +10,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vitaal.report.svg.base import Svg, nice_step, num, text_escape
+from vitaal.report.svg.base import Svg, attr, nice_step, num, text_escape
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +66,9 @@ def draw_utilisation(
         x = 10.0
         y = rows * ph + 16
         for line in panels[0].lines:
-            dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+            dash = f" stroke-dasharray={attr(line.dash)}" if line.dash else ""
             svg.add(
-                f'<path d="M{num(x)} {num(y - 4)}h22" stroke="{line.colour}" '
+                f'<path d="M{num(x)} {num(y - 4)}h22" stroke={attr(line.colour)} '
                 f'stroke-width="{num(line.width)}"{dash}/>'
             )
             svg.text(x + 27, y, line.label, size=10.5)
@@ -126,9 +126,9 @@ def _panel(svg: Svg, p: Panel, ox: float, oy: float, pw: float, ph: float, axis:
     xs = [fx(y) for y in years]
     for line in p.lines:
         ys = [fy(v) if v is not None and math.isfinite(v) else None for v in line.values]
-        dash = f' stroke-dasharray="{line.dash}"' if line.dash else ""
+        dash = f" stroke-dasharray={attr(line.dash)}" if line.dash else ""
         svg.add(
-            f'<path class="series" d="{_polyline(xs, ys)}" fill="none" stroke="{line.colour}" '
+            f'<path class="series" d="{_polyline(xs, ys)}" fill="none" stroke={attr(line.colour)} '
             f'stroke-width="{num(line.width)}"{dash}/>'
         )
     svg.add(

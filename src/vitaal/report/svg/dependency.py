@@ -13,7 +13,7 @@ import math
 from collections.abc import Mapping, Sequence
 
 from vitaal.model.model import Model
-from vitaal.report.svg.base import FLAG_COLOURS, Svg, num, system_colours
+from vitaal.report.svg.base import FLAG_COLOURS, Svg, attr, num, system_colours, text_escape
 
 Edge = tuple[str, str]
 
@@ -107,7 +107,8 @@ def draw_dependencies(
         svg.add(
             f'<path class="edge" d="M{num(sx)} {num(sy)}Q{num(mx)} {num(my)} {num(ex)} {num(ey)}"'
             f' fill="none" stroke="{colour}" stroke-width="{num(width)}" stroke-opacity="0.85">'
-            f"<title>{names.get(a, a)} → {names.get(b, b)}: {count}</title></path>"
+            f"<title>{text_escape(names.get(a, a))} → {text_escape(names.get(b, b))}: "
+            f"{count}</title></path>"
         )
         # arrowhead along the curve's end tangent
         hx, hy = tx / td, ty / td
@@ -131,7 +132,8 @@ def draw_dependencies(
         fill = colours[s] if flags is None else FLAG_COLOURS.get(flags.get(s, "none"), "#9e9e9e")
         stroke_w = 4 if s == origin else 1.2
         svg.add(
-            f'<circle class="system" data-system="{s}" cx="{num(x)}" cy="{num(y)}" '
+            f'<circle class="system" data-system={attr(s)} '
+            f'cx="{num(x)}" cy="{num(y)}" '
             f'r="{num(node_r)}" fill="{fill}" stroke="#222" stroke-width="{stroke_w}"/>'
         )
         # label below the circle (above it for the top half), centred, wrapped

@@ -19,7 +19,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from vitaal.model.model import Model
-from vitaal.report.svg.base import FLAG_COLOURS, Svg, num, system_colours
+from vitaal.report.svg.base import FLAG_COLOURS, Svg, attr, num, system_colours, text_escape
 
 Point = tuple[float, float]
 
@@ -236,11 +236,11 @@ def _layer(
     out = ""
     if lines:
         out += (
-            f'<path class="{cls}" d="{_strokes(lines)}" fill="none" stroke="{colour}" '
+            f'<path class={attr(cls)} d="{_strokes(lines)}" fill="none" stroke={attr(colour)} '
             f'stroke-width="{num(line_w)}" stroke-linecap="round" stroke-linejoin="round"/>'
         )
     if pts:
-        out += f'<path class="{cls}" d="{_dots(pts, dot)}" fill="{colour}"/>'
+        out += f'<path class={attr(cls)} d="{_dots(pts, dot)}" fill={attr(colour)}/>'
     return out
 
 
@@ -313,7 +313,7 @@ def draw_map(
         colour = (areas_hit or {}).get(a.id)
         fill = FLAG_COLOURS.get(colour or "", "#ffffff") if colour else "#ffffff"
         opacity = "0.45" if colour else "0.6"
-        title = f"<title>{a.name} ({a.population:,})</title>"
+        title = f"<title>{text_escape(a.name)} ({a.population:,})</title>"
         if a.outline:
             parts.append(
                 f'<path class="area" d="{a.outline}" fill="{fill}" fill-opacity="{opacity}" '

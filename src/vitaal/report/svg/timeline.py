@@ -13,7 +13,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from vitaal.report.svg.base import FLAG_COLOURS, Svg, num
+from vitaal.report.svg.base import FLAG_COLOURS, Svg, attr, num
 
 _TICKS = (0, 1, 2, 4, 8, 12, 24, 48, 72, 120, 168, 336, 720, 1440, 2160, 4320, 8760)
 
@@ -99,7 +99,7 @@ def draw_timeline(
                 d.append(f"H{num(fx(t))}V{num(y)}")
             d.append(f"H{num(fx(horizon))}")
             svg.add(
-                f'<path class="steps" d="{"".join(d)}" fill="none" stroke="{colour}" '
+                f'<path class="steps" d="{"".join(d)}" fill="none" stroke={attr(colour)} '
                 'stroke-width="1.6"/>'
             )
         svg.text(
@@ -109,7 +109,7 @@ def draw_timeline(
             fxo = fx(lane.onset_h)
             svg.add(
                 f'<path class="flag" d="M{num(fxo)} {num(base)}V{num(ly + 3)}l9 4l-9 4" '
-                f'fill="{colour}" stroke="#222" stroke-width="0.8"/>'
+                f'fill={attr(colour)} stroke="#222" stroke-width="0.8"/>'
             )
     svg.add(
         f'<path d="M{num(x0)} {num(top)}V{num(bottom)}H{num(x1)}" fill="none" stroke="#777" '
