@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from hypothesis import strategies as st
+
 from vitaal.model import (
     Component,
     Coupling,
@@ -77,3 +79,60 @@ def build_model(
             cid: Coupling(id=cid, kind=kind, members=members) for cid, kind, members in couplings
         },
     )
+
+
+@st.composite
+def random_models(draw: st.DrawFn) -> tuple[Model, dict[str, float], float]:
+    n = draw(st.integers(2, 9))
+    n_areas = draw(st.integers(0, min(2, n - 1)))
+    names = [f"c{i}" for i in range(n - n_areas)] + [f"a{i}" for i in range(n_areas)]
+    n_res = draw(st.integers(1, 3))
+    resources = [f"r{j}" for j in range(n_res)]
+    links: dict[str, SupplyLink] = {}
+    reqs: dict[str, Requirement] = {}
+    stores: dict[str, Store] = {}
+    for r in resources:
+        order = draw(st.permutations(names))
+        # areas are consumers: keep them out of the producers
+        order = sorted(order, key=lambda x: x.startswith("a"))
+        n_prod = draw(st.integers(1, max(1, min(2, len(order) - n_areas))))
+        members: list[str] = list(order[:n_prod])
+        for pos in range(n_prod, len(order)):
+            v = order[pos]
+            if not draw(st.booleans()):
+                continue
+            earlier = [m for m in members if m != v and not m.startswith("a")]
+            firm = draw(st.lists(st.sampled_from(earlier), min_size=1, max_size=3, unique=True))
+            members.append(v)
+            k = draw(st.integers(1, len(firm)))
+            extra_pool = [x for x in names if x != v and not x.startswith("a")]
+            extra = draw(st.lists(st.sampled_from(extra_pool), max_size=2, unique=True))
+            for s in dict.fromkeys(firm + extra):
+                key = f"{s}>{v}|{r}"
+                links[key] = SupplyLink(
+                    supplier=s,
+                    consumer=v,
+                    resource=r,
+                    role=draw(st.sampled_from([Role.PRIMARY, Role.BACKUP])),
+                )
+            buffer = draw(st.sampled_from([0.0, 0.0, 1.0, 2.0, 3.0, 5.0]))
+            if k > 1 or buffer > 0 or draw(st.booleans()):
+                reqs[f"{v}|{r}"] = Requirement(consumer=v, resource=r, buffer_h=buffer, k=k)
+            if draw(st.integers(0, 3)) == 0:
+                aut = draw(st.sampled_from([0.0, 1.0, 2.0, 4.0]))
+                stores[f"{v}|{r}"] = Store(component=v, resource=r, autonomy_h=aut)
+    model = Model(
+        info=ModelInfo(name="random"),
+        resources={r: Resource(id=r, name=r, unit="service") for r in resources},
+        components={
+            c: Component(id=c, subsystem="s", kind="k") for c in names if c.startswith("c")
+        },
+        areas={a: ServiceArea(id=a, name=a) for a in names if a.startswith("a")},
+        requirements=reqs,
+        supply=links,
+        stores=stores,
+    )
+    failing = draw(st.lists(st.sampled_from(names), max_size=3, unique=True))
+    initial = {v: float(draw(st.integers(0, 3))) for v in failing}
+    horizon = float(draw(st.sampled_from([2, 4, 6, 100])))
+    return model, initial, horizon

@@ -1,0 +1,225 @@
+"""The cascade with restoration, conditions and degraded modes (``engine/process.py``).
+
+Hand-worked cases, each with its reasoning, and a property: with nothing repaired, no restart
+times, no conditions and no degraded modes, the process is the timed cascade, node for node.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from hypothesis import given, settings
+
+from tests.engine.builders import build_model, random_models
+from vitaal.engine import InitialFailure, compile_model, run_cascade
+from vitaal.engine.causes import CauseCode
+from vitaal.engine.compile import CompiledModel
+from vitaal.engine.process import Damage, ProcessInputs, run_process
+from vitaal.model import Model
+
+INF = math.inf
+
+
+def _inputs(
+    c: CompiledModel,
+    *,
+    restart: dict[str, float] | None = None,
+    conditions: dict[tuple[str, str], tuple[tuple[float, float], ...]] | None = None,
+    degraded: dict[tuple[str, str], tuple[float, float]] | None = None,
+) -> ProcessInputs:
+    restart_h = np.zeros(c.n_nodes)
+    for nid, h in (restart or {}).items():
+        restart_h[c.node_index[nid]] = h
+    cond = np.full(c.n_pairs, -1, dtype=np.int64)
+    spans = []
+    for k, ((nid, res), iv) in enumerate((conditions or {}).items()):
+        p = c.pair_of(nid, res)
+        assert p is not None
+        cond[p] = k
+        spans.append(iv)
+    deg_h = np.zeros(c.n_pairs)
+    deg_s = np.ones(c.n_pairs)
+    for (nid, res), (hours, share) in (degraded or {}).items():
+        p = c.pair_of(nid, res)
+        assert p is not None
+        deg_h[p], deg_s[p] = hours, share
+    return ProcessInputs(restart_h, cond, tuple(spans), deg_h, deg_s)
+
+
+def _loop_model(buffer_control: float, buffer_el: float) -> Model:
+    """Grid station GS produces power and needs control; SCADA produces control and needs
+    power; area A takes power from GS."""
+    return build_model(
+        [("GS", "SCADA", "el"), ("SCADA", "GS", "control"), ("GS", "A", "el")],
+        requirements=[("GS", "control", buffer_control, 1), ("SCADA", "el", buffer_el, 1)],
+        areas=["A"],
+    )
+
+
+def test_a_loop_restarts_once_what_broke_it_is_repaired() -> None:
+    """GS is damaged at 0 and repaired 10 h later. SCADA (no buffer) loses power at 0 and goes
+    down (SUPPLIER GS). GS was down from 0, so its control buffer (24 h) paused unused; at 10
+    it may restart with control missing, since buffer is left, and works at 10 + 2 = 12.
+    SCADA, not damaged, restarts as soon as power is back: 12 + 1 = 13. Its control returns
+    at 13, after GS used 3 of its 24 h. Area A is without power from 0 to 12."""
+    c = compile_model(_loop_model(24.0, 0.0))
+    r = run_process(
+        c,
+        [Damage("GS", 0.0, repair_h=10.0)],
+        72.0,
+        _inputs(c, restart={"GS": 2.0, "SCADA": 1.0}),
+    )
+    assert r.outages_of("GS") == [(0.0, 12.0)]
+    assert r.outages_of("SCADA") == [(0.0, 13.0)]
+    assert r.losses_of("A", "el") == [(0.0, 12.0)]
+    s = c.node_index["SCADA"]
+    assert r.cause[s] == CauseCode.SUPPLIER
+    assert c.node_ids[int(r.cause_node[s])] == "GS"
+    assert r.order[s] == 2
+
+
+def test_a_loop_without_buffers_cannot_black_start() -> None:
+    """Each part needs the other with no buffer: after the repair GS would need control to
+    restart, and SCADA power: neither can, and both stay down to the horizon."""
+    c = compile_model(_loop_model(0.0, 0.0))
+    r = run_process(c, [Damage("GS", 0.0, repair_h=10.0)], 72.0)
+    assert r.outages_of("GS") == [(0.0, INF)]
+    assert r.outages_of("SCADA") == [(0.0, INF)]
+    assert r.losses_of("A", "el") == [(0.0, INF)]
+
+
+def test_a_consumer_whose_supply_returns_within_its_buffer_never_fails() -> None:
+    """Hospital H bridges 72 h on its generator; the grid is back after 10 h (repair 8 h,
+    restart 2 h): H never fails and never loses the service."""
+    m = build_model([("G", "H", "el")], requirements=[("H", "el", 72.0, 1)],
+                    critical_functions=["H"])  # fmt: skip
+    c = compile_model(m)
+    r = run_process(c, [Damage("G", 0.0, repair_h=8.0)], 100.0, _inputs(c, restart={"G": 2.0}))
+    assert r.outages_of("G") == [(0.0, 10.0)]
+    assert r.outages_of("H") == []
+    assert r.losses_of("H", "el") == []
+    assert r.fail_time[c.node_index["H"]] == INF
+
+
+def _pump_model(buffer_h: float) -> Model:
+    """Grid G powers pumping station P; P drains area A (resource "data" stands in for the
+    drainage service). P needs power only while it rains."""
+    return build_model(
+        [("G", "P", "el"), ("P", "A", "data")],
+        requirements=[("P", "el", buffer_h, 1)],
+        areas=["A"],
+    )
+
+
+def test_a_pumping_station_fails_only_inside_the_rain() -> None:
+    """The grid is lost at 0 for good; it rains from 5 to 8 h. Outside the rain P's need for
+    power counts as met, so P works until 5, fails at 5 (no buffer, SUPPLIER G) and, power
+    still gone, is back at 8 when the rain ends (the need is met again). A is without
+    drainage from 5 to 8."""
+    c = compile_model(_pump_model(0.0))
+    inp = _inputs(c, conditions={("P", "el"): ((5.0, 8.0),)})
+    r = run_process(c, [Damage("G", 0.0)], 48.0, inp)
+    assert r.outages_of("P") == [(5.0, 8.0)]
+    assert r.losses_of("A", "data") == [(5.0, 8.0)]
+    p = c.node_index["P"]
+    assert r.cause[p] == CauseCode.SUPPLIER
+
+
+def test_a_buffer_runs_only_while_the_condition_holds() -> None:
+    """With a 1 h buffer P fails at 6 (the buffer runs from the start of the rain at 5); two
+    showers of 30 minutes never spend it, because the buffer is full again when a shower
+    ends."""
+    c = compile_model(_pump_model(1.0))
+    rain = _inputs(c, conditions={("P", "el"): ((5.0, 8.0),)})
+    r = run_process(c, [Damage("G", 0.0)], 48.0, rain)
+    assert r.outages_of("P") == [(6.0, 8.0)]
+    showers = _inputs(c, conditions={("P", "el"): ((5.0, 5.5), (6.0, 6.5))})
+    r2 = run_process(c, [Damage("G", 0.0)], 48.0, showers)
+    assert r2.outages_of("P") == []
+
+
+def test_without_the_condition_nothing_fails_on_a_dry_day() -> None:
+    c = compile_model(_pump_model(0.0))
+    r = run_process(c, [Damage("G", 0.0)], 48.0, _inputs(c, conditions={("P", "el"): ()}))
+    assert r.outages_of("P") == []
+    assert r.losses_of("A", "data") == []
+
+
+def test_a_plant_on_manual_control_works_degraded_then_fails() -> None:
+    """Treatment plant W needs control (buffer 4 h) and can run on manual control at 60 % for
+    20 h more. Control is lost at 0 for good: W runs degraded from 4 to 24, then fails; the
+    area is without water from 24. With control back at 10 (repair), W is degraded from 4 to
+    10 only and never fails."""
+    m = build_model(
+        [("C", "W", "control"), ("W", "A", "water")],
+        requirements=[("W", "control", 4.0, 1)],
+        areas=["A"],
+    )
+    c = compile_model(m)
+    inp = _inputs(c, degraded={("W", "control"): (20.0, 0.6)})
+    r = run_process(c, [Damage("C", 0.0)], 72.0, inp)
+    w, ctrl = c.node_index["W"], c.resource_index["control"]
+    assert r.outages_of("W") == [(24.0, INF)]
+    assert r.losses_of("A", "water") == [(24.0, INF)]
+    assert r.degraded == ((w, ctrl, 4.0, 24.0),)
+    r2 = run_process(c, [Damage("C", 0.0, repair_h=10.0)], 72.0, inp)
+    assert r2.outages_of("W") == []
+    assert r2.degraded == ((w, ctrl, 4.0, 10.0),)
+
+
+def test_a_store_clock_is_never_reset() -> None:
+    """Tower T (6 h) between plant P and area A. P is out from 0 to 10: T feeds A until 6, A
+    is dry from 6 to 10. P fails again at 12 for good: T's autonomy was spent (its clock is
+    never reset within the horizon), so A is dry at once from 12."""
+    m = build_model([("P", "T", "water"), ("T", "A", "water")], stores=[("T", "water", 6.0)],
+                    areas=["A"])  # fmt: skip
+    c = compile_model(m)
+    r = run_process(c, [Damage("P", 0.0, repair_h=10.0), Damage("P", 12.0)], 48.0)
+    assert r.losses_of("A", "water") == [(6.0, 10.0), (12.0, INF)]
+    assert r.outages_of("P") == [(0.0, 10.0), (12.0, INF)]
+
+
+def test_restart_times_add_up_along_a_chain() -> None:
+    """G -> S -> M: G repaired at 5 and restarting 1 h, S 2 h, M 3 h: back at 6, 8 and 11."""
+    m = build_model([("G", "S", "el"), ("S", "M", "el")])
+    c = compile_model(m)
+    r = run_process(c, [Damage("G", 0.0, repair_h=5.0)], 48.0,
+                    _inputs(c, restart={"G": 1.0, "S": 2.0, "M": 3.0}))  # fmt: skip
+    assert r.outages_of("G") == [(0.0, 6.0)]
+    assert r.outages_of("S") == [(0.0, 8.0)]
+    assert r.outages_of("M") == [(0.0, 11.0)]
+    assert r.order[c.node_index["M"]] == 3
+    times, shares = r.recovery_curve(np.arange(c.n_nodes))
+    assert times == [0.0, 6.0, 8.0, 11.0]
+    assert shares == [0.0, 1 / 3, 2 / 3, 1.0]
+
+
+def test_a_buffer_spent_during_a_restart_takes_the_node_down_again_unbroken() -> None:
+    """Pump P needs power and control (buffer 1 h). Power lost at 0 for 2 h (P down at 0);
+    control lost at 1 for good. At 2 power is back and P restarts (3 h), control missing but
+    its buffer untouched (paused while down). The buffer runs out at 3, during the restart:
+    P is down again and its outage, [0, inf), is one."""
+    m = build_model([("G", "P", "el"), ("C", "P", "control")],
+                    requirements=[("P", "control", 1.0, 1)])  # fmt: skip
+    c = compile_model(m)
+    r = run_process(c, [Damage("G", 0.0, repair_h=2.0), Damage("C", 1.0)], 48.0,
+                    _inputs(c, restart={"P": 3.0}))  # fmt: skip
+    assert r.outages_of("P") == [(0.0, INF)]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(random_models())
+def test_without_restoration_the_process_is_the_cascade(
+    case: tuple[Model, dict[str, float], float],
+) -> None:
+    model, initial, horizon = case
+    c = compile_model(model)
+    cascade = run_cascade(c, [InitialFailure(v, t) for v, t in initial.items()], horizon)
+    process = run_process(c, [Damage(v, t) for v, t in initial.items()], horizon)
+    assert process.fail_time.tolist() == cascade.fail_time.tolist()
+    failed = np.isfinite(cascade.fail_time)
+    # every failure has a cause of the same kind: initial or by the cascade
+    assert ((process.order == 1) == (cascade.order == 1))[failed].all()
+    # nothing comes back: every outage is open to the end
+    assert all(o.end_h == INF for o in process.outages)
