@@ -223,3 +223,10 @@ def test_without_restoration_the_process_is_the_cascade(
     assert ((process.order == 1) == (cascade.order == 1))[failed].all()
     # nothing comes back: every outage is open to the end
     assert all(o.end_h == INF for o in process.outages)
+    # the first losses of supply are the cascade's receive and supply-end times, up to the
+    # node's own failure (after it, a failed node's own supply is a matter of definition)
+    view = process.as_cascade()
+    until = cascade.fail_time[c.pair_node]
+    for got, want in ((view.receive_time, cascade.receive_time),
+                      (view.supply_end, cascade.supply_end)):  # fmt: skip
+        assert np.array_equal(np.minimum(got, until), np.minimum(want, until), equal_nan=True)

@@ -32,6 +32,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind, PairRole
 from vitaal.errors import ScenarioError
@@ -150,8 +151,39 @@ class ProcessResult:
     cause_resource: NDArray[np.int64]
     outages: tuple[Outage, ...]
     losses: tuple[ServiceLoss, ...]
+    receive_time: NDArray[np.float64]
+    supply_end: NDArray[np.float64]
     degraded: tuple[tuple[int, int, float, float], ...] = ()
     instants: int = 0
+
+    def as_cascade(
+        self,
+        load: NDArray[np.float64] | None = None,
+        peak_load: NDArray[np.float64] | None = None,
+    ) -> CascadeResult:
+        """The first outages as a :class:`~vitaal.engine.cascade.CascadeResult` (first fail
+        time, cause and order per node; per pair the first time it was not received and
+        without the resource), so that what reads a cascade (flags, chains) reads this."""
+        c = self.compiled
+        return CascadeResult(
+            node_ids=c.node_ids,
+            node_index=c.node_index,
+            node_kind=c.node_kind,
+            resource_ids=c.resource_ids,
+            horizon_h=self.horizon_h,
+            fail_time=self.fail_time,
+            order=self.order,
+            cause=self.cause,
+            cause_node=self.cause_node,
+            cause_via=self.cause_via,
+            cause_resource=self.cause_resource,
+            pair_node=c.pair_node,
+            pair_resource=c.pair_resource,
+            receive_time=self.receive_time,
+            supply_end=self.supply_end,
+            load=load,
+            peak_load=peak_load,
+        )
 
     def outages_of(self, node_id: str) -> list[tuple[float, float]]:
         v = self.compiled.node_index.get(node_id)
@@ -382,6 +414,9 @@ class _Process:
         self.degraded: list[tuple[int, int, float, float]] = []
         self.received = np.zeros(p, dtype=np.bool_)
         self.delivers = np.zeros(p, dtype=np.bool_)
+        self.has = np.zeros(p, dtype=np.bool_)
+        self.first_unreceived = np.full(p, INF)
+        self.first_without = np.full(p, INF)
 
     # -- supply ------------------------------------------------------------------------------
     def _supply(self, t: float) -> None:
@@ -405,6 +440,10 @@ class _Process:
         )
         # a store's own requirement counts its stock (design.md, "The cascade semantics")
         self.has = self.received | active
+        req = self.required
+        np.minimum(self.first_unreceived, np.where(req & ~self.received, t, INF),
+                   out=self.first_unreceived)  # fmt: skip
+        np.minimum(self.first_without, np.where(req & ~self.has, t, INF), out=self.first_without)
 
     # -- one instant -------------------------------------------------------------------------
     def _settle_buffers(self, t: float, holds: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -651,6 +690,11 @@ class _Process:
                 self.cause_res[v] = int(self.c.pair_resource[sl.pair])
                 self.order[v] = 2
         ft = np.where(self.fail_time > self.horizon, INF, self.fail_time)
+        cut = self.horizon
+        received = np.where(self.first_unreceived > cut, INF, self.first_unreceived)
+        without = np.where(self.first_without > cut, INF, self.first_without)
+        received[~self.required] = np.nan
+        without[~self.required] = np.nan
         return ProcessResult(
             compiled=self.c,
             horizon_h=self.horizon,
@@ -664,6 +708,8 @@ class _Process:
             losses=tuple(sorted(self.losses, key=lambda x: (x.start_h, x.pair))),
             degraded=tuple(self.degraded),
             instants=instants,
+            receive_time=received,
+            supply_end=without,
         )
 
 
