@@ -263,7 +263,7 @@ FIELD_CASES = [
     ),
     pytest.param(
         FLOOD, "{target: ss-2, time_h: 1}", "{target: ss-2, at_h: 1}",
-        (FLOOD, 5, "events"), "field 'at_h'", "target, time_h, kind", id="event-field",
+        (FLOOD, 5, "events"), "field 'at_h'", "target, time_h, kind, repair_h", id="event-field",
     ),
     pytest.param(
         FLOOD, "    time_h: 2\n", "    time_h: 2\n    depth: 3\n",

@@ -537,10 +537,10 @@ class _Process:
                     via = int(c.pair_node[q])
                 if s.status[c.pair_node[q]] != WORKING and down_via < 0:
                     down_via = int(c.pair_node[q])
-        if down_via >= 0:
-            return CauseCode.SUPPLIER, (res, down_via, down_via)
         if self.is_store[p] and s.clock[p] < INF:
             return CauseCode.STORE, (res, int(c.pair_node[p]), self._upstream_down(p))
+        if down_via >= 0:
+            return CauseCode.SUPPLIER, (res, down_via, down_via)
         return CauseCode.PATH, (res, via, self._upstream_down(p))
 
     def _upstream_down(self, p: int) -> int:

@@ -9,7 +9,7 @@ problem. :func:`dump_record` is its inverse: plain data (text, numbers, lists, m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, is_dataclass
 from enum import Enum
 from typing import Any
@@ -162,14 +162,33 @@ def _dump_profile(p: Profile) -> dict[str, Any]:
 def _parse_event(value: Any) -> Event:
     if not isinstance(value, Mapping) or "target" not in value:
         raise FieldError(show(value), "a mapping with 'target', 'time_h' and 'kind'")
-    unknown = set(value) - {"target", "time_h", "kind"}
+    unknown = set(value) - {"target", "time_h", "kind", "repair_h"}
     if unknown:
-        raise FieldError(f"field '{sorted(map(str, unknown))[0]}'", "target, time_h, kind")
+        raise FieldError(
+            f"field '{sorted(map(str, unknown))[0]}'", "target, time_h, kind, repair_h"
+        )
     return Event(
         target=parse_id(value["target"]),
         time_h=0.0 if is_blank(value.get("time_h")) else parse_nonneg(value["time_h"]),
         kind=enum_parser(EventKind)(value.get("kind", "failure")),
+        repair_h=None if is_blank(value.get("repair_h")) else parse_nonneg(value["repair_h"]),
     )
+
+
+def _intervals(value: Any) -> tuple[tuple[float, float], ...]:
+    """``[[start, end], ...]`` in hours, each start before its end, in order, not overlapping."""
+    expected = "a list of [start, end] hours, each start < end, in order and not overlapping"
+    if not isinstance(value, list | tuple):
+        raise FieldError(show(value), expected)
+    out: list[tuple[float, float]] = []
+    for item in value:
+        if not isinstance(item, list | tuple) or len(item) != 2:
+            raise FieldError(show(item), expected)
+        a, b = parse_nonneg(item[0]), parse_nonneg(item[1])
+        if not a < b or (out and a < out[-1][1]):
+            raise FieldError(show(item), expected)
+        out.append((a, b))
+    return tuple(out)
 
 
 def _parse_hazard_area(value: Any) -> HazardArea:
@@ -329,6 +348,9 @@ TABLES: dict[str, Table] = {
                 _f("resource", parse_id, True),
                 _f("buffer_h", parse_nonneg),
                 _f("k", parse_positive_int),
+                _f("condition", parse_id),
+                _f("degraded_h", parse_nonneg),
+                _f("degraded_share", parse_share),
             ),
             key=requirement_key,
             csv=True,
@@ -430,6 +452,7 @@ TABLES: dict[str, Table] = {
                 _f("transitions", mapping_parser(parse_id, _year_share)),
                 _f("events", list_parser(_parse_event)),
                 _f("hazards", list_parser(_parse_hazard)),
+                _f("conditions", mapping_parser(parse_id, _intervals)),
             ),
             key=lambda r: r.id,
         ),
@@ -509,6 +532,38 @@ def parse_record(
     return table.cls(**kwargs), problems
 
 
+def csv_header_problems(table: Table, header: Sequence[str], file: str) -> list[Problem]:
+    """The problem of a CSV header that does not name every required column of ``table``.
+
+    Such a file is not a table of ``table.kind`` (random text, another table, a header in
+    another language): it is one located error at line 1, not rows that each lack their
+    fields, nor, when it holds no rows, an empty table.
+
+    Examples
+    --------
+    >>> [p] = csv_header_problems(TABLES["requirements"], ["lorem ipsum"], "r.csv")
+    >>> p.loc
+    Loc(file='r.csv', line=1)
+    >>> p.found
+    "a header without the columns consumer, resource (it reads 'lorem ipsum')"
+    """
+    names = {str(h).strip() for h in header}
+    missing = [f.name for f in table.fields if f.required and f.name not in names]
+    if not missing:
+        return []
+    plural = "s" if len(missing) > 1 else ""
+    required = ", ".join(f.name for f in table.fields if f.required)
+    return [
+        Problem(
+            Loc(file, 1),
+            None,
+            f"a header without the column{plural} {', '.join(missing)} "
+            f"(it reads {show(','.join(str(h) for h in header))})",
+            f"a first row naming the columns of {table.kind}, at least {required}",
+        )
+    ]
+
+
 def _is_number(value: Any) -> bool:
     try:
         parse_float(value)
@@ -532,6 +587,8 @@ def _plain(value: Any) -> Any:
             out["time_h"] = value.time_h
         if value.kind is not EventKind.FAILURE:
             out["kind"] = value.kind.value
+        if value.repair_h is not None:
+            out["repair_h"] = value.repair_h
         return out
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vitaal.catalog import load_data
 from vitaal.engine.cascade import CascadeResult
@@ -182,16 +183,19 @@ def assess_impact(
     result: CascadeResult,
     *,
     thresholds: dict[str, Any] | None = None,
+    lost_hours: NDArray[np.float64] | None = None,
 ) -> Impact:
     """Classify what ``result`` does to people, critical functions and the economy.
 
     A service area is without resource ``r`` from ``supply_end + buffer`` of its requirement
     (the buffer being what households bridge themselves); it counts as *affected* when that
     lasts at least ``min_outage_h`` within the horizon. Person-hours are population times
-    hours without the service, per service. A critical function is lost when it fails within
-    the horizon (after its own buffers). Economic loss is jobs times the longest outage of any
-    service in their area times the value added per job-hour, plus the replacement cost of the
-    components a hazard (or a common cause) destroyed.
+    hours without the service, per service. With ``lost_hours`` (per pair, the hours without
+    the service within the horizon, from a process with restoration) the hours are those,
+    up to restoration; without, every loss lasts to the horizon. A critical function is lost
+    when it fails within the horizon (after its own buffers). Economic loss is jobs times the
+    longest outage of any service in their area times the value added per job-hour, plus the
+    replacement cost of the components a hazard (or a common cause) destroyed.
 
     Complexity: O(pairs + nodes).
     """
@@ -215,9 +219,14 @@ def assess_impact(
         worst = 0.0
         for p in range(int(lo), int(hi)):
             start = float(end[p]) + float(compiled.pair_buffer_h[p])
-            if not math.isfinite(start) or start >= horizon:
+            if lost_hours is not None:
+                hours = float(lost_hours[p])
+                if hours <= 0:
+                    continue
+            elif not math.isfinite(start) or start >= horizon:
                 continue
-            hours = horizon - start
+            else:
+                hours = horizon - start
             r = res_ids[int(result.pair_resource[p])]
             longest[r] = max(longest.get(r, 0.0), hours)
             if r in hindrance:

@@ -128,12 +128,21 @@ class Component:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Requirement:
     """``consumer`` (a component or consumer) needs ``resource``; it survives ``buffer_h`` hours
-    without it, and needs ``k`` of its suppliers to deliver."""
+    without it, and needs ``k`` of its suppliers to deliver.
+
+    ``condition`` names a scenario condition (``rain``, ``storm_surge``, ``cold`` ...) under
+    which alone the need holds (a pumping station needs power to drain only while it rains);
+    ``None``: always. ``degraded_h`` and ``degraded_share``: once the buffer is spent the
+    consumer goes on in a degraded mode (local or manual control) for ``degraded_h`` hours at
+    ``degraded_share`` of its capacity, then fails."""
 
     consumer: str
     resource: str
     buffer_h: float = 0.0
     k: int = 1
+    condition: str | None = None
+    degraded_h: float = 0.0
+    degraded_share: float | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 
@@ -236,11 +245,15 @@ class Challenge:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Event:
-    """A component (or consumer) taken out at ``time_h`` hours after the scenario starts."""
+    """A component (or consumer) taken out at ``time_h`` hours after the scenario starts, and
+    repaired (reopened) ``repair_h`` hours later."""
 
     target: str
     time_h: float = 0.0
     kind: EventKind = EventKind.FAILURE
+    #: hours until the target is repaired (a closure: reopened); ``None``: the repair time of
+    #: its kind (``vitaal/data/restoration.yaml``)
+    repair_h: float | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -282,6 +295,9 @@ class Scenario:
     transitions: dict[str, dict[int, float]] = field(default_factory=dict)
     events: tuple[Event, ...] = ()
     hazards: tuple[Hazard, ...] = ()
+    #: per condition (``rain``, ``storm_surge`` ...), the intervals ``[start, end)`` in hours in
+    #: which it holds; a condition not named does not hold (a normal day has none)
+    conditions: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 
