@@ -2,7 +2,8 @@
 
 Schema as data: the lists that decide what a model may say live in YAML files under
 ``vitaal/data``; this module is their one loader. Nothing here is mutable at run time: each
-file is parsed once and cached, and callers receive read-only views.
+file is parsed once and cached, and callers receive read-only views. The files are read by
+the one YAML loader of vitaal, with its limits (:mod:`vitaal.io.yamlfile`).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 
 @cache
 def load_data(name: str) -> Any:
     """Parse the packaged data file ``vitaal/data/<name>.yaml``."""
+    # imported here: vitaal.io needs the units, which need this module
+    from vitaal.io.yamlfile import safe_load
+
     text = resources.files("vitaal.data").joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return safe_load(text, f"vitaal/data/{name}.yaml")
 
 
 def data_mapping(name: str, key: str) -> MappingProxyType[str, Any]:

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from vitaal.cli.common import handle_errors, out
@@ -49,10 +50,11 @@ def format_table(data: dict[str, Any], threshold: float) -> tuple[Table, list[st
     rows.sort(key=lambda c: (c["exhausted_year"] is None, c["exhausted_year"] or 0, -peak(c)))
     for c in rows:
         name = c["id"] if not c["name"] else f"{c['name']} ({c['id']})"
+        # model text is escaped: a name such as "[/x]" is shown as written, not read as markup
         table.add_row(
-            name,
-            c["resource"],
-            c["owner"] or "-",
+            escape(name),
+            escape(c["resource"]),
+            escape(c["owner"] or "-"),
             *[_percent(c["utilisation"][str(y)]) for y in shown],
             str(c["exhausted_year"] or "-"),
             _lead(c["lead_time_y"]),
@@ -129,7 +131,10 @@ def capacity(
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
         return
     scen = data["scenario"] or "no scenario (no growth)"
-    head = f"[bold]{data['model']}[/bold]: capacity under {scen}, {data['base_year']}-{year_to}"
+    head = (
+        f"[bold]{escape(data['model'])}[/bold]: capacity under {escape(scen)}, "
+        f"{data['base_year']}-{year_to}"
+    )
     out.print(head)
     if data["scenario_year"] is not None:
         out.print(

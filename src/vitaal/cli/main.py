@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from vitaal import __version__
@@ -82,8 +83,10 @@ def info(model: str, as_json: bool, version: int | None) -> None:
         click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
     t = summary["totals"]
+    # model text is escaped: a name such as "[/x]" is shown as written, not read as markup
     out.print(
-        f"[bold]{summary['name']}[/bold]  (base year {summary['base_year']}, {summary['crs']})"
+        f"[bold]{escape(summary['name'])}[/bold]  "
+        f"(base year {summary['base_year']}, {escape(str(summary['crs']))})"
     )
     table = Table(show_lines=False)
     for col in (
@@ -99,12 +102,12 @@ def info(model: str, as_json: bool, version: int | None) -> None:
         table.add_column(col, overflow="fold")
     for s in summary["systems"]:
         table.add_row(
-            f"{s['name']} ({s['id']})",
-            s["owner"] or "-",
+            escape(f"{s['name']} ({s['id']})"),
+            escape(s["owner"] or "-"),
             str(s["subsystems"]),
             f"{s['components']:,}",
             format_capacity(s["capacity"]) or "-",
-            ", ".join(s["depends_on"]) or "-",
+            escape(", ".join(s["depends_on"]) or "-"),
             f"{s['links_in']}/{s['links_out']}",
             str(s["couplings"]),
         )
@@ -113,7 +116,8 @@ def info(model: str, as_json: bool, version: int | None) -> None:
         f"{t['systems']} systems, {t['subsystems']} subsystems, {t['components']:,} components, "
         f"{t['areas']} service areas ({t['population']:,} people, {t['homes']:,} homes), "
         f"{t['critical_functions']} critical functions, {t['supply_links']:,} supply links, "
-        f"{t['couplings']} couplings"
+        f"{t['couplings']} couplings",
+        markup=False,
     )
     out.print(f"scenarios: {', '.join(s['id'] for s in summary['scenarios']) or '-'}", markup=False)
     out.print(f"plans: {', '.join(p['id'] for p in summary['plans']) or '-'}", markup=False)

@@ -18,7 +18,7 @@ from typing import Any
 
 import click
 import numpy as np
-import yaml
+from rich.markup import escape
 from rich.table import Table
 
 from vitaal.cli.common import handle_errors, out
@@ -44,7 +44,8 @@ from vitaal.engine.ensemble import (
     sample_scenarios,
     spec_from_mapping,
 )
-from vitaal.errors import ScenarioError, VitaalError
+from vitaal.errors import ModelError, ScenarioError, VitaalError
+from vitaal.io.yamlfile import read_yaml_file
 from vitaal.model import Model
 
 __all__ = ["criticality", "ensemble"]
@@ -279,18 +280,19 @@ def _print_rows(title: str, rows: list[dict[str, Any]], key: str) -> None:
     for col in cols:
         table.add_column(col, overflow="fold")
     for r in rows:
+        # model text is escaped: a name such as "[/x]" is shown as written, not read as markup
         name = r[key] if isinstance(r[key], str) else " + ".join(r[key])
         flags = r.get("flags")
         if flags:
             systems = ", ".join(
-                [f"[bold red]{s}[/]" for s in flags["red"]]
-                + [f"[dark_orange]{s}[/]" for s in flags["orange"]]
+                [f"[bold red]{escape(s)}[/]" for s in flags["red"]]
+                + [f"[dark_orange]{escape(s)}[/]" for s in flags["orange"]]
             )
         else:
-            systems = ", ".join(r["systems_hit"])
+            systems = escape(", ".join(r["systems_hit"]))
         table.add_row(
             str(r["rank"]),
-            name,
+            escape(name),
             r["class"],
             str(r["components_failed"]),
             str(r["consumers_failed"]),
@@ -336,9 +338,9 @@ def ensemble(
     model's couplings along, and moved loads can overload backups, as in `vitaal cascade`."""
     _check_run_options(scheduler, workers, threads)
     try:
-        raw = yaml.safe_load(spec_path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise ScenarioError(f"{spec_path}: not valid YAML: {exc}") from exc
+        raw = read_yaml_file(spec_path) or {}
+    except ModelError as exc:
+        raise ScenarioError("; ".join(str(p) for p in exc.problems)) from exc
     if not isinstance(raw, dict):
         raise ScenarioError(f"{spec_path}: expected a mapping")
     if n_scenarios is not None:
@@ -423,7 +425,7 @@ def ensemble(
         t1.add_column(col)
     for r in components[:top]:
         t1.add_row(
-            r["id"],
+            escape(r["id"]),
             f"{r['annual_failure_rate']:.4g}",
             f"{r['annual_failure_probability']:.2%}",
             f"{r['share_of_scenarios']:.2%}",
@@ -433,7 +435,7 @@ def ensemble(
     t2.add_column("area")
     t2.add_column("person-h a year")
     for r in consumers[:top]:
-        t2.add_row(r["id"], f"{r['expected_person_hours_per_year']:,.1f}")
+        t2.add_row(escape(r["id"]), f"{r['expected_person_hours_per_year']:,.1f}")
     out.print(t2)
     t3 = Table(title="Scenarios that drive the risk", title_justify="left")
     for col in ("#", "hazard", "T (y)", "per year", "initial", "class", "person-h", "share"):
@@ -442,7 +444,7 @@ def ensemble(
     for r in drivers:
         t3.add_row(
             str(r["scenario"]),
-            r["hazard"],
+            escape(str(r["hazard"])),
             f"{r['return_period_y']:.0f}" if r["return_period_y"] else "-",
             f"{r['annual_frequency']:.3g}",
             str(r["initial_failures"]),

@@ -9,7 +9,8 @@ import click
 
 from vitaal.cli.common import err, format_notes, handle_errors, out
 from vitaal.cli.sources import load, parse_source
-from vitaal.errors import VitaalError
+from vitaal.errors import ModelError, VitaalError
+from vitaal.io.yamlfile import read_yaml_file
 
 __all__ = ["format_notes", "gis_export", "gis_import", "import_epanet_cmd", "read_power_map"]
 
@@ -22,13 +23,19 @@ def read_power_map(path: Path) -> dict[str, str]:
     ``pump`` and ``supplier``."""
     if path.suffix.lower() == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            rows = list(csv.DictReader(fh))
-        if rows and not {"pump", "supplier"} <= set(rows[0]):
-            raise VitaalError(f"{path}: expected the columns pump and supplier")
+            reader = csv.DictReader(fh)
+            header = reader.fieldnames or []
+            if not {"pump", "supplier"} <= {h.strip() for h in header}:
+                found = ", ".join(repr(h) for h in header) or "no header"
+                raise VitaalError(
+                    f"{path}:1: found the columns {found}, expected the columns pump and supplier"
+                )
+            rows = [{str(k).strip(): v for k, v in r.items()} for r in reader]
         return {str(r["pump"]).strip(): str(r["supplier"]).strip() for r in rows}
-    import yaml
-
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        data = read_yaml_file(path) or {}
+    except ModelError as exc:
+        raise VitaalError("; ".join(str(p) for p in exc.problems)) from exc
     if not isinstance(data, dict):
         raise VitaalError(f"{path}: expected a mapping pump name -> supplier id")
     return {str(k): str(v) for k, v in data.items()}

@@ -1,0 +1,61 @@
+"""Model text printed to the terminal is shown as written: names holding rich markup such as
+``[/x]`` or ``[bold]`` neither crash a command nor vanish from its output."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from vitaal.cli.main import cli
+
+
+def run(*args: str) -> Result:
+    result = CliRunner().invoke(cli, list(args), prog_name="vitaal")
+    assert "Traceback" not in result.output
+    assert not isinstance(result.exception, Exception) or isinstance(
+        result.exception, SystemExit
+    ), repr(result.exception)
+    return result
+
+
+def edit(folder: Path, rel: str, old: str, new: str) -> None:
+    path = folder / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def marked(tiny: Path) -> Path:
+    """The tiny model with markup in the model name, a system name, owners and a component."""
+    edit(tiny, "model.yaml", "name: Tiny town", 'name: "Tiny [/x] town"')
+    edit(tiny, "systems.yaml", "  name: Electricity\n", '  name: "Electricity [/]"\n')
+    edit(
+        tiny,
+        "systems.yaml",
+        "  owner: Water company\n  subsystems",
+        '  owner: "Water [bold]co"\n  subsystems',
+    )
+    edit(tiny, "components/grid.csv", "gs-1,Grid station,", "gs-1,Grid [/red] station,")
+    edit(tiny, "components/grid.csv", ",Grid company,water_depth", ',"Grid [b]co",water_depth')
+    return tiny
+
+
+def test_info_shows_names_with_markup_as_written(marked: Path) -> None:
+    result = run("info", str(marked))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Tiny [/x] town  (base year 2026, EPSG:28992)\n")
+    assert "Electricity [/] (electricity)" in result.stdout
+    assert "Water [bold]co" in result.stdout
+
+
+def test_capacity_shows_names_with_markup_as_written(marked: Path) -> None:
+    result = run("capacity", str(marked))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(
+        "Tiny [/x] town: capacity under no scenario (no growth), 2026-2050\n"
+    )
+    assert "Grid [/red] station (gs-1)" in result.stdout
+    assert "Grid [b]co" in result.stdout
