@@ -232,10 +232,12 @@ RESOURCES = [
     ("vessel_traffic", "Vessel traffic management", "Scheepvaartverkeersbegeleiding", "service"),
 ]
 
-# Resources whose suppliers keep working when load moved onto them exceeds their capacity:
-# traffic congests on the other crossings, mains run at lower pressure, networks slow down.
-# Electricity, heat pumps and pumping stations trip instead (the default, "fail").
-SHEDS_ON_OVERLOAD = {
+# Resources whose suppliers keep working when load moved onto them exceeds their capacity, and
+# serve everyone worse ("congest"): traffic congests on the other crossings, mains run at lower
+# pressure, networks slow down. The others take the default, "shed": a backup serves whole
+# consumers in priority order while they fit and sheds the rest, as grid operators switch
+# over what fits. No resource trips ("fail"): no protection rule with a source is known here.
+CONGESTS_ON_OVERLOAD = {
     "road_access", "public_transport", "drinking_water", "raw_water", "gas", "data", "mobile",
 }  # fmt: skip
 
@@ -2200,7 +2202,7 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
         out / "resources.yaml",
         [
             {"id": r, "name": n, "name_nl": nl, "unit": u}
-            | ({"on_overload": "shed"} if r in SHEDS_ON_OVERLOAD else {})
+            | ({"on_overload": "congest"} if r in CONGESTS_ON_OVERLOAD else {})
             for r, n, nl, u in RESOURCES
         ],
     )

@@ -15,7 +15,7 @@ from tests.engine.builders import build_model, random_models
 from vitaal.engine import InitialFailure, compile_model, run_cascade
 from vitaal.engine.causes import CauseCode
 from vitaal.engine.compile import CompiledModel
-from vitaal.engine.process import Damage, ProcessInputs, run_process
+from vitaal.engine.process import Damage, LoadInputs, Overload, ProcessInputs, run_process
 from vitaal.model import Model
 
 INF = math.inf
@@ -230,3 +230,69 @@ def test_without_restoration_the_process_is_the_cascade(
     for got, want in ((view.receive_time, cascade.receive_time),
                       (view.supply_end, cascade.supply_end)):  # fmt: skip
         assert np.array_equal(np.minimum(got, until), np.minimum(want, until), equal_nan=True)
+
+
+def _shed_case(capacity: float, mode: int) -> tuple[CompiledModel, ProcessInputs]:
+    """Primary P feeds C1..C5 (2 MW each); B is their backup and feeds D (1 MW) as primary.
+    C2 and C4 are critical functions."""
+    consumers = ["C1", "C2", "C3", "C4", "C5"]
+    links: list[tuple[str, str, str] | tuple[str, str, str, str]] = []
+    for x in consumers:
+        links += [("P", x, "el"), ("B", x, "el", "backup")]
+    links.append(("B", "D", "el"))
+    m = build_model(links, critical_functions=["C2", "C4"])
+    c = compile_model(m)
+    flow = np.zeros(c.n_links)
+    for lk in range(c.n_links):
+        if not c.link_backup[lk]:
+            dst = c.node_ids[int(c.pair_node[c.link_dst[lk]])]
+            flow[lk] = 1.0 if dst == "D" else 2.0
+    cap = np.full(c.n_pairs, np.nan)
+    b = c.pair_of("B", "el")
+    assert b is not None
+    cap[b] = capacity
+    kind = c.node_kind[c.pair_node]
+    priority = np.where(kind == 2, 0, 1).astype(np.int64)  # critical functions first
+    loads = LoadInputs(flow, cap, np.full(c.n_pairs, mode, dtype=np.int8), priority)
+    return c, ProcessInputs(np.zeros(c.n_nodes), np.full(c.n_pairs, -1, dtype=np.int64),
+                            loads=loads)  # fmt: skip
+
+
+def test_a_backup_sheds_two_of_five_consumers_by_priority() -> None:
+    """P fails at 0 and is repaired after 5 h. Its five consumers' 10 MW move to B, which
+    carries D's 1 MW and has 7 MW: room for 6 MW, three consumers. Critical functions first
+    (C2, C4), then the stable order (C1): C3 and C5 are shed, without power from 0 until P is
+    back at 5; B never fails."""
+    c, inp = _shed_case(7.0, Overload.SHED)
+    r = run_process(c, [Damage("P", 0.0, repair_h=5.0)], 24.0, inp)
+    lost = {c.node_ids[int(c.pair_node[p])] for p, _, _ in r.shed}
+    assert lost == {"C3", "C5"}
+    assert all((a, b) == (0.0, 5.0) for _, a, b in r.shed)
+    assert r.outages_of("C3") == [(0.0, 5.0)]
+    assert r.outages_of("C2") == []
+    assert r.outages_of("C1") == []
+    assert r.outages_of("B") == []
+    assert r.peak_load is not None
+    b = c.pair_of("B", "el")
+    assert b is not None
+    assert r.peak_load[b] == 11.0  # what was offered to it at 0: 1 + 5 x 2
+
+
+def test_a_backup_whose_protection_trips_is_down_until_the_primary_is_back() -> None:
+    """The same with B's protection tripping: B goes down at 0 (OVERLOAD, cause P) and all six
+    consumers lose power until P is back at 5; B is switched back then."""
+    c, inp = _shed_case(7.0, Overload.TRIP)
+    r = run_process(c, [Damage("P", 0.0, repair_h=5.0)], 24.0, inp)
+    assert r.outages_of("B") == [(0.0, 5.0)]
+    bv = c.node_index["B"]
+    assert r.cause[bv] == CauseCode.OVERLOAD
+    assert c.node_ids[int(r.cause_node[bv])] == "P"
+    assert r.outages_of("D") == [(0.0, 5.0)]
+    assert r.outages_of("C2") == [(0.0, 5.0)]
+
+
+def test_a_backup_with_room_serves_everyone() -> None:
+    c, inp = _shed_case(11.0, Overload.SHED)
+    r = run_process(c, [Damage("P", 0.0, repair_h=5.0)], 24.0, inp)
+    assert r.shed == ()
+    assert [c.node_ids[o.node] for o in r.outages] == ["P"]

@@ -176,8 +176,8 @@ def test_backup_without_room_fails_when_the_resource_fails_on_overload(model: Mo
     assert run.flags[0].evidence["congested"] == []  # it failed: not congested
 
 
-def test_backup_without_room_sheds_when_the_resource_sheds(model: Model) -> None:
-    m = _backup_without_room(model, "shed")
+def test_backup_without_room_congests_when_the_resource_congests(model: Model) -> None:
+    m = _backup_without_room(model, "congest")
     run = run_scenario(m, "ss1-out")
     # ss-2 keeps working above its capacity: congestion, not failure; north keeps power
     assert run.cascade.fail_time_of("ss-2") == float("inf")
@@ -191,6 +191,27 @@ def test_backup_without_room_sheds_when_the_resource_sheds(model: Model) -> None
     assert el.evidence["congested"] == ["ss-2"]
     # ss-1 itself failed, so the failures rule fires first
     assert (el.colour, el.rule) == ("orange", "failures")
+
+
+def test_backup_without_room_sheds_the_area_and_keeps_the_hospital(model: Model) -> None:
+    """ss-1 is out until its repair (a substation: 8 h, restart 0.5 h, restoration.yaml).
+    Area north and the hospital move to ss-2, which has room for the hospital but not for
+    north on top of its own area south: the hospital (a critical function) is served first,
+    north is shed until ss-1 is back, and ss-2 keeps working."""
+    from vitaal.engine.restoration import restoration_times
+
+    m = _backup_without_room(model, "shed")
+    run = run_scenario(m, "ss1-out")
+    rest = restoration_times()
+    back = rest.repair_h("substation", hazard=False) + rest.restart_h("substation")
+    assert run.cascade.fail_time_of("ss-2") == float("inf")
+    shed = [(run.compiled.node_ids[int(run.compiled.pair_node[q])], a, b)
+            for q, a, b in run.process.shed]  # fmt: skip
+    assert shed == [("area-north", 0.0, back)]
+    assert run.process.losses_of("hosp-1", "electricity") == []
+    assert run.process.losses_of("area-north", "electricity") == [(0.0, back)]
+    assert run.impact.people_by_service["electricity"] == 12000
+    assert run.impact.person_hours["electricity"] == 12000 * back
 
 
 def test_rule_texts_format_numbers_per_language() -> None:

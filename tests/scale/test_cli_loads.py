@@ -23,7 +23,8 @@ def test_criticality_uses_the_models_loads_and_couplings(rotterdam: Example) -> 
     runs = {}
     for flags in ((), ("--no-loads", "--no-couplings")):
         result = CliRunner().invoke(
-            criticality, ["example:rotterdam", "--json", "--top", "2", "--horizon", "24", *flags]
+            criticality,
+            [str(rotterdam.folder), "--json", "--top", "2", "--horizon", "24", *flags],
         )
         assert result.exit_code == 0, result.output
         runs[flags] = json.loads(result.output)

@@ -39,7 +39,9 @@ from vitaal.errors import ScenarioError
 
 __all__ = [
     "Damage",
+    "LoadInputs",
     "Outage",
+    "Overload",
     "ProcessInputs",
     "ProcessResult",
     "ServiceLoss",
@@ -73,6 +75,39 @@ class Damage:
         return start + self.repair_h
 
 
+class Overload:
+    """What a supplier does when the load moved onto it exceeds its capacity (per pair)."""
+
+    #: keeps carrying above capacity: congestion, read from the peak load (a road)
+    CONGEST = 0
+    #: serves the moved consumers in priority order while they fit, sheds the rest
+    SHED = 1
+    #: its protection trips: down until the primary whose failure moved the load is back
+    TRIP = 2
+
+
+@dataclass(frozen=True, slots=True)
+class LoadInputs:
+    """Loads for moving load onto backups (``docs/engine.md``, "Shedding, not tripping").
+
+    Attributes
+    ----------
+    flow
+        Per link, the load it carries before any event (backups 0).
+    capacity
+        Per pair, the capacity (NaN or inf: unlimited).
+    mode
+        Per pair, an :class:`Overload` value.
+    priority
+        Per pair, its rank when a backup sheds (lower: served first).
+    """
+
+    flow: NDArray[np.float64]
+    capacity: NDArray[np.float64]
+    mode: NDArray[np.int8]
+    priority: NDArray[np.int64]
+
+
 @dataclass(frozen=True, slots=True)
 class ProcessInputs:
     """What the process needs besides the compiled model and the damage.
@@ -89,6 +124,8 @@ class ProcessInputs:
     pair_degraded_h, pair_degraded_share
         Per pair, how long the node keeps working in a degraded mode once its buffer for the
         resource is spent, and the share of its capacity it then delivers.
+    loads
+        Flows, capacities, overload modes and shedding priorities; ``None``: no load moves.
     """
 
     restart_h: NDArray[np.float64]
@@ -96,6 +133,7 @@ class ProcessInputs:
     conditions: tuple[tuple[tuple[float, float], ...], ...] = ()
     pair_degraded_h: NDArray[np.float64] | None = None
     pair_degraded_share: NDArray[np.float64] | None = None
+    loads: LoadInputs | None = None
 
     @classmethod
     def plain(cls, compiled: CompiledModel) -> ProcessInputs:
@@ -138,7 +176,9 @@ class ProcessResult:
     ``fail_time``, ``order``, ``cause``, ``cause_node``, ``cause_via`` and ``cause_resource``
     describe each node's *first* outage as :class:`~vitaal.engine.cascade.CascadeResult` does;
     ``outages`` lists every outage and ``losses`` every loss of a needed service with their
-    ends; ``degraded`` lists (node, resource, start, end) of degraded operation.
+    ends; ``degraded`` lists (node, resource, start, end) of degraded operation; ``shed``
+    lists (pair, start, end) of consumers a backup shed; ``peak_load`` is per pair the highest
+    load carried, moved load included (``None`` without loads).
     """
 
     compiled: CompiledModel
@@ -155,6 +195,8 @@ class ProcessResult:
     supply_end: NDArray[np.float64]
     degraded: tuple[tuple[int, int, float, float], ...] = ()
     instants: int = 0
+    peak_load: NDArray[np.float64] | None = None
+    shed: tuple[tuple[int, float, float], ...] = ()
 
     def as_cascade(
         self,
@@ -182,7 +224,7 @@ class ProcessResult:
             receive_time=self.receive_time,
             supply_end=self.supply_end,
             load=load,
-            peak_load=peak_load,
+            peak_load=peak_load if peak_load is not None else self.peak_load,
         )
 
     def outages_of(self, node_id: str) -> list[tuple[float, float]]:
@@ -240,8 +282,7 @@ class ProcessResult:
 
 @njit(cache=True)
 def supply_state(
-    out_ptr: NDArray[np.int64],
-    out_dst: NDArray[np.int64],
+    graph: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]],
     pair_node: NDArray[np.int64],
     pair_k: NDArray[np.int64],
     passes: NDArray[np.bool_],
@@ -250,11 +291,14 @@ def supply_state(
 ) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
     """Which pairs receive and which deliver: the least solution over the working nodes.
 
-    ``origin`` marks the pairs that deliver of themselves while their node works (producers,
-    and stores within their autonomy); ``passes`` the pairs that pass on what they receive
-    (carriers and stores). A pair receives when at least ``pair_k`` of its suppliers deliver.
-    A counting breadth-first search from the origins: O(P + L).
+    ``graph`` is ``(out_ptr, out_dst, out_link, link_open)``: the supply links by supplier pair
+    and which links carry (a link to a consumer shed by its backup does not). ``origin`` marks
+    the pairs that deliver of themselves while their node works (producers, and stores within
+    their autonomy); ``passes`` the pairs that pass on what they receive (carriers and
+    stores). A pair receives when at least ``pair_k`` of its suppliers deliver. A counting
+    breadth-first search from the origins: O(P + L).
     """
+    out_ptr, out_dst, out_link, link_open = graph
     n = pair_node.shape[0]
     count = np.zeros(n, dtype=np.int64)
     received = np.zeros(n, dtype=np.bool_)
@@ -271,6 +315,8 @@ def supply_state(
         p = queue[head]
         head += 1
         for e in range(out_ptr[p], out_ptr[p + 1]):
+            if not link_open[out_link[e]]:
+                continue
             q = out_dst[e]
             count[q] += 1
             if count[q] == pair_k[q]:
@@ -415,6 +461,13 @@ class _Process:
         self.received = np.zeros(p, dtype=np.bool_)
         self.delivers = np.zeros(p, dtype=np.bool_)
         self.has = np.zeros(p, dtype=np.bool_)
+        self.link_open = np.ones(c.n_links, dtype=np.bool_)
+        self.tripped_by = np.full(n, -1, dtype=np.int64)
+        self.shed_from = np.full(p, np.nan)
+        self.shed_by = np.full(p, -1, dtype=np.int64)
+        self.shed_log: list[tuple[int, float, float]] = []
+        self.loads = inputs.loads
+        self.peak = None if self.loads is None else self._own_load()
         self.first_unreceived = np.full(p, INF)
         self.first_without = np.full(p, INF)
 
@@ -423,15 +476,13 @@ class _Process:
         c, s = self.c, self.s
         working = s.status == WORKING
         # producers only: when each store stops receiving from a producer (its clock starts)
-        rec0, _ = supply_state(
-            c.out_ptr, c.out_dst, c.pair_node, c.pair_k, self.passes, self.is_producer, working
-        )
+        graph = (c.out_ptr, c.out_dst, c.out_link, self.link_open)
+        rec0, _ = supply_state(graph, c.pair_node, c.pair_k, self.passes, self.is_producer, working)
         start = self.is_store & ~rec0 & (s.clock == INF)
         s.clock[start] = t
         active = self.is_store & (t < s.clock + c.pair_autonomy_h)
         self.received, self.delivers = supply_state(
-            c.out_ptr,
-            c.out_dst,
+            graph,
             c.pair_node,
             c.pair_k,
             self.passes,
@@ -444,6 +495,91 @@ class _Process:
         np.minimum(self.first_unreceived, np.where(req & ~self.received, t, INF),
                    out=self.first_unreceived)  # fmt: skip
         np.minimum(self.first_without, np.where(req & ~self.has, t, INF), out=self.first_without)
+
+    # -- moving load onto backups ---------------------------------------------------------
+    def _own_load(self) -> NDArray[np.float64]:
+        """Per pair, the load of its primary links into consumers that run (not down)."""
+        c, s = self.c, self.s
+        assert self.loads is not None
+        dst_node = c.pair_node[c.link_dst]
+        carry = ~c.link_backup & ((s.status[dst_node] != DOWN) | self.area_pair[c.link_dst])
+        load = np.bincount(c.link_src[carry], weights=self.loads.flow[carry], minlength=c.n_pairs)
+        return load.astype(np.float64, copy=False)
+
+    def _move_load(self, t: float) -> bool:
+        """Move the load of primary links that no longer deliver onto the consumers' backups
+        that do; a backup without room sheds (in priority order) or trips. True when a
+        consumer was shed or a backup tripped (supply must be computed again)."""
+        if self.loads is None:
+            return False
+        c, s, ld = self.c, self.s, self.loads
+        src_del = self.delivers[c.link_src]
+        dst = c.link_dst
+        dst_runs = (s.status[c.pair_node[dst]] != DOWN) | self.area_pair[dst]
+        lost = ~c.link_backup & ~src_del & dst_runs & (ld.flow > 0)
+        moved = np.bincount(dst[lost], weights=ld.flow[lost], minlength=c.n_pairs)
+        # a consumer whose primary is back is no longer shed (down or not: while it is shed
+        # and down, it cannot restart)
+        lost_any = ~c.link_backup & ~src_del & (ld.flow > 0)
+        still = np.bincount(dst[lost_any], minlength=c.n_pairs) > 0
+        back = ~np.isnan(self.shed_from) & ~still
+        for q in np.flatnonzero(back).tolist():
+            self.shed_log.append((q, float(self.shed_from[q]), t))
+        self.shed_from[back] = np.nan
+        self.shed_by[back] = -1
+        self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[dst])
+        shed_now = ~np.isnan(self.shed_from)
+        takes = c.link_backup & src_del & ~shed_now[dst] & (moved[dst] > 0)
+        n_bk = np.bincount(dst[takes], minlength=c.n_pairs)
+        share = np.where(takes, moved[dst] / np.maximum(n_bk[dst], 1), 0.0)
+        own = self._own_load()
+        extra = np.bincount(c.link_src[takes], weights=share[takes], minlength=c.n_pairs)
+        total = own + extra
+        assert self.peak is not None
+        np.maximum(self.peak, total, out=self.peak)
+        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity)
+        over = np.flatnonzero((total > cap * (1 + 1e-9)) & (extra > 0))
+        changed = False
+        for b in over.tolist():
+            mode = int(ld.mode[b])
+            if mode == Overload.CONGEST:
+                continue
+            links = np.flatnonzero(takes & (c.link_src == b) & ~shed_now[dst])
+            if links.size == 0:
+                continue
+            if mode == Overload.TRIP:
+                v = int(c.pair_node[b])
+                if s.status[v] == WORKING:
+                    primary = self._lost_primary(int(dst[links[0]]), lost)
+                    self.tripped_by[v] = primary
+                    cause = (int(c.pair_resource[b]), primary, primary)
+                    self._go_down(v, t, CauseCode.OVERLOAD, cause)
+                    changed = True
+                continue
+            order = links[np.lexsort((dst[links], ld.priority[dst[links]]))]
+            room = cap[b] - own[b]
+            for lk in order.tolist():
+                q = int(dst[lk])
+                if share[lk] <= room * (1 + 1e-9) + 1e-12:
+                    room -= share[lk]
+                    continue
+                if np.isnan(self.shed_from[q]):
+                    self.shed_from[q] = t
+                    self.shed_by[q] = self._lost_primary(q, lost)
+                    shed_now[q] = True
+                    changed = True
+        if changed:
+            self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[dst])
+        return changed
+
+    def _lost_primary(self, q: int, lost: NDArray[np.bool_]) -> int:
+        """The supplier node of consumer pair ``q``'s first primary link that lost supply."""
+        c = self.c
+        for e in range(int(c.in_ptr[q]), int(c.in_ptr[q + 1])):
+            lk = int(c.in_link[e])
+            if lost[lk]:
+                return int(c.pair_node[c.link_src[lk]])
+        return -1
 
     # -- one instant -------------------------------------------------------------------------
     def _settle_buffers(self, t: float, holds: NDArray[np.bool_]) -> NDArray[np.bool_]:
@@ -576,6 +712,8 @@ class _Process:
         holds = _condition_holds(self.inp, t)
         for _ in range(_MAX_ROUNDS):
             self._supply(t)
+            if self._move_load(t):
+                continue
             spent = self._settle_buffers(t, holds)
             changed = self._fail(t, spent)
             if changed:
@@ -606,6 +744,13 @@ class _Process:
     def _restart(self, t: float, holds: NDArray[np.bool_]) -> bool:
         c, s = self.c, self.s
         cand = (s.status == DOWN) & (s.repaired_at <= t)
+        tripped = np.flatnonzero(cand & (self.tripped_by >= 0))
+        for v in tripped.tolist():
+            # a tripped backup is switched back once the primary that moved the load works
+            if s.status[self.tripped_by[v]] != WORKING:
+                cand[v] = False
+            else:
+                self.tripped_by[v] = -1
         if not cand.any():
             return False
         cond = self.inp.pair_condition
@@ -678,6 +823,8 @@ class _Process:
             )
         for p in np.flatnonzero(~np.isnan(s.loss_from)).tolist():
             self.losses.append(ServiceLoss(p, float(s.loss_from[p]), INF))
+        for q in np.flatnonzero(~np.isnan(self.shed_from)).tolist():
+            self.shed_log.append((q, float(self.shed_from[q]), INF))
         for p in np.flatnonzero(~np.isnan(s.degraded_from)).tolist():
             v, r = int(self.c.pair_node[p]), int(self.c.pair_resource[p])
             self.degraded.append((v, r, float(s.degraded_from[p]), INF))
@@ -710,6 +857,8 @@ class _Process:
             instants=instants,
             receive_time=received,
             supply_end=without,
+            peak_load=self.peak,
+            shed=tuple(sorted(self.shed_log, key=lambda x: (x[1], x[0]))),
         )
 
 

@@ -15,21 +15,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from vitaal.catalog import load_data
-from vitaal.engine.cascade import CascadeResult
+from vitaal.engine.cascade import load_arrays
 from vitaal.engine.causes import CauseCode, InitialFailure
-from vitaal.engine.compile import CompiledModel
-from vitaal.engine.process import Damage, ProcessInputs
-from vitaal.model import Model, Scenario
+from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.engine.process import Damage, LoadInputs, Overload, ProcessInputs
+from vitaal.model import Model, OnOverload, Scenario
 
-__all__ = [
-    "Restoration",
-    "damage_of",
-    "overload_trips",
-    "process_inputs",
-    "restoration_times",
-]
+__all__ = ["Restoration", "damage_of", "load_inputs", "process_inputs", "restoration_times"]
 
 INF = math.inf
 
@@ -41,6 +36,7 @@ class Restoration:
         data = spec if spec is not None else load_data("restoration")
         self.default: Mapping[str, Any] = data["default"]
         self.kinds: Mapping[str, Mapping[str, Any]] = data.get("kinds") or {}
+        self.shedding: tuple[str, ...] = tuple(data.get("shedding_priority") or ())
 
     def _entry(self, kind: str | None) -> Mapping[str, Any]:
         return self.kinds.get(kind or "", self.default)
@@ -96,14 +92,49 @@ def damage_of(
     return out
 
 
+_MODE = {OnOverload.SHED: Overload.SHED, OnOverload.FAIL: Overload.TRIP,
+         OnOverload.CONGEST: Overload.CONGEST}  # fmt: skip
+
+
+def load_inputs(
+    model: Model,
+    compiled: CompiledModel,
+    load: NDArray[np.float64],
+    capacity: NDArray[np.float64] | None = None,
+    link_load: NDArray[np.float64] | None = None,
+    restoration: Restoration | None = None,
+) -> LoadInputs:
+    """Flows, capacities, overload modes (from each resource's ``on_overload``) and shedding
+    priorities: critical functions first, in the order of their categories in
+    ``restoration.yaml`` (``shedding_priority``), then everything else; ties in node order."""
+    rest = restoration or restoration_times()
+    arrays = load_arrays(compiled, load, capacity, link_load)
+    assert arrays is not None
+    flow, _, cap = arrays
+    by_res = np.array(
+        [_MODE[model.resources[r].on_overload] if r in model.resources else Overload.SHED
+         for r in compiled.resource_ids], dtype=np.int8,
+    )  # fmt: skip
+    mode = by_res[compiled.pair_resource] if compiled.n_resources else np.zeros(0, np.int8)
+    rank = {cat: i for i, cat in enumerate(rest.shedding)}
+    node_rank = np.full(compiled.n_nodes, len(rank) + 1, dtype=np.int64)
+    for cf in model.critical_functions.values():
+        v = compiled.node_index.get(cf.id)
+        if v is not None and compiled.node_kind[v] == NodeKind.CRITICAL_FUNCTION:
+            node_rank[v] = rank.get(cf.category, len(rank))
+    return LoadInputs(flow, cap, mode, node_rank[compiled.pair_node])
+
+
 def process_inputs(
     model: Model,
     compiled: CompiledModel,
     scenario: Scenario,
     restoration: Restoration | None = None,
+    loads: LoadInputs | None = None,
 ) -> ProcessInputs:
-    """Restart times by kind, the scenario's conditions on the requirements that name one, and
-    the requirements' degraded modes, as arrays of the compiled model."""
+    """Restart times by kind, the scenario's conditions on the requirements that name one, the
+    requirements' degraded modes and the loads (:func:`load_inputs`), as arrays of the
+    compiled model."""
     rest = restoration or restoration_times()
     restart = np.zeros(compiled.n_nodes)
     for cid, comp in model.components.items():
@@ -124,30 +155,4 @@ def process_inputs(
             deg_h[p] = req.degraded_h
             deg_s[p] = 1.0 if req.degraded_share is None else req.degraded_share
     spans = tuple(tuple(scenario.conditions.get(n, ())) for n in names)
-    return ProcessInputs(restart, cond, spans, deg_h, deg_s)
-
-
-def overload_trips(
-    compiled: CompiledModel, cascade: CascadeResult, damage: Sequence[Damage]
-) -> list[Damage]:
-    """The backups ``cascade`` (run with loads) took down on overload, as damage that lasts
-    until the primary whose failure moved the load (the cause node) is repaired; ``inf`` when
-    that primary was not itself damaged (it failed through the cascade: when it comes back is
-    not known before the process runs).
-
-    The trip times are those of the cascade without restoration: a trip happens at the
-    instant the load moves, before anything is repaired, so they are the same in the process
-    as long as no repair comes before the trip.
-    """
-    back: dict[str, float] = {}
-    for d in damage:
-        back[d.target] = max(back.get(d.target, -INF), d.repaired_h)
-    out = []
-    for v in np.flatnonzero(cascade.cause == int(CauseCode.OVERLOAD)).tolist():
-        t = float(cascade.fail_time[v])
-        primary = int(cascade.cause_node[v])
-        pid = compiled.node_ids[primary] if primary >= 0 else None
-        until = back.get(pid, INF) if pid is not None else INF
-        repair = max(0.0, until - t) if math.isfinite(until) else INF
-        out.append(Damage(compiled.node_ids[v], t, repair, CauseCode.OVERLOAD, pid))
-    return out
+    return ProcessInputs(restart, cond, spans, deg_h, deg_s, loads)

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 
 from vitaal.engine.capacity import CapacityResult, project_capacity
-from vitaal.engine.cascade import CascadeResult, run_cascade
+from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
 from vitaal.engine.hazard import initial_failures
 from vitaal.engine.process import ProcessResult, run_process
-from vitaal.engine.restoration import damage_of, overload_trips, process_inputs
+from vitaal.engine.restoration import damage_of, load_inputs, process_inputs
 from vitaal.errors import ScenarioError
 from vitaal.method.flags import Flag, check_cascade
 from vitaal.method.impact import Impact, assess_impact
@@ -86,17 +86,17 @@ class ScenarioRun:
 
 
 def capacity_inputs(
-    model: Model, compiled: CompiledModel, capacity: CapacityResult, *, trips: bool = True
+    model: Model, compiled: CompiledModel, capacity: CapacityResult
 ) -> dict[str, Any]:
-    """The load and capacity arrays the cascade gets: suppliers of a resource that sheds load
-    on overload (``on_overload: shed``; every resource when ``trips`` is false) get an
-    unlimited capacity there, so that moved load never makes them fail; their congestion is
-    read afterwards from the moved loads."""
+    """The load and capacity arrays the batch cascades (criticality, ensembles) get: only a
+    resource whose suppliers trip (``on_overload: fail``) keeps its capacities; the others
+    get an unlimited capacity, so that moved load never makes them fail. Batch cascades do
+    not shed consumers (a scenario run does): there a shedding backup counts as congested."""
     inputs = dict(capacity.cascade_inputs())
     shed = [
         compiled.resource_index[r.id]
         for r in model.resources.values()
-        if (r.on_overload is OnOverload.SHED or not trips) and r.id in compiled.resource_index
+        if r.on_overload is not OnOverload.FAIL and r.id in compiled.resource_index
     ]
     if shed:
         # cascade_inputs() hands out its own copy of the capacities: change it in place
@@ -138,10 +138,9 @@ def run_scenario(
     The capacity projection gives every component's load in the scenario's year (the base
     year when it has none); the process (:func:`~vitaal.engine.process.run_process`) starts
     from the scenario's events, hazards and common causes, with repair and restart times,
-    the scenario's conditions and degraded modes; load moves onto backups, whose congestion
-    the flags read; a backup of a resource that trips on overload (``on_overload: fail``)
-    is down until the primary whose failure moved the load is back (shedding is not yet
-    modelled). The impact indicator
+    the scenario's conditions and degraded modes; load moves onto backups, which shed
+    consumers in priority order when they have no room (``on_overload: shed``), trip
+    (``fail``) or carry it congested (``congest``), as ``docs/engine.md`` says. The impact indicator
     counts people and person-hours up to restoration; the cascade checker reads the first
     outages. ``model_root`` is the model folder, against which
     raster hazard files are resolved.
@@ -158,14 +157,13 @@ def run_scenario(
     else:
         capacity = project_capacity(model, sc, years=[model.info.base_year], compiled=comp)
     events = initial_failures(model, sc, compiled=comp, root=model_root)
-    # loads moved onto backups; a backup of a resource that trips on overload goes down until
-    # the primary whose failure moved the load is back (docs/engine.md, "Overload")
-    inputs = capacity_inputs(model, comp, capacity)
-    moved = run_cascade(comp, events, horizon, **inputs)
     damage = damage_of(model, sc, events)
-    damage += overload_trips(comp, moved, damage)
-    process = run_process(comp, damage, horizon, process_inputs(model, comp, sc))
-    cascade = process.as_cascade(load=moved.load, peak_load=moved.peak_load)
+    year = capacity.cascade_year
+    loads = load_inputs(
+        model, comp, capacity.load_at(year), comp.capacity, capacity.link_load_at(year)
+    )
+    process = run_process(comp, damage, horizon, process_inputs(model, comp, sc, loads=loads))
+    cascade = process.as_cascade()
     impact = assess_impact(model, comp, cascade, lost_hours=process.lost_hours())
     origin = origin_of(model, sc)
     flags = check_cascade(

@@ -82,9 +82,13 @@ class WayOfWorking(StrEnum):
 
 
 class OnOverload(StrEnum):
-    """What a supplier of a resource does when the load moved onto it exceeds its capacity:
-    ``fail`` (protection trips: a transformer, a pump) or ``shed`` (it keeps working and the
-    excess is not served: a congested road, a main at low pressure)."""
+    """What a backup supplier of a resource does when the load moved onto it exceeds its
+    capacity (``docs/engine.md``, "Shedding, not tripping"): ``shed`` (the default: it keeps
+    serving whole consumers in priority order while they fit and sheds the rest, as grid
+    operators switch over what fits), ``fail`` (its protection trips: only where data says so,
+    with the source in the resource's ``ref``) or ``congest`` (it keeps carrying above
+    capacity and everyone is served worse: a congested road, a busy data network)."""
 
     FAIL = "fail"
     SHED = "shed"
+    CONGEST = "congest"

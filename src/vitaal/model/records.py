@@ -53,7 +53,7 @@ class Resource:
     name: str
     unit: str
     name_nl: str | None = None
-    on_overload: OnOverload = OnOverload.FAIL
+    on_overload: OnOverload = OnOverload.SHED
     description: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
