@@ -48,11 +48,6 @@ def test_a_header_without_the_required_columns_is_one_problem_at_line_1() -> Non
     assert check(TABLES["requirements"], [" consumer", "resource ", "k"], "r.csv") == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the model folder reader (vitaal/io/folder.py, _csv_records) does not yet call "
-    "tables.csv_header_problems; remove this mark once it does",
-)
 @pytest.mark.parametrize("lines", [1, 6], ids=["one line", "six lines"])
 def test_random_text_as_requirements_csv_fails_validate(tiny: Path, lines: int) -> None:
     (tiny / "requirements.csv").write_text(random_text(17, lines), encoding="utf-8")

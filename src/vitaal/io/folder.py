@@ -35,6 +35,7 @@ from vitaal.io.geojson import read_geojson_records
 from vitaal.io.tables import (
     TABLES,
     Table,
+    csv_header_problems,
     dump_info,
     dump_record,
     mapping_line_of,
@@ -97,14 +98,16 @@ class _Reader:
         return None
 
     # -- raw records of one file ---------------------------------------------------------
-    def raw_records(self, path: Path) -> Iterator[tuple[Mapping[Any, Any], Loc]]:
+    def raw_records(
+        self, path: Path, table: Table | None = None
+    ) -> Iterator[tuple[Mapping[Any, Any], Loc]]:
         rel = self.rel(path)
         text = self.text(path)
         if text is None:
             return
         suffix = path.suffix.lower()
         if suffix == ".csv":
-            yield from self._csv_records(text, rel)
+            yield from self._csv_records(text, rel, table)
         elif suffix in (".geojson", ".json"):
             crs = self.info.crs if self.info else "EPSG:28992"
             records, problems = read_geojson_records(text, rel, crs)
@@ -125,7 +128,9 @@ class _Reader:
                     continue
                 yield item, Loc(rel, getattr(item, "line", None))
 
-    def _csv_records(self, text: str, rel: str) -> Iterator[tuple[Mapping[Any, Any], Loc]]:
+    def _csv_records(
+        self, text: str, rel: str, table: Table | None = None
+    ) -> Iterator[tuple[Mapping[Any, Any], Loc]]:
         first = text.split("\n", 1)[0]
         delimiter = ";" if first.count(";") > first.count(",") else ","
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
@@ -135,6 +140,11 @@ class _Reader:
             if header is None:
                 return
             header = [h.strip() for h in header]
+            if table is not None:
+                wrong = csv_header_problems(table, header, rel)
+                if wrong:
+                    self.problems.extend(wrong)
+                    return
             seen: set[str] = set()
             for name in header:
                 if name in seen or not name:
@@ -248,7 +258,7 @@ class _Reader:
             if progress is not None:
                 progress(done, len(files), self.rel(path))
             table = TABLES[kind]
-            for raw, loc in self.raw_records(path):
+            for raw, loc in self.raw_records(path, table):
                 if kind == "systems":
                     self._read_system(raw, loc, model, owners)
                 else:
