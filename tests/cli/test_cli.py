@@ -148,7 +148,11 @@ def test_validate_cycle_of_power_and_control_is_clean(tiny: Path) -> None:
     ("rel", "content", "message"),
     [
         ("plans.yaml", "- id: [plan\n", "plans.yaml:2: found invalid YAML"),
-        ("supply.csv", 'supplier,consumer\n"gs-1,ss-1\n', "supply.csv:2: found malformed CSV"),
+        (
+            "supply.csv",
+            'supplier,consumer,resource\n"gs-1,ss-1\n',
+            "supply.csv:2: found malformed CSV",
+        ),
         ("stores.csv", b"component\n\xff\n", "stores.csv: found bytes that are not UTF-8"),
     ],
 )

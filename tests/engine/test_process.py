@@ -275,7 +275,7 @@ def test_a_backup_sheds_two_of_five_consumers_by_priority() -> None:
     assert r.peak_load is not None
     b = c.pair_of("B", "el")
     assert b is not None
-    assert r.peak_load[b] == 11.0  # what was offered to it at 0: 1 + 5 x 2
+    assert r.peak_load[b] == 7.0  # what it kept at 0: D and three consumers, 1 + 3 x 2
 
 
 def test_a_backup_whose_protection_trips_is_down_until_the_primary_is_back() -> None:

@@ -223,3 +223,51 @@ def test_rule_texts_format_numbers_per_language() -> None:
         "en": "more than 10,000 people, 12.5%",
         "nl": "meer dan 10.000 mensen, 12,5%",
     }
+
+
+def test_a_loss_bridged_by_the_buffer_raises_no_flag(model: Model) -> None:
+    """ss-1 is out and back after 6 h (repair 5.5 h + a substation's restart): the hospital
+    bridges 48 h on its generator, so it never loses power and electricity has no red
+    "critical function" flag; area north keeps power from its backup ss-2 (room enough)."""
+    import dataclasses
+
+    from vitaal.engine.restoration import restoration_times
+    from vitaal.model import Scenario
+
+    m = dataclasses.replace(model)
+    m.scenarios = dict(model.scenarios)
+    repair = 6.0 - restoration_times().restart_h("substation")
+    m.scenarios["short"] = Scenario(
+        id="short", name="short", horizon_h=24,
+        events=(Event(target="ss-1", time_h=0.0, repair_h=repair),),
+    )  # fmt: skip
+    run = run_scenario(m, "short")
+    assert run.process.outages_of("ss-1") == [(0.0, 6.0)]
+    el = next(f for f in run.flags if f.system == "electricity")
+    assert el.evidence["critical_functions_lost"] == []
+    assert el.evidence["people_losing_service"] == 0
+    assert (el.colour, el.rule) == ("orange", "failures")
+
+
+def test_a_shortfall_already_there_without_the_scenario_is_not_its_flag() -> None:
+    """Against itself as the baseline every capacity shortfall of the growth scenario is
+    "already present" and raises no flag; against the year without the plans and transitions
+    the scenario's own shortfalls flag."""
+    from pathlib import Path
+
+    from vitaal.engine.capacity import project_capacity
+    from vitaal.engine.compile import compile_model
+    from vitaal.io.folder import read_model
+    from vitaal.method.flags import check_cascade
+
+    model = read_model(Path(__file__).resolve().parents[1] / "data" / "growth")
+    cm = compile_model(model)
+    cap = project_capacity(model, "growth", compiled=cm)
+    base = project_capacity(model, None, years=cap.years.tolist(), compiled=cm)
+    caused = {f.system: f for f in check_cascade(model, cm, None, capacity=cap, baseline=base)}
+    assert any(f.rule != "untouched" for f in caused.values())
+    itself = check_cascade(model, cm, None, capacity=cap, baseline=cap)
+    for f in itself:
+        assert f.rule == "untouched", (f.system, f.rule)
+        if caused[f.system].rule != "untouched":
+            assert f.evidence["already_present"] > 0

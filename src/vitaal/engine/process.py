@@ -178,7 +178,8 @@ class ProcessResult:
     ``outages`` lists every outage and ``losses`` every loss of a needed service with their
     ends; ``degraded`` lists (node, resource, start, end) of degraded operation; ``shed``
     lists (pair, start, end) of consumers a backup shed; ``peak_load`` is per pair the highest
-    load carried, moved load included (``None`` without loads).
+    load carried, moved load included (for a backup that trips or congests, what was moved
+    onto it; for one that sheds, what it kept) (``None`` without loads).
     """
 
     compiled: CompiledModel
@@ -246,6 +247,13 @@ class ProcessResult:
             for o in self.outages
             if o.node == node and o.start_h < self.horizon_h
         )
+
+    def first_loss(self) -> NDArray[np.float64]:
+        """Per pair, when it was first without the service, its buffer spent (``inf``: never)."""
+        out = np.full(self.compiled.n_pairs, INF)
+        for s in self.losses:
+            out[s.pair] = min(out[s.pair], s.start_h)
+        return out
 
     def lost_hours(self) -> NDArray[np.float64]:
         """Per pair, the hours within the horizon without the service (buffer spent)."""
@@ -535,8 +543,6 @@ class _Process:
         own = self._own_load()
         extra = np.bincount(c.link_src[takes], weights=share[takes], minlength=c.n_pairs)
         total = own + extra
-        assert self.peak is not None
-        np.maximum(self.peak, total, out=self.peak)
         cap = np.where(np.isnan(ld.capacity), INF, ld.capacity)
         over = np.flatnonzero((total > cap * (1 + 1e-9)) & (extra > 0))
         changed = False
@@ -558,16 +564,21 @@ class _Process:
                 continue
             order = links[np.lexsort((dst[links], ld.priority[dst[links]]))]
             room = cap[b] - own[b]
+            served = own[b]
             for lk in order.tolist():
                 q = int(dst[lk])
                 if share[lk] <= room * (1 + 1e-9) + 1e-12:
                     room -= share[lk]
+                    served += share[lk]
                     continue
                 if np.isnan(self.shed_from[q]):
                     self.shed_from[q] = t
                     self.shed_by[q] = self._lost_primary(q, lost)
                     shed_now[q] = True
                     changed = True
+            total[b] = served  # what a shedding backup carries: what it kept
+        assert self.peak is not None
+        np.maximum(self.peak, total, out=self.peak)
         if changed:
             self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[dst])
         return changed

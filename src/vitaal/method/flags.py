@@ -116,6 +116,7 @@ class _SystemFacts:
         self.before_lead: list[int] = []
         self.headroom: list[int] = []
         self.later: list[int] = []
+        self.already: list[int] = []
         self.owners: dict[str, None] = {}
 
 
@@ -129,6 +130,8 @@ def check_cascade(
     opportunity_from: set[str] | None = None,
     pre_load: NDArray[np.float64] | None = None,
     rules: dict[str, Any] | None = None,
+    losses: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    baseline: CapacityResult | None = None,
 ) -> list[Flag]:
     """Flag every system of ``model`` for one cascade and/or capacity projection.
 
@@ -146,6 +149,14 @@ def check_cascade(
     pre_load
         ``(nodes, resources)`` loads before the shock: a component whose load after the
         cascade's moves is above both its capacity and this is *congested* (it sheds load).
+    losses
+        Per pair, from when it was without the service with its buffer spent (``inf``:
+        never) and for how many hours within the horizon (from a process with restoration).
+        Without it a loss starts at ``supply_end + buffer`` and lasts to the horizon.
+    baseline
+        The capacity projection of the same years without the scenario's plans and
+        transitions: a shortfall already there is evidence "already present", not a flag
+        the scenario causes.
 
     Complexity: O(nodes + pairs + links) plus the capacity rows.
     """
@@ -181,8 +192,14 @@ def check_cascade(
         recv = np.where(np.isnan(result.receive_time), np.inf, result.receive_time)
         for p in range(len(result.pair_node)):
             v = int(result.pair_node[p])
-            start = float(end[p]) + float(compiled.pair_buffer_h[p])
-            lost = math.isfinite(float(end[p])) and float(end[p]) < horizon
+            if losses is not None:
+                start = float(losses[0][p])
+                hours = float(losses[1][p])
+                lost = math.isfinite(start) and start < horizon
+            else:
+                start = float(end[p]) + float(compiled.pair_buffer_h[p])
+                hours = horizon - start
+                lost = math.isfinite(float(end[p])) and float(end[p]) < horizon
             if not lost and not math.isfinite(float(recv[p])):
                 continue
             # the systems of the suppliers that deliver this resource to this node
@@ -199,7 +216,7 @@ def check_cascade(
                         if kind == NodeKind.AREA:
                             pop = model.areas[compiled.node_ids[v]].population
                             f.people_any += pop
-                            if horizon - start >= min_hours:
+                            if hours >= min_hours:
                                 f.people_long += pop
                     if kind == NodeKind.CRITICAL_FUNCTION and start < horizon:
                         # it loses this system's service beyond its own buffer
@@ -238,6 +255,7 @@ def check_cascade(
         year = capacity.cascade_year
         yi = capacity.year_index(year)
         h = model.info.horizons
+        base_rows = _baseline_rows(capacity, baseline)
         for k in capacity.component_rows().tolist():
             v = int(capacity.row_node[k])
             si = int(node_system[v])
@@ -245,13 +263,21 @@ def check_cascade(
                 continue
             ex = int(capacity.exhausted[k])
             lead = float(capacity.lead_time_y[k])
+            u = float(capacity.utilisation[k, yi])
+            b = base_rows.get(k)
+            if b is not None and _short(b, base, lead, h.short_y, margin) >= _short(
+                (ex, u), base, lead, h.short_y, margin
+            ):
+                # the same shortfall (or worse) without the scenario: not caused by it
+                if _short((ex, u), base, lead, h.short_y, margin) > 0:
+                    facts[si].already.append(v)
+                continue
             if ex >= 0 and math.isfinite(lead) and ex < base + lead:
                 facts[si].before_lead.append(v)
                 own(si, v)
             elif ex >= 0 and ex > base + h.short_y:
                 facts[si].later.append(v)
                 own(si, v)
-            u = float(capacity.utilisation[k, yi])
             if math.isfinite(u) and u > margin:
                 facts[si].headroom.append(v)
                 own(si, v)
@@ -295,6 +321,7 @@ def check_cascade(
             "exhausted_before_lead_time": [compiled.node_ids[v] for v in f.before_lead],
             "above_margin": len(set(f.headroom)),
             "exhausted_later": len(set(f.later)),
+            "already_present": len(set(f.already)),
         }
         if f.cf_lost:
             colour, rule = "red", "critical_function"
@@ -336,6 +363,39 @@ def check_cascade(
             )
         )
     return flags
+
+
+def _baseline_rows(
+    capacity: CapacityResult, baseline: CapacityResult | None
+) -> dict[int, tuple[int, float]]:
+    """Per row of ``capacity``, the exhaustion year and the utilisation in the scenario's year
+    of the same (node, resource) row in ``baseline``."""
+    if baseline is None:
+        return {}
+    yi = baseline.year_index(capacity.cascade_year)
+    index = {
+        (int(n), int(r)): k
+        for k, (n, r) in enumerate(zip(baseline.row_node, baseline.row_resource, strict=True))
+    }
+    out = {}
+    for k, (n, r) in enumerate(zip(capacity.row_node, capacity.row_resource, strict=True)):
+        j = index.get((int(n), int(r)))
+        if j is not None:
+            out[k] = (int(baseline.exhausted[j]), float(baseline.utilisation[j, yi]))
+    return out
+
+
+def _short(row: tuple[int, float], base: int, lead: float, short_y: int, margin: float) -> int:
+    """How bad a capacity row is, as a rank: 3 exhausted before its lead time, 2 above the
+    margin, 1 exhausted later, 0 none."""
+    ex, u = row
+    if ex >= 0 and math.isfinite(lead) and ex < base + lead:
+        return 3
+    if math.isfinite(u) and u > margin:
+        return 2
+    if ex >= 0 and ex > base + short_y:
+        return 1
+    return 0
 
 
 def _chain(model: Model, result: CascadeResult, node_id: str) -> tuple[ChainLink, ...]:

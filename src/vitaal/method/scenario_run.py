@@ -166,6 +166,10 @@ def run_scenario(
     cascade = process.as_cascade()
     impact = assess_impact(model, comp, cascade, lost_hours=process.lost_hours())
     origin = origin_of(model, sc)
+    baseline = None
+    if growth:
+        # the same years without the scenario's plans and transitions
+        baseline = project_capacity(model, None, years=capacity.years.tolist(), compiled=comp)
     flags = check_cascade(
         model,
         comp,
@@ -173,6 +177,8 @@ def run_scenario(
         capacity=capacity if growth else None,
         origin_system=origin,
         pre_load=capacity.load_at(capacity.cascade_year),
+        losses=(process.first_loss(), process.lost_hours()),
+        baseline=baseline,
     )
     return ScenarioRun(
         scenario=sc,
