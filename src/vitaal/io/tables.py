@@ -319,6 +319,7 @@ TABLES: dict[str, Table] = {
                 _f("homes", parse_count),
                 _f("jobs", parse_count),
                 _f("geometry", parse_geometry),
+                _f("connections", mapping_parser(parse_id, parse_count)),
             ),
             key=lambda r: r.id,
             has_geometry=True,

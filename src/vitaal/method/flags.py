@@ -214,7 +214,10 @@ def check_cascade(
                         if start < f.service_onset:
                             f.service_onset, f.service_node = start, v
                         if kind == NodeKind.AREA:
-                            pop = model.areas[compiled.node_ids[v]].population
+                            area = model.areas[compiled.node_ids[v]]
+                            pop = area.people_for(
+                                compiled.resource_ids[int(result.pair_resource[p])]
+                            )
                             f.people_any += pop
                             if hours >= min_hours:
                                 f.people_long += pop

@@ -189,8 +189,11 @@ def assess_impact(
 
     A service area is without resource ``r`` from ``supply_end + buffer`` of its requirement
     (the buffer being what households bridge themselves); it counts as *affected* when that
-    lasts at least ``min_outage_h`` within the horizon. Person-hours are population times
-    hours without the service, per service. With ``lost_hours`` (per pair, the hours without
+    lasts at least ``min_outage_h`` within the horizon. People count by connection: for a
+    service the area's people behind its connections to it (``ServiceArea.people_for``: the
+    homes on the heat network, not every home); an area's people affected are those behind
+    the most widely connected service it lost. Person-hours are those people times hours
+    without the service, per service. With ``lost_hours`` (per pair, the hours without
     the service within the horizon, from a process with restoration) the hours are those,
     up to restoration; without, every loss lasts to the horizon. A critical function is lost
     when it fails within the horizon (after its own buffers). Economic loss is jobs times the
@@ -217,6 +220,7 @@ def assess_impact(
         v = compiled.node_index[area.id]
         lo, hi = np.searchsorted(result.pair_node, [v, v + 1])
         worst = 0.0
+        hit = 0  # the people of the area behind the most widely connected lost service
         for p in range(int(lo), int(hi)):
             start = float(end[p]) + float(compiled.pair_buffer_h[p])
             if lost_hours is not None:
@@ -228,16 +232,17 @@ def assess_impact(
             else:
                 hours = horizon - start
             r = res_ids[int(result.pair_resource[p])]
+            people = area.people_for(r)
             longest[r] = max(longest.get(r, 0.0), hours)
             if r in hindrance:
-                hindrance_hours[r] = hindrance_hours.get(r, 0.0) + area.population * hours
+                hindrance_hours[r] = hindrance_hours.get(r, 0.0) + people * hours
                 continue
-            person_hours[r] = person_hours.get(r, 0.0) + area.population * hours
+            person_hours[r] = person_hours.get(r, 0.0) + people * hours
             if hours >= min_outage:
-                people_by_service[r] = people_by_service.get(r, 0) + area.population
+                people_by_service[r] = people_by_service.get(r, 0) + people
+                hit = max(hit, people)
             worst = max(worst, hours)
-        if worst >= min_outage:
-            affected += area.population
+        affected += hit
         job_hours += area.jobs * worst
 
     lost: list[LostFunction] = []

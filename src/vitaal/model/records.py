@@ -186,7 +186,12 @@ class Coupling:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ServiceArea:
-    """A consumer: a neighbourhood or district with the people, homes and jobs in it."""
+    """A consumer: a neighbourhood or district with the people, homes and jobs in it.
+
+    ``connections`` gives, per resource, how many of its homes are connected to it (the homes
+    on the heat network, not every home); a resource not named reaches every home. The people
+    behind a resource are :meth:`people_for` it.
+    """
 
     id: str
     name: str
@@ -196,8 +201,23 @@ class ServiceArea:
     homes: int = 0
     jobs: int = 0
     geometry: str | None = None
+    connections: dict[str, int] = field(default_factory=dict)
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+    def people_for(self, resource: str) -> int:
+        """The people behind the area's connections to ``resource``: the population times the
+        share of its homes connected (all of them when the resource has no count, or the area
+        no homes).
+
+        >>> ServiceArea(id="a", name="A", population=1000, homes=400,
+        ...             connections={"heat": 100}).people_for("heat")
+        250
+        """
+        n = self.connections.get(resource)
+        if n is None or self.homes <= 0:
+            return self.population
+        return round(self.population * min(1.0, n / self.homes))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
