@@ -189,39 +189,59 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
 )
 @click.option("--lang", type=click.Choice(["en", "nl"]), default="nl", show_default=True)
 @click.option("--pdf", is_flag=True, help="Also write the report as PDF.")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the analysis (what analysis.json holds) as JSON on standard output instead of "
+    "the summary.",
+)
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
 @handle_errors
-def run(model: str, out_dir: Path, lang: str, pdf: bool, version: int | None) -> None:
+def run(
+    model: str, out_dir: Path, lang: str, pdf: bool, as_json: bool, version: int | None
+) -> None:
     """The main job: the whole analysis (every subsystem, scenario and plan), a summary, and
     the report (or, without the report module, analysis.json) in --out."""
-    from vitaal.cli.progress import progress_bar
+    from vitaal.cli.progress import engine_notice, progress_bar
+    from vitaal.engine import warmup
     from vitaal.method.analysis import run_analysis
 
     start = time.perf_counter()
     source = parse_source(model, version)
-    loaded = load(source)
-    root = Path(source.location) if source.kind == "folder" else None
-    with progress_bar("Analysis") as update:
-        phases: dict[str, int] = {}
+    # the engine's kernels: read from numba's cache, or compiled on a first run, in a
+    # background thread while the model is read; the display says so while it compiles
+    with engine_notice():
+        warmup.start()
+        loaded = load(source, progress=not as_json)
+        root = Path(source.location) if source.kind == "folder" else None
+        with progress_bar("Analysis", enabled=not as_json) as update:
+            phases: dict[str, int] = {}
 
-        def progress(phase: str, done: int, total: int) -> None:
-            phases.setdefault(phase, len(phases))
-            update(done, total, phase)
+            def progress(phase: str, done: int, total: int) -> None:
+                phases.setdefault(phase, len(phases))
+                update(done, total, phase)
 
-        analysis = run_analysis(loaded, progress=progress, model_root=root)
+            analysis = run_analysis(loaded, progress=progress, model_root=root)
     data = analysis.as_dict()
     out_dir.mkdir(parents=True, exist_ok=True)
     json_path = out_dir / "analysis.json"
-    json_path.write_text(json.dumps(data, ensure_ascii=False, allow_nan=False), encoding="utf-8")
-    print_summary(data, lang)
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False)
+    json_path.write_text(text, encoding="utf-8")
+    # with --json standard output holds the JSON alone; the messages go to standard error
+    say = err if as_json else out
+    if as_json:
+        click.echo(text)
+    else:
+        print_summary(data, lang)
     try:
         from vitaal.report import write_report  # type: ignore[attr-defined,unused-ignore]
     except ImportError:
-        out.print(f"Analysis written to {json_path}", markup=False)
+        say.print(f"Analysis written to {json_path}", markup=False)
     else:
         report = write_report(
             data, loaded, out_dir, lang=lang, pdf=pdf, model_root=root,
             nodes=analysis.failed_nodes(),
         )  # fmt: skip
-        out.print(f"Report written to {report}; analysis in {json_path}", markup=False)
+        say.print(f"Report written to {report}; analysis in {json_path}", markup=False)
     err.print(f"done in {time.perf_counter() - start:.1f} s", markup=False)

@@ -72,6 +72,7 @@ def accumulate_loads_into(
     done = np.zeros(n, dtype=np.bool_)
     frontier = np.empty(n, dtype=np.int64)
     nxt = np.empty(n, dtype=np.int64)
+    sort_buf = np.empty(n, dtype=np.int64)
     n_front = 0
     for v in range(n):
         if pending[v] == 0:
@@ -101,7 +102,7 @@ def accumulate_loads_into(
                 if pending[t] == 0:
                     nxt[n_next] = t
                     n_next += 1
-        nxt[:n_next].sort()
+        _sort_int64(nxt, n_next, sort_buf)
         frontier, nxt = nxt, frontier
         n_front = n_next
     return ~done
@@ -134,3 +135,33 @@ def utilisation_exhausted(
             if exhausted[k] < 0 and u > limit:
                 exhausted[k] = years[y]
     return util, exhausted
+
+
+@njit(cache=True, nogil=True)
+def _sort_int64(a: NDArray[np.int64], n: int, buf: NDArray[np.int64]) -> None:
+    """Sort ``a[:n]`` ascending in place (a merge sort, ``buf`` at least ``n`` long).
+
+    Written out rather than ``a[:n].sort()``: numba compiles this in a fraction of a second
+    and its quicksort in several, which a first run pays. (A copy of
+    ``_kernels.sort_int64``: numba's cache checks a function's own file only, so a kernel
+    here does not call into that one.)
+    """
+    width = 1
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i = lo
+            j = mid
+            for k in range(lo, hi):
+                if j < hi and (i >= mid or a[j] < a[i]):
+                    buf[k] = a[j]
+                    j += 1
+                else:
+                    buf[k] = a[i]
+                    i += 1
+            lo += 2 * width
+        for k in range(n):
+            a[k] = buf[k]
+        width *= 2

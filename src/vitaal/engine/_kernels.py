@@ -8,6 +8,8 @@ debugging.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 import numpy as np
 from numba import njit, types
 from numba.misc.special import literally
@@ -35,6 +37,16 @@ K_FAIL = 0
 K_STOCK = 1
 
 _REL_TOL = 1e-9
+
+# Counters handed to the helpers below start from ZERO, not 0, and flags are passed as NO /
+# YES, not False / True: numba types a literal 0 or False as a type of its own, so each
+# helper would be compiled once more for every literal it meets (while the caller's types
+# are still being inferred, too). Every extra compile is seconds of a first run.
+ZERO = cast(int, np.int64(0))
+NO = cast(bool, np.bool_(False))
+YES = cast(bool, np.bool_(True))
+#: An integer of Python or numpy.
+Int = int | np.integer[Any]
 
 
 @njit(cache=True)
@@ -237,13 +249,41 @@ def _bucket_take(
             out[start[o]] = e
             start[o] += 1
     else:
+        # by (order, position in creation order): distinct keys, so any sort is the stable
+        # sort by order
         keys = np.empty(m, dtype=np.int64)
         for i in range(m):
-            keys[i] = ent_order[tmp[i]]
-        idx = np.argsort(keys, kind="mergesort")
+            keys[i] = (ent_order[tmp[i]] - lo) * m + i
+        sort_int64(keys, m, np.empty(m, dtype=np.int64))
         for i in range(m):
-            out[i] = tmp[idx[i]]
+            out[i] = tmp[keys[i] % m]
     return m, n_bheap
+
+
+@njit(cache=True)
+def sort_int64(a: NDArray[np.int64], n: int, buf: NDArray[np.int64]) -> None:
+    """Sort ``a[:n]`` ascending in place (a stable merge sort, ``buf`` at least ``n`` long).
+    Written out: numba compiles it in a fraction of a second, ``np.argsort(kind="mergesort")``
+    in several (a first run pays for every such second)."""
+    width = 1
+    while width < n:
+        lo = 0
+        while lo < n:
+            mid = min(lo + width, n)
+            hi = min(lo + 2 * width, n)
+            i = lo
+            j = mid
+            for k in range(lo, hi):
+                if j < hi and (i >= mid or a[j] < a[i]):
+                    buf[k] = a[j]
+                    j += 1
+                else:
+                    buf[k] = a[i]
+                    i += 1
+            lo += 2 * width
+        for k in range(n):
+            a[k] = buf[k]
+        width *= 2
 
 
 # -- the state of a pair, one word per view --------------------------------------------------
@@ -574,12 +614,12 @@ def _restamp(st: NDArray[np.int64], st0: NDArray[np.int64]) -> int:
 
 @njit(cache=True)
 def _claim(
-    v: int,
-    ordv: int,
-    code: int,
-    cnode: int,
-    via: int,
-    res: int,
+    v: Int,
+    ordv: Int,
+    code: Int,
+    cnode: Int,
+    via: Int,
+    res: Int,
     pend: NDArray[np.int32],
     n_pend: int,
     nst: NDArray[np.int8],
@@ -832,7 +872,7 @@ def _sweep_core(
     n_sn = n_nodes if use_load else 0
     shed_nodes = w32[o32 : o32 + n_sn]
     o32 += n_sn
-    n_shed = 0
+    n_shed = ZERO
 
     # entries of the queue (failures and stock ends after this instant): at most one per
     # initial node, one per pair losing supply, one per store running dry, and one per
@@ -853,7 +893,7 @@ def _sweep_core(
     ent_next = w32[o32 : o32 + n_ent_max]
     o32 += n_ent_max
     ent_time = wf[n_pairs : n_pairs + n_ent_max]
-    n_ent = 0
+    n_ent = ZERO
     bk_of = Dict.empty(key_type=types.float64, value_type=types.int64)
     memo_time = np.full(8, np.nan)
     memo_b = np.zeros(9, dtype=np.int64)
@@ -864,15 +904,15 @@ def _sweep_core(
     o32 += n_ent_max
     bheap = w32[o32 : o32 + n_ent_max]
     o32 += n_ent_max
-    n_bk = 0
-    n_bheap = 0
+    n_bk = ZERO
+    n_bheap = ZERO
     due = w32[o32 : o32 + n_ent_max]
     o32 += n_ent_max
     tmp = w32[o32 : o32 + n_ent_max]
     o32 += n_ent_max
     pend = w32[o32 : o32 + n_nodes + 1]
     o32 += n_nodes + 1
-    n_pend = 0
+    n_pend = ZERO
     stock_due = w32[o32 : o32 + n_pairs + 1]
 
     for i in range(init_node.shape[0]):
@@ -888,7 +928,7 @@ def _sweep_core(
             ent_res[e] = -1
             ent_time[e] = init_time[i]
 
-    n_added = 0  # entries made so far that are in their buckets
+    n_added = ZERO  # entries made so far that are in their buckets
     while True:
         if n_ent > n_added:  # the entries the last instant made (all later than it)
             n_bk, n_bheap = _bucket_add(
@@ -921,13 +961,13 @@ def _sweep_core(
             if ent_kind[e] == K_FAIL:
                 v = ent_target[e]
                 if not nst[v] & N_FAILED:
-                    n_pend = _claim(
-                        v,
+                    n_pend = _claim(  # as int64, the types of the other calls: one compile
+                        np.int64(v),
                         ent_order[e],
-                        ent_cause[e],
-                        ent_cnode[e],
-                        ent_via[e],
-                        ent_res[e],
+                        np.int64(ent_cause[e]),
+                        np.int64(ent_cnode[e]),
+                        np.int64(ent_via[e]),
+                        np.int64(ent_res[e]),
                         pend,
                         n_pend,
                         nst,
@@ -943,13 +983,13 @@ def _sweep_core(
                 stock_due[n_stock] = ent_target[e]
                 n_stock += 1
 
-        n_seeds_next = 0
-        n_seeds0_next = 0
+        n_seeds_next = ZERO
+        n_seeds0_next = ZERO
         while True:
             n_seeds = n_seeds_next
             n_seeds0 = n_seeds0_next
-            n_seeds_next = 0
-            n_seeds0_next = 0
+            n_seeds_next = ZERO
+            n_seeds0_next = ZERO
             # failures at this instant: every pair of the node stops delivering
             n_seeds, n_seeds0, n_shed = _fail_nodes(
                 pend,
@@ -973,10 +1013,10 @@ def _sweep_core(
                 use_load,
                 explain,
             )
-            n_pend = 0
+            n_pend = ZERO
 
             # stores whose autonomy ends now: they deliver only what they receive from here on
-            n_pre = 0
+            n_pre = ZERO
             for i in range(n_stock):
                 p = stock_due[i]
                 v = pair_node[p]
@@ -1055,8 +1095,8 @@ def _sweep_core(
                     seeds0,
                     n_seeds0,
                     premarked,
-                    0,
-                    False,
+                    ZERO,
+                    NO,
                     pinfo,
                     stock_end,
                     store_out_ptr,
@@ -1108,7 +1148,7 @@ def _sweep_core(
                     n_seeds,
                     premarked,
                     n_pre,
-                    True,
+                    YES,
                     pinfo,
                     stock_end,
                     out_ptr,
@@ -1149,15 +1189,15 @@ def _sweep_core(
                     stop_culprit,
                     stop_culprit0,
                     seeds,
-                    0,
+                    ZERO,
                     seeds0,
-                    0,
+                    ZERO,
                     shed_nodes,
                     n_shed,
                     use_load,
                     explain,
                 )
-                n_pend = 0
+                n_pend = ZERO
                 for i in range(n_lost):
                     p = lost[i]
                     info = pinfo[p]
@@ -1282,7 +1322,7 @@ def _sweep_core(
                                 n_pend = _claim(
                                     w,
                                     order[node_out[cn]] + 1 if cn >= 0 else 2,
-                                    C_OVERLOAD,
+                                    np.int64(C_OVERLOAD),
                                     cn,
                                     pn,
                                     pair_res[s],
@@ -1297,14 +1337,14 @@ def _sweep_core(
                                     node_out,
                                     explain,
                                 )
-            n_shed = 0
+            n_shed = ZERO
             n_moved_pairs = 0
             if n_pend == 0 and n_seeds_next == 0 and n_seeds0_next == 0:
                 break
 
 
 @njit(cache=True)
-def sweep_core(
+def sweep_explained(
     n_nodes: int,
     pair_node: NDArray[np.int64],
     pair_res: NDArray[np.int64],
@@ -1351,110 +1391,169 @@ def sweep_core(
     w64: NDArray[np.int64],
     wf: NDArray[np.float64],
     w8: NDArray[np.int8],
-    explain: bool,
 ) -> None:
-    """The timed cascade (see :func:`_sweep_core`), compiled once for each value of
-    ``explain``: inside, the flag is a constant and the branches it rules out are gone."""
-    if explain:
-        _sweep_core(
-            n_nodes,
-            pair_node,
-            pair_res,
-            role,
-            required,
-            k,
-            buf,
-            aut,
-            node_ptr,
-            out_ptr,
-            out_dst,
-            out_link,
-            store_out_ptr,
-            store_out_dst,
-            in_ptr,
-            in_src,
-            in_link,
-            link_backup,
-            init_node,
-            init_time,
-            init_cause,
-            init_cnode,
-            horizon,
-            use_load,
-            flow,
-            load,
-            peak,
-            cap,
-            fail,
-            order,
-            cause,
-            cause_node,
-            cause_via,
-            cause_res,
-            recv_time,
-            supply_end,
-            pinfo,
-            nst,
-            st,
-            st0,
-            node_out,
-            pair_out,
-            w32,
-            w64,
-            wf,
-            w8,
-            True,
-        )
+    """The timed cascade with its causes: :func:`_sweep_core` with ``explain`` true."""
+    _sweep_core(
+        n_nodes,
+        pair_node,
+        pair_res,
+        role,
+        required,
+        k,
+        buf,
+        aut,
+        node_ptr,
+        out_ptr,
+        out_dst,
+        out_link,
+        store_out_ptr,
+        store_out_dst,
+        in_ptr,
+        in_src,
+        in_link,
+        link_backup,
+        init_node,
+        init_time,
+        init_cause,
+        init_cnode,
+        horizon,
+        use_load,
+        flow,
+        load,
+        peak,
+        cap,
+        fail,
+        order,
+        cause,
+        cause_node,
+        cause_via,
+        cause_res,
+        recv_time,
+        supply_end,
+        pinfo,
+        nst,
+        st,
+        st0,
+        node_out,
+        pair_out,
+        w32,
+        w64,
+        wf,
+        w8,
+        True,
+    )
+
+
+@njit(cache=True)
+def sweep_times(
+    n_nodes: int,
+    pair_node: NDArray[np.int64],
+    pair_res: NDArray[np.int64],
+    role: NDArray[np.int8],
+    required: NDArray[np.bool_],
+    k: NDArray[np.int64],
+    buf: NDArray[np.float64],
+    aut: NDArray[np.float64],
+    node_ptr: NDArray[np.int64],
+    out_ptr: NDArray[np.int64],
+    out_dst: NDArray[np.int64],
+    out_link: NDArray[np.int64],
+    store_out_ptr: NDArray[np.int64],
+    store_out_dst: NDArray[np.int64],
+    in_ptr: NDArray[np.int64],
+    in_src: NDArray[np.int64],
+    in_link: NDArray[np.int64],
+    link_backup: NDArray[np.bool_],
+    init_node: NDArray[np.int64],
+    init_time: NDArray[np.float64],
+    init_cause: NDArray[np.int8],
+    init_cnode: NDArray[np.int64],
+    horizon: float,
+    use_load: bool,
+    flow: NDArray[np.float64],
+    load: NDArray[np.float64],
+    peak: NDArray[np.float64],
+    cap: NDArray[np.float64],
+    fail: NDArray[np.float64],
+    order: NDArray[np.int64],
+    cause: NDArray[np.int8],
+    cause_node: NDArray[np.int64],
+    cause_via: NDArray[np.int64],
+    cause_res: NDArray[np.int64],
+    recv_time: NDArray[np.float64],
+    supply_end: NDArray[np.float64],
+    pinfo: NDArray[np.int64],
+    nst: NDArray[np.int8],
+    st: NDArray[np.int64],
+    st0: NDArray[np.int64],
+    node_out: NDArray[np.int64],
+    pair_out: NDArray[np.int64],
+    w32: NDArray[np.int32],
+    w64: NDArray[np.int64],
+    wf: NDArray[np.float64],
+    w8: NDArray[np.int8],
+) -> None:
+    """The times alone: :func:`_sweep_core` with ``explain`` false."""
+    _sweep_core(
+        n_nodes,
+        pair_node,
+        pair_res,
+        role,
+        required,
+        k,
+        buf,
+        aut,
+        node_ptr,
+        out_ptr,
+        out_dst,
+        out_link,
+        store_out_ptr,
+        store_out_dst,
+        in_ptr,
+        in_src,
+        in_link,
+        link_backup,
+        init_node,
+        init_time,
+        init_cause,
+        init_cnode,
+        horizon,
+        use_load,
+        flow,
+        load,
+        peak,
+        cap,
+        fail,
+        order,
+        cause,
+        cause_node,
+        cause_via,
+        cause_res,
+        recv_time,
+        supply_end,
+        pinfo,
+        nst,
+        st,
+        st0,
+        node_out,
+        pair_out,
+        w32,
+        w64,
+        wf,
+        w8,
+        False,
+    )
+
+
+def sweep_core(*args: Any) -> None:
+    """The timed cascade (see :func:`_sweep_core`, same arguments, ``explain`` last), from
+    Python: :func:`sweep_explained` or :func:`sweep_times` by ``explain``. Each is compiled
+    on its first use, so a job that only ever explains (the main job) never compiles the
+    other, and inside each the flag is a constant and the branches it rules out are gone."""
+    if args[-1]:
+        sweep_explained(*args[:-1])
     else:
-        _sweep_core(
-            n_nodes,
-            pair_node,
-            pair_res,
-            role,
-            required,
-            k,
-            buf,
-            aut,
-            node_ptr,
-            out_ptr,
-            out_dst,
-            out_link,
-            store_out_ptr,
-            store_out_dst,
-            in_ptr,
-            in_src,
-            in_link,
-            link_backup,
-            init_node,
-            init_time,
-            init_cause,
-            init_cnode,
-            horizon,
-            use_load,
-            flow,
-            load,
-            peak,
-            cap,
-            fail,
-            order,
-            cause,
-            cause_node,
-            cause_via,
-            cause_res,
-            recv_time,
-            supply_end,
-            pinfo,
-            nst,
-            st,
-            st0,
-            node_out,
-            pair_out,
-            w32,
-            w64,
-            wf,
-            w8,
-            False,
-        )
+        sweep_times(*args[:-1])
 
 
 @njit(cache=True)
@@ -1501,52 +1600,101 @@ def sweep(
     compiled code: for small local models, such as the cones of a batch)."""
     n_pairs = pair_node.shape[0]
     n32, n64, nf, n8 = scratch_sizes(n_nodes, n_pairs, init_node.shape[0], use_load)
-    sweep_core(
-        n_nodes,
-        pair_node,
-        pair_res,
-        role,
-        required,
-        k,
-        buf,
-        aut,
-        node_ptr,
-        out_ptr,
-        out_dst,
-        out_link,
-        store_out_ptr,
-        store_out_dst,
-        in_ptr,
-        in_src,
-        in_link,
-        link_backup,
-        init_node,
-        init_time,
-        init_cause,
-        init_cnode,
-        horizon,
-        use_load,
-        flow,
-        load,
-        peak,
-        cap,
-        fail,
-        order,
-        cause,
-        cause_node,
-        cause_via,
-        cause_res,
-        recv_time,
-        supply_end,
-        pack_pair_info(pair_node, role, required, k, in_ptr, store_out_ptr),
-        np.zeros(n_nodes, dtype=np.int8),
-        np.zeros(n_pairs, dtype=np.int64),
-        np.zeros(n_pairs, dtype=np.int64),
-        np.arange(n_nodes),
-        np.arange(n_pairs),
-        np.empty(n32, dtype=np.int32),
-        np.empty(n64, dtype=np.int64),
-        np.empty(nf, dtype=np.float64),
-        np.empty(n8, dtype=np.int8),
-        explain,
-    )
+    if explain:
+        sweep_explained(
+            n_nodes,
+            pair_node,
+            pair_res,
+            role,
+            required,
+            k,
+            buf,
+            aut,
+            node_ptr,
+            out_ptr,
+            out_dst,
+            out_link,
+            store_out_ptr,
+            store_out_dst,
+            in_ptr,
+            in_src,
+            in_link,
+            link_backup,
+            init_node,
+            init_time,
+            init_cause,
+            init_cnode,
+            horizon,
+            use_load,
+            flow,
+            load,
+            peak,
+            cap,
+            fail,
+            order,
+            cause,
+            cause_node,
+            cause_via,
+            cause_res,
+            recv_time,
+            supply_end,
+            pack_pair_info(pair_node, role, required, k, in_ptr, store_out_ptr),
+            np.zeros(n_nodes, dtype=np.int8),
+            np.zeros(n_pairs, dtype=np.int64),
+            np.zeros(n_pairs, dtype=np.int64),
+            np.arange(n_nodes),
+            np.arange(n_pairs),
+            np.empty(n32, dtype=np.int32),
+            np.empty(n64, dtype=np.int64),
+            np.empty(nf, dtype=np.float64),
+            np.empty(n8, dtype=np.int8),
+        )
+    else:
+        sweep_times(
+            n_nodes,
+            pair_node,
+            pair_res,
+            role,
+            required,
+            k,
+            buf,
+            aut,
+            node_ptr,
+            out_ptr,
+            out_dst,
+            out_link,
+            store_out_ptr,
+            store_out_dst,
+            in_ptr,
+            in_src,
+            in_link,
+            link_backup,
+            init_node,
+            init_time,
+            init_cause,
+            init_cnode,
+            horizon,
+            use_load,
+            flow,
+            load,
+            peak,
+            cap,
+            fail,
+            order,
+            cause,
+            cause_node,
+            cause_via,
+            cause_res,
+            recv_time,
+            supply_end,
+            pack_pair_info(pair_node, role, required, k, in_ptr, store_out_ptr),
+            np.zeros(n_nodes, dtype=np.int8),
+            np.zeros(n_pairs, dtype=np.int64),
+            np.zeros(n_pairs, dtype=np.int64),
+            np.arange(n_nodes),
+            np.arange(n_pairs),
+            np.empty(n32, dtype=np.int32),
+            np.empty(n64, dtype=np.int64),
+            np.empty(nf, dtype=np.float64),
+            np.empty(n8, dtype=np.int8),
+        )

@@ -26,9 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 from numpy.typing import NDArray
-from scipy.sparse.csgraph import breadth_first_order
 
 from vitaal.engine._kernels import PRODUCER, pack_pair_info
 
@@ -95,6 +93,10 @@ class LayoutSlot:
 def supply_order(compiled: CompiledModel) -> NDArray[np.int64]:
     """Nodes in the order a breadth-first traversal of the supply links from every producer
     reaches them; nodes it never reaches follow in the model's order."""
+    # scipy's sparse graphs take a third of a second to import, and only a layout needs them
+    import scipy.sparse as sp
+    from scipy.sparse.csgraph import breadth_first_order
+
     n = compiled.n_nodes
     producers = np.unique(compiled.pair_node[compiled.pair_role == PRODUCER])
     rows = np.concatenate([compiled.pair_node[compiled.link_src], np.full(producers.size, n)])
