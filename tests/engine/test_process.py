@@ -296,3 +296,14 @@ def test_a_backup_with_room_serves_everyone() -> None:
     r = run_process(c, [Damage("P", 0.0, repair_h=5.0)], 24.0, inp)
     assert r.shed == ()
     assert [c.node_ids[o.node] for o in r.outages] == ["P"]
+
+
+def test_the_kernels_constants_are_the_enums() -> None:
+    from vitaal.engine import _process_kernels as k
+    from vitaal.engine import process as pr
+
+    assert (k.CAUSE_SUPPLIER, k.CAUSE_PATH, k.CAUSE_STORE) == (
+        CauseCode.SUPPLIER, CauseCode.PATH, CauseCode.STORE,
+    )  # fmt: skip
+    assert (pr.WORKING, pr.DOWN, pr.RESTARTING) == (0, 1, 2)
+    assert {Overload.CONGEST, Overload.SHED, Overload.TRIP} == {0, 1, 2}

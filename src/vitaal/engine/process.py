@@ -26,15 +26,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
 from numpy.typing import NDArray
 
-from vitaal.engine.cascade import CascadeResult
+from vitaal.engine._process_kernels import supply_state, why_lost
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind, PairRole
+from vitaal.engine.process_result import (
+    Damage,
+    LoadInputs,
+    Outage,
+    Overload,
+    ProcessInputs,
+    ProcessResult,
+    ServiceLoss,
+)
 from vitaal.errors import ScenarioError
 
 __all__ = [
@@ -54,286 +62,7 @@ WORKING, DOWN, RESTARTING = 0, 1, 2
 INF = math.inf
 #: Rounds at one instant before the process is declared not to settle (a model error).
 _MAX_ROUNDS = 10_000
-
-
-@dataclass(frozen=True, slots=True)
-class Damage:
-    """``target`` is taken out at ``time_h`` and repaired ``repair_h`` hours after ``from_h``
-    (the end of the hazard; the event's time by default). ``repair_h`` ``inf``: not repaired
-    within the horizon."""
-
-    target: str
-    time_h: float
-    repair_h: float = INF
-    cause: CauseCode = CauseCode.EVENT
-    trigger: str | None = None
-    from_h: float | None = None
-
-    @property
-    def repaired_h(self) -> float:
-        start = self.time_h if self.from_h is None else max(self.time_h, self.from_h)
-        return start + self.repair_h
-
-
-class Overload:
-    """What a supplier does when the load moved onto it exceeds its capacity (per pair)."""
-
-    #: keeps carrying above capacity: congestion, read from the peak load (a road)
-    CONGEST = 0
-    #: serves the moved consumers in priority order while they fit, sheds the rest
-    SHED = 1
-    #: its protection trips: down until the primary whose failure moved the load is back
-    TRIP = 2
-
-
-@dataclass(frozen=True, slots=True)
-class LoadInputs:
-    """Loads for moving load onto backups (``docs/engine.md``, "Shedding, not tripping").
-
-    Attributes
-    ----------
-    flow
-        Per link, the load it carries before any event (backups 0).
-    capacity
-        Per pair, the capacity (NaN or inf: unlimited).
-    mode
-        Per pair, an :class:`Overload` value.
-    priority
-        Per pair, its rank when a backup sheds (lower: served first).
-    """
-
-    flow: NDArray[np.float64]
-    capacity: NDArray[np.float64]
-    mode: NDArray[np.int8]
-    priority: NDArray[np.int64]
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessInputs:
-    """What the process needs besides the compiled model and the damage.
-
-    Attributes
-    ----------
-    restart_h
-        Per node, hours from the start of a restart to working again (0 when not given).
-    pair_condition
-        Per pair, the index into ``conditions`` of the condition under which its requirement
-        holds, -1 for a requirement that always holds.
-    conditions
-        Per condition, its intervals ``[start, end)`` in hours (sorted, not overlapping).
-    pair_degraded_h, pair_degraded_share
-        Per pair, how long the node keeps working in a degraded mode once its buffer for the
-        resource is spent, and the share of its capacity it then delivers.
-    loads
-        Flows, capacities, overload modes and shedding priorities; ``None``: no load moves.
-    """
-
-    restart_h: NDArray[np.float64]
-    pair_condition: NDArray[np.int64]
-    conditions: tuple[tuple[tuple[float, float], ...], ...] = ()
-    pair_degraded_h: NDArray[np.float64] | None = None
-    pair_degraded_share: NDArray[np.float64] | None = None
-    loads: LoadInputs | None = None
-
-    @classmethod
-    def plain(cls, compiled: CompiledModel) -> ProcessInputs:
-        """No restart times, conditions or degraded modes."""
-        return cls(
-            restart_h=np.zeros(compiled.n_nodes),
-            pair_condition=np.full(compiled.n_pairs, -1, dtype=np.int64),
-        )
-
-
-@dataclass(frozen=True, slots=True)
-class Outage:
-    """Node ``node`` delivered nothing from ``start_h`` to ``end_h`` (``inf``: not back within
-    the horizon); it went down through ``cause`` (for a cascade: the requirement ``resource``,
-    the supplier ``via`` and the down node ``cause_node`` upstream)."""
-
-    node: int
-    start_h: float
-    end_h: float
-    cause: CauseCode
-    resource: int
-    via: int
-    cause_node: int
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceLoss:
-    """Pair ``pair`` (a node and a resource it needs) was without the resource, its buffer
-    spent, from ``start_h`` to ``end_h`` (``inf``: not back within the horizon)."""
-
-    pair: int
-    start_h: float
-    end_h: float
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class ProcessResult:
-    """What the process did.
-
-    ``fail_time``, ``order``, ``cause``, ``cause_node``, ``cause_via`` and ``cause_resource``
-    describe each node's *first* outage as :class:`~vitaal.engine.cascade.CascadeResult` does;
-    ``outages`` lists every outage and ``losses`` every loss of a needed service with their
-    ends; ``degraded`` lists (node, resource, start, end) of degraded operation; ``shed``
-    lists (pair, start, end) of consumers a backup shed; ``peak_load`` is per pair the highest
-    load carried, moved load included (for a backup that trips or congests, what was moved
-    onto it; for one that sheds, what it kept) (``None`` without loads).
-    """
-
-    compiled: CompiledModel
-    horizon_h: float
-    fail_time: NDArray[np.float64]
-    order: NDArray[np.int64]
-    cause: NDArray[np.int8]
-    cause_node: NDArray[np.int64]
-    cause_via: NDArray[np.int64]
-    cause_resource: NDArray[np.int64]
-    outages: tuple[Outage, ...]
-    losses: tuple[ServiceLoss, ...]
-    receive_time: NDArray[np.float64]
-    supply_end: NDArray[np.float64]
-    degraded: tuple[tuple[int, int, float, float], ...] = ()
-    instants: int = 0
-    peak_load: NDArray[np.float64] | None = None
-    shed: tuple[tuple[int, float, float], ...] = ()
-
-    def as_cascade(
-        self,
-        load: NDArray[np.float64] | None = None,
-        peak_load: NDArray[np.float64] | None = None,
-    ) -> CascadeResult:
-        """The first outages as a :class:`~vitaal.engine.cascade.CascadeResult` (first fail
-        time, cause and order per node; per pair the first time it was not received and
-        without the resource), so that what reads a cascade (flags, chains) reads this."""
-        c = self.compiled
-        return CascadeResult(
-            node_ids=c.node_ids,
-            node_index=c.node_index,
-            node_kind=c.node_kind,
-            resource_ids=c.resource_ids,
-            horizon_h=self.horizon_h,
-            fail_time=self.fail_time,
-            order=self.order,
-            cause=self.cause,
-            cause_node=self.cause_node,
-            cause_via=self.cause_via,
-            cause_resource=self.cause_resource,
-            pair_node=c.pair_node,
-            pair_resource=c.pair_resource,
-            receive_time=self.receive_time,
-            supply_end=self.supply_end,
-            load=load,
-            peak_load=peak_load if peak_load is not None else self.peak_load,
-        )
-
-    def outages_of(self, node_id: str) -> list[tuple[float, float]]:
-        v = self.compiled.node_index.get(node_id)
-        if v is None:
-            raise ScenarioError(f"unknown node id {node_id!r}")
-        return [(o.start_h, o.end_h) for o in self.outages if o.node == v]
-
-    def losses_of(self, node_id: str, resource_id: str) -> list[tuple[float, float]]:
-        p = self.compiled.pair_of(node_id, resource_id)
-        if p is None:
-            return []
-        return [(s.start_h, s.end_h) for s in self.losses if s.pair == p]
-
-    def hours_down(self, node: int) -> float:
-        """Hours node ``node`` delivered nothing within the horizon."""
-        return sum(
-            min(o.end_h, self.horizon_h) - o.start_h
-            for o in self.outages
-            if o.node == node and o.start_h < self.horizon_h
-        )
-
-    def first_loss(self) -> NDArray[np.float64]:
-        """Per pair, when it was first without the service, its buffer spent (``inf``: never)."""
-        out = np.full(self.compiled.n_pairs, INF)
-        for s in self.losses:
-            out[s.pair] = min(out[s.pair], s.start_h)
-        return out
-
-    def lost_hours(self) -> NDArray[np.float64]:
-        """Per pair, the hours within the horizon without the service (buffer spent)."""
-        out = np.zeros(self.compiled.n_pairs)
-        for s in self.losses:
-            if s.start_h < self.horizon_h:
-                out[s.pair] += min(s.end_h, self.horizon_h) - s.start_h
-        return out
-
-    def recovery_curve(self, nodes: NDArray[np.int64]) -> tuple[list[float], list[float]]:
-        """The share of ``nodes`` working over time: the times where it changes, and the share
-        from each time on (a step function; 1.0 before the first outage)."""
-        chosen = {int(v) for v in nodes.tolist()}
-        if not chosen:
-            return [0.0], [1.0]
-        deltas: dict[float, int] = {}
-        for o in self.outages:
-            if o.node in chosen and o.start_h <= self.horizon_h:
-                deltas[o.start_h] = deltas.get(o.start_h, 0) - 1
-                if o.end_h <= self.horizon_h:
-                    deltas[o.end_h] = deltas.get(o.end_h, 0) + 1
-        times = [0.0]
-        shares = [1.0]
-        up = len(chosen)
-        for t in sorted(deltas):
-            up += deltas[t]
-            if t == times[-1]:
-                shares[-1] = up / len(chosen)
-            else:
-                times.append(t)
-                shares.append(up / len(chosen))
-        return times, shares
-
-
-@njit(cache=True)
-def supply_state(
-    graph: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]],
-    pair_node: NDArray[np.int64],
-    pair_k: NDArray[np.int64],
-    passes: NDArray[np.bool_],
-    origin: NDArray[np.bool_],
-    working: NDArray[np.bool_],
-) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
-    """Which pairs receive and which deliver: the least solution over the working nodes.
-
-    ``graph`` is ``(out_ptr, out_dst, out_link, link_open)``: the supply links by supplier pair
-    and which links carry (a link to a consumer shed by its backup does not). ``origin`` marks
-    the pairs that deliver of themselves while their node works (producers, and stores within
-    their autonomy); ``passes`` the pairs that pass on what they receive (carriers and
-    stores). A pair receives when at least ``pair_k`` of its suppliers deliver. A counting
-    breadth-first search from the origins: O(P + L).
-    """
-    out_ptr, out_dst, out_link, link_open = graph
-    n = pair_node.shape[0]
-    count = np.zeros(n, dtype=np.int64)
-    received = np.zeros(n, dtype=np.bool_)
-    delivers = np.zeros(n, dtype=np.bool_)
-    queue = np.empty(n, dtype=np.int64)
-    head = 0
-    tail = 0
-    for p in range(n):
-        if origin[p] and working[pair_node[p]]:
-            delivers[p] = True
-            queue[tail] = p
-            tail += 1
-    while head < tail:
-        p = queue[head]
-        head += 1
-        for e in range(out_ptr[p], out_ptr[p + 1]):
-            if not link_open[out_link[e]]:
-                continue
-            q = out_dst[e]
-            count[q] += 1
-            if count[q] == pair_k[q]:
-                received[q] = True
-                if passes[q] and not delivers[q] and working[pair_node[q]]:
-                    delivers[q] = True
-                    queue[tail] = q
-                    tail += 1
-    return received, delivers
+_INITIAL = (int(CauseCode.EVENT), int(CauseCode.HAZARD), int(CauseCode.COMMON_CAUSE))
 
 
 @dataclass(slots=True)
@@ -349,7 +78,6 @@ class _State:
     loss_from: NDArray[np.float64]
     degraded_from: NDArray[np.float64]
     outage_from: NDArray[np.float64]
-    outage_cause: list[tuple[int, int, int, int]] = field(default_factory=list)
 
 
 def _condition_holds(inputs: ProcessInputs, t: float) -> NDArray[np.bool_]:
@@ -420,8 +148,28 @@ def run_process(
     return _Process(compiled, damage, horizon, inp).run()
 
 
+class _Log:
+    """Rows of a table collected in chunks of arrays (one chunk per batch), joined at the end."""
+
+    def __init__(self, **dtypes: type) -> None:
+        self.dtypes = dtypes
+        self.chunks: dict[str, list[NDArray[np.generic]]] = {k: [] for k in dtypes}
+
+    def add(self, **columns: object) -> None:
+        arrays = [np.asarray(v) for v in columns.values()]
+        n = next((a.size for a in arrays if a.ndim > 0), 1)
+        for k, dt in self.dtypes.items():
+            self.chunks[k].append(np.broadcast_to(np.asarray(columns[k], dtype=dt), (n,)))
+
+    def columns(self) -> dict[str, NDArray[np.generic]]:
+        return {
+            k: np.concatenate(ch) if ch else np.zeros(0, dtype=self.dtypes[k])
+            for k, ch in self.chunks.items()
+        }
+
+
 class _Process:
-    """One run of the process (see :func:`run_process`)."""
+    """One run of the process (see :func:`run_process`); every step works on arrays."""
 
     def __init__(
         self,
@@ -434,8 +182,8 @@ class _Process:
         self.c = c
         self.horizon = horizon
         self.inp = inputs
-        self.damage = sorted(damage, key=lambda d: (d.time_h, d.target))
         n, p = c.n_nodes, c.n_pairs
+        self._damage_arrays(damage)
         role = c.pair_role
         self.is_producer = role == PairRole.PRODUCER
         self.is_store = role == PairRole.STORE
@@ -462,10 +210,16 @@ class _Process:
         self.cause_node = np.full(n, -1, dtype=np.int64)
         self.cause_via = np.full(n, -1, dtype=np.int64)
         self.cause_res = np.full(n, -1, dtype=np.int64)
-        self.open_cause: dict[int, tuple[int, int, int, int]] = {}
-        self.outages: list[Outage] = []
-        self.losses: list[ServiceLoss] = []
-        self.degraded: list[tuple[int, int, float, float]] = []
+        # the cause of each node's open outage
+        self.oc_code = np.zeros(n, dtype=np.int8)
+        self.oc_res = np.full(n, -1, dtype=np.int64)
+        self.oc_via = np.full(n, -1, dtype=np.int64)
+        self.oc_node = np.full(n, -1, dtype=np.int64)
+        self.out_log = _Log(node=np.int64, start=np.float64, end=np.float64, cause=np.int8,
+                            resource=np.int64, via=np.int64, cause_node=np.int64)  # fmt: skip
+        self.loss_log = _Log(pair=np.int64, start=np.float64, end=np.float64)
+        self.deg_log = _Log(pair=np.int64, start=np.float64, end=np.float64)
+        self.shed_log = _Log(pair=np.int64, start=np.float64, end=np.float64)
         self.received = np.zeros(p, dtype=np.bool_)
         self.delivers = np.zeros(p, dtype=np.bool_)
         self.has = np.zeros(p, dtype=np.bool_)
@@ -473,11 +227,25 @@ class _Process:
         self.tripped_by = np.full(n, -1, dtype=np.int64)
         self.shed_from = np.full(p, np.nan)
         self.shed_by = np.full(p, -1, dtype=np.int64)
-        self.shed_log: list[tuple[int, float, float]] = []
         self.loads = inputs.loads
         self.peak = None if self.loads is None else self._own_load()
         self.first_unreceived = np.full(p, INF)
         self.first_without = np.full(p, INF)
+
+    def _damage_arrays(self, damage: Sequence[Damage]) -> None:
+        """The damage as arrays sorted by time, then target, then cause (an event before a
+        hazard before a common cause at the same instant)."""
+        index = self.c.node_index
+        target = np.array([index[d.target] for d in damage], dtype=np.int64)
+        time = np.array([d.time_h for d in damage], dtype=np.float64)
+        cause = np.array([int(d.cause) for d in damage], dtype=np.int8)
+        order = np.lexsort((cause, target, time))
+        self.d_target = target[order]
+        self.d_time = time[order]
+        self.d_cause = cause[order]
+        self.d_repaired = np.array([d.repaired_h for d in damage], dtype=np.float64)[order]
+        trig = [index.get(d.trigger, -1) if d.trigger else -1 for d in damage]
+        self.d_trigger = np.array(trig, dtype=np.int64)[order]
 
     # -- supply ------------------------------------------------------------------------------
     def _supply(self, t: float) -> None:
@@ -485,24 +253,22 @@ class _Process:
         working = s.status == WORKING
         # producers only: when each store stops receiving from a producer (its clock starts)
         graph = (c.out_ptr, c.out_dst, c.out_link, self.link_open)
-        rec0, _ = supply_state(graph, c.pair_node, c.pair_k, self.passes, self.is_producer, working)
-        start = self.is_store & ~rec0 & (s.clock == INF)
-        s.clock[start] = t
+        waiting = self.is_store & (s.clock == INF)
+        if waiting.any():  # a store whose clock has not started yet
+            rec0, _ = supply_state(
+                graph, c.pair_node, c.pair_k, self.passes, self.is_producer, working
+            )
+            s.clock[waiting & ~rec0] = t
         active = self.is_store & (t < s.clock + c.pair_autonomy_h)
+        origin = self.is_producer | active
         self.received, self.delivers = supply_state(
-            graph,
-            c.pair_node,
-            c.pair_k,
-            self.passes,
-            self.is_producer | active,
-            working,
+            graph, c.pair_node, c.pair_k, self.passes, origin, working
         )
         # a store's own requirement counts its stock (design.md, "The cascade semantics")
         self.has = self.received | active
         req = self.required
-        np.minimum(self.first_unreceived, np.where(req & ~self.received, t, INF),
-                   out=self.first_unreceived)  # fmt: skip
-        np.minimum(self.first_without, np.where(req & ~self.has, t, INF), out=self.first_without)
+        self.first_unreceived[req & ~self.received & (self.first_unreceived == INF)] = t
+        self.first_without[req & ~self.has & (self.first_without == INF)] = t
 
     # -- moving load onto backups ---------------------------------------------------------
     def _own_load(self) -> NDArray[np.float64]:
@@ -531,8 +297,9 @@ class _Process:
         lost_any = ~c.link_backup & ~src_del & (ld.flow > 0)
         still = np.bincount(dst[lost_any], minlength=c.n_pairs) > 0
         back = ~np.isnan(self.shed_from) & ~still
-        for q in np.flatnonzero(back).tolist():
-            self.shed_log.append((q, float(self.shed_from[q]), t))
+        ended = np.flatnonzero(back)
+        if ended.size:
+            self.shed_log.add(pair=ended, start=self.shed_from[ended], end=t)
         self.shed_from[back] = np.nan
         self.shed_by[back] = -1
         self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[dst])
@@ -558,8 +325,10 @@ class _Process:
                 if s.status[v] == WORKING:
                     primary = self._lost_primary(int(dst[links[0]]), lost)
                     self.tripped_by[v] = primary
-                    cause = (int(c.pair_resource[b]), primary, primary)
-                    self._go_down(v, t, CauseCode.OVERLOAD, cause)
+                    one = np.ones(1, dtype=np.int64)
+                    cause = (one * int(c.pair_resource[b]), one * primary, one * primary)
+                    code = np.full(1, int(CauseCode.OVERLOAD), dtype=np.int8)
+                    self._go_down(one * v, t, code, cause)
                     changed = True
                 continue
             order = links[np.lexsort((dst[links], ld.priority[dst[links]]))]
@@ -592,7 +361,6 @@ class _Process:
                 return int(c.pair_node[c.link_src[lk]])
         return -1
 
-    # -- one instant -------------------------------------------------------------------------
     def _settle_buffers(self, t: float, holds: NDArray[np.bool_]) -> NDArray[np.bool_]:
         """Update the buffers at ``t``; the pairs whose buffer is spent (not met, none left)."""
         c, s = self.c, self.s
@@ -624,10 +392,10 @@ class _Process:
         s = self.s
         begin = spent & self.required & np.isnan(s.loss_from)
         s.loss_from[begin] = t
-        end = met & ~np.isnan(s.loss_from)
-        for p in np.flatnonzero(end).tolist():
-            self.losses.append(ServiceLoss(p, float(s.loss_from[p]), t))
-        s.loss_from[end] = np.nan
+        end = np.flatnonzero(met & ~np.isnan(s.loss_from))
+        if end.size:
+            self.loss_log.add(pair=end, start=s.loss_from[end], end=t)
+            s.loss_from[end] = np.nan
 
     def _track_degraded(
         self, t: float, draining: NDArray[np.bool_], left: NDArray[np.float64]
@@ -636,132 +404,132 @@ class _Process:
         deg = draining & (self.degraded_h > 0) & (left <= self.degraded_h) & (left > 0)
         begin = deg & np.isnan(s.degraded_from)
         s.degraded_from[begin] = t
-        end = ~deg & ~np.isnan(s.degraded_from)
-        for p in np.flatnonzero(end).tolist():
-            v, r = int(self.c.pair_node[p]), int(self.c.pair_resource[p])
-            self.degraded.append((v, r, float(s.degraded_from[p]), t))
-        s.degraded_from[end] = np.nan
+        end = np.flatnonzero(~deg & ~np.isnan(s.degraded_from))
+        if end.size:
+            self.deg_log.add(pair=end, start=s.degraded_from[end], end=t)
+            s.degraded_from[end] = np.nan
 
-    def _go_down(self, v: int, t: float, code: CauseCode, why: tuple[int, int, int]) -> None:
+    def _go_down(
+        self,
+        nodes: NDArray[np.int64],
+        t: float,
+        code: NDArray[np.int8],
+        why: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+    ) -> None:
+        """Take ``nodes`` (distinct, not down) down at ``t`` with their causes: (resource,
+        via, cause node) per node. A restarting node's outage goes on unbroken."""
         s = self.s
-        was = int(s.status[v])
-        s.status[v] = DOWN
-        s.restart_done[v] = INF
-        if was == RESTARTING:
-            return  # the outage goes on unbroken
-        s.outage_from[v] = t
         res, via, cnode = why
-        self.open_cause[v] = (int(code), res, via, cnode)
-        if not math.isfinite(self.fail_time[v]):
-            self.fail_time[v] = t
-            self.cause[v] = int(code)
-            self.cause_res[v] = res
-            self.cause_via[v] = via
-            self.cause_node[v] = cnode
-            if code in _INITIAL:
-                self.order[v] = 1
-            else:
-                self.order[v] = int(self.order[cnode]) + 1 if cnode >= 0 else 2
+        fresh = s.status[nodes] != RESTARTING
+        s.status[nodes] = DOWN
+        s.restart_done[nodes] = INF
+        v = nodes[fresh]
+        s.outage_from[v] = t
+        self.oc_code[v], self.oc_res[v] = code[fresh], res[fresh]
+        self.oc_via[v], self.oc_node[v] = via[fresh], cnode[fresh]
+        first = ~np.isfinite(self.fail_time[v])
+        w = v[first]
+        if w.size == 0:
+            return
+        cw, nw = code[fresh][first], cnode[fresh][first]
+        self.fail_time[w] = t
+        self.cause[w] = cw
+        self.cause_res[w] = res[fresh][first]
+        self.cause_via[w] = via[fresh][first]
+        self.cause_node[w] = nw
+        self._set_orders(w, np.where(np.isin(cw, _INITIAL), -2, nw))
 
-    def _close_outage(self, v: int, t: float) -> None:
-        code, res, via, cnode = self.open_cause.pop(v)
-        self.outages.append(
-            Outage(v, float(self.s.outage_from[v]), t, CauseCode(code), res, via, cnode)
-        )
-        self.s.outage_from[v] = np.nan
+    def _set_orders(self, nodes: NDArray[np.int64], cause: NDArray[np.int64]) -> None:
+        """Orders of ``nodes`` failing together: 1 for an initial failure (``cause`` -2),
+        the cause node's order plus one, 2 when no cause node is known. A cause node failing
+        in the same batch gets its order first."""
+        pending = np.zeros(self.c.n_nodes, dtype=np.bool_)
+        pending[nodes] = True
+        todo = np.ones(nodes.size, dtype=np.bool_)
+        while todo.any():
+            ready = todo & ((cause < 0) | ~pending[np.maximum(cause, 0)])
+            if not ready.any():  # nodes failing through each other: break the ring
+                ready = todo
+            idx = np.flatnonzero(ready)
+            cn = cause[idx]
+            up = np.where(cn >= 0, self.order[np.maximum(cn, 0)] + 1, 2)
+            self.order[nodes[idx]] = np.where(cn == -2, 1, up)
+            pending[nodes[idx]] = False
+            todo[idx] = False
 
-    def _why(self, p: int) -> tuple[CauseCode, tuple[int, int, int]]:
-        """The cause of the loss of pair ``p``: the supplier it came through and the down node
-        upstream that set it off (found by walking back through pairs that do not deliver)."""
-        c, s = self.c, self.s
-        res = int(c.pair_resource[p])
-        via = -1
-        down_via = -1
-        for e in range(int(c.in_ptr[p]), int(c.in_ptr[p + 1])):
-            q = int(c.in_src[e])
-            if not self.delivers[q]:
-                if via < 0:
-                    via = int(c.pair_node[q])
-                if s.status[c.pair_node[q]] != WORKING and down_via < 0:
-                    down_via = int(c.pair_node[q])
-        if self.is_store[p] and s.clock[p] < INF:
-            return CauseCode.STORE, (res, int(c.pair_node[p]), self._upstream_down(p))
-        if down_via >= 0:
-            return CauseCode.SUPPLIER, (res, down_via, down_via)
-        return CauseCode.PATH, (res, via, self._upstream_down(p))
+    def _close(self, nodes: NDArray[np.int64], t: float) -> None:
+        """End the open outages of ``nodes`` at ``t``."""
+        if nodes.size == 0:
+            return
+        s = self.s
+        self.out_log.add(node=nodes, start=s.outage_from[nodes], end=t, cause=self.oc_code[nodes],
+                         resource=self.oc_res[nodes], via=self.oc_via[nodes],
+                         cause_node=self.oc_node[nodes])  # fmt: skip
+        s.outage_from[nodes] = np.nan
 
-    def _upstream_down(self, p: int) -> int:
-        c, s = self.c, self.s
-        seen = {p}
-        frontier = [p]
-        while frontier:
-            nxt: list[int] = []
-            for x in frontier:
-                for e in range(int(c.in_ptr[x]), int(c.in_ptr[x + 1])):
-                    q = int(c.in_src[e])
-                    if q in seen or self.delivers[q]:
-                        continue
-                    if s.status[c.pair_node[q]] != WORKING:
-                        return int(c.pair_node[q])
-                    seen.add(q)
-                    nxt.append(q)
-            frontier = nxt
-        return -1
-
-    def _instant(self, t: float, due: list[Damage]) -> None:
-        c, s = self.c, self.s
-        done = (s.status == RESTARTING) & (s.restart_done <= t)
-        for v in np.flatnonzero(done).tolist():
-            s.status[v] = WORKING
-            self._close_outage(v, t)
-        for d in due:
-            v = c.node_index[d.target]
-            s.repaired_at[v] = max(s.repaired_at[v], d.repaired_h)
-            trig = c.node_index.get(d.trigger, -1) if d.trigger else -1
-            if s.status[v] != DOWN:
-                self._go_down(v, t, d.cause, (-1, -1, trig))
+    def _instant(self, t: float, k0: int, k1: int) -> None:
+        s = self.s
+        self._close_restarted(t)
+        if k1 > k0:
+            tg = self.d_target[k0:k1]
+            np.maximum.at(s.repaired_at, tg, self.d_repaired[k0:k1])
+            nodes, first = np.unique(tg, return_index=True)
+            keep = s.status[nodes] != DOWN
+            nodes, first = nodes[keep], first[keep] + k0
+            none = np.full(nodes.size, -1, dtype=np.int64)
+            self._go_down(nodes, t, self.d_cause[first], (none, none, self.d_trigger[first]))
         holds = _condition_holds(self.inp, t)
         for _ in range(_MAX_ROUNDS):
             self._supply(t)
             if self._move_load(t):
                 continue
             spent = self._settle_buffers(t, holds)
-            changed = self._fail(t, spent)
-            if changed:
+            if self._fail(t, spent, holds):
                 continue
             if self._restart(t, holds):
                 continue
             return
         raise ScenarioError(f"the process does not settle at {t:g} h")
 
-    def _fail(self, t: float, spent: NDArray[np.bool_]) -> bool:
+    def _close_restarted(self, t: float) -> None:
+        s = self.s
+        done = np.flatnonzero((s.status == RESTARTING) & (s.restart_done <= t))
+        s.status[done] = WORKING
+        self._close(done, t)
+
+    def _fail(self, t: float, spent: NDArray[np.bool_], holds: NDArray[np.bool_]) -> bool:
         c, s = self.c, self.s
-        spent = spent & ~self.area_pair
-        nodes = np.unique(c.pair_node[spent])
+        pairs = np.flatnonzero(spent & ~self.area_pair)
+        if pairs.size == 0:
+            return False
+        # per node its first spent pair (pairs are sorted by node)
+        nodes, first = np.unique(c.pair_node[pairs], return_index=True)
+        keep = s.status[nodes] != DOWN
+        nodes, pairs = nodes[keep], pairs[first[keep]]
         if nodes.size == 0:
             return False
-        first_pair: dict[int, int] = {}
-        for p in np.flatnonzero(spent).tolist():
-            first_pair.setdefault(int(c.pair_node[p]), p)
-        for v in nodes.tolist():
-            if s.status[v] == DOWN:
-                continue
-            code, why = self._why(first_pair[v])
-            self._go_down(v, t, code, why)
+        dry = self.is_store & (s.clock < INF)
+        # the nodes failing now count as down, so that a chain names each failed node
+        works = s.status == WORKING
+        works[nodes] = False
+        code, via, cnode = why_lost(
+            pairs, (c.in_ptr, c.in_src), c.pair_node, self.delivers, works, dry
+        )
+        self._go_down(nodes, t, code, (c.pair_resource[pairs], via, cnode))
         # what the down nodes used stays used
-        self._settle_buffers(t, _condition_holds(self.inp, t))
+        self._settle_buffers(t, holds)
         return True
 
     def _restart(self, t: float, holds: NDArray[np.bool_]) -> bool:
         c, s = self.c, self.s
         cand = (s.status == DOWN) & (s.repaired_at <= t)
-        tripped = np.flatnonzero(cand & (self.tripped_by >= 0))
-        for v in tripped.tolist():
+        tripped = cand & (self.tripped_by >= 0)
+        if tripped.any():
             # a tripped backup is switched back once the primary that moved the load works
-            if s.status[self.tripped_by[v]] != WORKING:
-                cand[v] = False
-            else:
-                self.tripped_by[v] = -1
+            tv = np.flatnonzero(tripped)
+            back = s.status[self.tripped_by[tv]] == WORKING
+            cand[tv[~back]] = False
+            self.tripped_by[tv[back]] = -1
         if not cand.any():
             return False
         cond = self.inp.pair_condition
@@ -772,25 +540,26 @@ class _Process:
         ok_pair = ~self.required | self.has | ~in_condition | (s.remaining > 0)
         blocked = np.zeros(c.n_nodes, dtype=np.bool_)
         blocked[c.pair_node[~ok_pair]] = True
-        start = cand & ~blocked
-        if not start.any():
+        start = np.flatnonzero(cand & ~blocked)
+        if start.size == 0:
             return False
-        instant = False
-        for v in np.flatnonzero(start).tolist():
-            rh = float(self.inp.restart_h[v])
-            if rh > 0:
-                s.status[v] = RESTARTING
-                s.restart_done[v] = t + rh
-            else:
-                s.status[v] = WORKING
-                self._close_outage(v, t)
-                instant = True
-        # restarting nodes run again: their buffers drain from now
-        return instant or bool(start.any())
+        rh = self.inp.restart_h[start]
+        slow = start[rh > 0]
+        s.status[slow] = RESTARTING
+        s.restart_done[slow] = t + rh[rh > 0]
+        now = start[rh <= 0]
+        s.status[now] = WORKING
+        self._close(now, t)
+        if now.size:
+            return True  # they deliver again: supply must be computed anew
+        # restarting nodes deliver nothing, so supply is as it was; their buffers drain from
+        # now (none is spent: a restart needs supply or buffer left for every need)
+        self._settle_buffers(t, holds)
+        return False
 
     def _next_time(self, t: float, k: int) -> float:
         s, c = self.s, self.c
-        nxt = self.damage[k].time_h if k < len(self.damage) else INF
+        nxt = float(self.d_time[k]) if k < self.d_time.size else INF
         rs = s.restart_done[s.status == RESTARTING]
         if rs.size:
             nxt = min(nxt, float(rs.min()))
@@ -816,45 +585,52 @@ class _Process:
         k = 0
         instants = 0
         while t <= self.horizon:
-            due = []
-            while k < len(self.damage) and self.damage[k].time_h <= t:
-                due.append(self.damage[k])
-                k += 1
-            self._instant(t, due)
+            k1 = int(np.searchsorted(self.d_time, t, side="right"))
+            self._instant(t, k, k1)
+            k = k1
             instants += 1
             t = self._next_time(t, k)
         return self._result(instants)
 
     def _result(self, instants: int) -> ProcessResult:
-        s = self.s
-        for v in sorted(self.open_cause):
-            code, res, via, cnode = self.open_cause[v]
-            self.outages.append(
-                Outage(v, float(s.outage_from[v]), INF, CauseCode(code), res, via, cnode)
-            )
-        for p in np.flatnonzero(~np.isnan(s.loss_from)).tolist():
-            self.losses.append(ServiceLoss(p, float(s.loss_from[p]), INF))
-        for q in np.flatnonzero(~np.isnan(self.shed_from)).tolist():
-            self.shed_log.append((q, float(self.shed_from[q]), INF))
-        for p in np.flatnonzero(~np.isnan(s.degraded_from)).tolist():
-            v, r = int(self.c.pair_node[p]), int(self.c.pair_resource[p])
-            self.degraded.append((v, r, float(s.degraded_from[p]), INF))
+        c, s = self.c, self.s
+        self._close(np.flatnonzero(~np.isnan(s.outage_from)), INF)
+        open_loss = np.flatnonzero(~np.isnan(s.loss_from))
+        self.loss_log.add(pair=open_loss, start=s.loss_from[open_loss], end=INF)
+        open_shed = np.flatnonzero(~np.isnan(self.shed_from))
+        self.shed_log.add(pair=open_shed, start=self.shed_from[open_shed], end=INF)
+        open_deg = np.flatnonzero(~np.isnan(s.degraded_from))
+        self.deg_log.add(pair=open_deg, start=s.degraded_from[open_deg], end=INF)
+        out = self.out_log.columns()
+        row = np.lexsort((out["node"], out["start"]))
+        loss = self.loss_log.columns()
+        lrow = np.lexsort((loss["pair"], loss["start"]))
         # areas: their first loss of any service is their "failure" (unless an event was first)
-        for sl in sorted(self.losses, key=lambda x: x.start_h):
-            v = int(self.c.pair_node[sl.pair])
-            if self.area_pair[sl.pair] and sl.start_h < self.fail_time[v]:
-                self.fail_time[v] = sl.start_h
-                self.cause[v] = int(CauseCode.PATH)
-                self.cause_res[v] = int(self.c.pair_resource[sl.pair])
-                self.order[v] = 2
+        lp, ls = loss["pair"][lrow], loss["start"][lrow]
+        area = np.flatnonzero(self.area_pair[lp])
+        # rows are by start, then pair: the first row of each area node is its first loss
+        a_nodes, a_first = np.unique(c.pair_node[lp[area]], return_index=True)
+        rows_first = area[a_first]
+        first = np.full(c.n_nodes, INF)
+        first[a_nodes] = ls[rows_first]
+        earlier = first < self.fail_time
+        self.cause_res[a_nodes[earlier[a_nodes]]] = c.pair_resource[lp[rows_first]][
+            earlier[a_nodes]
+        ]
+        self.fail_time[earlier] = first[earlier]
+        self.cause[earlier] = int(CauseCode.PATH)
+        self.order[earlier] = 2
         ft = np.where(self.fail_time > self.horizon, INF, self.fail_time)
         cut = self.horizon
         received = np.where(self.first_unreceived > cut, INF, self.first_unreceived)
         without = np.where(self.first_without > cut, INF, self.first_without)
         received[~self.required] = np.nan
         without[~self.required] = np.nan
+        deg = self.deg_log.columns()
+        shed = self.shed_log.columns()
+        srow = np.lexsort((shed["pair"], shed["start"]))
         return ProcessResult(
-            compiled=self.c,
+            compiled=c,
             horizon_h=self.horizon,
             fail_time=ft,
             order=self.order,
@@ -862,18 +638,36 @@ class _Process:
             cause_node=self.cause_node,
             cause_via=self.cause_via,
             cause_resource=self.cause_res,
-            outages=tuple(sorted(self.outages, key=lambda o: (o.start_h, o.node))),
-            losses=tuple(sorted(self.losses, key=lambda x: (x.start_h, x.pair))),
-            degraded=tuple(self.degraded),
-            instants=instants,
+            outage_node=out["node"][row].astype(np.int64),
+            outage_start=out["start"][row].astype(np.float64),
+            outage_end=out["end"][row].astype(np.float64),
+            outage_cause=out["cause"][row].astype(np.int8),
+            outage_resource=out["resource"][row].astype(np.int64),
+            outage_via=out["via"][row].astype(np.int64),
+            outage_cause_node=out["cause_node"][row].astype(np.int64),
+            loss_pair=lp.astype(np.int64),
+            loss_start=ls.astype(np.float64),
+            loss_end=loss["end"][lrow].astype(np.float64),
             receive_time=received,
             supply_end=without,
+            degraded=tuple(
+                (int(c.pair_node[p]), int(c.pair_resource[p]), float(a), float(b))
+                for p, a, b in zip(
+                    deg["pair"].tolist(), deg["start"].tolist(), deg["end"].tolist(), strict=True
+                )
+            ),
+            instants=instants,
             peak_load=self.peak,
-            shed=tuple(sorted(self.shed_log, key=lambda x: (x[1], x[0]))),
+            shed=tuple(
+                (int(p), float(a), float(b))
+                for p, a, b in zip(
+                    shed["pair"][srow].tolist(),
+                    shed["start"][srow].tolist(),
+                    shed["end"][srow].tolist(),
+                    strict=True,
+                )
+            ),
         )
-
-
-_INITIAL = (CauseCode.EVENT, CauseCode.HAZARD, CauseCode.COMMON_CAUSE)
 
 
 def damage_from(
