@@ -109,6 +109,148 @@ def accumulate_loads_into(
 
 
 @njit(cache=True, nogil=True)
+def acyclic(n: int, sup: NDArray[np.int64], con: NDArray[np.int64]) -> bool:
+    """Whether the edges ``sup[e] <- con[e]`` over ``n`` rows have no cycle (a self-loop
+    counts as one): Kahn's algorithm without loads. O(n + E)."""
+    n_edges = sup.shape[0]
+    pending = np.zeros(n, dtype=np.int64)
+    n_sup = np.zeros(n, dtype=np.int64)
+    for e in range(n_edges):
+        pending[sup[e]] += 1
+        n_sup[con[e]] += 1
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        ptr[v + 1] = ptr[v] + n_sup[v]
+    fill = ptr[:-1].copy()
+    e_sup = np.empty(n_edges, dtype=np.int64)
+    for e in range(n_edges):
+        c = con[e]
+        e_sup[fill[c]] = sup[e]
+        fill[c] += 1
+    stack = np.empty(n, dtype=np.int64)
+    top = 0
+    for v in range(n):
+        if pending[v] == 0:
+            stack[top] = v
+            top += 1
+    finished = 0
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        finished += 1
+        for j in range(ptr[v], ptr[v + 1]):
+            t = e_sup[j]
+            pending[t] -= 1
+            if pending[t] == 0:
+                stack[top] = t
+                top += 1
+    return finished == n
+
+
+@njit(cache=True, nogil=True)
+def accumulate_mesh_loads_into(
+    csup: NDArray[np.int64],
+    ccon: NDArray[np.int64],
+    member_ptr: NDArray[np.int64],
+    members: NDArray[np.int64],
+    share: NDArray[np.float64],
+    loads: NDArray[np.float64],
+    measured: NDArray[np.float64],
+    base: int,
+) -> None:
+    """:func:`accumulate_loads_into` over meshes: the rows are grouped into ``C`` meshes
+    (strongly connected components of the primary edges; a row on no ring is a mesh of
+    one), mesh ``c`` holding the rows ``members[member_ptr[c]:member_ptr[c + 1]]``, and
+    ``csup[e] <- ccon[e]`` are the primary edges between meshes (the condensed graph, which
+    has no cycle), in link order.
+
+    ``loads`` comes in as the own demand ``(K, Y)`` and leaves as the loads. Meshes are
+    finished in topological order, one frontier at a time in ascending mesh order. A
+    finished mesh's load ``L`` is the own demand of its members plus what its consumers
+    pushed to it; member ``m`` carries ``share[m] * L``, calibrated on its own measured peak
+    (``max(share[m] * L + (measured[m] - share[m] * L[base]), 0)``), and the mesh pushes
+    the sum of its members' loads, split evenly over its ``n`` primary edges out, to each
+    supplier mesh. With every mesh of one row (``share`` 1) and meshes numbered in row
+    order, this is exactly :func:`accumulate_loads_into`. O((K + E) Y) time.
+    """
+    n_c = member_ptr.shape[0] - 1
+    n_years = loads.shape[1]
+    n_edges = csup.shape[0]
+    mesh_load = np.zeros((n_c, n_years), dtype=np.float64)
+    for c in range(n_c):
+        for j in range(member_ptr[c], member_ptr[c + 1]):
+            m = members[j]
+            for y in range(n_years):
+                mesh_load[c, y] += loads[m, y]
+    n_sup = np.zeros(n_c, dtype=np.int64)
+    pending = np.zeros(n_c, dtype=np.int64)
+    for e in range(n_edges):
+        n_sup[ccon[e]] += 1
+        pending[csup[e]] += 1
+    ptr = np.zeros(n_c + 1, dtype=np.int64)
+    for v in range(n_c):
+        ptr[v + 1] = ptr[v] + n_sup[v]
+    fill = ptr[:-1].copy()
+    e_sup = np.empty(n_edges, dtype=np.int64)
+    for e in range(n_edges):
+        c = ccon[e]
+        e_sup[fill[c]] = csup[e]
+        fill[c] += 1
+
+    frontier = np.empty(n_c, dtype=np.int64)
+    nxt = np.empty(n_c, dtype=np.int64)
+    sort_buf = np.empty(n_c, dtype=np.int64)
+    n_front = 0
+    for v in range(n_c):
+        if pending[v] == 0:
+            frontier[n_front] = v
+            n_front += 1
+    while n_front > 0:
+        for i in range(n_front):
+            c = frontier[i]
+            lbase = mesh_load[c, base]
+            for j in range(member_ptr[c], member_ptr[c + 1]):
+                m = members[j]
+                s = share[m]
+                meas = measured[m]
+                has = not np.isnan(meas)
+                offset = meas - s * lbase if has else 0.0
+                for y in range(n_years):
+                    x = s * mesh_load[c, y]
+                    if has:
+                        x = x + offset
+                        if x < 0.0:
+                            x = 0.0
+                    loads[m, y] = x
+            if member_ptr[c + 1] - member_ptr[c] == 1:
+                m = members[member_ptr[c]]
+                for y in range(n_years):
+                    mesh_load[c, y] = loads[m, y]
+            else:
+                for y in range(n_years):
+                    mesh_load[c, y] = 0.0
+                for j in range(member_ptr[c], member_ptr[c + 1]):
+                    m = members[j]
+                    for y in range(n_years):
+                        mesh_load[c, y] += loads[m, y]
+        n_next = 0
+        for i in range(n_front):
+            c = frontier[i]
+            d = float(n_sup[c])
+            for j in range(ptr[c], ptr[c + 1]):
+                t = e_sup[j]
+                for y in range(n_years):
+                    mesh_load[t, y] += mesh_load[c, y] / d
+                pending[t] -= 1
+                if pending[t] == 0:
+                    nxt[n_next] = t
+                    n_next += 1
+        _sort_int64(nxt, n_next, sort_buf)
+        frontier, nxt = nxt, frontier
+        n_front = n_next
+
+
+@njit(cache=True, nogil=True)
 def utilisation_exhausted(
     load: NDArray[np.float64],
     capacity: NDArray[np.float64],

@@ -19,8 +19,16 @@ in year ``y`` is ``measured + computed(y) - computed(base year)`` (never below z
 ``utilisation = load / capacity`` (capacity in the resource's unit) per component, resource
 and year; ``exhausted_year`` is the first year it exceeds 1. The accumulation runs on the
 compiled arrays (:func:`~vitaal.engine.capacity_arrays.project_loads`): one compiled
-topological pass over every resource and year (Kahn's algorithm, frontier by frontier); a
-cycle of primary links of one resource is a model problem, reported with the ring it forms.
+topological pass over every resource and year (Kahn's algorithm, frontier by frontier).
+
+**Meshes.** Imported grids and water networks link neighbours both ways, so the primary links
+of one resource can form rings. Each strongly connected component of a resource's primary
+links (a *mesh*) is contracted into one node: its load ``L`` is its members' own demand plus
+what its consumers outside the mesh pass to it, and it passes ``L`` on to its suppliers
+outside the mesh, split evenly over its primary links out of the mesh. Member ``m`` carries
+``share(m) x L``: its capacity over the mesh's total capacity when every member has a
+capacity > 0, else ``1 / members``; a measured member is calibrated on its own peak. A row
+on no ring is a mesh of one (share 1), so models without rings give the same loads as ever.
 """
 
 from __future__ import annotations
@@ -33,12 +41,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine.capacity_arrays import (
-    EXHAUSTED_TOL,
-    LoadProjection,
-    primary_edges,
-    project_loads,
-)
+from vitaal.engine.capacity_arrays import EXHAUSTED_TOL, project_loads
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
 from vitaal.engine.demand import LAST_YEAR, Demand, DemandNorms, compute_demand, load_norms
 from vitaal.errors import ModelError, Problem, ScenarioError
@@ -404,56 +407,6 @@ def _accumulate(
     return loads, ~done
 
 
-def _cycle_problems(model: Model, cm: CompiledModel, proj: LoadProjection) -> list[Problem]:
-    """Per resource with rows stuck on or above a cycle: one ring of its primary links."""
-    n_res = cm.n_resources
-    row_of_key = np.full(cm.n_nodes * n_res, -1, dtype=np.int64)
-    row_of_key[proj.row_keys(n_res)] = np.arange(proj.n_rows, dtype=np.int64)
-    sup, con = primary_edges(cm, row_of_key)
-    problems = []
-    for r, rid in enumerate(cm.resource_ids):
-        stuck = proj.stuck & (proj.row_resource == r)
-        if stuck.any():
-            problems.append(_cycle_problem(model, cm, rid, proj.row_node, sup, con, stuck))
-    return problems
-
-
-def _cycle_problem(
-    model: Model,
-    cm: CompiledModel,
-    rid: str,
-    nodes: NDArray[np.int64],
-    sup: NDArray[np.int64],
-    con: NDArray[np.int64],
-    stuck: NDArray[np.bool_],
-) -> Problem:
-    """One ring of primary links among the ``stuck`` rows (of one resource), said as a
-    problem; ``nodes`` gives each row's node, ``sup`` and ``con`` the edges between rows."""
-    consumers: dict[int, int] = {}
-    for s, c in zip(sup.tolist(), con.tolist(), strict=True):
-        if stuck[s] and stuck[c]:
-            consumers.setdefault(s, c)
-    start = int(np.flatnonzero(stuck)[0])
-    path: list[int] = []
-    seen: dict[int, int] = {}
-    v = start
-    while v not in seen:  # every stuck node has a stuck primary consumer: this ends
-        seen[v] = len(path)
-        path.append(v)
-        v = consumers[v]
-    ring = [cm.node_ids[int(nodes[i])] for i in path[seen[v] :]]
-    ring.append(ring[0])
-    link = model.supply.get(link_key_of(ring[0], ring[1], rid))
-    return Problem(
-        link.loc if link is not None else None,
-        "role",
-        f"a cycle of primary links of '{rid}': {' > '.join(ring)} "
-        f"({int(stuck.sum())} node(s) on or above it)",
-        "primary supply that flows one way (mark one link of the ring as backup)",
-        record=link_key_of(ring[0], ring[1], rid),
-    )
-
-
 def _label_lookup(model: Model, cm: CompiledModel) -> LabelLookup:
     """Name, owner and system of a node index, read from the model's records."""
     comps = list(model.components.values())
@@ -541,8 +494,9 @@ def project_capacity(
         Unknown scenario (the message lists the ids), years before the base year, a scenario
         that names unknown plans or transitions.
     ModelError
-        A model that does not compile, a cycle of primary links within one resource, peak
-        loads or plan demand in units of another dimension.
+        A model that does not compile, peak loads or plan demand in units of another
+        dimension. A ring of primary links within one resource is no error: it is
+        contracted into a mesh that carries its load together (see the module's notes).
 
     Notes
     -----
@@ -598,8 +552,6 @@ def project_capacity(
         base_index=b,
         measured=measured,
     )
-    if proj.stuck.any():
-        raise ModelError(_cycle_problems(model, cm, proj), "primary supply links form cycles")
 
     rn = proj.row_node
     comp_rows = np.flatnonzero(rn < n_comp)

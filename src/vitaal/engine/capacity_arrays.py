@@ -17,10 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._capacity_kernels import accumulate_loads_into, utilisation_exhausted
+from vitaal.engine._capacity_kernels import (
+    accumulate_loads_into,
+    accumulate_mesh_loads_into,
+    acyclic,
+    utilisation_exhausted,
+)
 from vitaal.engine.compile import CompiledModel, NodeKind
 
-__all__ = ["EXHAUSTED_TOL", "LoadProjection", "project_loads"]
+__all__ = ["EXHAUSTED_TOL", "LoadProjection", "Meshes", "find_meshes", "project_loads"]
 
 #: Utilisation above 1 + this counts as exhausted (keeps float noise at exactly 100% out).
 EXHAUSTED_TOL = 1e-9
@@ -52,9 +57,13 @@ class LoadProjection:
         ``(K,)`` whether the node supplies the resource (a supply link of it out, primary or
         backup) or has a capacity for it.
     stuck
-        ``(K,)`` rows on or above a cycle of primary links of their resource: their loads
-        are incomplete (:func:`~vitaal.engine.capacity.project_capacity` refuses such a
-        model).
+        ``(K,)`` rows whose loads are incomplete. Since meshes are contracted (see
+        :func:`find_meshes`) every row is finished and this is all ``False``; kept for
+        callers that check it.
+    mesh
+        ``(K,)`` the mesh a row belongs to (a strongly connected component of more than one
+        row of the primary links of its resource, numbered from 0 in the order of their
+        first row); -1 for a row on no ring.
     """
 
     years: NDArray[np.int64]
@@ -67,6 +76,7 @@ class LoadProjection:
     exhausted: NDArray[np.int64]
     supplies: NDArray[np.bool_]
     stuck: NDArray[np.bool_]
+    mesh: NDArray[np.int64]
 
     @property
     def n_rows(self) -> int:
@@ -89,6 +99,86 @@ def primary_edges(
     sup = row_of_key[cm.pair_node[src] * n_res + cm.pair_resource[src]]
     con = row_of_key[cm.pair_node[dst] * n_res + cm.pair_resource[dst]]
     return sup.astype(np.int64), con.astype(np.int64)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Meshes:
+    """The primary links' rows grouped into meshes (strongly connected components).
+
+    Attributes
+    ----------
+    of_row
+        ``(K,)`` each row's group, numbered in the order of the group's first row (so a
+        model without rings numbers every row by itself).
+    member_ptr, members
+        CSR of each group's rows, ascending within a group.
+    size
+        ``(C,)`` rows per group.
+    """
+
+    of_row: NDArray[np.int64]
+    member_ptr: NDArray[np.int64]
+    members: NDArray[np.int64]
+    size: NDArray[np.int64]
+
+    @property
+    def n_groups(self) -> int:
+        return int(self.size.shape[0])
+
+    def mesh_of_row(self) -> NDArray[np.int64]:
+        """``(K,)`` the mesh id of rows in a group of two or more (numbered from 0 in the
+        order of their first row), -1 for the others."""
+        multi = self.size > 1
+        ids = np.full(self.n_groups, -1, dtype=np.int64)
+        ids[multi] = np.arange(int(multi.sum()), dtype=np.int64)
+        out: NDArray[np.int64] = ids[self.of_row]
+        return out
+
+
+def find_meshes(n_rows: int, sup: NDArray[np.int64], con: NDArray[np.int64]) -> Meshes:
+    """Strongly connected components of the primary edges ``sup[e] <- con[e]`` over
+    ``n_rows`` rows (scipy's ``connected_components``, ``connection='strong'``), renumbered
+    by their first row. Rows of different resources are never linked, so the groups never
+    mix resources. O(K + E)."""
+    from scipy.sparse import csr_matrix  # here: a first run without rings never imports it
+    from scipy.sparse.csgraph import connected_components
+
+    if n_rows == 0:
+        empty = np.zeros(0, dtype=np.int64)
+        return Meshes(empty, np.zeros(1, dtype=np.int64), empty, empty)
+    graph = csr_matrix((np.ones(sup.shape[0], dtype=np.int8), (con, sup)), shape=(n_rows, n_rows))
+    _, labels = connected_components(graph, directed=True, connection="strong")
+    labels = labels.astype(np.int64)
+    _, first = np.unique(labels, return_index=True)  # first row of each label, by label
+    rank = np.empty(first.shape[0], dtype=np.int64)
+    rank[np.argsort(first, kind="stable")] = np.arange(first.shape[0], dtype=np.int64)
+    of_row = rank[labels]
+    size = np.bincount(of_row, minlength=first.shape[0]).astype(np.int64)
+    member_ptr = np.zeros(size.shape[0] + 1, dtype=np.int64)
+    np.cumsum(size, out=member_ptr[1:])
+    members = np.argsort(of_row, kind="stable").astype(np.int64)
+    return Meshes(of_row, member_ptr, members, size)
+
+
+def mesh_shares(
+    meshes: Meshes, capacity: NDArray[np.float64], usable: NDArray[np.bool_]
+) -> NDArray[np.float64]:
+    """``(K,)`` each row's share of its group's load: its capacity over the group's total
+    when every member has a capacity > 0 (``usable``), else 1 / the group's size; exactly 1
+    for a group of one."""
+    g = meshes.of_row
+    n_g = meshes.n_groups
+    bad = np.bincount(g, weights=(~usable).astype(np.float64), minlength=n_g)
+    total = np.bincount(g, weights=np.where(usable, capacity, 0.0), minlength=n_g)
+    by_cap = bad[g] == 0
+    share = np.where(
+        by_cap,
+        np.where(usable, capacity, 0.0) / np.where(by_cap, total[g], 1.0),
+        1.0 / meshes.size[g],
+    )
+    share[meshes.size[g] == 1] = 1.0
+    out: NDArray[np.float64] = share.astype(np.float64)
+    return out
 
 
 def project_loads(
@@ -130,7 +220,8 @@ def project_loads(
     LoadProjection
         Rows: the pairs at either end of a primary link, every supplier of a link, the
         demand entries, and the measured and capacity entries, sorted by node and resource.
-        Rows on a cycle of primary links are flagged in ``stuck``, not raised.
+        A ring of primary links of one resource is contracted into a mesh that carries
+        its load together (:func:`find_meshes`, ``docs/capacity.md``, "Meshes").
 
     Notes
     -----
@@ -199,12 +290,30 @@ def project_loads(
     meas = np.full(n_rows, np.nan) if meas_flat is None else meas_flat[row_key]
     sup, con = primary_edges(cm, row_of_key)
     load = own  # accumulated in place
-    stuck = accumulate_loads_into(sup, con, load, meas, base_index)
-
-    # -- utilisation and exhaustion ----------------------------------------------------------
     cap = cap_flat[row_key]
     is_comp = cm.node_kind[row_node] == NodeKind.COMPONENT
     usable = is_comp & np.isfinite(cap) & (cap > 0)
+    if acyclic(n_rows, sup, con):  # no ring: the one topological pass, as ever
+        stuck = accumulate_loads_into(sup, con, load, meas, base_index)
+        mesh = np.full(n_rows, -1, dtype=np.int64)
+    else:
+        meshes = find_meshes(n_rows, sup, con)
+        g_sup, g_con = meshes.of_row[sup], meshes.of_row[con]
+        between = g_sup != g_con
+        accumulate_mesh_loads_into(
+            g_sup[between],
+            g_con[between],
+            meshes.member_ptr,
+            meshes.members,
+            mesh_shares(meshes, cap, usable),
+            load,
+            meas,
+            base_index,
+        )
+        stuck = np.zeros(n_rows, dtype=np.bool_)
+        mesh = meshes.mesh_of_row()
+
+    # -- utilisation and exhaustion ----------------------------------------------------------
     util, exhausted = utilisation_exhausted(load, cap, usable, year_arr, 1.0 + EXHAUSTED_TOL)
     supplies = np.zeros(n_rows, dtype=np.bool_)
     supplies[row_of_key[pair_key[cm.link_src]]] = True
@@ -220,4 +329,5 @@ def project_loads(
         exhausted=exhausted,
         supplies=supplies,
         stuck=stuck,
+        mesh=mesh,
     )

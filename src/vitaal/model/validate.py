@@ -23,6 +23,11 @@ from vitaal.model.model import Model
 from vitaal.model.records import Component
 from vitaal.model.units import Quantity, UnitError, dimension_of
 
+#: The most primary and backup suppliers one consumer may have for one resource: the compiled
+#: sweep packs the count in 24 bits (``vitaal.engine._kernels.MAX_SUPPLIERS``; not imported
+#: here, so that validation does not load the engine).
+MAX_SUPPLIERS = (1 << 24) - 1
+
 # RD New covers the Netherlands: x 0-300 km, y 289-629 km (with a margin for the sea).
 _RD_BOUNDS = (-7_000.0, 289_000.0, 300_000.0, 629_000.0)
 
@@ -129,6 +134,21 @@ def validate_model(model: Model) -> list[Problem]:
         if ok:
             suppliers[(link.consumer, link.resource)].append(link.supplier)
 
+    for (consumer, res), sups in suppliers.items():
+        if len(sups) > MAX_SUPPLIERS:
+            rec = (
+                model.components.get(consumer)
+                or model.areas.get(consumer)
+                or model.critical_functions.get(consumer)
+            )
+            c.error(
+                rec.loc if rec is not None else None,
+                "supply",
+                f"{len(sups)} suppliers of {res}",
+                f"at most {MAX_SUPPLIERS} (group them behind a carrier)",
+                consumer,
+            )
+
     needs: dict[tuple[str, str], tuple[int, Loc | None]] = {}
     for key in suppliers:
         needs[key] = (1, None)
@@ -203,8 +223,13 @@ def validate_model(model: Model) -> list[Problem]:
         if plan.system is not None and plan.system not in model.systems:
             c.error(plan.loc, "system", repr(plan.system), "an existing system id", plan.id)
         if plan.priority is not None and plan.priority not in priorities:
-            c.error(plan.loc, "priority", repr(plan.priority),
-                    f"a category of vitaal/data/priority.yaml: {', '.join(priorities)}", plan.id)
+            c.error(
+                plan.loc,
+                "priority",
+                repr(plan.priority),
+                f"a category of vitaal/data/priority.yaml: {', '.join(priorities)}",
+                plan.id,
+            )
         for a in plan.areas:
             if a not in model.areas:
                 c.error(plan.loc, "areas", repr(a), "an existing service area id", plan.id)
@@ -224,6 +249,9 @@ def validate_model(model: Model) -> list[Problem]:
                 continue
             for q in by_year.values():
                 _check_unit(c, plan.loc, "demand", plan.id, q, model.resources[res].unit, res)
+        if (plan.homes or plan.jobs or plan.demand) and not plan.areas:
+            # the capacity projection cannot place its growth (engine/demand.py)
+            c.error(plan.loc, "areas", "no service area", "the areas the plan adds to", plan.id)
         _check_geometry(c, plan.loc, plan.id, plan.geometry, rd)
 
     for sc in model.scenarios.values():
@@ -232,9 +260,20 @@ def validate_model(model: Model) -> list[Problem]:
         for p in sc.plans:
             if p not in model.plans:
                 c.error(sc.loc, "plans", repr(p), "an existing plan id", sc.id)
-        for t in sc.transitions:
+        for t, shares in sc.transitions.items():
             if t not in transitions:
                 c.error(sc.loc, "transitions", repr(t), f"one of {', '.join(transitions)}", sc.id)
+            elif not shares:
+                c.error(sc.loc, "transitions", f"'{t}' without shares", "shares by year", sc.id)
+            for year, share in shares.items():
+                if not (isinstance(share, int | float) and 0.0 <= share <= 1.0):
+                    c.error(
+                        sc.loc,
+                        "transitions",
+                        f"share of '{t}' in {year}: {share!r}",
+                        "a number from 0 to 1",
+                        sc.id,
+                    )
         for ev in sc.events:
             if not model.is_node(ev.target):
                 c.error(
