@@ -21,7 +21,7 @@ from vitaal.engine.capacity import decision_year, project_capacity
 from vitaal.engine.cascade import run_cascade
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.demand import DemandNorms, load_norms
-from vitaal.errors import ModelError, ScenarioError
+from vitaal.errors import ScenarioError
 from vitaal.io.folder import read_model
 from vitaal.model import (
     Component,
@@ -227,21 +227,22 @@ def test_shock_meets_the_demand_of_the_scenario_year(growth: Model, norms: Deman
     assert out.step("ss-b").cause is CauseCode.OVERLOAD
 
 
-def test_cycle_of_primary_links_is_a_model_problem(norms: DemandNorms) -> None:
-    # p feeds a; a -> b -> c -> a is a ring of primary links; c feeds the area.
+def test_a_ring_of_primary_links_shares_its_load(norms: DemandNorms) -> None:
+    """p feeds a; a -> b -> c -> a is a ring of primary links (a mesh); c feeds the area.
+    The ring carries the area's demand L together, split by capacity (docs/capacity.md,
+    "Meshes"): equal capacities, so a, b and c carry L / 3 each, and p, above it, all of L."""
     m = grid(
         {"p": 10.0, "a": 5.0, "b": 5.0, "c": 5.0},
         {"x": 100},
         [("p", "a"), ("a", "b"), ("b", "c"), ("c", "a"), ("c", "x")],
     )
-    with pytest.raises(ModelError) as exc:
-        project_capacity(m, None, [2026], norms=norms)
-    (problem,) = exc.value.problems
-    assert "cycle of primary links of 'electricity'" in problem.found
-    ring = problem.found.split(": ", 1)[1].split(" (")[0].split(" > ")
-    assert ring[0] == ring[-1]
-    assert set(ring) == {"a", "b", "c"}
-    assert problem.record in m.supply
+    res = project_capacity(m, None, [2026], norms=norms)
+    cm = res.compiled
+    load = {cm.node_ids[int(v)]: float(res.load[k, 0]) for k, v in enumerate(res.row_node)}
+    total = load["p"]
+    assert total > 0
+    for member in "abc":
+        assert load[member] == pytest.approx(total / 3)
 
 
 def test_unknown_scenario_lists_the_ids(growth: Model) -> None:

@@ -21,12 +21,9 @@ from vitaal.engine.capacity_arrays import project_loads
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_arrays, compile_model
 from vitaal.engine.demand import compute_demand, load_norms
 from vitaal.engine.synthetic import synthetic_city, synthetic_growth
-from vitaal.errors import ModelError
 from vitaal.examples import example_path
 from vitaal.io.folder import read_model
 from vitaal.model import Model
-
-from .test_capacity import grid
 
 GROWTH = Path(__file__).parents[1] / "data" / "growth"
 
@@ -410,19 +407,6 @@ def test_growth_town_unchanged() -> None:
     model = read_model(GROWTH)
     for sid in [None, *model.scenarios]:
         check_against_reference(model, sid)
-
-
-def test_cycle_is_still_a_model_problem_per_resource() -> None:
-    m = grid(
-        {"p": 10.0, "a": 5.0, "b": 5.0, "c": 5.0},
-        {"x": 100},
-        [("p", "a"), ("a", "b"), ("b", "c"), ("c", "a"), ("c", "x")],
-    )
-    with pytest.raises(ModelError) as exc:
-        project_capacity(m, None, [2026])
-    (problem,) = exc.value.problems
-    # the ring a > b > c and p above it: 4 nodes
-    assert "(4 node(s) on or above it)" in problem.found
 
 
 # -- synthetic cities ----------------------------------------------------------------------------
