@@ -331,7 +331,16 @@ def add_named(b: Builder, a: dict[str, Any], ds_ids: list[str]) -> str:
     if a.get("control"):
         b.link(a["control"], cid, "control", **prov)
         if a.get("control_buffer_h"):
-            b.need(cid, "control", a["control_buffer_h"], origin="expert_judgement")
+            manual = {}
+            if a.get("control_manual_h"):
+                # operators run the plant by hand on site when its control system is lost
+                manual = {
+                    "degraded_h": a["control_manual_h"],
+                    "degraded_share": a.get("control_manual_share", 1.0),
+                    "ref": "Local, manual control by staff on site (assumed: share of capacity "
+                    "and how long the rota holds)",
+                }
+            b.need(cid, "control", a["control_buffer_h"], origin="expert_judgement", **manual)
     if a.get("gas_from"):
         b.link(a["gas_from"], cid, "gas", **prov)
     if a.get("store_h"):
@@ -832,9 +841,10 @@ def build_flood(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any],
         b.need(
             d,
             "flood_protection",
-            12,
+            0,
+            condition="storm_surge",
             origin="expert_judgement",
-            ref="The dike holds normal high water; the barrier is needed at the next storm tide",
+            ref="The dike holds normal high water; the barrier is needed only in a storm surge",
         )
     owners = {
         "hhsk": "Hoogheemraadschap van Schieland en de Krimpenerwaard",
@@ -876,8 +886,25 @@ def build_flood(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any],
     for ar in inside:
         pool = stations[ar["water_board"]] or [s for v in stations.values() for s in v]
         b.links(b.nearest(pool, (ar["x"], ar["y"]), 2), ar["id"], "drainage")
+        b.need(
+            ar["id"],
+            "drainage",
+            0,
+            condition="rain",
+            origin="expert_judgement",
+            ref="A polder needs its pumps to drain in and after heavy rain; on a dry day a "
+            "pumping station may stand still for hours without water on the streets",
+        )
         if ar["dike"]:
             b.link("fd-dike-" + ar["dike"], ar["id"], "flood_protection")
+            b.need(
+                ar["id"],
+                "flood_protection",
+                0,
+                condition="storm_surge",
+                origin="expert_judgement",
+                ref="The primary defences are tested only by a storm surge",
+            )
     for wb, served in serves.items():
         pool = [s for v in stations.values() for s in v]
         b.link(b.nearest(pool, b.xy[wb], 1)[0], wb, "drainage")
@@ -1754,6 +1781,9 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
                     "values": {"mob-maastunnel": 0.3, "mob-metro-de-river": 0.3, "port-hcc": 0.4},
                 }
             ],
+            # the surge lasts about a day and a half (two to three high tides, the barrier
+            # closed); heavy rain falls in the first day (assumed, like the depths)
+            "conditions": {"storm_surge": [[0, 36]], "rain": [[0, 24]]},
             "origin": "expert_judgement",
             "confidence": "low",
             "ref": b.ref("maeslant"),
@@ -2162,6 +2192,17 @@ def main() -> None:
     write_model(b, OUT, systems, plans, scenarios, geojson)
     write_readme(b, plans, scenarios)
 
+#: The ensemble spec the README names (`vitaal ensemble examples/rotterdam --scenarios ...`).
+ENSEMBLE = """\
+# An ensemble of sampled scenarios for `vitaal ensemble examples/rotterdam --scenarios
+# examples/rotterdam/_ensemble.yaml`: floods, heat waves and random failures with the default
+# shares and return periods (docs/performance.md, "Ensembles"). A file whose name starts with
+# "_" is not part of the model.
+n_scenarios: 500
+seed: 1
+horizon_h: 72
+"""
+
 
 def extend_lives(b: Builder) -> None:
     """Assets past their nominal end of life that are still in good, fair or moderate condition
@@ -2253,13 +2294,17 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
     req_rows = [
         r | {"buffer_h": num(r["buffer_h"])}
         for r in b.reqs.values()
-        if r["buffer_h"] or r["k"] != 1
+        if r["buffer_h"] or r["k"] != 1 or r.get("condition")
     ]
     write_csv(
         out / "requirements.csv",
-        ["consumer", "resource", "buffer_h", "k", "origin", "confidence", "ref"],
+        [
+            "consumer", "resource", "buffer_h", "k", "condition", "degraded_h",
+            "degraded_share", "origin", "confidence", "ref",
+        ],
         req_rows,
     )
+    (out / "_ensemble.yaml").write_text(ENSEMBLE, encoding="utf-8")
     by_res: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for s in b.supply:
         by_res[s["resource"]].append(s)
@@ -2317,7 +2362,7 @@ def write_readme(b: Builder, plans, scenarios) -> None:
     for cf in b.cfs.values():
         cats[cf["category"]] += 1
     areas = b.areas.values()
-    n_req = len([r for r in b.reqs.values() if r["buffer_h"] or r["k"] != 1])
+    n_req = len([r for r in b.reqs.values() if r["buffer_h"] or r["k"] != 1 or r.get("condition")])
     contents = [
         (
             f"- {len(b.areas)} service areas (neighbourhoods, business and port areas): "

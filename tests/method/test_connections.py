@@ -38,3 +38,44 @@ def test_without_connections_every_home_counts() -> None:
     # more connections than homes (a count from another year): never more than everyone
     b = dataclasses.replace(a, connections={"heat": 900})
     assert b.people_for("heat") == 1000
+
+
+def test_an_area_fed_by_four_substations_loses_the_share_behind_three() -> None:
+    """Area A (1,000 people) takes power from four substations S1..S4 (any one suffices, k 1).
+    S1, S2 and S3 fail at 0; S1 is repaired after 6 h (restart 0), S2 and S3 are not. The
+    area keeps a supply, but the share behind the failed feeds has none: 3/4 of it from 0 to
+    6, then 2/4 to the horizon (24 h). Person-hours: 1,000 x (0.75 x 6 + 0.5 x 18) = 13,500;
+    people affected: the largest share, 750."""
+    m = build_model(
+        [("G", s, "el") for s in ("S1", "S2", "S3", "S4")]
+        + [(s, "A", "el") for s in ("S1", "S2", "S3", "S4")],
+        areas=["A"],
+    )
+    m.areas = {"A": dataclasses.replace(m.areas["A"], population=1000)}
+    c = compile_model(m)
+    damage = [Damage("S1", 0.0, repair_h=6.0), Damage("S2", 0.0), Damage("S3", 0.0)]
+    r = run_process(c, damage, 24.0)
+    assert r.losses_of("A", "el") == []  # never without any supply
+    imp = assess_impact(m, c, r.as_cascade(), lost_hours=r.service_hours(),
+                        lost_share=r.share_peak)  # fmt: skip
+    assert imp.person_hours == {"el": 13500.0}
+    assert imp.people_by_service == {"el": 750}
+    assert imp.people_affected == 750
+
+
+def test_an_area_losing_two_services_of_one_system_counts_its_people_once() -> None:
+    """Mast M gives area A (1,000 people) both "data" and "control" (two services of the one
+    telecom system); M fails for good. The telecom flag counts A's 1,000 people once, not
+    2,000."""
+    from vitaal.method.flags import check_cascade
+    from vitaal.model import Subsystem, System
+
+    m = build_model([("M", "A", "data"), ("M", "A", "control")], areas=["A"])
+    m.systems = {"telecom": System(id="telecom", name="Telecom")}
+    m.subsystems = {"sub": Subsystem(id="sub", system="telecom", name="Masts")}
+    m.areas = {"A": dataclasses.replace(m.areas["A"], population=1000)}
+    c = compile_model(m)
+    r = run_process(c, [Damage("M", 0.0)], 24.0)
+    losses = (r.service_from(), r.service_hours(), r.share_peak)
+    [flag] = check_cascade(m, c, r.as_cascade(), losses=losses)
+    assert flag.evidence["people_losing_service"] == 1000

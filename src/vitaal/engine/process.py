@@ -231,6 +231,49 @@ class _Process:
         self.peak = None if self.loads is None else self._own_load()
         self.first_unreceived = np.full(p, INF)
         self.first_without = np.full(p, INF)
+        self._init_shares()
+
+    # -- partial service of service areas ----------------------------------------------------
+    def _init_shares(self) -> None:
+        """What each service area's primary links carry: its flow when loads are given, else
+        one each; an area fed by many substations loses the share behind those that fail."""
+        c = self.c
+        self.area_link = ~c.link_backup & self.area_pair[c.link_dst] & self.required[c.link_dst]
+        w = np.ones(c.n_links)
+        if self.loads is not None and float(self.loads.flow[self.area_link].sum()) > 0:
+            w = self.loads.flow
+        self.link_weight = np.where(self.area_link, w, 0.0)
+        self.area_total = np.bincount(c.link_dst, weights=self.link_weight, minlength=c.n_pairs)
+        self.share_now = np.zeros(c.n_pairs)
+        self.share_hours = np.zeros(c.n_pairs)
+        self.share_peak = np.zeros(c.n_pairs)
+        self.share_from = np.full(c.n_pairs, INF)
+        self.share_t = 0.0
+
+    def _accumulate_shares(self, t: float) -> None:
+        """Add the shares without service since the last instant, up to ``t`` (and the
+        horizon)."""
+        end = min(t, self.horizon)
+        if end > self.share_t:
+            self.share_hours += self.share_now * (end - self.share_t)
+            self.share_t = end
+
+    def _measure_shares(self, t: float) -> None:
+        """Per area pair, the share of it without the service now: all of it once its buffer is
+        spent; else the weight of its primary links whose supplier does not deliver, unless a
+        backup that delivers (and did not shed it) takes it over."""
+        c, s = self.c, self.s
+        lost = self.area_link & ~self.delivers[c.link_src]
+        lost_w = np.bincount(c.link_dst[lost], weights=self.link_weight[lost], minlength=c.n_pairs)
+        backup = c.link_backup & self.link_open & self.delivers[c.link_src]
+        covered = np.bincount(c.link_dst[backup], minlength=c.n_pairs) > 0
+        total = np.where(self.area_total > 0, self.area_total, 1.0)
+        share = np.where(covered, 0.0, lost_w / total)
+        share = np.where(~np.isnan(s.loss_from), 1.0, share)
+        share[~(self.area_pair & self.required)] = 0.0
+        self.share_now = np.clip(share, 0.0, 1.0)
+        np.maximum(self.share_peak, self.share_now, out=self.share_peak)
+        self.share_from[(self.share_now > 0) & (self.share_from == INF)] = t
 
     def _damage_arrays(self, damage: Sequence[Damage]) -> None:
         """The damage as arrays sorted by time, then target, then cause (an event before a
@@ -469,6 +512,7 @@ class _Process:
 
     def _instant(self, t: float, k0: int, k1: int) -> None:
         s = self.s
+        self._accumulate_shares(t)
         self._close_restarted(t)
         if k1 > k0:
             tg = self.d_target[k0:k1]
@@ -488,6 +532,7 @@ class _Process:
                 continue
             if self._restart(t, holds):
                 continue
+            self._measure_shares(t)
             return
         raise ScenarioError(f"the process does not settle at {t:g} h")
 
@@ -594,6 +639,7 @@ class _Process:
 
     def _result(self, instants: int) -> ProcessResult:
         c, s = self.c, self.s
+        self._accumulate_shares(self.horizon)
         self._close(np.flatnonzero(~np.isnan(s.outage_from)), INF)
         open_loss = np.flatnonzero(~np.isnan(s.loss_from))
         self.loss_log.add(pair=open_loss, start=s.loss_from[open_loss], end=INF)
@@ -657,6 +703,9 @@ class _Process:
                 )
             ),
             instants=instants,
+            share_hours=self.share_hours,
+            share_peak=self.share_peak,
+            share_from=np.where(self.share_from > self.horizon, INF, self.share_from),
             peak_load=self.peak,
             shed=tuple(
                 (int(p), float(a), float(b))

@@ -155,6 +155,11 @@ class ProcessResult:
     a backup that trips or congests, what was moved onto it; for one that sheds, what it
     kept) (``None`` without loads). ``receive_time`` and ``supply_end`` are per pair the first
     time it was not received and without the resource.
+
+    For service areas, ``share_hours`` is per pair the integral over the horizon of the share
+    of the area without the service (1 while its buffer is spent and nothing reaches it; the
+    weight of its primary feeds that fail, while others still deliver and no backup takes
+    over); ``share_peak`` the largest share and ``share_from`` when a share was first lost.
     """
 
     compiled: CompiledModel
@@ -179,6 +184,9 @@ class ProcessResult:
     supply_end: NDArray[np.float64]
     degraded: tuple[tuple[int, int, float, float], ...] = ()
     instants: int = 0
+    share_hours: NDArray[np.float64] | None = None
+    share_peak: NDArray[np.float64] | None = None
+    share_from: NDArray[np.float64] | None = None
     peak_load: NDArray[np.float64] | None = None
     shed: tuple[tuple[int, float, float], ...] = ()
 
@@ -273,6 +281,23 @@ class ProcessResult:
         spans = np.minimum(self.loss_end[keep], h) - self.loss_start[keep]
         out = np.zeros(self.compiled.n_pairs)
         np.add.at(out, self.loss_pair[keep], spans)
+        return out
+
+    def service_hours(self) -> NDArray[np.float64]:
+        """Per pair, the hours without the service within the horizon, for a service area
+        weighted by the share of it without (:attr:`share_hours`), else :meth:`lost_hours`."""
+        out = self.lost_hours()
+        if self.share_hours is not None:
+            area = self.compiled.node_kind[self.compiled.pair_node] == 1
+            out[area] = self.share_hours[area]
+        return out
+
+    def service_from(self) -> NDArray[np.float64]:
+        """Per pair, when it first lost the service (for a service area: any share of it)."""
+        out = self.first_loss()
+        if self.share_from is not None:
+            area = self.compiled.node_kind[self.compiled.pair_node] == 1
+            out[area] = np.minimum(out[area], self.share_from[area])
         return out
 
     def recovery_curve(self, nodes: NDArray[np.int64]) -> tuple[list[float], list[float]]:

@@ -107,8 +107,10 @@ class _SystemFacts:
     def __init__(self) -> None:
         self.failed: list[int] = []
         self.cf_lost: list[tuple[int, float]] = []
-        self.people_long = 0
-        self.people_any = 0
+        # per service area, the most people that lose any one of this system's services (an
+        # area losing fixed and mobile data counts its people once)
+        self.area_any: dict[int, int] = {}
+        self.area_long: dict[int, int] = {}
         self.service_onset = math.inf
         self.service_node = -1
         self.on_buffers: list[int] = []
@@ -130,7 +132,8 @@ def check_cascade(
     opportunity_from: set[str] | None = None,
     pre_load: NDArray[np.float64] | None = None,
     rules: dict[str, Any] | None = None,
-    losses: tuple[NDArray[np.float64], NDArray[np.float64]] | None = None,
+    losses: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64] | None]
+    | None = None,
     baseline: CapacityResult | None = None,
 ) -> list[Flag]:
     """Flag every system of ``model`` for one cascade and/or capacity projection.
@@ -151,7 +154,8 @@ def check_cascade(
         cascade's moves is above both its capacity and this is *congested* (it sheds load).
     losses
         Per pair, from when it was without the service with its buffer spent (``inf``:
-        never) and for how many hours within the horizon (from a process with restoration).
+        never), for how many (share-weighted) hours within the horizon, and for a service
+        area the largest share of it without (from a process with restoration).
         Without it a loss starts at ``supply_end + buffer`` and lasts to the horizon.
     baseline
         The capacity projection of the same years without the scenario's plans and
@@ -192,9 +196,12 @@ def check_cascade(
         recv = np.where(np.isnan(result.receive_time), np.inf, result.receive_time)
         for p in range(len(result.pair_node)):
             v = int(result.pair_node[p])
+            share = 1.0
             if losses is not None:
                 start = float(losses[0][p])
-                hours = float(losses[1][p])
+                share = float(losses[2][p]) if losses[2] is not None else 1.0
+                # share-weighted hours: how long the largest share was without it
+                hours = float(losses[1][p]) / share if share > 0 else 0.0
                 lost = math.isfinite(start) and start < horizon
             else:
                 start = float(end[p]) + float(compiled.pair_buffer_h[p])
@@ -215,12 +222,13 @@ def check_cascade(
                             f.service_onset, f.service_node = start, v
                         if kind == NodeKind.AREA:
                             area = model.areas[compiled.node_ids[v]]
-                            pop = area.people_for(
+                            connected = area.people_for(
                                 compiled.resource_ids[int(result.pair_resource[p])]
                             )
-                            f.people_any += pop
+                            pop = round(connected * share)
+                            f.area_any[v] = max(f.area_any.get(v, 0), pop)
                             if hours >= min_hours:
-                                f.people_long += pop
+                                f.area_long[v] = max(f.area_long.get(v, 0), pop)
                     if kind == NodeKind.CRITICAL_FUNCTION and start < horizon:
                         # it loses this system's service beyond its own buffer
                         f.cf_lost.append((v, start))
@@ -317,8 +325,8 @@ def check_cascade(
         evidence: dict[str, Any] = {
             "failed_components": len(f.failed),
             "critical_functions_lost": sorted({compiled.node_ids[v] for v, _ in f.cf_lost}),
-            "people_losing_service": f.people_any,
-            "people_losing_service_long": f.people_long,
+            "people_losing_service": sum(f.area_any.values()),
+            "people_losing_service_long": sum(f.area_long.values()),
             "on_buffers": len(set(f.on_buffers)),
             "congested": sorted({compiled.node_ids[v] for v in f.congested}),
             "exhausted_before_lead_time": [compiled.node_ids[v] for v in f.before_lead],
@@ -328,13 +336,13 @@ def check_cascade(
         }
         if f.cf_lost:
             colour, rule = "red", "critical_function"
-        elif f.people_long >= int(red["people"]["min_people"]):
+        elif sum(f.area_long.values()) >= int(red["people"]["min_people"]):
             colour, rule = "red", "people"
         elif f.before_lead:
             colour, rule = "red", "capacity_before_lead_time"
         elif f.failed:
             colour, rule = "orange", "failures"
-        elif f.people_any:
+        elif f.area_any:
             colour, rule = "orange", "service_loss"
         elif f.congested:
             colour, rule = "orange", "congestion"

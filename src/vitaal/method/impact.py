@@ -121,8 +121,7 @@ class Impact:
                 "people_affected": f"{head} {num(c.value)} inwoners {service} verliezen, "
                 f"tot {duration} uur lang",
                 "person_hours": f"{head} {num(c.value)} persoonsuren zonder {service}",
-                "critical_functions": f"{head} {int(c.value)} vitale functie(s) uitvallen: "
-                f"{names}",
+                "critical_functions": f"{head} {int(c.value)} vitale functie(s) uitvallen: {names}",
                 "hindrance_hours": f"{head} {num(c.value)} persoonsuren hinder door uitval "
                 f"van {service}",
                 "economic_loss": f"{head} de economische schade EUR {num(c.value)} is",
@@ -184,6 +183,7 @@ def assess_impact(
     *,
     thresholds: dict[str, Any] | None = None,
     lost_hours: NDArray[np.float64] | None = None,
+    lost_share: NDArray[np.float64] | None = None,
 ) -> Impact:
     """Classify what ``result`` does to people, critical functions and the economy.
 
@@ -232,16 +232,20 @@ def assess_impact(
             else:
                 hours = horizon - start
             r = res_ids[int(result.pair_resource[p])]
-            people = area.people_for(r)
-            longest[r] = max(longest.get(r, 0.0), hours)
+            connected = area.people_for(r)
+            # a share of the area (behind the feeds that failed) for the hours it lasted
+            share = float(lost_share[p]) if lost_share is not None else 1.0
+            people = round(connected * share)
+            span = hours / share if share > 0 else 0.0
+            longest[r] = max(longest.get(r, 0.0), span)
             if r in hindrance:
-                hindrance_hours[r] = hindrance_hours.get(r, 0.0) + people * hours
+                hindrance_hours[r] = hindrance_hours.get(r, 0.0) + connected * hours
                 continue
-            person_hours[r] = person_hours.get(r, 0.0) + people * hours
-            if hours >= min_outage:
+            person_hours[r] = person_hours.get(r, 0.0) + connected * hours
+            if span >= min_outage:
                 people_by_service[r] = people_by_service.get(r, 0) + people
                 hit = max(hit, people)
-            worst = max(worst, hours)
+            worst = max(worst, span)
         affected += hit
         job_hours += area.jobs * worst
 

@@ -164,7 +164,9 @@ def run_scenario(
     )
     process = run_process(comp, damage, horizon, process_inputs(model, comp, sc, loads=loads))
     cascade = process.as_cascade()
-    impact = assess_impact(model, comp, cascade, lost_hours=process.lost_hours())
+    impact = assess_impact(
+        model, comp, cascade, lost_hours=process.service_hours(), lost_share=process.share_peak
+    )
     origin = origin_of(model, sc)
     baseline = None
     if growth:
@@ -177,7 +179,7 @@ def run_scenario(
         capacity=capacity if growth else None,
         origin_system=origin,
         pre_load=capacity.load_at(capacity.cascade_year),
-        losses=(process.first_loss(), process.lost_hours()),
+        losses=(process.service_from(), process.service_hours(), process.share_peak),
         baseline=baseline,
     )
     return ScenarioRun(
