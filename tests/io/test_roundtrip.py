@@ -396,13 +396,18 @@ def models(draw: st.DrawFn) -> Model:
             )
             for r in draw(st.lists(st.sampled_from(resources), max_size=2, unique=True))
         }  # fmt: skip
+        plan_areas = (
+            tuple(draw(st.lists(st.sampled_from(area_ids), max_size=2))) if area_ids else ()
+        )
+        # a plan that adds growth names the areas it adds to (validation requires it)
+        grows = bool(plan_areas)
         model.plans[plan_id] = Plan(
             id=plan_id, title=draw(texts), owner=draw(opt_texts),
             system=draw(st.none() | st.sampled_from(list(model.systems))),
-            areas=tuple(draw(st.lists(st.sampled_from(area_ids), max_size=2)))
-            if area_ids else (),
-            geometry=draw(st.none() | boxes()), homes=draw(series), jobs=draw(series),
-            demand=demand, result_known=draw(st.none() | st.booleans()),
+            areas=plan_areas,
+            geometry=draw(st.none() | boxes()),
+            homes=draw(series) if grows else {}, jobs=draw(series) if grows else {},
+            demand=demand if grows else {}, result_known=draw(st.none() | st.booleans()),
             repetitive=draw(st.none() | st.booleans()),
             run_as=draw(st.none() | st.sampled_from(list(WayOfWorking))),
             priority=draw(st.none() | st.sampled_from(["safety", "basic_needs", "other"])),
