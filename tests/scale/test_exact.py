@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.engine.test_reference_property import random_models
+from tests.engine.builders import random_models
 from vitaal.engine import InitialFailure, compile_model, run_cascade
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.compile import CompiledModel
