@@ -61,6 +61,14 @@ def test_an_event_repair_time_ends_the_outage(tmp_path: Path) -> None:
     )
     run2 = run_scenario(read_model(forever), "cut")
     assert run2.process.outages_of("ss-1") == [(0.0, math.inf)]
+    # the JSON gives each failed node when it came back, and each system its recovery curve
+    data = run.as_dict(model)
+    ss1 = next(n for n in data["nodes"] if n["id"] == "ss-1")
+    assert (ss1["fail_time_h"], ss1["back_h"]) == (0.0, back)
+    curve = data["recovery"]["electricity"]
+    assert curve["times_h"][-1] == back
+    assert curve["working"][-1] == 1.0
+    assert min(curve["working"]) < 1.0
     total = sum(run.impact.person_hours.values())
     total2 = sum(run2.impact.person_hours.values())
     assert total < total2

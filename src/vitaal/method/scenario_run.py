@@ -39,9 +39,32 @@ class ScenarioRun:
     flags: tuple[Flag, ...]
     origin_system: str | None
 
+    def recovery(self, model: Model) -> dict[str, dict[str, list[float]]]:
+        """Per system that lost a component, its recovery curve: the times where the share of
+        its components working changes, and that share from each time on."""
+        by_system: dict[str, list[int]] = {}
+        for cid in model.components:
+            sid = model.system_of(cid)
+            if sid is not None:
+                by_system.setdefault(sid, []).append(self.compiled.node_index[cid])
+        hit = set(self.process.outage_node.tolist())
+        out = {}
+        for sid, nodes in by_system.items():
+            if hit.isdisjoint(nodes):
+                continue
+            times, shares = self.process.recovery_curve(np.asarray(nodes, dtype=np.int64))
+            out[sid] = {"times_h": times, "working": shares}
+        return out
+
     def nodes(self, model: Model) -> list[dict[str, Any]]:
-        """Per component and consumer: id, system, fail_time_h, order, cause (stable JSON)."""
+        """Per component and consumer: id, system, fail_time_h, order, cause and, for a node
+        that failed, ``back_h`` (when its last outage ended; ``None``: not within the
+        horizon) (stable JSON)."""
         r = self.cascade
+        pr = self.process
+        back: dict[int, float | None] = {}
+        for v, end in zip(pr.outage_node.tolist(), pr.outage_end.tolist(), strict=True):
+            back[v] = end if end <= self.horizon_h else None
         out = []
         for i, nid in enumerate(r.node_ids):
             t = float(r.fail_time[i])
@@ -64,6 +87,7 @@ class ScenarioRun:
                     "fail_time_h": t if failed else None,
                     "order": int(r.order[i]) if failed else None,
                     "cause": cause,
+                    "back_h": back.get(i) if failed else None,
                 }
             )
         return out
@@ -82,6 +106,7 @@ class ScenarioRun:
             "nodes": nodes,
             "flags": [f.as_dict() for f in self.flags],
             "impact": self.impact.as_dict(),
+            "recovery": self.recovery(model),
         }
 
 
