@@ -59,3 +59,16 @@ def test_capacity_shows_names_with_markup_as_written(marked: Path) -> None:
     )
     assert "Grid [/red] station (gs-1)" in result.stdout
     assert "Grid [b]co" in result.stdout
+
+
+def test_cascade_and_run_show_names_with_markup_as_written(marked: Path, tmp_path: Path) -> None:
+    """The scenario's name holds markup: `vitaal cascade` prints it as written (it stopped
+    with a markup error before); `vitaal run` (the main job's summary and report) does not
+    stop."""
+    edit(marked, "scenarios/flood.yaml", "name: Flood outside the dikes",
+         'name: "Flood [/x] outside"')  # fmt: skip
+    result = run("cascade", str(marked), "--scenario", "flood")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("Flood [/x] outside (flood): horizon")
+    done = run("run", str(marked), "--out", str(tmp_path / "out"), "--lang", "en")
+    assert done.exit_code == 0, done.output

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from vitaal.cli.common import handle_errors, out
@@ -36,11 +37,12 @@ def _chain_text(chain: list[dict[str, Any]]) -> str:
 def print_run(data: dict[str, Any]) -> None:
     """The readable form of a scenario run's JSON."""
     out.print(
-        f"[bold]{data['name']}[/bold] ({data['scenario']}): horizon {data['horizon_h']:g} h, "
-        f"demand of {data['year']}, origin {data['origin_system'] or '-'}"
+        f"[bold]{escape(data['name'])}[/bold] ({escape(data['scenario'])}): "
+        f"horizon {data['horizon_h']:g} h, demand of {data['year']}, "
+        f"origin {escape(data['origin_system'] or '-')}"
     )
     imp = data["impact"]
-    out.print(f"Impact: [bold]{imp['class']}[/bold] - {imp['reason']}")
+    out.print(f"Impact: [bold]{escape(imp['class'])}[/bold] - {escape(imp['reason'])}")
     crit = Table(title="Impact indicator (step 6)", title_justify="left")
     for col in ("criterion", "value", "class"):
         crit.add_column(col)
@@ -49,20 +51,20 @@ def print_run(data: dict[str, Any]) -> None:
         text = f"{value:,.0f}" if name != "critical_functions" else f"{int(value)}"
         if c.get("service"):
             text += f" ({c['service']})"
-        crit.add_row(name.replace("_", " "), text, c["class"])
+        crit.add_row(escape(name.replace("_", " ")), escape(text), escape(c["class"]))
     out.print(crit)
     flags = Table(title="Cascade checker (step 7)", title_justify="left")
     for col in ("system", "flag", "rule", "order", "onset", "owner", "chain"):
         flags.add_column(col, overflow="fold")
     for f in data["flags"]:
         flags.add_row(
-            f["system"] + (" (origin)" if f["origin"] else ""),
+            escape(f["system"] + (" (origin)" if f["origin"] else "")),
             f"[{_COLOUR[f['colour']]}]{f['colour']}[/]",
-            f["rule_text"],
+            escape(f["rule_text"]),
             str(f["order"]) if f["order"] is not None else "-",
             _hours(f["onset_h"]),
-            f["owner"] or "-",
-            _chain_text(f["chain"]),
+            escape(f["owner"] or "-"),
+            escape(_chain_text(f["chain"])),
         )
     out.print(flags)
     lost = imp["critical_functions_lost"]

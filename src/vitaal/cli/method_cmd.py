@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.table import Table
 
 from vitaal.cli.common import err, handle_errors, out
@@ -36,10 +37,13 @@ def _agenda_table(items: list[dict[str, Any]], lang: str, title: str, limit: int
             f"[{style}]{by}[/]" if style and by is not None else str(by or "?"),
             str(it["need_year"]),
             f"{it['lead_time_y']:g} y" if it["lead_time_y"] is not None else "?",
-            f"{it['name'] or it['component']}" + (f" ({it['resource']})" if it["resource"] else ""),
-            it["kind"],
-            it["owner"] or "-",
-            it["station"],
+            escape(
+                f"{it['name'] or it['component']}"
+                + (f" ({it['resource']})" if it["resource"] else "")
+            ),
+            escape(it["kind"]),
+            escape(it["owner"] or "-"),
+            escape(it["station"]),
         )
     return table
 
@@ -48,31 +52,32 @@ def print_plan_check(data: dict[str, Any], lang: str = "en") -> None:
     """The readable form of a plan check."""
     p = data["plan"]
     out.print(
-        f"[bold]{p['title']}[/bold] ({p['id']}), owner {p['owner'] or '-'}, "
+        f"[bold]{escape(p['title'])}[/bold] ({escape(p['id'])}), "
+        f"owner {escape(p['owner'] or '-')}, "
         f"up to {p['last_year']}: {p['homes']:,} homes, {p['jobs']:,} jobs"
     )
     cls = (p["class"] or "unclassed").upper()
     out.print(
-        f"Class of work: [bold]{cls}[/bold] ({_t(p['class_reason'], lang)}); "
+        f"Class of work: [bold]{escape(cls)}[/bold] ({escape(_t(p['class_reason'], lang))}); "
         f"run as {p['run_as'].upper()}"
     )
     if p["comply_or_explain"]:
-        out.print(f"[bold red]{_t(p['comply_text'], lang)}[/]")
+        out.print(f"[bold red]{escape(_t(p['comply_text'], lang))}[/]")
     g = p["growth"]
     imp = g["impact"]
     out.print(
         f"Impact of its growth ({g['year']}): [bold]{imp['class']}[/bold] - "
-        f"{imp['reason_nl'] if lang == 'nl' else imp['reason']}"
+        f"{escape(imp['reason_nl'] if lang == 'nl' else imp['reason'])}"
     )
     flags = Table(title="Cascade checker: the plan's growth", title_justify="left")
     for col in ("system", "flag", "rule", "owner"):
         flags.add_column(col, overflow="fold")
     for f in g["flags"]:
         flags.add_row(
-            f["system"],
+            escape(f["system"]),
             f"[{_COLOUR[f['colour']]}]{f['colour']}[/]",
-            f["rule_text_nl"] if lang == "nl" else f["rule_text"],
-            f["owner"] or "-",
+            escape(f["rule_text_nl"] if lang == "nl" else f["rule_text"]),
+            escape(f["owner"] or "-"),
         )
     out.print(flags)
     if p["shocks"]:
@@ -81,10 +86,10 @@ def print_plan_check(data: dict[str, Any], lang: str = "en") -> None:
             sh.add_column(col, overflow="fold")
         for s in p["shocks"]:
             sh.add_row(
-                s["scenario"],
-                s["impact_class"],
-                ", ".join(s["red"]) or "-",
-                ", ".join(s["orange"]) or "-",
+                escape(s["scenario"]),
+                escape(s["impact_class"]),
+                escape(", ".join(s["red"]) or "-"),
+                escape(", ".join(s["orange"]) or "-"),
             )
         out.print(sh)
     conflicts = p["conflicts"]
@@ -94,12 +99,12 @@ def print_plan_check(data: dict[str, Any], lang: str = "en") -> None:
             ct.add_column(col, overflow="fold")
         for c in conflicts[:20]:
             ct.add_row(
-                c["name"] or c["component"],
-                c["system"] or "-",
-                c["kind"],
+                escape(c["name"] or c["component"]),
+                escape(c["system"] or "-"),
+                escape(c["kind"]),
                 f"{c['distance_m']:g} m",
                 f"{c['zone_m']:g} m",
-                c["owner"] or "-",
+                escape(c["owner"] or "-"),
             )
         out.print(ct)
     else:
@@ -152,7 +157,7 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
         table.add_column(col)
     for sid, c in s["flags"].items():
         table.add_row(
-            sid,
+            escape(sid),
             f"[bold red]{c['red']}[/]",
             f"[dark_orange]{c['orange']}[/]",
             f"[green]{c['green']}[/]",

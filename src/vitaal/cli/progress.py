@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, Task, TextColumn, TimeElapsedColumn
 from rich.progress_bar import ProgressBar
 
@@ -105,7 +106,7 @@ def progress_bar(
                 completed=last["done"],
                 total=total,
                 count=f"{last['done']}/{total}" if total is not None else "",
-                what=last["what"],
+                what=escape(last["what"]),  # a file or phase name, shown as written
                 pulse=False,
             )
 
