@@ -184,6 +184,7 @@ def assess_impact(
     thresholds: dict[str, Any] | None = None,
     lost_hours: NDArray[np.float64] | None = None,
     lost_share: NDArray[np.float64] | None = None,
+    destroyed: set[str] | None = None,
 ) -> Impact:
     """Classify what ``result`` does to people, critical functions and the economy.
 
@@ -264,7 +265,8 @@ def assess_impact(
     physical = (CauseCode.HAZARD, CauseCode.COMMON_CAUSE)
     for comp in model.components.values():
         v = compiled.node_index[comp.id]
-        if int(result.cause[v]) in physical and comp.replacement_cost_eur:
+        hit = comp.id in destroyed if destroyed is not None else int(result.cause[v]) in physical
+        if hit and comp.replacement_cost_eur:
             damage += comp.replacement_cost_eur
     economic = job_hours * float(spec["value_added_per_job_hour_eur"]) + damage
 

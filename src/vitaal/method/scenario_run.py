@@ -5,6 +5,7 @@ A pure function of model and scenario: what the CLI, the plan check and the repo
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import numpy as np
 
 from vitaal.engine.capacity import CapacityResult, project_capacity
 from vitaal.engine.cascade import CascadeResult
+from vitaal.engine.causes import CauseCode
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
 from vitaal.engine.hazard import initial_failures
 from vitaal.engine.process import ProcessResult, run_process
@@ -189,8 +191,16 @@ def run_scenario(
     )
     process = run_process(comp, damage, horizon, process_inputs(model, comp, sc, loads=loads))
     cascade = process.as_cascade()
+    # replaced, not repaired: what a hazard or common cause damaged beyond repair
+    physical = (CauseCode.HAZARD, CauseCode.COMMON_CAUSE)
+    destroyed = {d.target for d in damage if d.cause in physical and not d.repair_h < math.inf}
     impact = assess_impact(
-        model, comp, cascade, lost_hours=process.service_hours(), lost_share=process.share_peak
+        model,
+        comp,
+        cascade,
+        lost_hours=process.service_hours(),
+        lost_share=process.share_peak,
+        destroyed=destroyed,
     )
     origin = origin_of(model, sc)
     baseline = None
