@@ -132,3 +132,22 @@ def test_billion_laughs_as_power_map_is_a_located_error(tmp_path: Path) -> None:
     path.write_text(billion_laughs(), encoding="utf-8")
     with pytest.raises(VitaalError, match=rf"pumps\.yaml:5: {ALIASES_FOUND}"):
         read_power_map(path)
+
+
+def test_a_norms_file_of_nested_aliases_is_refused_for_its_aliases(tmp_path: Path) -> None:
+    """`vitaal capacity --norms FILE` reads its file with the bounded loader too: a file of
+    nested aliases is refused for what its aliases stand for, before its content is read
+    (the unbounded loader built it, sharing the lists, and only the content was refused)."""
+    from vitaal.engine.norms import load_norms
+
+    lines = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for i in range(1, 9):
+        prev = chr(ord("a") + i - 1)
+        name = chr(ord("a") + i)
+        lines.append(f"{name}: &{name} [" + ",".join([f"*{prev}"] * 9) + "]")
+    path = tmp_path / "norms.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(ModelError) as info:
+        load_norms(path)
+    [problem] = info.value.problems
+    assert str(problem).startswith(f"{path}:5: found aliases that stand for more than")

@@ -13,8 +13,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import yaml
-
 from vitaal.catalog import data_mapping, load_data
 from vitaal.errors import Loc, ModelError, Problem
 from vitaal.model import Confidence, Model, Origin
@@ -290,18 +288,12 @@ def load_norms(path: str | Path | None = None) -> DemandNorms:
     if path is None:
         return _packaged_norms()
     source = str(path)
-    try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ModelError(
-            [Problem(Loc(source), None, f"a file that cannot be read ({exc.strerror})", "a file")]
-        ) from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise ModelError(
-            [Problem(Loc(source, line), None, "text that is not YAML", "a YAML mapping")]
-        ) from exc
+    # imported here: vitaal.io needs the units, which the engine's modules load at import
+    from vitaal.io.yamlfile import read_yaml_file
+
+    # the bounded loader (size, depth and aliases limited, docs/security.md); a file that
+    # cannot be read or is not YAML is a located ModelError
+    raw = read_yaml_file(path, source)
     return _parse_norms(raw, source)
 
 
