@@ -50,7 +50,10 @@ def main() -> None:
             ids = [cm.node_ids[v] for v in init.tolist()]
             damage = [Damage(i, 0.0, repair_h=10.0) for i in ids]
             events = [InitialFailure(i, 0.0) for i in ids]
-            fns = {"process": partial(_process, cm, damage), "cascade": partial(_cascade, cm, events)}
+            fns = {
+                "process": partial(_process, cm, damage),
+                "cascade": partial(_cascade, cm, events),
+            }
             for fn in fns.values():
                 fn()  # JIT / cache load
             side = timed_side_by_side(fns, args.repeat)

@@ -8,9 +8,8 @@ import string
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from vitaal.cli.main import cli
+from tests.cli_helpers import run
 from vitaal.io import tables
 from vitaal.io.tables import TABLES
 
@@ -23,15 +22,6 @@ def random_text(seed: int, lines: int) -> str:
         return "".join(rng.choices(string.ascii_letters + string.digits, k=rng.randint(2, 9)))
 
     return "".join(" ".join(word() for _ in range(rng.randint(3, 9))) + "\n" for _ in range(lines))
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), prog_name="vitaal")
-    assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit
-    ), repr(result.exception)
-    return result
 
 
 def test_a_header_without_the_required_columns_is_one_problem_at_line_1() -> None:

@@ -6,25 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 
-from vitaal.cli.main import cli
-
-
-def run(*args: str) -> Result:
-    result = CliRunner().invoke(cli, list(args), prog_name="vitaal")
-    assert "Traceback" not in result.output
-    assert not isinstance(result.exception, Exception) or isinstance(
-        result.exception, SystemExit
-    ), repr(result.exception)
-    return result
-
-
-def edit(folder: Path, rel: str, old: str, new: str) -> None:
-    path = folder / rel
-    text = path.read_text(encoding="utf-8")
-    assert text.count(old) == 1
-    path.write_text(text.replace(old, new), encoding="utf-8")
+from tests.cli_helpers import edit, run
 
 
 @pytest.fixture

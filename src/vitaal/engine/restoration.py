@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -50,7 +51,9 @@ class Restoration:
         return 0.0 if value is None else float(value)
 
 
+@lru_cache(maxsize=1)
 def restoration_times() -> Restoration:
+    """The packaged times (``restoration.yaml``), read once per process."""
     return Restoration()
 
 
