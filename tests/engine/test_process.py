@@ -307,3 +307,79 @@ def test_the_kernels_constants_are_the_enums() -> None:
     )  # fmt: skip
     assert (pr.WORKING, pr.DOWN, pr.RESTARTING) == (0, 1, 2)
     assert {Overload.CONGEST, Overload.SHED, Overload.TRIP} == {0, 1, 2}
+
+
+def _manual_control_case(backup_capacity: float) -> tuple[CompiledModel, ProcessInputs]:
+    """Treatment plant W (capacity 10) needs control from C (buffer 4 h) and runs on manual
+    control at 60 % for 20 h more. W feeds, as primary: hospital H (2, a critical function),
+    then areas A1 (3), A2 (5) and A3 (1); plant V is A2's backup and feeds area D (1)."""
+    m = build_model(
+        [("C", "W", "control"), ("W", "H", "water"), ("W", "A1", "water"),
+         ("W", "A2", "water"), ("W", "A3", "water"), ("V", "A2", "water", "backup"),
+         ("V", "D", "water")],
+        requirements=[("W", "control", 4.0, 1)],
+        areas=["A1", "A2", "A3", "D"],
+        critical_functions=["H"],
+    )  # fmt: skip
+    c = compile_model(m)
+    flows = {"H": 2.0, "A1": 3.0, "A2": 5.0, "A3": 1.0, "D": 1.0}
+    flow = np.zeros(c.n_links)
+    for lk in range(c.n_links):
+        dst = c.node_ids[int(c.pair_node[c.link_dst[lk]])]
+        if not c.link_backup[lk] and dst in flows:
+            flow[lk] = flows[dst]
+    cap = np.full(c.n_pairs, np.nan)
+    for nid, value in (("W", 10.0), ("V", backup_capacity)):
+        p = c.pair_of(nid, "water")
+        assert p is not None
+        cap[p] = value
+    kind = c.node_kind[c.pair_node]
+    priority = np.where(kind == 2, 0, 1).astype(np.int64)  # critical functions first
+    loads = LoadInputs(flow, cap, np.full(c.n_pairs, Overload.SHED, dtype=np.int8), priority)
+    base = _inputs(c, degraded={("W", "control"): (20.0, 0.6)})
+    return c, ProcessInputs(base.restart_h, base.pair_condition, base.conditions,
+                            base.pair_degraded_h, base.pair_degraded_share, loads)  # fmt: skip
+
+
+def test_a_plant_on_manual_control_at_60_percent_sheds_downstream() -> None:
+    """Control is lost at 0 for good. W works fully on its 4 h buffer, then on manual control
+    at 60 % of 10 = 6 from 4 to 24. It keeps its consumers in priority order while they fit:
+    H (2, critical function first), A1 (3: 5 in all); A2 (5) would make 10 and is cut; A3 (1)
+    still fits (6). A2's load moves onto its backup V (capacity 7, carrying D's 1: room 6), so
+    A2 keeps water. At 24 the manual mode is spent and W fails: H, A1 and A3 are without water
+    from 24; A2 stays on V; the cut ends with W down."""
+    c, inp = _manual_control_case(7.0)
+    r = run_process(c, [Damage("C", 0.0)], 72.0, inp)
+    w2a2 = next(
+        lk for lk in range(c.n_links)
+        if c.node_ids[int(c.pair_node[c.link_src[lk]])] == "W"
+        and c.node_ids[int(c.pair_node[c.link_dst[lk]])] == "A2"
+    )  # fmt: skip
+    assert r.cut == ((w2a2, 4.0, 24.0),)
+    assert r.losses_of("A2", "water") == []
+    assert r.losses_of("A3", "water") == [(24.0, INF)]
+    assert r.losses_of("A1", "water") == [(24.0, INF)]
+    assert r.outages_of("H") == [(24.0, INF)]
+    assert r.outages_of("W") == [(24.0, INF)]
+    assert r.shed == ()
+    v = c.pair_of("V", "water")
+    assert r.peak_load is not None
+    assert r.peak_load[v] == 6.0  # D 1 + A2 5
+
+
+def test_a_cut_consumer_whose_backup_has_no_room_is_shed_until_the_primary_is_back() -> None:
+    """The same with V's capacity 5 (room 4 next to D): A2's 5 does not fit, V sheds it, and
+    A2 is without water from 4, the start of the manual mode; W fails at 24, so A2 stays
+    without (its primary is down). With control repaired at 10, W is back to full at 10: the
+    cut ends, and A2 has water again from 10."""
+    c, inp = _manual_control_case(5.0)
+    r = run_process(c, [Damage("C", 0.0)], 72.0, inp)
+    assert r.losses_of("A2", "water") == [(4.0, INF)]
+    a2 = c.pair_of("A2", "water")
+    assert r.shed == ((a2, 4.0, INF),)
+    r2 = run_process(c, [Damage("C", 0.0, repair_h=10.0)], 72.0, inp)
+    assert r2.losses_of("A2", "water") == [(4.0, 10.0)]
+    assert r2.shed == ((a2, 4.0, 10.0),)
+    assert [(a, b) for _, a, b in r2.cut] == [(4.0, 10.0)]
+    assert r2.outages_of("W") == []
+    assert r2.losses_of("A1", "water") == []

@@ -17,9 +17,12 @@ repair is done and whose needs are met start restarting. The next instant is the
 the pending times (events, repairs, restart completions, buffer expiries, condition bounds,
 store autonomy ends), so the result is exact.
 
-Without repairs, restarts, conditions and degraded modes this is the cascade of
-:func:`~vitaal.engine.cascade.run_cascade` (the tests compare both on random models), without
-the overload rule, which this process does not apply (shedding is for a later version).
+With loads, the load of a primary link whose supplier no longer delivers (or, degraded, cut
+it) moves onto the consumer's backups, which shed, trip or congest by their resource's rule
+(``docs/engine.md``, "Shedding, not tripping").
+
+Without repairs, restarts, conditions, degraded modes and loads this is the cascade of
+:func:`~vitaal.engine.cascade.run_cascade` (the tests compare both on random models).
 """
 
 from __future__ import annotations
@@ -224,6 +227,14 @@ class _Process:
         self.delivers = np.zeros(p, dtype=np.bool_)
         self.has = np.zeros(p, dtype=np.bool_)
         self.link_open = np.ones(c.n_links, dtype=np.bool_)
+        # primary links a degraded supplier has cut (its consumers shed downstream)
+        self.cut = np.zeros(c.n_links, dtype=np.bool_)
+        self.cut_from = np.full(c.n_links, np.nan)
+        self.cut_log = _Log(link=np.int64, start=np.float64, end=np.float64)
+        share = inputs.pair_degraded_share
+        self.degraded_share = np.ones(p) if share is None else np.asarray(share, dtype=float)
+        #: per pair, the share of its capacity it delivers now (below 1 while degraded)
+        self.cap_share = np.ones(p)
         self.tripped_by = np.full(n, -1, dtype=np.int64)
         self.shed_from = np.full(p, np.nan)
         self.shed_by = np.full(p, -1, dtype=np.int64)
@@ -263,7 +274,7 @@ class _Process:
         spent; else the weight of its primary links whose supplier does not deliver, unless a
         backup that delivers (and did not shed it) takes it over."""
         c, s = self.c, self.s
-        lost = self.area_link & ~self.delivers[c.link_src]
+        lost = self.area_link & ~self._feeds()
         lost_w = np.bincount(c.link_dst[lost], weights=self.link_weight[lost], minlength=c.n_pairs)
         backup = c.link_backup & self.link_open & self.delivers[c.link_src]
         covered = np.bincount(c.link_dst[backup], minlength=c.n_pairs) > 0
@@ -314,12 +325,24 @@ class _Process:
         self.first_without[req & ~self.has & (self.first_without == INF)] = t
 
     # -- moving load onto backups ---------------------------------------------------------
+    def _feeds(self) -> NDArray[np.bool_]:
+        """Per link, whether its supplier delivers through it (not cut by a degraded
+        supplier)."""
+        return self.delivers[self.c.link_src] & ~self.cut
+
+    def _open_links(self) -> None:
+        """Links supply may pass: not a backup into a shed consumer, not a cut primary."""
+        c = self.c
+        self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[c.link_dst]) & ~self.cut
+
     def _own_load(self) -> NDArray[np.float64]:
-        """Per pair, the load of its primary links into consumers that run (not down)."""
+        """Per pair, the load of its primary links into consumers that run (not down), the
+        links a degraded supplier cut left out."""
         c, s = self.c, self.s
         assert self.loads is not None
         dst_node = c.pair_node[c.link_dst]
-        carry = ~c.link_backup & ((s.status[dst_node] != DOWN) | self.area_pair[c.link_dst])
+        runs = (s.status[dst_node] != DOWN) | self.area_pair[c.link_dst]
+        carry = ~c.link_backup & runs & ~self.cut
         load = np.bincount(c.link_src[carry], weights=self.loads.flow[carry], minlength=c.n_pairs)
         return load.astype(np.float64, copy=False)
 
@@ -330,7 +353,7 @@ class _Process:
         if self.loads is None:
             return False
         c, s, ld = self.c, self.s, self.loads
-        src_del = self.delivers[c.link_src]
+        src_del = self._feeds()
         dst = c.link_dst
         dst_runs = (s.status[c.pair_node[dst]] != DOWN) | self.area_pair[dst]
         lost = ~c.link_backup & ~src_del & dst_runs & (ld.flow > 0)
@@ -345,7 +368,7 @@ class _Process:
             self.shed_log.add(pair=ended, start=self.shed_from[ended], end=t)
         self.shed_from[back] = np.nan
         self.shed_by[back] = -1
-        self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[dst])
+        self._open_links()
         shed_now = ~np.isnan(self.shed_from)
         takes = c.link_backup & src_del & ~shed_now[dst] & (moved[dst] > 0)
         n_bk = np.bincount(dst[takes], minlength=c.n_pairs)
@@ -353,7 +376,7 @@ class _Process:
         own = self._own_load()
         extra = np.bincount(c.link_src[takes], weights=share[takes], minlength=c.n_pairs)
         total = own + extra
-        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity)
+        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * self.cap_share
         over = np.flatnonzero((total > cap * (1 + 1e-9)) & (extra > 0))
         changed = False
         for b in over.tolist():
@@ -392,8 +415,57 @@ class _Process:
         assert self.peak is not None
         np.maximum(self.peak, total, out=self.peak)
         if changed:
-            self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[dst])
+            self._open_links()
         return changed
+
+    def _degrade(self, t: float) -> bool:
+        """Degraded suppliers shed downstream (design.md, "Degraded modes"): a node in a
+        degraded mode delivers the smallest share of its degraded requirements; each of its
+        pairs keeps its primary consumers in order of (priority, pair) while their load fits
+        that share of its capacity and cuts the rest, whose load then moves onto their
+        backups. A pair that congests carries on. A cut ends when its supplier is back to
+        full (or down: then nothing is delivered anyway). True when a cut began or ended."""
+        if self.loads is None:
+            return False
+        c, s, ld = self.c, self.s, self.loads
+        degraded = ~np.isnan(s.degraded_from)
+        node_share = np.ones(c.n_nodes)
+        np.minimum.at(node_share, c.pair_node[degraded], self.degraded_share[degraded])
+        self.cap_share = node_share[c.pair_node]
+        want = np.zeros(c.n_links, dtype=np.bool_)
+        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * self.cap_share
+        short = (self.cap_share < 1.0) & (ld.mode != Overload.CONGEST) & np.isfinite(cap)
+        short &= s.status[c.pair_node] == WORKING
+        if short.any():
+            dst = c.link_dst
+            runs = (s.status[c.pair_node[dst]] != DOWN) | self.area_pair[dst]
+            own = ~c.link_backup & runs & short[c.link_src] & (ld.flow > 0)
+            links = np.flatnonzero(own)
+            # per supplier pair, its consumers by (priority, consumer pair): keep while they fit
+            order = links[np.lexsort((dst[links], ld.priority[dst[links]], c.link_src[links]))]
+            src = c.link_src[order]
+            flow = ld.flow[order]
+            starts = np.r_[True, src[1:] != src[:-1]]
+            group = np.cumsum(starts) - 1
+            first = np.flatnonzero(starts)
+            served = np.zeros(first.size)
+            for i, lk in enumerate(order.tolist()):
+                g = group[i]
+                if served[g] + flow[i] <= cap[src[i]] * (1 + 1e-9) + 1e-12:
+                    served[g] += flow[i]
+                else:
+                    want[lk] = True
+        begin = np.flatnonzero(want & ~self.cut)
+        end = np.flatnonzero(~want & self.cut)
+        if begin.size == 0 and end.size == 0:
+            return False
+        self.cut_from[begin] = t
+        if end.size:
+            self.cut_log.add(link=end, start=self.cut_from[end], end=t)
+            self.cut_from[end] = np.nan
+        self.cut = want
+        self._open_links()
+        return True
 
     def _lost_primary(self, q: int, lost: NDArray[np.bool_]) -> int:
         """The supplier node of consumer pair ``q``'s first primary link that lost supply."""
@@ -530,6 +602,10 @@ class _Process:
             spent = self._settle_buffers(t, holds)
             if self._fail(t, spent, holds):
                 continue
+            # after the failures: a supplier whose degraded mode ends in failure keeps its
+            # consumers cut until it is down, so their loss goes on unbroken
+            if self._degrade(t):
+                continue
             if self._restart(t, holds):
                 continue
             self._measure_shares(t)
@@ -647,6 +723,8 @@ class _Process:
         self.shed_log.add(pair=open_shed, start=self.shed_from[open_shed], end=INF)
         open_deg = np.flatnonzero(~np.isnan(s.degraded_from))
         self.deg_log.add(pair=open_deg, start=s.degraded_from[open_deg], end=INF)
+        open_cut = np.flatnonzero(self.cut)
+        self.cut_log.add(link=open_cut, start=self.cut_from[open_cut], end=INF)
         out = self.out_log.columns()
         row = np.lexsort((out["node"], out["start"]))
         loss = self.loss_log.columns()
@@ -674,7 +752,6 @@ class _Process:
         without[~self.required] = np.nan
         deg = self.deg_log.columns()
         shed = self.shed_log.columns()
-        srow = np.lexsort((shed["pair"], shed["start"]))
         return ProcessResult(
             compiled=c,
             horizon_h=self.horizon,
@@ -707,16 +784,23 @@ class _Process:
             share_peak=self.share_peak,
             share_from=np.where(self.share_from > self.horizon, INF, self.share_from),
             peak_load=self.peak,
-            shed=tuple(
-                (int(p), float(a), float(b))
-                for p, a, b in zip(
-                    shed["pair"][srow].tolist(),
-                    shed["start"][srow].tolist(),
-                    shed["end"][srow].tolist(),
-                    strict=True,
-                )
-            ),
+            shed=_rows(shed, "pair"),
+            cut=_rows(self.cut_log.columns(), "link"),
         )
+
+
+def _rows(cols: dict[str, NDArray[np.generic]], key: str) -> tuple[tuple[int, float, float], ...]:
+    """(key, start, end) rows sorted by start, then key."""
+    row = np.lexsort((cols[key], cols["start"]))
+    return tuple(
+        (int(k), float(a), float(b))
+        for k, a, b in zip(
+            cols[key][row].tolist(),
+            cols["start"][row].tolist(),
+            cols["end"][row].tolist(),
+            strict=True,
+        )
+    )
 
 
 def damage_from(

@@ -151,7 +151,9 @@ class ProcessResult:
     loss of a needed service (its buffer spent) a row of the ``loss_*`` columns (pair, start,
     end). :attr:`outages` and :attr:`losses` give them as records. ``degraded`` lists (node,
     resource, start, end) of degraded operation; ``shed`` (pair, start, end) of consumers a
-    backup shed; ``peak_load`` is per pair the highest load carried, moved load included (for
+    backup shed; ``cut`` (link, start, end) of primary links a degraded supplier cut (its
+    consumer shed downstream, its load moved onto backups); ``peak_load`` is per pair the
+    highest load carried, moved load included (for
     a backup that trips or congests, what was moved onto it; for one that sheds, what it
     kept) (``None`` without loads). ``receive_time`` and ``supply_end`` are per pair the first
     time it was not received and without the resource.
@@ -189,6 +191,7 @@ class ProcessResult:
     share_from: NDArray[np.float64] | None = None
     peak_load: NDArray[np.float64] | None = None
     shed: tuple[tuple[int, float, float], ...] = ()
+    cut: tuple[tuple[int, float, float], ...] = ()
 
     @property
     def outages(self) -> tuple[Outage, ...]:
