@@ -129,3 +129,281 @@ def why_lost(
                 tail += 1
         cause[i] = found
     return code, via, cause
+
+
+#: Node states of the process (``process.py``): working, down, restarting.
+WORKING, DOWN, RESTARTING = 0, 1, 2
+
+Graph = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]
+Solution = tuple[NDArray[np.int64], NDArray[np.bool_], NDArray[np.bool_]]
+PairStatics = tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.bool_]]
+
+
+@njit(cache=True)
+def _propagate(
+    graph: Graph,
+    pairs: PairStatics,
+    working: NDArray[np.bool_],
+    sol: Solution,
+    queue: NDArray[np.int64],
+    tail: int,
+) -> None:
+    """Carry on the counting breadth-first search from the pairs in ``queue[:tail]`` (which
+    deliver): a pair receives once ``pair_k`` of its open supply links come from pairs that
+    deliver, and then delivers itself if it passes supply on and its node works."""
+    out_ptr, out_dst, out_link, link_open = graph
+    pair_node, pair_k, passes = pairs
+    count, received, delivers = sol
+    head = 0
+    while head < tail:
+        p = queue[head]
+        head += 1
+        for e in range(out_ptr[p], out_ptr[p + 1]):
+            if not link_open[out_link[e]]:
+                continue
+            q = out_dst[e]
+            count[q] += 1
+            if count[q] == pair_k[q]:
+                received[q] = True
+                if passes[q] and not delivers[q] and working[pair_node[q]]:
+                    delivers[q] = True
+                    queue[tail] = q
+                    tail += 1
+
+
+@njit(cache=True)
+def supply_solve(
+    graph: Graph,
+    pairs: PairStatics,
+    working: NDArray[np.bool_],
+    origins: tuple[NDArray[np.bool_], NDArray[np.bool_]],
+    sols: tuple[Solution, Solution],
+) -> None:
+    """Supply over the working nodes, from scratch, twice in one search: ``sols[0]`` from the
+    producers alone (when a store stops receiving from producers, its clock starts) and
+    ``sols[1]`` from the producers and the active stores (``origins``). The second is the
+    first carried on from the active stores: the least solution only grows with its origins.
+    O(P + L)."""
+    pair_node = pairs[0]
+    producer, active = origins
+    sol0, sol = sols
+    n = pair_node.shape[0]
+    queue = np.empty(n, dtype=np.int64)
+    sol0[0][:] = 0
+    sol0[1][:] = False
+    sol0[2][:] = False
+    tail = 0
+    for p in range(n):
+        if producer[p] and working[pair_node[p]]:
+            sol0[2][p] = True
+            queue[tail] = p
+            tail += 1
+    _propagate(graph, pairs, working, sol0, queue, tail)
+    sol[0][:] = sol0[0]
+    sol[1][:] = sol0[1]
+    sol[2][:] = sol0[2]
+    tail = 0
+    for p in range(n):
+        if active[p] and working[pair_node[p]] and not sol[2][p]:
+            sol[2][p] = True
+            queue[tail] = p
+            tail += 1
+    _propagate(graph, pairs, working, sol, queue, tail)
+
+
+@njit(cache=True)
+def supply_add(
+    graph: Graph,
+    pairs: PairStatics,
+    working: NDArray[np.bool_],
+    origins: tuple[NDArray[np.bool_], NDArray[np.bool_]],
+    sols: tuple[Solution, Solution],
+    nodes: tuple[NDArray[np.int64], NDArray[np.int64]],
+) -> None:
+    """Supply after ``nodes[0]`` started working again (``nodes[1]`` is ``node_ptr``), with
+    nothing else changed since the last :func:`supply_solve`: additions only, so the search
+    carries on from their pairs that now deliver. O(what changes)."""
+    pair_node, _, passes = pairs
+    new, node_ptr = nodes
+    n = pair_node.shape[0]
+    queue = np.empty(n, dtype=np.int64)
+    for which in range(2):
+        sol = sols[which]
+        origin_a = origins[0]
+        origin_b = origins[1] if which == 1 else origins[0]
+        received, delivers = sol[1], sol[2]
+        tail = 0
+        for i in range(new.shape[0]):
+            v = new[i]
+            for p in range(node_ptr[v], node_ptr[v + 1]):
+                if delivers[p]:
+                    continue
+                if origin_a[p] or origin_b[p] or (passes[p] and received[p]):
+                    delivers[p] = True
+                    queue[tail] = p
+                    tail += 1
+        _propagate(graph, pairs, working, sol, queue, tail)
+
+
+@njit(cache=True)
+def settle_pairs(
+    t: float,
+    holds: NDArray[np.bool_],
+    pairs: tuple[
+        NDArray[np.int64],
+        NDArray[np.bool_],
+        NDArray[np.bool_],
+        NDArray[np.float64],
+        NDArray[np.float64],
+        NDArray[np.int64],
+    ],
+    node_state: tuple[NDArray[np.int8], NDArray[np.bool_]],
+    buffers: tuple[
+        NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+    ],
+    out: tuple[NDArray[np.bool_], NDArray[np.int64], NDArray[np.int64]],
+) -> tuple[int, int]:
+    """The buffers at ``t`` (``docs/engine.md``, "Buffers"), one pass over the pairs.
+
+    ``pairs``: pair node, area pair, required, full buffer (ordinary plus degraded hours),
+    degraded hours, condition index (-1: always). ``node_state``: per node its state, per pair
+    whether it has the resource. ``buffers`` (updated): remaining hours, drain start (NaN: not
+    draining), loss start and degraded start (NaN: none open). A buffer pauses while its node
+    is down, is full again when the need is met (supply, or outside its condition), starts to
+    drain when it is not met while its node runs. Writes ``out[0]``, per pair whether its
+    buffer is spent; opens the losses and degraded intervals that begin, and lists the pairs
+    whose open loss (``out[1]``) or degraded interval (``out[2]``) ends, whose starts the
+    caller logs and clears. Returns how many of each."""
+    pair_node, area_pair, required, full, degraded_h, condition = pairs
+    status, has = node_state
+    remaining, drain_from, loss_from, degraded_from = buffers
+    spent, loss_end, deg_end = out
+    n_loss = 0
+    n_deg = 0
+    for p in range(pair_node.shape[0]):
+        c = condition[p]
+        in_condition = True if c < 0 else holds[c]
+        met = (not required[p]) or has[p] or not in_condition
+        running = status[pair_node[p]] != DOWN or area_pair[p]
+        d = drain_from[p]
+        if not running and not np.isnan(d):
+            remaining[p] -= t - d
+            drain_from[p] = np.nan
+            d = np.nan
+        if met:
+            remaining[p] = full[p]
+            drain_from[p] = np.nan
+            d = np.nan
+        elif running and np.isnan(d):
+            drain_from[p] = t
+            d = t
+        left = remaining[p] - (0.0 if np.isnan(d) else t - d)
+        is_spent = (not met) and running and left <= 0
+        spent[p] = is_spent
+        if is_spent and required[p] and np.isnan(loss_from[p]):
+            loss_from[p] = t
+        if met and not np.isnan(loss_from[p]):
+            loss_end[n_loss] = p
+            n_loss += 1
+        deg = (not met) and running and degraded_h[p] > 0 and 0 < left <= degraded_h[p]
+        if deg and np.isnan(degraded_from[p]):
+            degraded_from[p] = t
+        if not deg and not np.isnan(degraded_from[p]):
+            deg_end[n_deg] = p
+            n_deg += 1
+    return n_loss, n_deg
+
+
+@njit(cache=True)
+def area_shares(
+    t: float,
+    links: tuple[
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.bool_],
+        NDArray[np.bool_],
+        NDArray[np.float64],
+        NDArray[np.bool_],
+    ],
+    feeds: tuple[NDArray[np.bool_], NDArray[np.bool_]],
+    areas: tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]],
+    shares: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+) -> None:
+    """Per area pair, the share of it without the service at ``t`` (``docs/engine.md``,
+    "Partial service"): all of it while its loss is open; else the weight of its primary links
+    whose supplier does not deliver through them, unless a backup that delivers through an
+    open link covers it. ``links``: source, destination, backup, primary link into an area,
+    weight, open; ``feeds``: per pair whether it delivers, per link whether it is cut;
+    ``areas``: per pair the total weight, whether it is a required area pair, the loss start;
+    ``shares`` (updated): now, peak, first time above 0 (inf: never)."""
+    src, dst, backup, area_link, weight, link_open = links
+    delivers, cut = feeds
+    total, area_req, loss_from = areas
+    now, peak, first = shares
+    n = total.shape[0]
+    lost = np.zeros(n)
+    covered = np.zeros(n, dtype=np.bool_)
+    for lk in range(src.shape[0]):
+        s = src[lk]
+        if area_link[lk] and not (delivers[s] and not cut[lk]):
+            lost[dst[lk]] += weight[lk]
+        elif backup[lk] and link_open[lk] and delivers[s]:
+            covered[dst[lk]] = True
+    for p in range(n):
+        if not area_req[p]:
+            now[p] = 0.0
+            continue
+        if not np.isnan(loss_from[p]):
+            share = 1.0
+        elif covered[p]:
+            share = 0.0
+        else:
+            share = lost[p] / (total[p] if total[p] > 0 else 1.0)
+        share = min(max(share, 0.0), 1.0)
+        now[p] = share
+        if share > peak[p]:
+            peak[p] = share
+        if share > 0 and first[p] == np.inf:
+            first[p] = t
+
+
+@njit(cache=True)
+def any_pair_delivers(
+    nodes: NDArray[np.int64],
+    node_ptr: NDArray[np.int64],
+    delivers: tuple[NDArray[np.bool_], NDArray[np.bool_]],
+) -> bool:
+    """Whether any pair of ``nodes`` delivers in either solution (taking them down then takes
+    supply away)."""
+    a, b = delivers
+    for i in range(nodes.shape[0]):
+        v = nodes[i]
+        for p in range(node_ptr[v], node_ptr[v + 1]):
+            if a[p] or b[p]:
+                return True
+    return False
+
+
+@njit(cache=True)
+def ready_to_restart(
+    nodes: NDArray[np.int64],
+    node_ptr: NDArray[np.int64],
+    needs: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64]],
+    condition: tuple[NDArray[np.int64], NDArray[np.bool_]],
+) -> NDArray[np.bool_]:
+    """Per node of ``nodes``, whether each of its needs has supply, is outside its condition
+    or has buffer left (``needs``: required, has, remaining hours; ``condition``: per pair its
+    condition index, -1 for always, and per condition whether it holds)."""
+    required, has, remaining = needs
+    cond, holds = condition
+    ok = np.ones(nodes.shape[0], dtype=np.bool_)
+    for i in range(nodes.shape[0]):
+        v = nodes[i]
+        for p in range(node_ptr[v], node_ptr[v + 1]):
+            if not required[p] or has[p] or remaining[p] > 0:
+                continue
+            if cond[p] >= 0 and not holds[cond[p]]:
+                continue
+            ok[i] = False
+            break
+    return ok

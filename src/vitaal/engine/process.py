@@ -34,7 +34,19 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._process_kernels import supply_state, why_lost
+from vitaal.engine._process_kernels import (
+    DOWN,
+    RESTARTING,
+    WORKING,
+    any_pair_delivers,
+    area_shares,
+    ready_to_restart,
+    settle_pairs,
+    supply_add,
+    supply_solve,
+    supply_state,
+    why_lost,
+)
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind, PairRole
 from vitaal.engine.process_result import (
@@ -61,7 +73,6 @@ __all__ = [
     "supply_state",
 ]
 
-WORKING, DOWN, RESTARTING = 0, 1, 2
 INF = math.inf
 #: Rounds at one instant before the process is declared not to settle (a model error).
 _MAX_ROUNDS = 10_000
@@ -223,9 +234,22 @@ class _Process:
         self.loss_log = _Log(pair=np.int64, start=np.float64, end=np.float64)
         self.deg_log = _Log(pair=np.int64, start=np.float64, end=np.float64)
         self.shed_log = _Log(pair=np.int64, start=np.float64, end=np.float64)
-        self.received = np.zeros(p, dtype=np.bool_)
-        self.delivers = np.zeros(p, dtype=np.bool_)
+        # supply from the producers alone and from producers and active stores, each as
+        # (count of delivering suppliers, received, delivers); kept between rounds so that a
+        # round that only adds (restarts) carries the search on (``_supply``)
+        self.sol0 = (np.zeros(p, dtype=np.int64), np.zeros(p, dtype=np.bool_),
+                     np.zeros(p, dtype=np.bool_))  # fmt: skip
+        self.sol = (np.zeros(p, dtype=np.int64), np.zeros(p, dtype=np.bool_),
+                    np.zeros(p, dtype=np.bool_))  # fmt: skip
+        self.received, self.delivers = self.sol[1], self.sol[2]
+        self.pair_statics = (c.pair_node, c.pair_k, self.passes)
+        self.stores = np.flatnonzero(self.is_store)
+        self.active = np.zeros(p, dtype=np.bool_)
+        self.dirty = True
+        self.added: list[NDArray[np.int64]] = []
         self.has = np.zeros(p, dtype=np.bool_)
+        self.spent = np.zeros(p, dtype=np.bool_)
+        self.ends = (np.empty(p, dtype=np.int64), np.empty(p, dtype=np.int64))
         self.link_open = np.ones(c.n_links, dtype=np.bool_)
         # primary links a degraded supplier has cut (its consumers shed downstream)
         self.cut = np.zeros(c.n_links, dtype=np.bool_)
@@ -254,7 +278,9 @@ class _Process:
         if self.loads is not None and float(self.loads.flow[self.area_link].sum()) > 0:
             w = self.loads.flow
         self.link_weight = np.where(self.area_link, w, 0.0)
-        self.area_total = np.bincount(c.link_dst, weights=self.link_weight, minlength=c.n_pairs)
+        self.area_total = np.bincount(
+            c.link_dst, weights=self.link_weight, minlength=c.n_pairs
+        ).astype(np.float64)
         self.share_now = np.zeros(c.n_pairs)
         self.share_hours = np.zeros(c.n_pairs)
         self.share_peak = np.zeros(c.n_pairs)
@@ -270,21 +296,13 @@ class _Process:
             self.share_t = end
 
     def _measure_shares(self, t: float) -> None:
-        """Per area pair, the share of it without the service now: all of it once its buffer is
-        spent; else the weight of its primary links whose supplier does not deliver, unless a
-        backup that delivers (and did not shed it) takes it over."""
+        """Per area pair, the share of it without the service now (:func:`area_shares`)."""
         c, s = self.c, self.s
-        lost = self.area_link & ~self._feeds()
-        lost_w = np.bincount(c.link_dst[lost], weights=self.link_weight[lost], minlength=c.n_pairs)
-        backup = c.link_backup & self.link_open & self.delivers[c.link_src]
-        covered = np.bincount(c.link_dst[backup], minlength=c.n_pairs) > 0
-        total = np.where(self.area_total > 0, self.area_total, 1.0)
-        share = np.where(covered, 0.0, lost_w / total)
-        share = np.where(~np.isnan(s.loss_from), 1.0, share)
-        share[~(self.area_pair & self.required)] = 0.0
-        self.share_now = np.clip(share, 0.0, 1.0)
-        np.maximum(self.share_peak, self.share_now, out=self.share_peak)
-        self.share_from[(self.share_now > 0) & (self.share_from == INF)] = t
+        links = (c.link_src, c.link_dst, c.link_backup, self.area_link, self.link_weight,
+                 self.link_open)  # fmt: skip
+        areas = (self.area_total, self.area_pair & self.required, s.loss_from)
+        shares = (self.share_now, self.share_peak, self.share_from)
+        area_shares(t, links, (self.delivers, self.cut), areas, shares)
 
     def _damage_arrays(self, damage: Sequence[Damage]) -> None:
         """The damage as arrays sorted by time, then target, then cause (an event before a
@@ -303,23 +321,36 @@ class _Process:
 
     # -- supply ------------------------------------------------------------------------------
     def _supply(self, t: float) -> None:
+        """Supply at ``t``: from scratch after anything was taken away (a node down that
+        delivered, a link closed, a store run dry), carried on from the restarted nodes when
+        they are all that changed (the least solution only grows with what works)."""
         c, s = self.c, self.s
-        working = s.status == WORKING
-        # producers only: when each store stops receiving from a producer (its clock starts)
         graph = (c.out_ptr, c.out_dst, c.out_link, self.link_open)
-        waiting = self.is_store & (s.clock == INF)
-        if waiting.any():  # a store whose clock has not started yet
-            rec0, _ = supply_state(
-                graph, c.pair_node, c.pair_k, self.passes, self.is_producer, working
-            )
-            s.clock[waiting & ~rec0] = t
-        active = self.is_store & (t < s.clock + c.pair_autonomy_h)
-        origin = self.is_producer | active
-        self.received, self.delivers = supply_state(
-            graph, c.pair_node, c.pair_k, self.passes, origin, working
-        )
+        working = s.status == WORKING
+        st = self.stores
+        while True:
+            active = t < s.clock[st] + c.pair_autonomy_h[st]
+            if not np.array_equal(active, self.active[st]):
+                self.active[st] = active
+                self.dirty = True
+            origins = (self.is_producer, self.active)
+            changed = self.dirty or bool(self.added)
+            if self.dirty:
+                supply_solve(graph, self.pair_statics, working, origins, (self.sol0, self.sol))
+            elif self.added:
+                new = (np.concatenate(self.added), c.node_ptr)
+                supply_add(graph, self.pair_statics, working, origins, (self.sol0, self.sol), new)
+            self.dirty = False
+            self.added = []
+            # a store's clock starts when it first stops receiving from a producer
+            waiting = st[(s.clock[st] == INF) & ~self.sol0[1][st]]
+            s.clock[waiting] = t
+            if not np.any(c.pair_autonomy_h[waiting] <= 0):
+                break
+        if not changed:
+            return
         # a store's own requirement counts its stock (design.md, "The cascade semantics")
-        self.has = self.received | active
+        self.has = self.received | self.active
         req = self.required
         self.first_unreceived[req & ~self.received & (self.first_unreceived == INF)] = t
         self.first_without[req & ~self.has & (self.first_without == INF)] = t
@@ -333,7 +364,10 @@ class _Process:
     def _open_links(self) -> None:
         """Links supply may pass: not a backup into a shed consumer, not a cut primary."""
         c = self.c
-        self.link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[c.link_dst]) & ~self.cut
+        link_open = ~(c.link_backup & ~np.isnan(self.shed_from)[c.link_dst]) & ~self.cut
+        if not np.array_equal(link_open, self.link_open):
+            self.link_open = link_open
+            self.dirty = True
 
     def _own_load(self) -> NDArray[np.float64]:
         """Per pair, the load of its primary links into consumers that run (not down), the
@@ -477,52 +511,24 @@ class _Process:
         return -1
 
     def _settle_buffers(self, t: float, holds: NDArray[np.bool_]) -> NDArray[np.bool_]:
-        """Update the buffers at ``t``; the pairs whose buffer is spent (not met, none left)."""
+        """Update the buffers at ``t`` (:func:`settle_pairs`); the pairs whose buffer is spent
+        (not met, none left). Logs the losses and degraded intervals that end."""
         c, s = self.c, self.s
-        cond = self.inp.pair_condition
-        in_condition = np.ones(c.n_pairs, dtype=np.bool_)
-        has_cond = cond >= 0
-        if holds.size:
-            in_condition[has_cond] = holds[cond[has_cond]]
-        met = ~self.required | self.has | ~in_condition
-        node_status = s.status[c.pair_node]
-        running = (node_status != DOWN) | self.area_pair
-        # pairs of down nodes pause: what they used stays used
-        pause = ~running & ~np.isnan(s.drain_from)
-        s.remaining[pause] -= t - s.drain_from[pause]
-        s.drain_from[pause] = np.nan
-        # met: full again (a down node's buffer too: supply is back)
-        refill = met
-        s.remaining[refill] = self.full[refill]
-        s.drain_from[refill] = np.nan
-        start = ~met & running & np.isnan(s.drain_from)
-        s.drain_from[start] = t
-        left = s.remaining - np.where(np.isnan(s.drain_from), 0.0, t - s.drain_from)
-        spent: NDArray[np.bool_] = ~met & running & (left <= 0)
-        self._track_losses(t, spent, met)
-        self._track_degraded(t, ~met & running, left)
-        return spent
-
-    def _track_losses(self, t: float, spent: NDArray[np.bool_], met: NDArray[np.bool_]) -> None:
-        s = self.s
-        begin = spent & self.required & np.isnan(s.loss_from)
-        s.loss_from[begin] = t
-        end = np.flatnonzero(met & ~np.isnan(s.loss_from))
-        if end.size:
+        statics = (c.pair_node, self.area_pair, self.required, self.full, self.degraded_h,
+                   self.inp.pair_condition)  # fmt: skip
+        buffers = (s.remaining, s.drain_from, s.loss_from, s.degraded_from)
+        n_loss, n_deg = settle_pairs(
+            t, holds, statics, (s.status, self.has), buffers, (self.spent, *self.ends)
+        )
+        if n_loss:
+            end = self.ends[0][:n_loss].copy()
             self.loss_log.add(pair=end, start=s.loss_from[end], end=t)
             s.loss_from[end] = np.nan
-
-    def _track_degraded(
-        self, t: float, draining: NDArray[np.bool_], left: NDArray[np.float64]
-    ) -> None:
-        s = self.s
-        deg = draining & (self.degraded_h > 0) & (left <= self.degraded_h) & (left > 0)
-        begin = deg & np.isnan(s.degraded_from)
-        s.degraded_from[begin] = t
-        end = np.flatnonzero(~deg & ~np.isnan(s.degraded_from))
-        if end.size:
+        if n_deg:
+            end = self.ends[1][:n_deg].copy()
             self.deg_log.add(pair=end, start=s.degraded_from[end], end=t)
             s.degraded_from[end] = np.nan
+        return self.spent
 
     def _go_down(
         self,
@@ -535,6 +541,9 @@ class _Process:
         via, cause node) per node. A restarting node's outage goes on unbroken."""
         s = self.s
         res, via, cnode = why
+        ptr = self.c.node_ptr
+        if any_pair_delivers(nodes[s.status[nodes] == WORKING], ptr, (self.sol0[2], self.sol[2])):
+            self.dirty = True  # supply is taken away: computed anew
         fresh = s.status[nodes] != RESTARTING
         s.status[nodes] = DOWN
         s.restart_done[nodes] = INF
@@ -616,6 +625,7 @@ class _Process:
         s = self.s
         done = np.flatnonzero((s.status == RESTARTING) & (s.restart_done <= t))
         s.status[done] = WORKING
+        self.added.append(done)
         self._close(done, t)
 
     def _fail(self, t: float, spent: NDArray[np.bool_], holds: NDArray[np.bool_]) -> bool:
@@ -637,8 +647,7 @@ class _Process:
             pairs, (c.in_ptr, c.in_src), c.pair_node, self.delivers, works, dry
         )
         self._go_down(nodes, t, code, (c.pair_resource[pairs], via, cnode))
-        # what the down nodes used stays used
-        self._settle_buffers(t, holds)
+        # the next round settles the buffers again at t: the down nodes' buffers pause there
         return True
 
     def _restart(self, t: float, holds: NDArray[np.bool_]) -> bool:
@@ -651,17 +660,12 @@ class _Process:
             back = s.status[self.tripped_by[tv]] == WORKING
             cand[tv[~back]] = False
             self.tripped_by[tv[back]] = -1
-        if not cand.any():
+        nodes = np.flatnonzero(cand)
+        if nodes.size == 0:
             return False
-        cond = self.inp.pair_condition
-        in_condition = np.ones(c.n_pairs, dtype=np.bool_)
-        has_cond = cond >= 0
-        if holds.size:
-            in_condition[has_cond] = holds[cond[has_cond]]
-        ok_pair = ~self.required | self.has | ~in_condition | (s.remaining > 0)
-        blocked = np.zeros(c.n_nodes, dtype=np.bool_)
-        blocked[c.pair_node[~ok_pair]] = True
-        start = np.flatnonzero(cand & ~blocked)
+        needs = (self.required, self.has, s.remaining)
+        ok = ready_to_restart(nodes, c.node_ptr, needs, (self.inp.pair_condition, holds))
+        start = nodes[ok]
         if start.size == 0:
             return False
         rh = self.inp.restart_h[start]
@@ -670,6 +674,7 @@ class _Process:
         s.restart_done[slow] = t + rh[rh > 0]
         now = start[rh <= 0]
         s.status[now] = WORKING
+        self.added.append(now)
         self._close(now, t)
         if now.size:
             return True  # they deliver again: supply must be computed anew

@@ -71,7 +71,8 @@ def prepare(*, capacity: bool = True, cascade: bool = True) -> None:
         failures = [InitialFailure("a", 0.0)]
         # a scenario runs as a process (with restoration); the single points of failure as
         # timed cascades, with their causes
-        run_process(compiled, damage_from(failures), 24.0)
+        # (repaired, so that the kernels of restarting compile too)
+        run_process(compiled, damage_from(failures, {"a": 1.0}), 24.0)
         run_cascade(compiled, failures, 24.0)
 
 
