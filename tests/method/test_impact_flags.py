@@ -64,13 +64,15 @@ def test_flood_impact_by_hand(model: Model) -> None:
     assert imp.economic_loss_eur == pytest.approx(job_hours * 60)
     crit = {c.name: c.cls for c in imp.criteria}
     # 20,000 people: C; 928,000 person-hours: C; one acute-care function: floor C;
-    # EUR 8.1 million: B
+    # EUR 8.1 million: B; a flood adds no demand, so it refuses no one and is no year short
     assert crit == {
         "people_affected": "C",
         "person_hours": "C",
         "hindrance_hours": "A",
         "critical_functions": "C",
         "economic_loss": "B",
+        "people_refused": "A",
+        "years_short": "A",
     }
     assert imp.cls == "C"
     assert imp.decisive == "people_affected"

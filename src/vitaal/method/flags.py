@@ -24,6 +24,7 @@ from vitaal.catalog import load_data
 from vitaal.engine.capacity import CapacityResult
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.method.shortfall import baseline_index
 from vitaal.model.model import Model
 
 COLOURS = ("red", "orange", "green")
@@ -384,14 +385,9 @@ def _baseline_rows(
     if baseline is None:
         return {}
     yi = baseline.year_index(capacity.cascade_year)
-    index = {
-        (int(n), int(r)): k
-        for k, (n, r) in enumerate(zip(baseline.row_node, baseline.row_resource, strict=True))
-    }
     out = {}
-    for k, (n, r) in enumerate(zip(capacity.row_node, capacity.row_resource, strict=True)):
-        j = index.get((int(n), int(r)))
-        if j is not None:
+    for k, j in enumerate(baseline_index(capacity, baseline).tolist()):
+        if j >= 0:
             out[k] = (int(baseline.exhausted[j]), float(baseline.utilisation[j, yi]))
     return out
 

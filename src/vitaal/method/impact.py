@@ -1,14 +1,17 @@
 """The impact indicator (step 6): how severe is what a scenario does?
 
 People affected, person-hours without each service, critical functions lost and when, and
-economic loss; each classed A-E on thresholds kept in ``vitaal/data/impact.yaml`` (after the
-national risk assessment's classes, "limited" to "catastrophic"), with an overall class and the
-reason. Results are data; :meth:`Impact.reason_text` renders the reason in English or Dutch.
+economic loss; for a scenario with growth or transitions also the people refused a connection
+and the years short of the capacity shortfall it causes (:mod:`vitaal.method.shortfall`).
+Each is classed A-E on thresholds kept in ``vitaal/data/impact.yaml`` (after the national risk
+assessment's classes, "limited" to "catastrophic"), with an overall class and the reason.
+Results are data; :meth:`Impact.reason_text` renders the reason in English or Dutch.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +22,7 @@ from vitaal.catalog import load_data
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.causes import CauseCode
 from vitaal.engine.compile import CompiledModel
+from vitaal.method.shortfall import Shortfall
 from vitaal.model.model import Model
 
 CLASSES = ("A", "B", "C", "D", "E")
@@ -66,9 +70,10 @@ class Criterion:
 
 @dataclass(frozen=True, slots=True)
 class Impact:
-    """Step 6 for one cascade. ``cls`` is the overall class; ``decisive`` the criterion that
-    set it (the first in the order people, person-hours, critical functions, economic loss
-    when several reach the same class)."""
+    """Step 6 for one scenario. ``cls`` is the overall class; ``decisive`` the criterion that
+    set it (the first in the order people affected, person-hours, hindrance, critical
+    functions, economic loss, people refused, years short when several reach the same class).
+    ``shortfall`` holds the figures of the capacity shortfall the scenario causes."""
 
     horizon_h: float
     people_affected: int
@@ -83,6 +88,7 @@ class Impact:
     decisive: str
     class_names: dict[str, dict[str, str]] = field(repr=False)
     service_names: dict[str, dict[str, str]] = field(default_factory=dict, repr=False)
+    shortfall: Shortfall = field(default_factory=Shortfall.none)
 
     def criterion(self, name: str) -> Criterion:
         return next(c for c in self.criteria if c.name == name)
@@ -104,9 +110,20 @@ class Impact:
             return text.replace(",", ".") if nl else text
 
         if self.cls == "A" and c.value == 0:
+            none_short = self.shortfall.assessed and self.shortfall.years_short == 0
             if nl:
-                return f"klasse A ({name}): geen inwoners of vitale functies getroffen"
-            return f"class A ({name}): no people or critical functions affected"
+                tail = (
+                    ", geen capaciteitstekort voordat een versterking klaar kan zijn"
+                    if none_short
+                    else ""
+                )
+                return f"klasse A ({name}): geen inwoners of vitale functies getroffen{tail}"
+            tail = (
+                ", no capacity shortfall before a reinforcement can be ready" if none_short else ""
+            )
+            return f"class A ({name}): no people or critical functions affected{tail}"
+        if c.name in ("people_refused", "years_short"):
+            return self._shortfall_text(c, nl, name, service, num)
         lost = self.critical_functions_lost
         names = ", ".join(
             f"{f.name} ({'na' if nl else 'after'} {f.fail_time_h:g} {'uur' if nl else 'h'})"
@@ -139,6 +156,46 @@ class Impact:
                 "economic_loss": f"{head} the economic loss is EUR {num(c.value)}",
             }
         return sentences[c.name]
+
+    def _shortfall_text(
+        self, c: Criterion, nl: bool, name: str, service: str, num: Callable[[float], str]
+    ) -> str:
+        """The reason when people refused or years short set the class."""
+        sf = self.shortfall
+        if c.name == "people_refused":
+            if nl:
+                return (
+                    f"klasse {self.cls} ({name}) omdat {num(c.value)} mensen (nieuwe woningen, "
+                    f"banen, woningen die overstappen) in {sf.year} niet op {service} kunnen "
+                    "worden aangesloten: het tekort komt voordat een versterking klaar kan zijn"
+                )
+            return (
+                f"class {self.cls} ({name}) because {num(c.value)} people (new homes, jobs, "
+                f"homes switching) cannot be connected to {service} in {sf.year}: the "
+                "shortfall comes before a reinforcement can be ready"
+            )
+        row = sf.decisive
+        if row is None:  # thresholds that class zero years short above A
+            return f"{'klasse' if nl else 'class'} {self.cls} ({name})"
+        years = int(c.value)
+
+        def dec(value: float) -> str:
+            text = f"{value:g}"
+            return text.replace(".", ",") if nl else text
+
+        if nl:
+            return (
+                f"klasse {self.cls} ({name}) omdat {row.name} vanaf {row.first_year} te weinig "
+                f"capaciteit voor {service} heeft: {years} jaar tekort voordat een versterking "
+                f"waartoe nu besloten wordt klaar kan zijn in {dec(row.ready_year)} "
+                f"(doorlooptijd {dec(row.lead_time_y)} jaar)"
+            )
+        return (
+            f"class {self.cls} ({name}) because {row.name} has too little {service} capacity "
+            f"from {row.first_year}: {years} year{'' if years == 1 else 's'} short before a "
+            f"reinforcement decided now can be ready in {dec(row.ready_year)} (lead time "
+            f"{dec(row.lead_time_y)} years)"
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -173,6 +230,7 @@ class Impact:
                 for f in self.critical_functions_lost
             ],
             "economic_loss_eur": self.economic_loss_eur,
+            "shortfall": self.shortfall.as_dict(),
         }
 
 
@@ -185,6 +243,7 @@ def assess_impact(
     lost_hours: NDArray[np.float64] | None = None,
     lost_share: NDArray[np.float64] | None = None,
     destroyed: set[str] | None = None,
+    shortfall: Shortfall | None = None,
 ) -> Impact:
     """Classify what ``result`` does to people, critical functions and the economy.
 
@@ -200,6 +259,10 @@ def assess_impact(
     when it fails within the horizon (after its own buffers). Economic loss is jobs times the
     longest outage of any service in their area times the value added per job-hour, plus the
     replacement cost of the components a hazard (or a common cause) destroyed.
+
+    ``shortfall`` (:func:`~vitaal.method.shortfall.assess_shortfall`, for a scenario with
+    growth or transitions) adds two criteria: the people refused a connection at one time,
+    and the most years short, each classed on its bounds.
 
     Complexity: O(pairs + nodes).
     """
@@ -319,6 +382,8 @@ def assess_impact(
     criteria.append(
         Criterion("economic_loss", economic, class_of(economic, crit["economic_loss"]["bounds"]))
     )
+    sf = shortfall if shortfall is not None else Shortfall.none()
+    criteria += _shortfall_criteria(sf, crit)
     overall = "A"
     decisive = criteria[0].name
     for c in criteria:
@@ -341,4 +406,33 @@ def assess_impact(
             r.id: {"en": r.name.lower(), "nl": (r.name_nl or r.name).lower()}
             for r in model.resources.values()
         },
+        shortfall=sf,
     )
+
+
+def _shortfall_criteria(sf: Shortfall, crit: dict[str, Any]) -> list[Criterion]:
+    """People refused and years short, classed where ``crit`` has them."""
+    out = []
+    if "people_refused" in crit:
+        value = float(sf.people_refused)
+        out.append(
+            Criterion(
+                "people_refused",
+                value,
+                class_of(value, crit["people_refused"]["bounds"]),
+                sf.service,
+            )
+        )
+    if "years_short" in crit:
+        row = sf.decisive
+        value = float(sf.years_short)
+        out.append(
+            Criterion(
+                "years_short",
+                value,
+                class_of(value, crit["years_short"]["bounds"]),
+                row.resource if row else None,
+                detail=row.component if row else None,
+            )
+        )
+    return out

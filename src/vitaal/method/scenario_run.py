@@ -22,6 +22,7 @@ from vitaal.engine.restoration import damage_of, load_inputs, process_inputs
 from vitaal.errors import ScenarioError
 from vitaal.method.flags import Flag, check_cascade
 from vitaal.method.impact import Impact, assess_impact
+from vitaal.method.shortfall import assess_shortfall
 from vitaal.model.enums import OnOverload
 from vitaal.model.model import Model
 from vitaal.model.records import Scenario
@@ -168,8 +169,9 @@ def run_scenario(
     the scenario's conditions and degraded modes; load moves onto backups, which shed
     consumers in priority order when they have no room (``on_overload: shed``), trip
     (``fail``) or carry it congested (``congest``), as ``docs/engine.md`` says. The impact indicator
-    counts people and person-hours up to restoration; the cascade checker reads the first
-    outages. ``model_root`` is the model folder, against which
+    counts people and person-hours up to restoration, and for a scenario with growth the
+    capacity shortfall it causes against the same years without it; the cascade checker reads
+    the first outages. ``model_root`` is the model folder, against which
     raster hazard files are resolved.
     """
     sc = find_scenario(model, scenario) if isinstance(scenario, str) else scenario
@@ -194,6 +196,10 @@ def run_scenario(
     # replaced, not repaired: what a hazard or common cause damaged beyond repair
     physical = (CauseCode.HAZARD, CauseCode.COMMON_CAUSE)
     destroyed = {d.target for d in damage if d.cause in physical and not d.repair_h < math.inf}
+    baseline = None
+    if growth:
+        # the same years without the scenario's plans and transitions
+        baseline = project_capacity(model, None, years=capacity.years.tolist(), compiled=comp)
     impact = assess_impact(
         model,
         comp,
@@ -201,12 +207,9 @@ def run_scenario(
         lost_hours=process.service_hours(),
         lost_share=process.share_peak,
         destroyed=destroyed,
+        shortfall=assess_shortfall(model, capacity, baseline) if baseline is not None else None,
     )
     origin = origin_of(model, sc)
-    baseline = None
-    if growth:
-        # the same years without the scenario's plans and transitions
-        baseline = project_capacity(model, None, years=capacity.years.tolist(), compiled=comp)
     flags = check_cascade(
         model,
         comp,
