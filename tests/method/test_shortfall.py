@@ -327,3 +327,15 @@ def test_json_of_check_and_cascade_carry_the_figures(tmp_path: Path) -> None:
     assert impact["shortfall"]["years_short"] == 5
     assert "5 years short" in impact["reason"]
     assert "5 jaar tekort" in impact["reason_nl"]
+
+
+def test_a_year_ahead_without_plans_or_transitions_adds_nothing_to_refuse() -> None:
+    """A scenario that only moves to 2035 has the baseline's demand: nothing is assessed, and
+    the reason does not speak of a shortfall."""
+    m = growth_town()
+    m.scenarios["later"] = Scenario(id="later", name="Later", year=2035)
+    r = run_scenario(m, "later")
+    assert not r.impact.shortfall.assessed
+    assert r.impact.reason_text("en") == (
+        "class A (limited): no people or critical functions affected"
+    )

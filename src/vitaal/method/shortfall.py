@@ -119,7 +119,8 @@ class Shortfall:
     at one time (in its own worst year). ``years_short`` is the most years short of any
     row, ``rows[0]`` the row that has them. ``unknown_lead_time`` lists ``component|resource``
     rows that the scenario pushes over their capacity but whose lead time is unknown: they are
-    not counted. ``assessed`` is ``False`` for a scenario without growth (nothing to compare).
+    not counted. ``assessed`` is ``False`` for a scenario that adds no demand (a shock, or a
+    year ahead without plans or transitions): there is nothing to refuse.
     """
 
     assessed: bool
@@ -319,6 +320,8 @@ def assess_shortfall(
     years = capacity.years
     base_year = capacity.base_year
     cols = np.asarray([baseline.year_index(int(y)) for y in years], dtype=np.int64)
+    if np.array_equal(capacity.demand.values, baseline.demand.values[cols]):
+        return Shortfall.none()  # a year ahead without plans or transitions: nothing added
     rows = capacity.component_rows()
     rows = rows[np.isfinite(capacity.capacity[rows]) & (capacity.capacity[rows] > 0)]
     j = baseline_index(capacity, baseline)[rows]

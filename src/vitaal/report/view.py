@@ -331,6 +331,8 @@ def _scenario(
             "hindrance_hours": _("person-hours of hindrance"),
             "critical_functions": _("critical functions lost"),
             "economic_loss": _("economic loss"),
+            "people_refused": _("people refused a connection before a reinforcement is ready"),
+            "years_short": _("years short before a reinforcement can be ready"),
         }.get(key, key.replace("_", " "))
         value = v.eur(c.get("value")) if key == "economic_loss" else v.num(c.get("value"))
         if c.get("service"):
