@@ -322,8 +322,12 @@ def assess_shortfall(
     cols = np.asarray([baseline.year_index(int(y)) for y in years], dtype=np.int64)
     if np.array_equal(capacity.demand.values, baseline.demand.values[cols]):
         return Shortfall.none()  # a year ahead without plans or transitions: nothing added
-    rows = capacity.component_rows()
-    rows = rows[np.isfinite(capacity.capacity[rows]) & (capacity.capacity[rows] > 0)]
+    # the components' rows that exceed their capacity in some year (exhausted)
+    rows = np.flatnonzero(
+        (capacity.exhausted >= 0)
+        & capacity.supplies
+        & (cm.node_kind[capacity.row_node] == NodeKind.COMPONENT)
+    )
     j = baseline_index(capacity, baseline)[rows]
     util = capacity.utilisation[rows]
     util_base = np.where((j >= 0)[:, None], baseline.utilisation[np.maximum(j, 0)][:, cols], 0.0)
