@@ -383,3 +383,73 @@ def test_a_cut_consumer_whose_backup_has_no_room_is_shed_until_the_primary_is_ba
     assert [(a, b) for _, a, b in r2.cut] == [(4.0, 10.0)]
     assert r2.outages_of("W") == []
     assert r2.losses_of("A1", "water") == []
+
+
+def _crossing_case(capacity: float) -> tuple[CompiledModel, ProcessInputs]:
+    """Bridge B carries the road to district roads R (3), which serve area A; crossing X is
+    R's backup and serves area S (4) as primary; X's capacity is ``capacity``. Roads
+    congest (carry on above capacity). Resource "data" stands in for road access."""
+    m = build_model(
+        [("B", "R", "data"), ("X", "R", "data", "backup"), ("X", "S", "data"),
+         ("R", "A", "data")],
+        areas=["A", "S"],
+    )  # fmt: skip
+    c = compile_model(m)
+    flows = {("B", "R"): 3.0, ("X", "S"): 4.0, ("R", "A"): 3.0}
+    flow = np.zeros(c.n_links)
+    for lk in range(c.n_links):
+        key = (c.node_ids[int(c.pair_node[c.link_src[lk]])],
+               c.node_ids[int(c.pair_node[c.link_dst[lk]])])  # fmt: skip
+        if not c.link_backup[lk]:
+            flow[lk] = flows.get(key, 0.0)
+    cap = np.full(c.n_pairs, np.nan)
+    x = c.pair_of("X", "data")
+    assert x is not None
+    cap[x] = capacity
+    loads = LoadInputs(flow, cap, np.full(c.n_pairs, Overload.CONGEST, dtype=np.int8),
+                       np.zeros(c.n_pairs, dtype=np.int64))  # fmt: skip
+    return c, ProcessInputs(np.zeros(c.n_nodes), np.full(c.n_pairs, -1, dtype=np.int64),
+                            loads=loads)  # fmt: skip
+
+
+def test_a_closed_bridge_hinders_by_detour_and_by_congestion() -> None:
+    """B closes at 0 for 10 h. R keeps its road through the backup X: it is detoured, and so
+    is A behind it (hindered 10 h, nobody without the road). X carries S's 4 and R's 3 = 7
+    above its 5: congested, so S, served through X, is hindered too. With X at 8 there is
+    room: S is not hindered, A still is (the detour)."""
+    c, inp = _crossing_case(5.0)
+    r = run_process(c, [Damage("B", 0.0, repair_h=10.0)], 24.0, inp)
+    a, s = c.pair_of("A", "data"), c.pair_of("S", "data")
+    assert r.hinder_hours is not None
+    assert r.losses_of("A", "data") == []
+    assert r.hinder_hours[a] == 10.0
+    assert r.hinder_hours[s] == 10.0
+    c2, inp2 = _crossing_case(8.0)
+    r2 = run_process(c2, [Damage("B", 0.0, repair_h=10.0)], 24.0, inp2)
+    assert r2.hinder_hours is not None
+    assert r2.hinder_hours[a] == 10.0
+    assert r2.hinder_hours[s] == 0.0
+
+
+def test_an_area_loses_a_share_only_inside_its_condition() -> None:
+    """Area A is drained by pumping stations P1 and P2 (either will do) and needs drainage
+    only while it rains. P1 loses its grid at 0 for good and is down from 0 (no buffer).
+    On a dry day A loses nothing; with rain from 5 to 8 A loses the half behind P1 for
+    those 3 h: 1.5 share-hours."""
+    m = build_model(
+        [("G", "P1", "el"), ("P1", "A", "data"), ("P2", "A", "data")],
+        requirements=[("P1", "el", 0.0, 1)],
+        areas=["A"],
+    )
+    c = compile_model(m)
+    a = c.pair_of("A", "data")
+    assert a is not None
+    dry = run_process(c, [Damage("G", 0.0)], 24.0, _inputs(c, conditions={("A", "data"): ()}))
+    assert dry.outages_of("P1") == [(0.0, INF)]
+    assert dry.share_hours is not None
+    assert dry.share_hours[a] == 0.0
+    rain = _inputs(c, conditions={("A", "data"): ((5.0, 8.0),)})
+    wet = run_process(c, [Damage("G", 0.0)], 24.0, rain)
+    assert wet.share_hours is not None
+    assert wet.share_hours[a] == 1.5
+    assert wet.losses_of("A", "data") == []

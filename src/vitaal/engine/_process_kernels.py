@@ -325,41 +325,53 @@ def area_shares(
         NDArray[np.float64],
         NDArray[np.bool_],
     ],
-    feeds: tuple[NDArray[np.bool_], NDArray[np.bool_]],
+    feeds: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]],
     areas: tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]],
-    shares: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    shares: tuple[
+        NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
+    ],
 ) -> None:
     """Per area pair, the share of it without the service at ``t`` (``docs/engine.md``,
     "Partial service"): all of it while its loss is open; else the weight of its primary links
     whose supplier does not deliver through them, unless a backup that delivers through an
     open link covers it. ``links``: source, destination, backup, primary link into an area,
-    weight, open; ``feeds``: per pair whether it delivers, per link whether it is cut;
-    ``areas``: per pair the total weight, whether it is a required area pair, the loss start;
-    ``shares`` (updated): now, peak, first time above 0 (inf: never)."""
+    weight, open; ``feeds``: per pair whether it delivers and whether it is hindered
+    (:func:`hindered_pairs`), per link whether it is cut; ``areas``: per pair the total
+    weight, whether it is a required area pair, the loss start; ``shares`` (updated): the share
+    without the service now, its peak, the first time above 0 (inf: never), and the share
+    hindered now: served by a detour (its lost feeds covered by a backup) or through a
+    hindered feed, while it is not without the service."""
     src, dst, backup, area_link, weight, link_open = links
-    delivers, cut = feeds
+    delivers, hindered, cut = feeds
     total, area_req, loss_from = areas
-    now, peak, first = shares
+    now, peak, first, hinder = shares
     n = total.shape[0]
     lost = np.zeros(n)
+    slow = np.zeros(n)
     covered = np.zeros(n, dtype=np.bool_)
     for lk in range(src.shape[0]):
         s = src[lk]
         if area_link[lk] and not (delivers[s] and not cut[lk]):
             lost[dst[lk]] += weight[lk]
+        elif area_link[lk] and hindered[s]:
+            slow[dst[lk]] += weight[lk]
         elif backup[lk] and link_open[lk] and delivers[s]:
             covered[dst[lk]] = True
     for p in range(n):
         if not area_req[p]:
             now[p] = 0.0
+            hinder[p] = 0.0
             continue
+        whole = total[p] if total[p] > 0 else 1.0
         if not np.isnan(loss_from[p]):
             share = 1.0
         elif covered[p]:
             share = 0.0
         else:
-            share = lost[p] / (total[p] if total[p] > 0 else 1.0)
+            share = lost[p] / whole
         share = min(max(share, 0.0), 1.0)
+        detour = lost[p] if covered[p] else 0.0
+        hinder[p] = 0.0 if share >= 1.0 else min((slow[p] + detour) / whole, 1.0 - share)
         now[p] = share
         if share > peak[p]:
             peak[p] = share
@@ -407,3 +419,55 @@ def ready_to_restart(
             ok[i] = False
             break
     return ok
+
+
+@njit(cache=True)
+def hindered_pairs(
+    graph: Graph,
+    in_graph: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+    backup: NDArray[np.bool_],
+    state: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]],
+) -> NDArray[np.bool_]:
+    """Per pair, whether what it receives comes by a detour or through congestion
+    (``docs/engine.md``, "Hindrance"): a pair that receives although one of its primary
+    links does not deliver (its load went to a backup) is detoured; a congested pair (moved
+    load above its capacity, carried on) delays what it delivers; and a pair that receives
+    through a primary link from a hindered pair that delivers is hindered in turn.
+
+    ``graph`` is ``(out_ptr, out_dst, out_link, link_open)``, ``in_graph`` ``(in_ptr,
+    in_src, in_link)``; ``state`` is per pair received, delivers, congested, and per link
+    whether it is cut. O(P + L)."""
+    out_ptr, out_dst, out_link, link_open = graph
+    in_ptr, in_src, in_link = in_graph
+    received, delivers, congested, cut = state
+    n = received.shape[0]
+    hindered = np.zeros(n, dtype=np.bool_)
+    queue = np.empty(n, dtype=np.int64)
+    tail = 0
+    for q in range(n):
+        seed = congested[q]
+        if not seed and received[q]:
+            for e in range(in_ptr[q], in_ptr[q + 1]):
+                lk = in_link[e]
+                if not backup[lk] and (cut[lk] or not delivers[in_src[e]]):
+                    seed = True
+                    break
+        if seed:
+            hindered[q] = True
+            queue[tail] = q
+            tail += 1
+    head = 0
+    while head < tail:
+        p = queue[head]
+        head += 1
+        if not delivers[p]:
+            continue
+        for e in range(out_ptr[p], out_ptr[p + 1]):
+            lk = out_link[e]
+            q = out_dst[e]
+            if backup[lk] or not link_open[lk] or hindered[q] or not received[q]:
+                continue
+            hindered[q] = True
+            queue[tail] = q
+            tail += 1
+    return hindered

@@ -40,6 +40,7 @@ from vitaal.engine._process_kernels import (
     WORKING,
     any_pair_delivers,
     area_shares,
+    hindered_pairs,
     ready_to_restart,
     settle_pairs,
     supply_add,
@@ -262,6 +263,8 @@ class _Process:
         self.tripped_by = np.full(n, -1, dtype=np.int64)
         self.shed_from = np.full(p, np.nan)
         self.shed_by = np.full(p, -1, dtype=np.int64)
+        #: per pair: carries moved load above its capacity (its resource congests)
+        self.congested = np.zeros(p, dtype=np.bool_)
         self.loads = inputs.loads
         self.peak = None if self.loads is None else self._own_load()
         self.first_unreceived = np.full(p, INF)
@@ -270,13 +273,18 @@ class _Process:
 
     # -- partial service of service areas ----------------------------------------------------
     def _init_shares(self) -> None:
-        """What each service area's primary links carry: its flow when loads are given, else
-        one each; an area fed by many substations loses the share behind those that fail."""
+        """What each service area's primary links carry: their flows when loads give the area
+        any, else one each; an area fed by many substations loses the share behind those that
+        fail."""
         c = self.c
         self.area_link = ~c.link_backup & self.area_pair[c.link_dst] & self.required[c.link_dst]
+        self.area_req = self.area_pair & self.required
+        self.area_cond = np.flatnonzero(self.area_req & (self.inp.pair_condition >= 0))
         w = np.ones(c.n_links)
-        if self.loads is not None and float(self.loads.flow[self.area_link].sum()) > 0:
-            w = self.loads.flow
+        if self.loads is not None:
+            flow = np.where(self.area_link, self.loads.flow, 0.0)
+            by_area = np.bincount(c.link_dst, weights=flow, minlength=c.n_pairs)
+            w = np.where(by_area[c.link_dst] > 0, flow, 1.0)
         self.link_weight = np.where(self.area_link, w, 0.0)
         self.area_total = np.bincount(
             c.link_dst, weights=self.link_weight, minlength=c.n_pairs
@@ -285,6 +293,9 @@ class _Process:
         self.share_hours = np.zeros(c.n_pairs)
         self.share_peak = np.zeros(c.n_pairs)
         self.share_from = np.full(c.n_pairs, INF)
+        self.hinder_now = np.zeros(c.n_pairs)
+        self.hinder_hours = np.zeros(c.n_pairs)
+        self.hinder_peak = np.zeros(c.n_pairs)
         self.share_t = 0.0
 
     def _accumulate_shares(self, t: float) -> None:
@@ -293,16 +304,25 @@ class _Process:
         end = min(t, self.horizon)
         if end > self.share_t:
             self.share_hours += self.share_now * (end - self.share_t)
+            self.hinder_hours += self.hinder_now * (end - self.share_t)
             self.share_t = end
 
-    def _measure_shares(self, t: float) -> None:
-        """Per area pair, the share of it without the service now (:func:`area_shares`)."""
+    def _measure_shares(self, t: float, holds: NDArray[np.bool_]) -> None:
+        """Per area pair, the share of it without the service now, and the share hindered
+        (:func:`area_shares`); none outside the requirement's condition (it counts as met)."""
         c, s = self.c, self.s
+        area_req = self.area_req.copy()
+        cond = self.inp.pair_condition[self.area_cond]
+        area_req[self.area_cond[~holds[cond]]] = False
         links = (c.link_src, c.link_dst, c.link_backup, self.area_link, self.link_weight,
                  self.link_open)  # fmt: skip
-        areas = (self.area_total, self.area_pair & self.required, s.loss_from)
-        shares = (self.share_now, self.share_peak, self.share_from)
-        area_shares(t, links, (self.delivers, self.cut), areas, shares)
+        areas = (self.area_total, area_req, s.loss_from)
+        graph = (c.out_ptr, c.out_dst, c.out_link, self.link_open)
+        state = (self.received, self.delivers, self.congested, self.cut)
+        hindered = hindered_pairs(graph, (c.in_ptr, c.in_src, c.in_link), c.link_backup, state)
+        shares = (self.share_now, self.share_peak, self.share_from, self.hinder_now)
+        area_shares(t, links, (self.delivers, hindered, self.cut), areas, shares)
+        np.maximum(self.hinder_peak, self.hinder_now, out=self.hinder_peak)
 
     def _damage_arrays(self, damage: Sequence[Damage]) -> None:
         """The damage as arrays sorted by time, then target, then cause (an event before a
@@ -411,7 +431,9 @@ class _Process:
         extra = np.bincount(c.link_src[takes], weights=share[takes], minlength=c.n_pairs)
         total = own + extra
         cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * self.cap_share
-        over = np.flatnonzero((total > cap * (1 + 1e-9)) & (extra > 0))
+        above = (total > cap * (1 + 1e-9)) & (extra > 0)
+        self.congested = above & (ld.mode == Overload.CONGEST)
+        over = np.flatnonzero(above)
         changed = False
         for b in over.tolist():
             mode = int(ld.mode[b])
@@ -617,7 +639,7 @@ class _Process:
                 continue
             if self._restart(t, holds):
                 continue
-            self._measure_shares(t)
+            self._measure_shares(t, holds)
             return
         raise ScenarioError(f"the process does not settle at {t:g} h")
 
@@ -787,6 +809,8 @@ class _Process:
             instants=instants,
             share_hours=self.share_hours,
             share_peak=self.share_peak,
+            hinder_hours=self.hinder_hours,
+            hinder_peak=self.hinder_peak,
             share_from=np.where(self.share_from > self.horizon, INF, self.share_from),
             peak_load=self.peak,
             shed=_rows(shed, "pair"),

@@ -162,6 +162,8 @@ class ProcessResult:
     of the area without the service (1 while its buffer is spent and nothing reaches it; the
     weight of its primary feeds that fail, while others still deliver and no backup takes
     over); ``share_peak`` the largest share and ``share_from`` when a share was first lost.
+    ``hinder_hours`` and ``hinder_peak`` are the same for the share of an area that keeps the
+    service but by a detour or through congestion (``docs/engine.md``, "Hindrance").
     """
 
     compiled: CompiledModel
@@ -191,6 +193,8 @@ class ProcessResult:
     share_from: NDArray[np.float64] | None = None
     peak_load: NDArray[np.float64] | None = None
     shed: tuple[tuple[int, float, float], ...] = ()
+    hinder_hours: NDArray[np.float64] | None = None
+    hinder_peak: NDArray[np.float64] | None = None
     cut: tuple[tuple[int, float, float], ...] = ()
 
     @property
