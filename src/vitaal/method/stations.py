@@ -7,7 +7,7 @@ claims on residual capacity are served).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from vitaal.catalog import load_data
@@ -95,15 +95,23 @@ class PriorityCategory:
     keywords: tuple[str, ...]
     systems: tuple[str, ...]
     homes: bool
+    #: provenance of the category as published: ``origin``, ``confidence``, ``note`` and, for
+    #: the part that could not be verified, ``assumed`` (the reason)
+    provenance: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
 class PriorityRule:
-    """The documented priority rule for scarce capacity, with its source."""
+    """The documented priority rule for scarce capacity, with its source.
+
+    ``source`` is the citation as one line; ``reference`` the source's fields as published
+    (publisher, title, date, address, ...); ``in_force`` the date the rule applies from."""
 
     name: str
     source: str
     categories: tuple[PriorityCategory, ...]
+    reference: dict[str, str] = field(default_factory=dict)
+    in_force: str = ""
 
     def category_of(self, plan: Plan) -> PriorityCategory:
         """The plan's own ``priority`` when it names one; else the first category (by rank)
@@ -129,6 +137,8 @@ class PriorityRule:
         return {
             "name": self.name,
             "source": self.source,
+            "reference": dict(self.reference),
+            "in_force": self.in_force,
             "categories": [
                 {
                     "id": c.id,
@@ -137,6 +147,7 @@ class PriorityRule:
                     "keywords": list(c.keywords),
                     "systems": list(c.systems),
                     "homes": c.homes,
+                    **c.provenance,
                 }
                 for c in self.categories
             ],
@@ -160,12 +171,40 @@ def load_priority(spec: dict[str, Any] | None = None) -> PriorityRule:
                 keywords=tuple(str(k).lower() for k in match.get("keywords") or ()),
                 systems=tuple(str(s) for s in match.get("systems") or ()),
                 homes=bool(match.get("homes", False)),
+                provenance={
+                    k: str(c[k]).strip() for k in _CATEGORY_PROVENANCE if c.get(k) is not None
+                },
             )
         )
     if not cats:
         raise _bad("priority.yaml", "categories", "none", "at least one category")
+    source, reference = _source(data.get("source"))
     return PriorityRule(
         name=str(data.get("name", "")),
-        source=str(data.get("source", "")),
+        source=source,
         categories=tuple(sorted(cats, key=lambda c: c.rank)),
+        reference=reference,
+        in_force=str(data.get("in_force") or ""),
     )
+
+
+_CATEGORY_PROVENANCE = ("origin", "confidence", "note", "assumed")
+#: what a source given as a mapping must say
+SOURCE_FIELDS = ("publisher", "title", "date", "address")
+
+
+def _source(raw: Any) -> tuple[str, dict[str, str]]:
+    """The rule's source as a citation line and as its fields. A mapping must give
+    ``publisher``, ``title``, ``date`` and ``address``; plain text is taken as the citation."""
+    if raw is None or isinstance(raw, str):
+        return (raw or "").strip(), {}
+    if not isinstance(raw, dict):
+        expected = "a mapping with " + ", ".join(SOURCE_FIELDS)
+        raise _bad("priority.yaml", "source", repr(raw), expected)
+    ref = {str(k): " ".join(str(v).split()) for k, v in raw.items() if v is not None}
+    missing = [k for k in SOURCE_FIELDS if not ref.get(k)]
+    if missing:
+        raise _bad("priority.yaml", "source", "no " + ", ".join(missing), ", ".join(SOURCE_FIELDS))
+    where = f"{ref['published_in']}, " if ref.get("published_in") else ""
+    line = f"{ref['publisher']}, {ref['title']}, {ref['date']} ({where}{ref['address']})"
+    return line, ref

@@ -1,0 +1,73 @@
+"""The Rotterdam example kept as an asset register: rules and records with their sources."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from vitaal.catalog import load_data
+from vitaal.errors import ModelError
+from vitaal.method.stations import SOURCE_FIELDS, load_priority
+from vitaal.model.records import Plan
+
+# --------------------------------------------------------------------------- priority rule
+
+
+def _plan(**kw: Any) -> Plan:
+    return Plan(id=kw.pop("id", "plan-x"), title=kw.pop("title", "A plan"), **kw)
+
+
+def test_priority_rule_is_the_one_in_force_in_2026_with_its_source() -> None:
+    rule = load_priority()
+    ref = rule.reference
+    assert all(ref.get(k) for k in SOURCE_FIELDS)
+    assert ref["publisher"].startswith("Autoriteit Consument en Markt")
+    assert ref["address"] == "https://zoek.officielebekendmakingen.nl/stcrt-2025-42323.html"
+    assert dt.date.fromisoformat(ref["date"]) == dt.date(2025, 12, 2)
+    assert dt.date.fromisoformat(rule.in_force) == dt.date(2026, 1, 1)
+    # the citation line the report shows names the address
+    assert ref["address"] in rule.source
+    # the decision it replaces is kept with its own address and date
+    old = load_data("priority")["replaces"]
+    assert str(old["date"]) == "2024-04-12"
+    assert old["address"].startswith("https://")
+
+
+def test_every_priority_category_says_how_sure_it_is() -> None:
+    rule = load_priority()
+    ids = [c.id for c in rule.categories]
+    assert ids == ["congestion_relief", "safety", "basic_needs", "other"]
+    for c in rule.categories:
+        assert c.provenance["origin"] in {"public_source", "assumed"}
+        assert c.provenance["confidence"] in {"high", "medium", "low"}
+        assert c.provenance["note"]
+    # what could not be read in the published annex is said, with the reason
+    assumed = {c.id: c.provenance.get("assumed", "") for c in rule.categories}
+    assert "public transport" in assumed["basic_needs"]
+    assert "table 2" in assumed["safety"]
+
+
+def test_drinking_water_is_safety_and_public_transport_and_telecom_have_priority() -> None:
+    rule = load_priority()
+    # 2026: drinking water in category 2 (in 2024 a water company's plan fell to the last)
+    assert rule.category_of(_plan(system="drinking_water")).id == "safety"
+    assert rule.category_of(_plan(title="Nieuwe drinkwaterpompput")).rank == 2
+    # added in 2026: public transport and telecom (placed in category 3, marked assumed)
+    assert rule.category_of(_plan(title="Metro depot extension")).id == "basic_needs"
+    assert rule.category_of(_plan(system="telecom")).id == "basic_needs"
+    # a plain business park still comes last
+    assert rule.category_of(_plan(title="Logistics park")).id == "other"
+    # a plan's own category still wins over the keywords
+    own = dataclasses.replace(_plan(system="drinking_water"), priority="other")
+    assert rule.category_of(own).id == "other"
+
+
+def test_a_priority_source_without_address_is_refused() -> None:
+    spec = dict(load_data("priority"))
+    spec["source"] = {k: v for k, v in spec["source"].items() if k != "address"}
+    with pytest.raises(ModelError) as err:
+        load_priority(spec)
+    assert "address" in str(err.value)
