@@ -1659,20 +1659,25 @@ def build_side_outputs(b: Builder) -> None:
 
 
 def build_plans(b: Builder, areas: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    by_name = {ar["name"]: ar["id"] for ar in areas}
+    by_name = {ar["name"]: ar for ar in areas}
     plans = []
     for p in load_yaml("plans.yaml"):
-        (lat0, lon0), (lat1, lon1) = p["box"]
-        x0, y0 = rd(lat0, lon0)
-        x1, y1 = rd(lat1, lon1)
         rec = {
             "id": p["id"],
             "title": p["title"],
             "owner": p["owner"],
             "system": p.get("system"),
-            "areas": [by_name[n] for n in p["areas"]],
-            "geometry": polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)]),
+            "areas": [by_name[n]["id"] for n in p["areas"]],
         }
+        if "box" in p:
+            # a site: its approximate extent
+            (lat0, lon0), (lat1, lon1) = p["box"]
+            x0, y0 = rd(lat0, lon0)
+            x1, y1 = rd(lat1, lon1)
+            rec["geometry"] = polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+        else:
+            # a programme across the city: the areas it touches, each with its share
+            rec["area_shares"] = area_shares([by_name[n] for n in p["areas"]], p["share_by"])
         for key in (
             "homes",
             "jobs",
@@ -1690,6 +1695,26 @@ def build_plans(b: Builder, areas: list[dict[str, Any]]) -> list[dict[str, Any]]
             rec["ref"] = b.ref(p["ref"])
         plans.append(rec)
     return plans
+
+
+SHARE_BASIS = {
+    # every home of the area
+    "homes": lambda ar: float(ar["homes"]),
+    # the homes not yet on a heat network (neighbourhoods.csv `heat_share`)
+    "homes_without_heat": lambda ar: ar["homes"] * (1.0 - ar["heat_share"]),
+}
+
+
+def area_shares(touched: list[dict[str, Any]], by: str) -> dict[str, float]:
+    """Each touched area's share of a programme, in proportion to its figure ``by`` (a key of
+    ``SHARE_BASIS``): rounded to four places, the largest taking the rounding so that the
+    shares add up to 1."""
+    weight = {ar["id"]: SHARE_BASIS[by](ar) for ar in touched}
+    total = sum(weight.values())
+    shares = {aid: round(w / total, 4) for aid, w in weight.items()}
+    largest = max(weight, key=lambda aid: (weight[aid], aid))
+    shares[largest] = round(1.0 - sum(v for k, v in shares.items() if k != largest), 4)
+    return shares
 
 
 FLOOD_DEPTH = {
@@ -2192,6 +2217,7 @@ def main() -> None:
     write_model(b, OUT, systems, plans, scenarios, geojson)
     write_readme(b, plans, scenarios)
 
+
 #: The ensemble spec the README names (`vitaal ensemble examples/rotterdam --scenarios ...`).
 ENSEMBLE = """\
 # An ensemble of sampled scenarios for `vitaal ensemble examples/rotterdam --scenarios
@@ -2299,8 +2325,16 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
     write_csv(
         out / "requirements.csv",
         [
-            "consumer", "resource", "buffer_h", "k", "condition", "degraded_h",
-            "degraded_share", "origin", "confidence", "ref",
+            "consumer",
+            "resource",
+            "buffer_h",
+            "k",
+            "condition",
+            "degraded_h",
+            "degraded_share",
+            "origin",
+            "confidence",
+            "ref",
         ],
         req_rows,
     )

@@ -7,10 +7,15 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import shapely
 
 from vitaal.catalog import load_data
 from vitaal.errors import ModelError
+from vitaal.examples import example_path
+from vitaal.io.folder import read_model
+from vitaal.method.questions import fitting_conflicts
 from vitaal.method.stations import SOURCE_FIELDS, load_priority
+from vitaal.model.model import Model
 from vitaal.model.records import Plan
 
 # --------------------------------------------------------------------------- priority rule
@@ -71,3 +76,38 @@ def test_a_priority_source_without_address_is_refused() -> None:
     with pytest.raises(ModelError) as err:
         load_priority(spec)
     assert "address" in str(err.value)
+
+
+# --------------------------------------------------------------------------- plans
+
+
+@pytest.fixture(scope="module")
+def rotterdam() -> Model:
+    return read_model(example_path("rotterdam"))
+
+
+def test_every_plan_names_real_areas_with_shares_that_add_up(rotterdam: Model) -> None:
+    assert rotterdam.plans
+    for plan in rotterdam.plans.values():
+        assert plan.areas, plan.id
+        assert set(plan.areas) <= set(rotterdam.areas), plan.id
+        shares = plan.shares()
+        assert set(shares) == set(plan.areas), plan.id
+        assert all(s > 0 for s in shares.values()), plan.id
+        assert sum(shares.values()) == pytest.approx(1.0, abs=1e-9), plan.id
+
+
+def test_programmes_across_the_city_are_their_areas_not_a_box(rotterdam: Model) -> None:
+    programmes = [p for p in rotterdam.plans.values() if p.area_shares]
+    assert sorted(p.id for p in programmes) == ["plan-electrification", "plan-heat-network-growth"]
+    for p in programmes:
+        # no polygon around the areas: the fitting question has no site to check
+        assert p.geometry is None
+        assert list(p.area_shares) == list(p.areas)
+    fit = fitting_conflicts(rotterdam)
+    assert fit["plans_without_geometry"] == ["plan-electrification", "plan-heat-network-growth"]
+    assert {c["plan"] for c in fit["conflicts"]}.isdisjoint(fit["plans_without_geometry"])
+    # a site is smaller than the areas it names (the largest, Alexander, is about 1.5 x 1.2 km)
+    for p in rotterdam.plans.values():
+        if p.geometry is not None:
+            assert shapely.from_wkt(p.geometry).area < 4e6, p.id

@@ -12,8 +12,8 @@ shape), which keep each figure with its unit and source. The rules are written o
 - a transition's share in ``y`` (linear between the years the scenario gives, constant
   outside) times the homes it applies to adds its per-home demand, and takes the homes it
   moves off a resource (gas) off that resource's per-home norm;
-- a plan's direct ``demand`` counts from its year on, like its homes and jobs, split evenly
-  over the plan's areas.
+- a plan's direct ``demand`` counts from its year on, like its homes and jobs, split over the
+  plan's areas by its ``area_shares`` (evenly when it gives none).
 
 A critical function draws its category's norm (or the ``default`` one) per person of its
 ``people``, the same in every year.
@@ -251,7 +251,7 @@ def compute_demand(
     area_index = {aid: i for i, aid in enumerate(area_ids)}
     n_r = len(res_ids)
 
-    # -- plans: homes, jobs and direct demand by year, split evenly over the plan's areas --
+    # -- plans: homes, jobs and direct demand by year, split over the plan's areas by its shares --
     problems: list[Problem] = []
     h_when: list[int] = []
     h_where: list[int] = []
@@ -279,13 +279,14 @@ def compute_demand(
                 Problem(plan.loc, "areas", ", ".join(bad), "existing service area ids", record=pid)
             )
             continue
-        share = 1.0 / len(targets) if targets else 0.0
+        by_area = plan.shares()
+        area_share = [by_area.get(a, 0.0) for a in plan.areas]
         for series, when, where, amount in (
             (plan.homes, h_when, h_where, h_amount),
             (plan.jobs, j_when, j_where, j_amount),
         ):
             for year, count in series.items():
-                for t in targets:
+                for t, share in zip(targets, area_share, strict=True):
                     when.append(int(year))
                     where.append(t)
                     amount.append(float(count) * share)
@@ -306,7 +307,7 @@ def compute_demand(
                         Problem(plan.loc, f"demand.{rid}", str(qty), str(exc), record=pid)
                     )
                     continue
-                for t in targets:
+                for t, share in zip(targets, area_share, strict=True):
                     d_when.append(int(year))
                     d_where.append(t * n_r + r)
                     d_amount.append(value * share)

@@ -426,6 +426,7 @@ TABLES: dict[str, Table] = {
                 _f("owner", parse_text),
                 _f("system", parse_id),
                 _f("areas", _ids),
+                _f("area_shares", mapping_parser(parse_id, parse_share)),
                 _f("geometry", parse_geometry),
                 _f("homes", _year_int),
                 _f("jobs", _year_int),

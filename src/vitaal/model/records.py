@@ -331,6 +331,9 @@ class Plan:
     project, RIT), so that a project whose result is not yet known can be flagged.
     ``priority`` names its category in the priority rule for scarce capacity
     (``vitaal/data/priority.yaml``); without it the category is found from keywords.
+    ``area_shares`` gives, for a plan that touches many areas (a programme across the city),
+    the share of its homes, jobs and demand that falls in each of its ``areas``; without it
+    they are split evenly (:meth:`shares`).
     """
 
     id: str
@@ -338,6 +341,7 @@ class Plan:
     owner: str | None = None
     system: str | None = None
     areas: tuple[str, ...] = ()
+    area_shares: dict[str, float] = field(default_factory=dict)
     geometry: str | None = None
     homes: dict[int, int] = field(default_factory=dict)
     jobs: dict[int, int] = field(default_factory=dict)
@@ -349,6 +353,15 @@ class Plan:
     description: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+    def shares(self) -> dict[str, float]:
+        """The share of the plan's growth in each of its areas, in the order of ``areas``:
+        ``area_shares`` where it names the area, else an even split (0 for an area that
+        ``area_shares`` leaves out; validation reports that)."""
+        if not self.area_shares:
+            n = len(self.areas)
+            return dict.fromkeys(self.areas, 1.0 / n) if n else {}
+        return {a: float(self.area_shares.get(a, 0.0)) for a in self.areas}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,7 +20,7 @@ from shapely.errors import ShapelyError
 from vitaal.catalog import data_mapping, load_data
 from vitaal.errors import Loc, Problem, Severity
 from vitaal.model.model import Model
-from vitaal.model.records import Component
+from vitaal.model.records import Component, Plan
 from vitaal.model.units import Quantity, UnitError, dimension_of
 
 #: The most primary and backup suppliers one consumer may have for one resource: the compiled
@@ -233,6 +233,7 @@ def validate_model(model: Model) -> list[Problem]:
         for a in plan.areas:
             if a not in model.areas:
                 c.error(plan.loc, "areas", repr(a), "an existing service area id", plan.id)
+        _check_area_shares(c, plan)
         for field, series in (("homes", plan.homes), ("jobs", plan.jobs)):
             for year in series:
                 if year < base - 50:
@@ -407,6 +408,34 @@ def _check_component(
             str(comp.build_year),
             f"a build year up to {base + 30} (base year {base})",
             comp.id,
+        )
+
+
+#: how far a plan's area shares may add up from 1 (rounding of shares given to three places)
+SHARE_SUM_TOLERANCE = 0.005
+
+
+def _check_area_shares(c: _Collector, plan: Plan) -> None:
+    """A plan's ``area_shares`` name exactly its ``areas``, each with a share above 0, and add
+    up to 1."""
+    if not plan.area_shares:
+        return
+    named, listed = set(plan.area_shares), set(plan.areas)
+    for a in sorted(named - listed):
+        c.error(plan.loc, "area_shares", repr(a), "an area the plan lists in `areas`", plan.id)
+    for a in sorted(listed - named):
+        c.error(plan.loc, "area_shares", f"no share for {a!r}", "a share per area", plan.id)
+    for a, share in plan.area_shares.items():
+        if share <= 0.0:
+            c.error(plan.loc, "area_shares", f"{a}: {share}", "a share above 0", plan.id)
+    total = sum(plan.area_shares.values())
+    if abs(total - 1.0) > SHARE_SUM_TOLERANCE:
+        c.error(
+            plan.loc,
+            "area_shares",
+            f"shares adding up to {total:.4g}",
+            f"shares adding up to 1 (within {SHARE_SUM_TOLERANCE})",
+            plan.id,
         )
 
 
