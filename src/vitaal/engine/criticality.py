@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numba import njit
@@ -44,8 +44,12 @@ from vitaal.engine._kernels import C_COMMON, C_EVENT, C_HAZARD, PRODUCER, sweep
 from vitaal.engine.cascade import CascadeResult, load_arrays
 from vitaal.engine.causes import InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.engine.impact_kernel import summarise_case
 from vitaal.errors import ScenarioError
 from vitaal.model import Model
+
+if TYPE_CHECKING:
+    from vitaal.engine.process_cases import CaseRestoration, RestoredArrays
 
 __all__ = [
     "CLASSES",
@@ -105,6 +109,15 @@ class ImpactTable:
     value_per_job_hour_eur: float
     bounds: NDArray[np.float64]
     has_hindrance: bool
+    #: per pair of a service area, the people behind its connections to the pair's resource
+    #: (``ServiceArea.people_for``); ``None``: the area's population for every resource
+    pair_people: NDArray[np.int64] | None = None
+
+    def people(self, compiled: CompiledModel) -> NDArray[np.int64]:
+        """Per pair, the people behind it (:attr:`pair_people`, or the node's population)."""
+        if self.pair_people is not None:
+            return self.pair_people
+        return self.population[compiled.pair_node]
 
 
 def impact_table(
@@ -138,6 +151,11 @@ def impact_table(
         if comp.replacement_cost_eur:
             cost[v] = comp.replacement_cost_eur
     hindrance = set(spec.get("hindrance_services", ()))
+    people = population[compiled.pair_node]
+    for area in model.areas.values():
+        v = compiled.node_index[area.id]
+        for p in range(int(compiled.node_ptr[v]), int(compiled.node_ptr[v + 1])):
+            people[p] = area.people_for(compiled.resource_ids[int(compiled.pair_resource[p])])
     return ImpactTable(
         population=population,
         jobs=jobs,
@@ -150,6 +168,7 @@ def impact_table(
         value_per_job_hour_eur=float(spec["value_added_per_job_hour_eur"]),
         bounds=_bounds(crit),
         has_hindrance="hindrance_hours" in crit,
+        pair_people=people,
     )
 
 
@@ -193,6 +212,10 @@ class BatchArrays:
     flow: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     load: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
     capacity: NDArray[np.float64] = field(default_factory=lambda: np.zeros(0))
+    #: per pair, the people behind it (:meth:`ImpactTable.people`)
+    people: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: with restoration: every case runs through the process (``None``: without repair)
+    restored: RestoredArrays | None = None
 
 
 def batch_arrays(
@@ -202,11 +225,23 @@ def batch_arrays(
     load: NDArray[np.float64] | None = None,
     capacity: NDArray[np.float64] | None = None,
     link_load: NDArray[np.float64] | None = None,
+    restoration: CaseRestoration | None = None,
 ) -> BatchArrays:
     """The arrays of a batch; with ``load`` (and optionally ``capacity`` and ``link_load``,
     as for :func:`~vitaal.engine.cascade.run_cascade`) every case follows the overload
     rule. Loads that cannot make anything fail (no load anywhere, or no finite capacity)
-    are dropped: the cascades are then the same without them, and faster."""
+    are dropped: the cascades are then the same without them, and faster.
+
+    With ``restoration`` every case runs through the process with restoration instead
+    (:mod:`vitaal.engine.process_cases`), with the loads of ``restoration.inputs``;
+    ``load``, ``capacity`` and ``link_load`` must then be left out."""
+    restored = None
+    if restoration is not None:
+        if load is not None or capacity is not None or link_load is not None:
+            raise ScenarioError("with restoration the loads come with it (inputs.loads)")
+        from vitaal.engine.process_cases import restored_arrays
+
+        restored = restored_arrays(compiled, restoration)
     loads = load_arrays(compiled, load, capacity, link_load)
     use_load = False
     flow = load_pair = cap_pair = np.zeros(0)
@@ -241,6 +276,8 @@ def batch_arrays(
         flow=flow,
         load=load_pair,
         capacity=cap_pair,
+        people=table.people(compiled),
+        restored=restored,
     )
 
 
@@ -790,15 +827,6 @@ def _cone_cascade_loaded(
 
 
 @njit(cache=True, nogil=True)
-def _class_of(value: float, bounds: NDArray[np.float64], row: int) -> int:
-    c = 0
-    for j in range(4):
-        if value >= bounds[row, j]:
-            c += 1
-    return c
-
-
-@njit(cache=True, nogil=True)
 def _run_cases(
     n_nodes: int,
     n_res: int,
@@ -824,7 +852,7 @@ def _run_cases(
     flow0: NDArray[np.float64],
     load0: NDArray[np.float64],
     cap0: NDArray[np.float64],
-    population: NDArray[np.int64],
+    people: NDArray[np.int64],
     jobs: NDArray[np.int64],
     cf_floor: NDArray[np.int64],
     node_system: NDArray[np.int64],
@@ -930,93 +958,24 @@ def _run_cases(
                 qn,
                 False,
             )
-        w = case_weight[c]
-        n_comp = 0
-        n_cons = 0
-        n_cf = 0
-        floor = 0
-        affected = 0
-        job_hours = 0.0
-        damage = 0.0
-        systems = np.uint64(0)
-        ph[:] = 0.0
-        hh[:] = 0.0
-        q = 0
-        for i in range(nodes.shape[0]):
-            v = nodes[i]
-            failed = math.isfinite(fail[i])
-            kind = node_kind[v]
-            if failed:
-                acc_fail[v] += w
-                acc_count[v] += 1
-                if kind == 0:
-                    n_comp += 1
-                    s = node_system[v]
-                    if s >= 0 and s < 64:
-                        systems |= np.uint64(1) << np.uint64(s)
-                else:
-                    n_cons += 1
-                if kind == 2 and fail[i] < horizon:
-                    n_cf += 1
-                    floor = max(floor, cf_floor[v])
-                if kind == 0 and (cause[i] == C_HAZARD or cause[i] == C_COMMON):
-                    damage += cost[v]
-            # the area's services, as assess_impact reads them (pairs in resource order)
-            worst = 0.0
-            while q < pairs.shape[0] and pair_node[pairs[q]] == v:
-                if kind == 1:
-                    p = pairs[q]
-                    e = send[q]
-                    start = (np.inf if np.isnan(e) else e) + buf[p]
-                    if math.isfinite(start) and start < horizon:
-                        hours = horizon - start
-                        r = pair_res[p]
-                        if hindrance[r]:
-                            hh[r] += population[v] * hours
-                        else:
-                            ph[r] += population[v] * hours
-                            worst = max(worst, hours)
-                q += 1
-            if kind == 1:
-                if worst >= min_outage:
-                    affected += population[v]
-                job_hours += jobs[v] * worst
-                if worst > 0.0:
-                    acc_ph[v] += w * (population[v] * worst)
-        # people by service decides nothing numeric; person-hours: the largest service
-        top_ph = 0.0
-        total_ph = 0.0
-        for r in range(n_res):
-            top_ph = max(top_ph, ph[r])
-            total_ph += ph[r]
-        top_hh = 0.0
-        for r in range(n_res):
-            top_hh = max(top_hh, hh[r])
-        economic = job_hours * value_job_hour + damage
-        cls = np.zeros(5, dtype=np.int64)
-        cls[0] = _class_of(float(affected), bounds, 0)
-        cls[1] = _class_of(top_ph, bounds, 1)
-        cls[2] = _class_of(top_hh, bounds, 2) if has_hindrance else 0
-        cls[3] = max(_class_of(float(n_cf), bounds, 3), floor)
-        cls[4] = _class_of(economic, bounds, 4)
-        overall = 0
-        decisive = 0
-        for j in range(5):
-            if cls[j] > overall:
-                overall = cls[j]
-                decisive = j
-        out_i[c, 0] = n_comp
-        out_i[c, 1] = n_cons
-        out_i[c, 2] = affected
-        out_i[c, 3] = n_cf
-        out_i[c, 4] = overall
-        out_i[c, 5] = decisive
-        out_i[c, 6] = nodes.shape[0]
-        out_f[c, 0] = top_ph
-        out_f[c, 1] = total_ph
-        out_f[c, 2] = top_hh
-        out_f[c, 3] = economic
-        out_sys[c] = systems
+        # each service lost from supply_end + buffer to the horizon, all of the area
+        hours = np.zeros(pairs.shape[0])
+        for q in range(pairs.shape[0]):
+            e = send[q]
+            start = (np.inf if np.isnan(e) else e) + buf[pairs[q]]
+            if math.isfinite(start) and start < horizon:
+                hours[q] = horizon - start
+        destroyed = (cause == C_HAZARD) | (cause == C_COMMON)
+        summarise_case(
+            (nodes, fail, destroyed, pairs, hours, np.ones(pairs.shape[0])),
+            (node_kind, pair_node, pair_res),
+            (people, jobs, cf_floor, node_system, cost, hindrance, bounds),
+            (min_outage, value_job_hour, has_hindrance, horizon, case_weight[c]),
+            c,
+            (out_i, out_f, out_sys),
+            (acc_fail, acc_ph, acc_count),
+            (ph, hh),
+        )
 
 
 # -- Python side -----------------------------------------------------------------------------
@@ -1079,6 +1038,42 @@ def run_cases(
     acc_ph = np.zeros(arrays.n_nodes)
     acc_count = np.zeros(arrays.n_nodes, dtype=np.int64)
     t = arrays.table
+    hindrance = np.asarray(t.hindrance if t.hindrance.size else np.zeros(1), dtype=np.bool_)
+    cnodes = (
+        np.full(n_ev, -1, dtype=np.int64)
+        if case_cnode is None
+        else np.asarray(case_cnode, dtype=np.int64)
+    )
+    if arrays.restored is not None:
+        from vitaal.engine.process_cases import run_restored_cases
+
+        run_restored_cases(
+            arrays.restored,
+            (
+                (
+                    arrays.people,
+                    t.jobs,
+                    t.cf_floor,
+                    t.node_system,
+                    t.replacement_cost_eur,
+                    hindrance,
+                    t.bounds,
+                ),
+                (t.min_outage_h, t.value_per_job_hour_eur, t.has_hindrance),
+            ),
+            (
+                np.asarray(case_ptr, dtype=np.int64),
+                np.asarray(case_node, dtype=np.int64),
+                times,
+                causes,
+                cnodes,
+                weights,
+            ),
+            float(horizon_h),
+            (out_i, out_f, out_sys),
+            (acc_fail, acc_ph, acc_count),
+        )
+        return CaseSummary(out_i, out_f, out_sys, acc_fail, acc_ph, acc_count)
     _run_cases(
         arrays.n_nodes,
         max(arrays.n_resources, 1),
@@ -1104,12 +1099,12 @@ def run_cases(
         arrays.flow,
         arrays.load,
         arrays.capacity,
-        t.population,
+        arrays.people,
         t.jobs,
         t.cf_floor,
         t.node_system,
         t.replacement_cost_eur,
-        t.hindrance if t.hindrance.size else np.zeros(1, dtype=np.bool_),
+        hindrance,
         t.min_outage_h,
         t.value_per_job_hour_eur,
         t.bounds,
@@ -1118,9 +1113,7 @@ def run_cases(
         np.asarray(case_node, dtype=np.int64),
         times,
         causes,
-        np.full(n_ev, -1, dtype=np.int64)
-        if case_cnode is None
-        else np.asarray(case_cnode, dtype=np.int64),
+        cnodes,
         weights,
         float(horizon_h),
         out_i,
@@ -1700,6 +1693,7 @@ def sweep_criticality(
     capacity: NDArray[np.float64] | None = None,
     link_load: NDArray[np.float64] | None = None,
     couplings: Couplings | None = None,
+    restoration: CaseRestoration | None = None,
 ) -> CriticalityResult:
     """What the failure of each candidate at time 0 does within ``horizon_h``, ranked.
 
@@ -1744,7 +1738,10 @@ def sweep_criticality(
     cand = np.asarray(candidates, dtype=np.int64)
     if cand.size and (int(cand.min()) < 0 or int(cand.max()) >= compiled.n_nodes):
         raise ScenarioError("candidate node index out of range")
-    arrays = batch_arrays(compiled, table, load=load, capacity=capacity, link_load=link_load)
+    arrays = batch_arrays(
+        compiled, table, load=load, capacity=capacity, link_load=link_load,
+        restoration=restoration,
+    )  # fmt: skip
     run = runner if runner is not None else in_process_runner()
     ptr = np.arange(cand.size + 1, dtype=np.int64)
     singles = concat_summaries(

@@ -56,6 +56,7 @@ from vitaal.engine.criticality import (
     in_process_runner,
     with_common_causes,
 )
+from vitaal.engine.process_cases import CaseRestoration
 from vitaal.errors import ScenarioError
 from vitaal.model import Model
 
@@ -529,6 +530,7 @@ def run_ensemble(
     capacity: NDArray[np.float64] | None = None,
     link_load: NDArray[np.float64] | None = None,
     couplings: Couplings | None = None,
+    restoration: CaseRestoration | None = None,
 ) -> EnsembleResult:
     """Run every scenario's cascade (from its initial failures at 0, within ``horizon_h``)
     and add up the risk. Sums run in chunk order (``chunk_size`` scenarios per task),
@@ -545,7 +547,10 @@ def run_ensemble(
 
     Complexity: O(sum over scenarios of the cone of their initial failures).
     """
-    arrays = batch_arrays(compiled, table, load=load, capacity=capacity, link_load=link_load)
+    arrays = batch_arrays(
+        compiled, table, load=load, capacity=capacity, link_load=link_load,
+        restoration=restoration,
+    )  # fmt: skip
     run = runner if runner is not None else in_process_runner()
     flood_case = scenarios.kind == KINDS.index("flood")
     cases = with_common_causes(
