@@ -76,7 +76,7 @@ def test_a_failure_in_a_later_import_leaves_the_store_as_it_was(
     before = snapshot(store_url)
     done = _fail_after_first_batch(monkeypatch)
     with pytest.raises(InjectedError):
-        store.import_model(_other_model(tiny), author="bo")
+        store.import_model(_other_model(tiny), author="bo", base=1)
     assert done  # the changed record went in before the audit entries failed
     assert snapshot(store_url) == before
     assert store.read_model() == tiny
@@ -126,7 +126,7 @@ def test_a_failed_apply_leaves_the_store_as_it_was(
     _fail_after_first_batch(monkeypatch)
     monkeypatch.setattr(repository, "BATCH_SIZE", 1)
     with pytest.raises(InjectedError):
-        store.apply(changes, author="bo")
+        store.apply(changes, author="bo", base=1)
     assert snapshot(store_url) == before
 
 
@@ -139,7 +139,7 @@ def test_a_model_with_errors_is_not_imported(
     link = next(iter(broken.supply.values()))
     broken.supply[next(iter(broken.supply))] = dataclasses.replace(link, supplier="nowhere")
     with pytest.raises(ModelError, match="the model was not imported") as info:
-        store.import_model(broken, author="bo")
+        store.import_model(broken, author="bo", base=1)
     assert any("nowhere" in str(p) for p in info.value.errors)
     assert snapshot(store_url) == before
 

@@ -145,7 +145,9 @@ def test_random_edits_read_back_at_every_version(
     # whatever the previous one left, which exercises imports of differences as well.
     latest = store.latest_version()
     previous = store.read_model() if latest is not None else None
-    number = store.import_model(tiny, author=f"author-{(0 if latest is None else latest + 1) % 3}")
+    number = store.import_model(
+        tiny, author=f"author-{(0 if latest is None else latest + 1) % 3}", base=latest
+    )
     if previous is not None:
         assert _audited(store, number) == _expected_audit(previous, tiny)
     history: dict[int, Model] = {number: tiny}
@@ -159,10 +161,10 @@ def test_random_edits_read_back_at_every_version(
         event("rejected" if errors else "applied")
         if errors:
             with pytest.raises(ModelError):
-                store.apply(changes, author=author)
+                store.apply(changes, author=author, base=count)
             assert len(store.versions()) == count
             continue
-        number = store.apply(changes, author=author, message=f"{len(changes)} edits")
+        number = store.apply(changes, author=author, base=count, message=f"{len(changes)} edits")
         assert number == count + 1
         assert _audited(store, number) == _expected_audit(current, expected)
         history[number] = expected

@@ -37,6 +37,7 @@ def test_apply_makes_a_version_with_who_when_what_before_and_after(
             Change.remove("challenges", "ch-solar"),
         ],
         author="bo",
+        base=1,
         message="inspection of gs-1",
     )
     end = datetime.now(UTC)
@@ -86,11 +87,13 @@ def test_earlier_versions_read_back_after_changes(store: ModelStore, tiny: Model
     current = tiny
     for condition in (4, 5, 6):
         gs = dataclasses.replace(current.components["gs-1"], condition=condition)
-        number = store.apply([Change.put("components", gs)], author="bo")
+        number = store.apply(
+            [Change.put("components", gs)], author="bo", base=store.latest_version()
+        )
         current = _copy(current)
         current.components["gs-1"] = gs
         models[number] = current
-    number = store.apply([Change.remove("side_outputs", "so-gs-heat")], author="cy")
+    number = store.apply([Change.remove("side_outputs", "so-gs-heat")], author="cy", base=4)
     current = _copy(current)
     del current.side_outputs["so-gs-heat"]
     models[number] = current
@@ -116,6 +119,7 @@ def test_diff_of_two_versions(store: ModelStore, tiny: Model) -> None:
             Change.remove("challenges", "ch-solar"),
         ],
         author="bo",
+        base=1,
     )
     diff = store.diff(1, 2)
     assert diff == diff_models(store.read_model(1), store.read_model(2))
@@ -154,7 +158,7 @@ def test_importing_again_records_only_the_differences(store: ModelStore, tiny: M
     second.components["gs-1"] = dataclasses.replace(tiny.components["gs-1"], name="GS one")
     del second.plans["plan-harbour"]
     second.systems["heat"] = System(id="heat", name="Heat")
-    assert store.import_model(second, author="bo", message="new survey") == 2
+    assert store.import_model(second, author="bo", base=1, message="new survey") == 2
     assert [(e.action, e.kind, e.key) for e in store.audit(2)] == [
         ("add", "systems", "heat"),
         ("change", "components", "gs-1"),
@@ -168,7 +172,7 @@ def test_importing_the_same_model_makes_a_version_without_changes(
     store: ModelStore, tiny: Model
 ) -> None:
     store.import_model(tiny, author="ann")
-    assert store.import_model(tiny, author="bo", message="checked again") == 2
+    assert store.import_model(tiny, author="bo", base=1, message="checked again") == 2
     assert store.audit(2) == []
     v2 = store.versions()[1]
     assert (v2.author, v2.message, v2.added, v2.changed, v2.removed) == (
@@ -202,7 +206,7 @@ def test_unknown_versions_are_store_errors(store: ModelStore, tiny: Model) -> No
 
 def test_apply_to_an_empty_store_is_refused(store: ModelStore) -> None:
     with pytest.raises(StoreError, match="import one first"):
-        store.apply([Change.remove("systems", "water")], author="ann")
+        store.apply([Change.remove("systems", "water")], author="ann", base=1)
     assert store.versions() == []
 
 
@@ -220,7 +224,7 @@ def test_changes_are_checked_and_every_problem_reported(store: ModelStore, tiny:
         Change.remove("info", "model"),  # the info cannot go
     ]
     with pytest.raises(ModelError, match="the changes were not applied") as info:
-        store.apply(changes, author="bo")
+        store.apply(changes, author="bo", base=1)
     found = [(p.loc.line if p.loc else None, p.field) for p in info.value.problems]
     assert found == [(1, "kind"), (2, "key"), (3, "record"), (4, "key"), (6, "key"), (7, "record")]
     assert store.versions()[-1].number == 1
@@ -229,7 +233,9 @@ def test_changes_are_checked_and_every_problem_reported(store: ModelStore, tiny:
     broken = dataclasses.replace(link, supplier="nowhere")
     with pytest.raises(ModelError) as info:
         store.apply(
-            [Change.remove("supply", link_key(link)), Change.put("supply", broken)], author="bo"
+            [Change.remove("supply", link_key(link)), Change.put("supply", broken)],
+            author="bo",
+            base=1,
         )
     assert any(p.field == "supplier" and "nowhere" in p.found for p in info.value.errors)
     assert len(store.versions()) == 1
@@ -249,6 +255,7 @@ def test_an_unchanged_record_is_not_audited(store: ModelStore, tiny: Model) -> N
             ),
         ],
         author="bo",
+        base=1,
     )
     assert store.audit(number) == []
     assert store.read_model(number) == tiny

@@ -13,7 +13,7 @@ from rich.table import Table
 
 from vitaal import __version__
 from vitaal.cli.common import EXIT_PROBLEMS, handle_errors, out, print_problems
-from vitaal.cli.sources import Source, db_url, load, parse_source
+from vitaal.cli.sources import db_url, load, parse_source
 from vitaal.errors import Severity, VitaalError
 from vitaal.settings import Settings
 
@@ -134,9 +134,20 @@ def info(model: str, as_json: bool, version: int | None) -> None:
     help="Who is recorded in the audit trail (default: $VITAAL_USER or your login).",
 )
 @click.option("-m", "--message", default="", help="What this version is.")
+@click.option(
+    "--base",
+    type=int,
+    default=None,
+    help="The version the model was made from (required once the store holds a version).",
+)
 @handle_errors
-def import_(model: str, db: str | None, author: str | None, message: str) -> None:
-    """Import a model folder into the store as a new version (all or nothing)."""
+def import_(model: str, db: str | None, author: str | None, message: str, base: int | None) -> None:
+    """Import a model folder into the store as a new version (all or nothing).
+
+    Once the store holds a version, --base names the version the model was made from: its
+    changes from that version are written over the latest version, and a change of a record
+    that a later version changed is refused, showing both versions.
+    """
     from vitaal.store import open_store
 
     settings = _settings()
@@ -144,7 +155,10 @@ def import_(model: str, db: str | None, author: str | None, message: str) -> Non
     url = db_url(db or settings.db)
     with open_store(url) as store:
         number = store.import_model(
-            loaded, author=author or settings.user, message=message or f"import {model}"
+            loaded,
+            author=author or settings.user,
+            message=message or f"import {model}",
+            base=base,
         )
     out.print(f"imported {loaded.info.name} as version {number} into {url}", markup=False)
 
@@ -160,14 +174,21 @@ def import_(model: str, db: str | None, author: str | None, message: str) -> Non
 def export(out_dir: Path, db: str | None, version: int | None, force: bool) -> None:
     """Write a version from the store as a model folder."""
     from vitaal.io.folder import write_model
+    from vitaal.store import open_store
 
     settings = _settings()
     url = db_url(db or settings.db)
-    loaded = load(Source("db", url, version))
+    with open_store(url) as store:
+        # the number first: the version written is the one named (the base of later imports)
+        number = version if version is not None else store.latest_version()
+        loaded = store.read_model(number)
     if out_dir.exists() and any(out_dir.iterdir()) and not force:
         raise VitaalError(f"{out_dir} exists and is not empty (use --force to replace it)")
     write_model(loaded, out_dir, overwrite=force)
-    out.print(f"wrote {loaded.info.name} to {out_dir}", markup=False)
+    out.print(
+        f"wrote {loaded.info.name} version {number} to {out_dir} (import it with --base {number})",
+        markup=False,
+    )
 
 
 @cli.command()

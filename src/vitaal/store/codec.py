@@ -39,14 +39,42 @@ def dump(kind: str, record: Any) -> dict[str, Any]:
     return value
 
 
+def parse_json(text: str | None, where: str, *, nullable: bool = False) -> Any:
+    """The value of a JSON column read as text; :class:`StoreError` naming ``where`` (table,
+    row, column) when the text is not JSON, or not an object (``None`` allowed if nullable)."""
+    if text is None:
+        if nullable:
+            return None
+        raise StoreError(f"{where}: found nothing, expected a JSON object; the store is damaged")
+    try:
+        value = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise StoreError(
+            f"{where}: the stored JSON cannot be read ({exc}); the store is damaged"
+        ) from None
+    if value is None and nullable:
+        return None
+    if not isinstance(value, dict):
+        raise StoreError(
+            f"{where}: found JSON {type(value).__name__}, expected a JSON object; "
+            "the store is damaged"
+        )
+    return value
+
+
 def load(kind: str, key: str, data: Mapping[str, Any], loc: Loc) -> Any:
     """The record kept as ``data``; :class:`StoreError` if the store holds something unreadable."""
+    if not isinstance(data, Mapping):
+        raise StoreError(f"{loc}: the stored record '{key}' is not a JSON object")
     if kind == INFO_KIND:
         return load_info(data, loc)
     table = TABLES.get(kind)
     if table is None:
         raise StoreError(f"{loc}: the store holds a record of unknown kind '{kind}' ({key})")
-    record, problems = parse_record(table, data, loc, line_of=None)
+    try:
+        record, problems = parse_record(table, data, loc, line_of=None)
+    except (TypeError, ValueError, AttributeError, KeyError, RecursionError) as exc:
+        raise StoreError(f"{loc}: the stored record '{key}' cannot be read back: {exc!r}") from None
     if record is None or problems:
         detail = "; ".join(str(p) for p in problems) or "no record"
         raise StoreError(f"{loc}: the stored record '{key}' cannot be read back: {detail}")
@@ -69,6 +97,8 @@ def unfaithful_fields(kind: str, record: Any, data: Mapping[str, Any]) -> list[s
 def load_info(data: Mapping[str, Any], loc: Loc) -> ModelInfo:
     try:
         horizons = data["horizons"]
+        if not isinstance(horizons, Mapping):
+            raise TypeError("horizons is not a mapping")
         return ModelInfo(
             name=str(data["name"]),
             description=None if data.get("description") is None else str(data["description"]),

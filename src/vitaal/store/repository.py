@@ -29,7 +29,9 @@ from alembic.util.exc import CommandError
 from sqlalchemy import (
     Connection,
     Engine,
+    Text,
     and_,
+    cast,
     create_engine,
     event,
     func,
@@ -45,8 +47,10 @@ from vitaal.model.diff import ModelDiff, diff_models
 from vitaal.model.model import RECORD_KINDS, Model
 from vitaal.model.records import ModelInfo
 from vitaal.model.validate import validate_model
-from vitaal.store import codec, migrate
+from vitaal.store import chain, codec, migrate
+from vitaal.store.conflicts import ConflictError, find_conflicts
 from vitaal.store.schema import INFO_KEY, INFO_KIND, audit, records, versions
+from vitaal.store.verify import Verification, verify_store
 
 #: Rows per INSERT statement (executemany) when writing records and audit entries.
 BATCH_SIZE = 2000
@@ -98,6 +102,8 @@ class VersionInfo:
     added: int
     changed: int
     removed: int
+    #: the version's link in the hash chain (``None`` in a store written by hand)
+    hash: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -109,6 +115,7 @@ class VersionInfo:
             "added": self.added,
             "changed": self.changed,
             "removed": self.removed,
+            "hash": self.hash,
         }
 
 
@@ -217,19 +224,26 @@ def _create_engine(url: URL) -> Engine:
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Let SQLAlchemy's transactions decide when BEGIN is sent (the driver's own handling
     # defers it and commits around DDL), and enforce foreign keys.
+    # Write-ahead logging lets readers go on reading their snapshot while a writer writes
+    # (kept in the file: set once, when the store is first opened).
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
         cursor.execute("PRAGMA foreign_keys = ON")
+        mode = cursor.execute("PRAGMA journal_mode").fetchone()
+        if mode is not None and str(mode[0]).lower() not in ("wal", "memory"):
+            cursor.execute("PRAGMA journal_mode = WAL")
     finally:
         cursor.close()
 
 
 def _sqlite_begin(connection: Connection) -> None:
     # Writers take the database's write lock when they start, so that the latest version they
-    # read is still the latest when they write the next one.
-    mode = "IMMEDIATE" if connection.get_execution_options().get("vitaal_write") else "DEFERRED"
-    connection.exec_driver_sql(f"BEGIN {mode}")
+    # read is still the latest when they write the next one. Readers are read-only
+    # (query_only) and take no lock a writer could hold up.
+    write = bool(connection.get_execution_options().get("vitaal_write"))
+    connection.exec_driver_sql(f"PRAGMA query_only = {'OFF' if write else 'ON'}")
+    connection.exec_driver_sql(f"BEGIN {'IMMEDIATE' if write else 'DEFERRED'}")
 
 
 # -- the store ----------------------------------------------------------------------------
@@ -279,6 +293,11 @@ class ModelStore:
             conn = self._engine.connect()
             if write:
                 conn = conn.execution_options(vitaal_write=True)
+            elif self.backend == "postgresql":
+                # one snapshot for every query of the read, and no writes
+                conn = conn.execution_options(
+                    isolation_level="REPEATABLE READ", postgresql_readonly=True
+                )
             with conn, conn.begin():
                 if write and self.backend == "postgresql":
                     # one writer (or migration) at a time, until commit; readers go on
@@ -291,9 +310,14 @@ class ModelStore:
             ) from None
 
     def _upgrade(self) -> None:
+        head = migrate.head_revision()
+        # a read first: a store at the newest schema is opened without waiting for writers
+        with self._transaction("open the store") as conn:
+            if migrate.current_revision(conn) == head:
+                return
         try:
             with self._transaction("open the store", write=True) as conn:
-                if migrate.current_revision(conn) != migrate.head_revision():
+                if migrate.current_revision(conn) != head:
                     migrate.upgrade_to_head(conn)
         except CommandError as exc:
             raise StoreError(
@@ -315,11 +339,13 @@ class ModelStore:
         with self._transaction("read the model") as conn:
             number = self._check_version(conn, version)
             rows = conn.execute(
-                select(records.c.kind, records.c.key, records.c.data)
+                select(records.c.id, records.c.kind, records.c.key, _text(records.c.data))
                 .where(_valid_at(number))
                 .order_by(records.c.id)
             ).all()
-        return _build_model(((r.kind, r.key, r.data) for r in rows), number)
+        return _build_model(
+            ((r.kind, r.key, _record_data(r.id, r.kind, r.key, r.data)) for r in rows), number
+        )
 
     def versions(self) -> list[VersionInfo]:
         """Every version, oldest first, with how many records it added, changed and removed."""
@@ -345,6 +371,7 @@ class ModelStore:
                     added=c.get("add", 0) + c.get("import", 0),
                     changed=c.get("change", 0),
                     removed=c.get("remove", 0),
+                    hash=row.hash,
                 )
             )
         return out
@@ -359,7 +386,11 @@ class ModelStore:
                 f"unknown record kind '{kind}', expected one of {', '.join(codec.STORED_KINDS)}"
             )
         with self._transaction("read the audit trail") as conn:
-            query = select(audit).order_by(audit.c.id)
+            query = select(
+                *(c for c in audit.c if c.name not in ("before", "after")),
+                _text(audit.c.before),
+                _text(audit.c.after),
+            ).order_by(audit.c.id)
             if version is not None:
                 self._check_version(conn, version)
                 query = query.where(audit.c.version_id == version)
@@ -377,27 +408,42 @@ class ModelStore:
                 action=r.action,
                 kind=r.kind,
                 key=r.key,
-                before=r.before,
-                after=r.after,
+                before=codec.parse_json(r.before, f"audit row {r.id}: before", nullable=True),
+                after=codec.parse_json(r.after, f"audit row {r.id}: after", nullable=True),
             )
             for r in rows
         ]
+
+    def verify(self, expect: str | None = None) -> Verification:
+        """Check the hash chain of every version, record and audit row (one snapshot); the
+        findings name each row changed, removed, inserted or back-dated behind the store's
+        back. ``expect`` is a version hash kept elsewhere that the chain must still hold."""
+        with self._transaction("verify the audit trail") as conn:
+            return verify_store(conn, expect)
 
     def diff(self, a: int, b: int | None = None) -> ModelDiff:
         """What changed from version ``a`` to version ``b`` (the latest when ``None``)."""
         return diff_models(self.read_model(a), self.read_model(b))
 
     # -- writing ------------------------------------------------------------------------
-    def import_model(self, model: Model, *, author: str, message: str = "") -> int:
+    def import_model(
+        self, model: Model, *, author: str, message: str = "", base: int | None = None
+    ) -> int:
         """Store ``model`` as a new version and return its number, in one transaction.
 
-        Into an empty store every record is written (audit action ``import``). Into a store
-        that holds a model, the new version records only the differences from the latest
-        version (``add``, ``change``, ``remove``); importing an unchanged model makes a version
-        without changes, which still records who imported it, when and why.
+        ``base`` is the version the model was made from (``None`` only for the first import
+        into an empty store). Into an empty store every record is written (audit action
+        ``import``). Into a store that holds a model, the records in which ``model`` differs
+        from version ``base`` are written over the latest version (``add``, ``change``,
+        ``remove``); records it leaves as they were in ``base`` keep what later versions made
+        of them. A record that differs from ``base`` and that a later version has changed is
+        a conflict: :class:`~vitaal.store.conflicts.ConflictError` shows it in both versions
+        and nothing is written. Importing an unchanged model makes a version without changes,
+        which still records who imported it, when and why.
 
-        Raises :class:`ModelError` if the model has errors (nothing is written) and
-        :class:`StoreError` if the database fails (nothing is written either).
+        Raises :class:`ModelError` if the model (or the result of writing its changes over the
+        latest version) has errors and :class:`StoreError` if the database fails; nothing is
+        written either way.
         """
         author = _check_author(author)
         message = _check_message(message)
@@ -411,27 +457,38 @@ class ModelStore:
             raise ModelError(problems, f"{len(problems)} problem(s): the model was not imported")
         with self._transaction("import the model", write=True) as conn:
             parent = _latest(conn)
-            number, now = _new_version(conn, parent, author, message)
             if parent is None:
-                _insert_records(conn, number, wanted)
-                _insert_audit(
-                    conn,
-                    number,
-                    now,
-                    author,
-                    (("import", kind, key, None, data) for (kind, key), data in wanted.items()),
-                )
-            else:
-                _write_differences(conn, number, now, author, _current_rows(conn), wanted)
+                if base is not None:
+                    raise StoreError(
+                        f"base: found version {base!r}, but {self.url} holds no model yet "
+                        "(the first import is based on no version)"
+                    )
+                _write_version(conn, _NewVersion(1, None, author, message), {}, wanted)
+                return 1
+            base = self._check_base(conn, base, parent)
+            current = _current_rows(conn)
+            base_rows = _data_of(current) if base == parent else _rows_at(conn, base)
+            edits: dict[_Pair, dict[str, Any] | None] = {
+                pair: data for pair, data in wanted.items() if base_rows.get(pair) != data
+            }
+            edits.update({pair: None for pair in base_rows if pair not in wanted})
+            merged = _merge(conn, base, parent, base_rows, current, edits)
+            if merged != wanted:
+                _refuse_errors(_build_model(_items(merged), parent + 1), "imported", merged=True)
+            number = parent + 1
+            _write_version(conn, _NewVersion(number, parent, author, message), current, merged)
         return number
 
-    def apply(self, changes: Iterable[Change], *, author: str, message: str = "") -> int:
-        """Apply ``changes`` to the latest version as a new version; return its number.
+    def apply(self, changes: Iterable[Change], *, author: str, base: int, message: str = "") -> int:
+        """Apply ``changes``, made to version ``base``, as a new version; return its number.
 
-        Every change is checked (known kind, a record of that kind under its own key, no two
-        changes of one record, removals of records that exist) and the resulting model must
-        validate without errors; otherwise :class:`ModelError` lists every problem and nothing
-        is written. Changes that leave a record as it was are not recorded.
+        Every change is checked against version ``base`` (known kind, a record of that kind
+        under its own key, no two changes of one record, removals of records that exist) and
+        the resulting model must validate without errors; otherwise :class:`ModelError` lists
+        every problem and nothing is written. Changes that leave a record as it was in
+        ``base`` are not recorded. The changes are written over the latest version; a change
+        of a record that a version after ``base`` has changed is refused with
+        :class:`~vitaal.store.conflicts.ConflictError` (nothing is written).
         """
         author = _check_author(author)
         message = _check_message(message)
@@ -442,27 +499,40 @@ class ModelStore:
                 raise StoreError(
                     f"cannot apply changes: {self.url} holds no model yet; import one first"
                 )
+            base = self._check_base(conn, base, parent)
             current = _current_rows(conn)
-            model = _build_model(
-                ((k, key, data) for (k, key), (_, data) in current.items()), parent
-            )
+            base_rows = _data_of(current) if base == parent else _rows_at(conn, base)
+            model = _build_model(_items(base_rows), base)
             problems = _apply_to_model(model, changes)
-            if not problems:
-                problems = [p for p in validate_model(model) if p.severity is Severity.ERROR]
             if problems:
                 raise ModelError(
                     problems, f"{len(problems)} problem(s): the changes were not applied"
                 )
-            wanted = {pair: data for pair, (_, data) in current.items()}
+            edits: dict[_Pair, dict[str, Any] | None] = {}
             for ch in changes:
-                pair = (ch.kind, ch.key)
-                if ch.record is None:
-                    wanted.pop(pair, None)
-                else:
-                    wanted[pair] = codec.dump(ch.kind, ch.record)
-            number, now = _new_version(conn, parent, author, message)
-            _write_differences(conn, number, now, author, current, wanted)
+                new = None if ch.record is None else codec.dump(ch.kind, ch.record)
+                if base_rows.get((ch.kind, ch.key)) != new:
+                    edits[(ch.kind, ch.key)] = new
+            merged = _merge(conn, base, parent, base_rows, current, edits)
+            if base != parent:
+                model = _build_model(_items(merged), parent + 1)
+            _refuse_errors(model, "applied", merged=base != parent)
+            number = parent + 1
+            _write_version(conn, _NewVersion(number, parent, author, message), current, merged)
         return number
+
+    def _check_base(self, conn: Connection, base: int | None, latest: int) -> int:
+        if base is None:
+            raise StoreError(
+                f"{self.url} holds versions 1 to {latest}: name the version your change is "
+                f"based on (the latest is {latest})"
+            )
+        if isinstance(base, bool) or not isinstance(base, int) or not 1 <= base <= latest:
+            raise StoreError(
+                f"base: found {base!r}, expected the version your change is based on "
+                f"(1 to {latest})"
+            )
+        return base
 
     def _check_version(self, conn: Connection, version: int | None) -> int:
         latest = _latest(conn)
@@ -659,99 +729,205 @@ def _apply_to_model(model: Model, changes: Sequence[Change]) -> list[Problem]:
     return problems
 
 
-def _current_rows(conn: Connection) -> dict[_Pair, tuple[int, dict[str, Any]]]:
+def _text(column: Any) -> Any:
+    """A JSON column read as text, so that damaged JSON is a located error (see codec)."""
+    return cast(column, Text).label(column.name)
+
+
+def _record_data(row_id: int, kind: str, key: str, text: str | None) -> dict[str, Any]:
+    value: dict[str, Any] = codec.parse_json(text, f"records row {row_id} ({kind} '{key}'): data")
+    return value
+
+
+def _items(rows: dict[_Pair, dict[str, Any]]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    return ((kind, key, data) for (kind, key), data in rows.items())
+
+
+def _data_of(current: dict[_Pair, _Current]) -> dict[_Pair, dict[str, Any]]:
+    return {pair: row.data for pair, row in current.items()}
+
+
+def _refuse_errors(model: Model, done: str, *, merged: bool) -> None:
+    problems = [p for p in validate_model(model) if p.severity is Severity.ERROR]
+    if problems:
+        what = " in the model the changes would make of the latest version" if merged else ""
+        raise ModelError(problems, f"{len(problems)} problem(s){what}: the changes were not {done}")
+
+
+@dataclass(frozen=True, slots=True)
+class _Current:
+    """A current row of ``records``: its id, data and hash."""
+
+    id: int
+    data: dict[str, Any]
+    hash: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class _NewVersion:
+    number: int
+    parent: int | None
+    author: str
+    message: str
+
+
+def _current_rows(conn: Connection) -> dict[_Pair, _Current]:
     rows = conn.execute(
-        select(records.c.id, records.c.kind, records.c.key, records.c.data)
+        select(records.c.id, records.c.kind, records.c.key, _text(records.c.data), records.c.hash)
         .where(records.c.valid_to.is_(None))
         .order_by(records.c.id)
     )
-    return {(r.kind, r.key): (r.id, r.data) for r in rows}
+    return {
+        (r.kind, r.key): _Current(r.id, _record_data(r.id, r.kind, r.key, r.data), r.hash)
+        for r in rows
+    }
 
 
-def _new_version(
-    conn: Connection, parent: int | None, author: str, message: str
-) -> tuple[int, datetime]:
-    number = 1 if parent is None else parent + 1
-    now = datetime.now(UTC)
-    conn.execute(
-        versions.insert().values(
-            id=number, created_at=now, author=author, message=message, parent_id=parent
+def _rows_at(conn: Connection, version: int) -> dict[_Pair, dict[str, Any]]:
+    rows = conn.execute(
+        select(records.c.id, records.c.kind, records.c.key, _text(records.c.data))
+        .where(_valid_at(version))
+        .order_by(records.c.id)
+    )
+    return {(r.kind, r.key): _record_data(r.id, r.kind, r.key, r.data) for r in rows}
+
+
+def _merge(
+    conn: Connection,
+    base: int,
+    latest: int,
+    base_rows: dict[_Pair, dict[str, Any]],
+    current: dict[_Pair, _Current],
+    edits: dict[_Pair, dict[str, Any] | None],
+) -> dict[_Pair, dict[str, Any]]:
+    """The latest records with ``edits`` (made to version ``base``) written over them;
+    :class:`ConflictError` if an edited record has changed since ``base``."""
+    now = _data_of(current)
+    if base != latest and edits:
+        touched = _touched_since(conn, base)
+        conflicts = find_conflicts(edits, base_rows, now, touched, base)
+        if conflicts:
+            raise ConflictError(conflicts, latest)
+    merged = dict(now)
+    for pair, data in edits.items():
+        if data is None:
+            merged.pop(pair, None)
+        else:
+            merged[pair] = data
+    return merged
+
+
+def _touched_since(conn: Connection, base: int) -> dict[_Pair, tuple[int, str]]:
+    """Every record a version after ``base`` changed: the last such version and its author."""
+    last: dict[_Pair, int] = {}
+    rows = conn.execute(
+        select(records.c.kind, records.c.key, records.c.valid_from, records.c.valid_to).where(
+            or_(records.c.valid_from > base, records.c.valid_to > base)
         )
     )
-    return number, now
+    for r in rows:
+        when = max(v for v in (r.valid_from, r.valid_to) if v is not None and v > base)
+        last[(r.kind, r.key)] = max(when, last.get((r.kind, r.key), 0))
+    authors = dict(
+        conn.execute(select(versions.c.id, versions.c.author).where(versions.c.id > base)).all()
+    )
+    return {pair: (v, str(authors.get(v, "?"))) for pair, v in last.items()}
 
 
-def _write_differences(
-    conn: Connection,
-    number: int,
-    now: datetime,
-    author: str,
-    current: dict[_Pair, tuple[int, dict[str, Any]]],
-    wanted: dict[_Pair, dict[str, Any]],
-) -> None:
-    """Close the rows that change or go, insert the rows that change or come, and audit it."""
-    entries: list[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]] = []
-    closed: list[int] = []
+_Entry = tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]
+
+
+def _differences(
+    current: dict[_Pair, _Current], wanted: dict[_Pair, dict[str, Any]]
+) -> tuple[list[_Entry], list[_Current], dict[_Pair, dict[str, Any]]]:
+    """The audit entries, the rows to close and the rows to open that take ``current`` to
+    ``wanted`` (into an empty store: every record, action ``import``)."""
+    if not current:
+        return [("import", *pair, None, data) for pair, data in wanted.items()], [], wanted
+    entries: list[_Entry] = []
+    closed: list[_Current] = []
     opened: dict[_Pair, dict[str, Any]] = {}
     for pair, data in wanted.items():
         old = current.get(pair)
         if old is None:
             opened[pair] = data
             entries.append(("add", *pair, None, data))
-        elif old[1] != data:
-            closed.append(old[0])
+        elif old.data != data:
+            closed.append(old)
             opened[pair] = data
-            entries.append(("change", *pair, old[1], data))
-    for pair, (row_id, data) in current.items():
+            entries.append(("change", *pair, old.data, data))
+    for pair, row in current.items():
         if pair not in wanted:
-            closed.append(row_id)
-            entries.append(("remove", *pair, data, None))
+            closed.append(row)
+            entries.append(("remove", *pair, row.data, None))
     entries.sort(key=lambda e: (_KIND_ORDER.get(e[1], len(_KIND_ORDER)), e[2]))
-    for start in range(0, len(closed), _ID_CHUNK):
+    return entries, closed, opened
+
+
+def _write_version(
+    conn: Connection,
+    new: _NewVersion,
+    current: dict[_Pair, _Current],
+    wanted: dict[_Pair, dict[str, Any]],
+) -> None:
+    """Write version ``new``: its row (chained to its parent's hash), the rows that change
+    or go closed, the rows that change or come inserted, and the audit entries."""
+    entries, closed, opened = _differences(current, wanted)
+    now = datetime.now(UTC)
+    # each JSON form is hashed once, for its records row and its audit entry
+    digests = {id(data): chain.data_hash(data) for data in opened.values()}
+    record_rows: list[dict[str, Any]] = [
+        {
+            "kind": kind,
+            "key": key,
+            "data": data,
+            "valid_from": new.number,
+            "valid_to": None,
+            "hash": chain.record_hash(kind, key, data, new.number, digest=digests[id(data)]),
+        }
+        for (kind, key), data in opened.items()
+    ]
+    audit_rows: list[dict[str, Any]] = []
+    for action, kind, key, before, after in entries:
+        entry: dict[str, Any] = {
+            "version_id": new.number,
+            "at": now,
+            "author": new.author,
+            "action": action,
+            "kind": kind,
+            "key": key,
+            "before": before,
+            "after": after,
+        }
+        entry["hash"] = chain.audit_hash(entry, digests)
+        audit_rows.append(entry)
+    previous = None
+    if new.parent is not None:
+        previous = conn.execute(select(versions.c.hash).where(versions.c.id == new.parent)).scalar()
+    version: dict[str, Any] = {
+        "id": new.number,
+        "created_at": now,
+        "author": new.author,
+        "message": new.message,
+        "parent_id": new.parent,
+    }
+    version["hash"] = chain.version_hash(
+        previous,
+        version,
+        (e["hash"] for e in audit_rows),
+        (r["hash"] for r in record_rows),
+        (row.hash or "" for row in closed),
+    )
+    conn.execute(versions.insert().values(**version))
+    ids = [row.id for row in closed]
+    for start in range(0, len(ids), _ID_CHUNK):
         conn.execute(
             update(records)
-            .where(records.c.id.in_(closed[start : start + _ID_CHUNK]))
-            .values(valid_to=number)
+            .where(records.c.id.in_(ids[start : start + _ID_CHUNK]))
+            .values(valid_to=new.number)
         )
-    _insert_records(conn, number, opened)
-    _insert_audit(conn, number, now, author, entries)
-
-
-def _insert_records(conn: Connection, number: int, rows: dict[_Pair, dict[str, Any]]) -> None:
-    _insert_rows(
-        conn,
-        records,
-        [
-            {"kind": kind, "key": key, "data": data, "valid_from": number, "valid_to": None}
-            for (kind, key), data in rows.items()
-        ],
-    )
-
-
-def _insert_audit(
-    conn: Connection,
-    number: int,
-    now: datetime,
-    author: str,
-    entries: Iterable[tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]],
-) -> None:
-    _insert_rows(
-        conn,
-        audit,
-        [
-            {
-                "version_id": number,
-                "at": now,
-                "author": author,
-                "action": action,
-                "kind": kind,
-                "key": key,
-                "before": before,
-                "after": after,
-            }
-            for action, kind, key, before, after in entries
-        ],
-    )
+    _insert_rows(conn, records, record_rows)
+    _insert_rows(conn, audit, audit_rows)
 
 
 def _insert_rows(conn: Connection, table: Any, rows: Sequence[dict[str, Any]]) -> None:

@@ -67,6 +67,8 @@ class VersionRow(Base):
     author: Mapped[str] = mapped_column(String(200))
     message: Mapped[str] = mapped_column(Text, server_default="")
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    #: the chain: previous version's hash, this version's fields and rows (vitaal.store.chain)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class RecordRow(Base):
@@ -96,6 +98,8 @@ class RecordRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     valid_from: Mapped[int] = mapped_column(ForeignKey("versions.id"))
     valid_to: Mapped[int | None] = mapped_column(ForeignKey("versions.id"))
+    #: the hash of kind, key, data and valid_from (vitaal.store.chain.record_hash)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditRow(Base):
@@ -117,6 +121,8 @@ class AuditRow(Base):
     key: Mapped[str] = mapped_column(String(1000))
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    #: the hash of the entry's columns but its id (vitaal.store.chain.audit_hash)
+    hash: Mapped[str | None] = mapped_column(String(64))
 
 
 metadata = Base.metadata
