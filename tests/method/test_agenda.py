@@ -53,11 +53,15 @@ def test_order_deadlines_and_status(analysis: dict[str, Any]) -> None:
 
 def test_levels_stations_owners(analysis: dict[str, Any]) -> None:
     items = {i["id"]: i for i in analysis["agenda"]["items"]}
-    # linked to another decision: tactical, ROUTE; alone: operational, ROUTINE
+    # on the table: tactical, ROUTE. scada1 is co-located with ss2 (cp-site: telecom and
+    # power), so its replacement touches another system's asset and stays on the table too;
+    # a replacement with no issue goes to ROUTINE (tests/method/test_decisions.py)
     assert items["shortfall:ss1|electricity"]["level"] == "tactical"
     assert items["shortfall:ss1|electricity"]["way_of_working"] == "route"
-    assert items["replacement:scada1"]["level"] == "operational"
-    assert items["replacement:scada1"]["way_of_working"] == "routine"
+    assert items["replacement:scada1"]["level"] == "tactical"
+    assert [i["code"] for i in items["replacement:scada1"]["issues"]] == ["coupling"]
+    assert items["replacement:scada1"]["issues"][0]["detail"] == ["cp-site"]
+    assert not any(i["routine"] for i in items.values())
     assert items["shortfall:gs|electricity"]["station"] == "capacity_distribution"
     assert items["replacement:gs"]["station"] == "scope_advice"
     assert items["replacement:scada1"]["owner"] == "TelCo"

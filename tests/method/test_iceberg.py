@@ -16,7 +16,7 @@ def test_findings_levels_and_stations(analysis: dict[str, Any]) -> None:
             "challenge:ch-pump",
             "unmanaged_coupling:cp-site",
             "single_point_of_failure:gs",
-            "end_of_life_wave:grid:short",
+            "replacement:gs",
             "fitting_conflict:plan-school",
             "opportunity:so-heat",
             "contested_capacity:ss1|electricity",
@@ -29,13 +29,19 @@ def test_findings_levels_and_stations(analysis: dict[str, Any]) -> None:
         "unmanaged_coupling:cp-site": ("tactical", "route", "cascade_check"),
         # gs takes four components along: several components
         "single_point_of_failure:gs": ("tactical", "route", "cascade_check"),
-        # one component (gs, 2029) in the short term
-        "end_of_life_wave:grid:short": ("operational", "routine", "scope_advice"),
+        # gs (end of life 2029) runs short and is a single point of failure: its replacement
+        # is not like-for-like, so it is on the table (each table item is one finding)
+        "replacement:gs": ("tactical", "route", "scope_advice"),
         "fitting_conflict:plan-school": ("operational", "routine", "fitting"),
         "opportunity:so-heat": ("tactical", "route", "coupling_opportunities"),
         "contested_capacity:ss1|electricity": ("tactical", "route", "capacity_distribution"),
     }
-    assert f["end_of_life_wave:grid:short"]["kind"] == "end_of_life"
+    assert f["replacement:gs"]["kind"] == "replacement"
+    assert f["replacement:gs"]["data"]["issues"] == [
+        "shortfall",
+        "prerequisite",
+        "single_point_of_failure",
+    ]
     assert all(set(x["text"]) == {"en", "nl"} for x in analysis["findings"])
     sev = [x["severity"] for x in analysis["findings"]]
     assert sev == sorted(sev, reverse=True)

@@ -20,6 +20,10 @@ def test_rotterdam_structure() -> None:
     assert [p["id"] for p in data["plans"]] == list(model.plans)
     assert len(data["systems"]) == len(model.systems)
     items = data["agenda"]["items"]
-    overdue = [i["status"] == "overdue" for i in items]
-    assert overdue == sorted(overdue, reverse=True)  # overdue ones on top
+    # ranked by consequence: a prerequisite inherits the class of what waits for it, so the
+    # classes never rise down the list; like-for-like replacements are on ROUTINE lists
+    ranks = ["ABCDE".index(i["consequence"]) for i in items]
+    assert ranks == sorted(ranks, reverse=True)
+    assert not any(i["routine"] for i in items)
+    assert all(i["routine"] and not i["issues"] for i in data["agenda"]["routine_items"])
     json.dumps(data, allow_nan=False)

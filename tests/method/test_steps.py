@@ -74,6 +74,21 @@ def test_coupling_single_points_of_failure(analysis: dict[str, Any]) -> None:
     assert spof["gs"]["systems_hit"] == ["power", "telecom", "water"]
     # ss1: area-a has no other supplier (2,000 people); hosp and area-b have backups
     assert (spof["ss1"]["consumers_cut_off"], spof["ss1"]["people"]) == (1, 2000)
+    # after repair and restart (restoration.yaml): gs, a grid_station_hv, is back after
+    # 336 + 2 h, past the 24 h horizon: all 2,500 people and the hospital (acute care: class
+    # C at least) stay out, so it reaches the table's bar (agenda.yaml: class C); ss1, a
+    # substation, is back after 8 + 0.5 h: 2,000 people (B) for 8.5 h, 17,000 person-hours
+    # (B): class B, not on the table
+    assert (spof["gs"]["back_h"], spof["gs"]["people_out"], spof["gs"]["on_table"]) == (
+        338.0,
+        2500,
+        True,
+    )
+    assert (spof["ss1"]["back_h"], spof["ss1"]["people_out"], spof["ss1"]["on_table"]) == (
+        8.5,
+        2000,
+        False,
+    )
     # ss2 takes scada1 and the pump along, but no consumer: not a single point of failure
     assert "ss2" not in spof
     assert list(spof) == ["gs", "ss1"]  # by people

@@ -2,25 +2,33 @@
 
 For each shortfall (a capacity exhaustion year under the scenarios' growth) and each
 replacement (an end of life), the year it is needed, the lead time, and so the latest decision
-year ``floor(need - lead)``. Decisions come in order: a decision upstream along primary supply
-links (the station before the substation it feeds) is a prerequisite of the decisions
-downstream and inherits their urgency; overdue decisions go on top.
+year ``floor(need - lead)``. A like-for-like replacement with no capacity or coupling issue
+goes to its owner's ROUTINE list (``vitaal/data/agenda.yaml``); the rest is the table's
+agenda, ranked by consequence (the A-E scale of the impact indicator, see
+:mod:`vitaal.method.stake`), then lateness. A decision upstream along primary supply links
+(the station before the substation it feeds) is a prerequisite of the decisions downstream: it
+inherits their urgency and their consequence, and comes before them.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from vitaal.engine.compile import CompiledModel
-from vitaal.method.findings import level_for, owners_of
+from vitaal.method.agenda_rules import AgendaRules, agenda_rules
+from vitaal.method.findings import owners_of
+from vitaal.method.impact import CLASSES
+from vitaal.method.stake import Stake, consequence, served_through
 from vitaal.method.stations import RouteStations
 from vitaal.method.ways import way_for_level
+from vitaal.model.enums import Level
 from vitaal.model.model import Model
 
-__all__ = ["Need", "build_agenda", "decide_by"]
+__all__ = ["Issues", "Need", "build_agenda", "decide_by", "lateness", "split_agenda"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,11 +100,49 @@ def _prerequisites(
     return sorted(found)
 
 
-def _texts(need: Need, name: str, lead: float | None, by: int | None) -> dict[str, str]:
-    lead_en = f"{lead:g} years" if lead is not None else "an unknown lead time"
+@dataclass(frozen=True, slots=True)
+class Issues:
+    """What the model says about components beyond their own needs, for the routine rule:
+    components whose capacity runs out (``short``) or has no headroom in the base year, the
+    single points of failure above the table's threshold, and the couplings across systems
+    each component is a member of."""
+
+    short: frozenset[str] = frozenset()
+    no_headroom: frozenset[str] = frozenset()
+    single_points: frozenset[str] = frozenset()
+    coupled: Mapping[str, list[str]] = field(default_factory=dict)
+
+
+def lateness(need_year: int, effective_decide_by: int | None, base_year: int) -> tuple[int, int]:
+    """``(since, years)`` for an overdue decision: since the need year when that has already
+    passed (a component past its end of life), else since the latest decision year.
+
+    >>> lateness(1990, 1989, 2026), lateness(2029, 2025, 2026)
+    ((1990, 36), (2025, 1))
+    """
+    since = need_year if need_year < base_year else effective_decide_by
+    if since is None:
+        raise ValueError("an overdue decision has a decision year")
+    return since, base_year - since
+
+
+def _texts(
+    need: Need, name: str, lead: float | None, status: str, when: tuple[int | None, int]
+) -> dict[str, str]:
+    """``when``: the latest decision year and, for an overdue item, ``(since, years)`` in
+    its place."""
+    lead_en = (
+        f"{lead:g} year{'' if lead == 1 else 's'}" if lead is not None else "an unknown lead time"
+    )
     lead_nl = f"{lead:g} jaar" if lead is not None else "een onbekende doorlooptijd"
-    by_en = f"decide by {by}" if by is not None else "decision year unknown"
-    by_nl = f"besluit uiterlijk in {by}" if by is not None else "besluitjaar onbekend"
+    by, years = when
+    if status == "overdue":
+        by_en = f"overdue since {by}, {years} year{'s' if years != 1 else ''}"
+        by_nl = f"te laat sinds {by}, {years} jaar"
+    elif by is None:
+        by_en, by_nl = "decision year unknown", "besluitjaar onbekend"
+    else:
+        by_en, by_nl = f"decide by {by}", f"besluit uiterlijk in {by}"
     if need.kind == "shortfall":
         return {
             "en": f"{name}: {need.resource} capacity runs out in {need.need_year}; "
@@ -110,17 +156,95 @@ def _texts(need: Need, name: str, lead: float | None, by: int | None) -> dict[st
     }
 
 
-def build_agenda(
-    model: Model, compiled: CompiledModel, needs: list[Need], stations: RouteStations
+def _issues_of(
+    need: Need, issues: Issues, prerequisite_of: list[str], rules: AgendaRules
 ) -> list[dict[str, Any]]:
-    """The agenda items for ``needs``, ordered (see ``docs/method.md``, ``agenda``).
+    """The issues that keep ``need`` on the table, each ``{code, text, detail}``."""
+    cid = need.component
+    found: list[tuple[str, list[str]]] = []
+    if need.kind == "shortfall" or cid in issues.short:
+        found.append(("shortfall", [need.resource] if need.resource else []))
+    if prerequisite_of:
+        found.append(("prerequisite", prerequisite_of))
+    if cid in issues.no_headroom:
+        found.append(("no_headroom", []))
+    if cid in issues.coupled:
+        found.append(("coupling", list(issues.coupled[cid])))
+    if cid in issues.single_points:
+        found.append(("single_point_of_failure", []))
+    return [{"code": c, "text": dict(rules.issues[c]), "detail": d} for c, d in found]
+
+
+def _order(
+    uniq: dict[str, Need],
+    deps: dict[str, list[str]],
+    rank: dict[str, tuple[Any, ...]],
+) -> list[str]:
+    """Topological order of the items (a prerequisite before what depends on it), choosing
+    next the available item with the smallest ``rank``; a cycle of prerequisites (possible
+    across resources) is broken at its best-ranked item."""
+    dependents: dict[str, list[str]] = {iid: [] for iid in uniq}
+    for iid, ds in deps.items():
+        for d in ds:
+            dependents[d].append(iid)
+    waiting = {iid: len(set(ds)) for iid, ds in deps.items()}
+    heap = [(rank[i], i) for i, w in waiting.items() if w == 0]
+    heapq.heapify(heap)
+    order: list[str] = []
+    done: set[str] = set()
+    while len(order) < len(uniq):
+        if not heap:
+            heap.append(min((rank[i], i) for i in uniq if i not in done))
+        _, iid = heapq.heappop(heap)
+        if iid in done:
+            continue
+        done.add(iid)
+        order.append(iid)
+        for d in set(dependents[iid]):
+            waiting[d] -= 1
+            if waiting[d] == 0 and d not in done:
+                heapq.heappush(heap, (rank[d], d))
+    return order
+
+
+def _inherit(deps: dict[str, list[str]], value: dict[str, Any], better: Any) -> dict[str, Any]:
+    """``value`` with each prerequisite taking the best (``better(a, b)`` true when ``a``
+    beats ``b``) of what depends on it, transitively."""
+    eff = dict(value)
+    work = list(deps)
+    while work:
+        iid = work.pop()
+        e = eff[iid]
+        if e is None:
+            continue
+        for d in deps[iid]:
+            cur = eff[d]
+            if cur is None or better(e, cur):
+                eff[d] = e
+                work.append(d)
+    return eff
+
+
+def build_agenda(
+    model: Model,
+    compiled: CompiledModel,
+    needs: list[Need],
+    stations: RouteStations,
+    issues: Issues | None = None,
+    rules: AgendaRules | None = None,
+) -> list[dict[str, Any]]:
+    """The agenda items for ``needs``, table and ROUTINE alike (``routine`` says which),
+    ordered (see ``docs/method.md``, ``agenda``).
 
     Order: topological (a prerequisite before what depends on it), choosing next among the
-    available items the overdue one, then the earliest effective decision year, then the
-    smallest id; items without any decision year come last. A cycle of prerequisites (possible
-    across resources) is broken at its most urgent item. O(I log I + walks upstream).
+    available items the highest consequence class (a prerequisite inherits the highest of
+    what depends on it), then overdue before due before upcoming, the most years late, the
+    earliest effective decision year, the most critical functions, people and money, and
+    the smallest id. O(I log I + walks along the supply links).
     """
     base = model.info.base_year
+    known = issues if issues is not None else Issues()
+    rule = rules if rules is not None else agenda_rules()
     uniq: dict[str, Need] = {}
     for n in needs:
         old = uniq.get(n.id)
@@ -139,70 +263,66 @@ def build_agenda(
         else []
         for iid, n in uniq.items()
     }
-    own: dict[str, int | None] = {}
-    lead_of: dict[str, float | None] = {}
-    for iid, n in uniq.items():
-        lead = model.components[n.component].lead_time_y
-        lead_of[iid] = lead
-        own[iid] = decide_by(n.need_year, lead)
-    # a prerequisite inherits the earliest decision year of what depends on it
-    eff = dict(own)
     dependents: dict[str, list[str]] = {iid: [] for iid in uniq}
     for iid, ds in deps.items():
         for d in ds:
             dependents[d].append(iid)
-    work = list(uniq)
-    while work:
-        iid = work.pop()
-        e = eff[iid]
-        if e is None:
-            continue
-        for d in deps[iid]:
-            cur = eff[d]
-            if cur is None or e < cur:
-                eff[d] = e
-                work.append(d)
+    lead_of = {iid: model.components[n.component].lead_time_y for iid, n in uniq.items()}
+    own = {iid: decide_by(n.need_year, lead_of[iid]) for iid, n in uniq.items()}
+    # a prerequisite inherits the earliest decision year of what depends on it
+    eff = _inherit(deps, own, lambda a, b: a < b)
+    found = {iid: _issues_of(n, known, sorted(dependents[iid]), rule) for iid, n in uniq.items()}
+    stakes: dict[str, Stake] = {}
+    cls: dict[str, str] = {}
+    why: dict[str, str] = {}
+    for iid, n in uniq.items():
+        people, cfs = served_through(model, compiled, n.component, n.resource)
+        cost = model.components[n.component].replacement_cost_eur
+        stakes[iid] = Stake(people, cfs, cost if n.kind == "replacement" else None)
+        cls[iid], why[iid] = consequence(model, stakes[iid])
+    eff_cls = _inherit(deps, cls, lambda a, b: CLASSES.index(a) > CLASSES.index(b))
 
-    def key(iid: str) -> tuple[int, int, str]:
+    def status_of(iid: str) -> str:
         e = eff[iid]
-        if e is None:
-            return (2, 0, iid)
-        return (0 if e < base else 1, e, iid)
-
-    waiting = {iid: len(set(ds)) for iid, ds in deps.items()}
-    heap = [key(i) for i, w in waiting.items() if w == 0]
-    heapq.heapify(heap)
-    order: list[str] = []
-    done: set[str] = set()
-    while len(order) < len(uniq):
-        if not heap:  # a cycle: take its most urgent item
-            rest = min(key(i) for i in uniq if i not in done)
-            heap.append(rest)
-        k = heapq.heappop(heap)
-        iid = k[2]
-        if iid in done:
-            continue
-        done.add(iid)
-        order.append(iid)
-        for d in set(dependents[iid]):
-            waiting[d] -= 1
-            if waiting[d] == 0 and d not in done:
-                heapq.heappush(heap, key(d))
-
-    items = []
-    for iid in order:
-        n = uniq[iid]
-        comp = model.components[n.component]
-        e = eff[iid]
-        status = (
+        return (
             "unknown"
             if e is None
-            else ("overdue" if e < base else "due" if e == base else "upcoming")
+            else "overdue"
+            if e < base
+            else "due"
+            if e == base
+            else "upcoming"
         )
+
+    def late(iid: str) -> tuple[int | None, int]:
+        if status_of(iid) != "overdue":
+            return eff[iid], 0
+        return lateness(uniq[iid].need_year, eff[iid], base)
+
+    def rank(iid: str) -> tuple[Any, ...]:
+        st = stakes[iid]
+        e = eff[iid]
+        return (
+            -CLASSES.index(eff_cls[iid]),
+            {"overdue": 0, "due": 1, "upcoming": 2, "unknown": 3}[status_of(iid)],
+            -late(iid)[1],
+            e if e is not None else 10**6,
+            -len(st.critical_functions),
+            -st.people,
+            -(st.cost_eur or 0.0),
+        )
+
+    ranks = {iid: rank(iid) for iid in uniq}
+    items = []
+    for iid in _order(uniq, deps, ranks):
+        n = uniq[iid]
+        comp = model.components[n.component]
+        status = status_of(iid)
         owners = owners_of(model, [n.component])
-        linked = bool(deps[iid] or dependents[iid])
-        level = level_for(2 if linked else 1)
+        routine = n.kind == "replacement" and not found[iid]
+        level = Level.OPERATIONAL if routine else Level.TACTICAL
         sub = model.subsystems.get(comp.subsystem)
+        since, years = late(iid)
         items.append(
             {
                 "id": iid,
@@ -215,17 +335,109 @@ def build_agenda(
                 "need_year": n.need_year,
                 "lead_time_y": lead_of[iid],
                 "decide_by": own[iid],
-                "effective_decide_by": e,
+                "effective_decide_by": eff[iid],
                 "status": status,
                 "red": status == "overdue",
+                "overdue_since": since if status == "overdue" else None,
+                "years_overdue": years if status == "overdue" else 0,
                 "depends_on": deps[iid],
+                "unlocks": sorted(dependents[iid]),
                 "owners": list(owners),
                 "owner": owners[0] if owners else None,
                 "station": stations.station_for(n.kind),
                 "level": level.value,
                 "way_of_working": way_for_level(level).value,
+                "routine": routine,
+                "issues": found[iid],
+                **stakes[iid].as_dict(),
+                "consequence": eff_cls[iid],
+                "consequence_own": cls[iid],
+                "consequence_by": why[iid],
                 "scenario": n.scenario,
-                "text": _texts(n, comp.name or comp.id, lead_of[iid], own[iid]),
+                "text": _texts(n, comp.name or comp.id, lead_of[iid], status, (since, years)),
             }
         )
     return items
+
+
+def _bundle_text(owner: str, sub_name: tuple[str, str], b: dict[str, Any]) -> dict[str, str]:
+    n, late_n = b["count"], b["overdue"]
+    cost = b["replacement_cost_eur"]
+    cost_en = f"; EUR {cost:,.0f}" if cost else ""
+    cost_nl = f"; EUR {cost:,.0f}".replace(",", ".") if cost else ""
+    if late_n:
+        y = b["years_overdue"]
+        late_en = (
+            f", {late_n} overdue (the oldest since {b['overdue_since']}, "
+            f"{y} year{'' if y == 1 else 's'})"
+        )
+        late_nl = f", waarvan {late_n} te laat (de oudste sinds {b['overdue_since']}, {y} jaar)"
+    else:
+        late_en = late_nl = ""
+    first, last = b["first_year"], b["last_year"]
+    years = f"{first}" if first == last else f"{first}-{last}"
+    return {
+        "en": f"{owner}, {sub_name[0]}: {n} like-for-like replacement(s) {years}{late_en}{cost_en}",
+        "nl": f"{owner}, {sub_name[1]}: {n} gelijkwaardige vervanging(en) {years}{late_nl}"
+        f"{cost_nl}",
+    }
+
+
+def split_agenda(model: Model, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """The table's agenda and the owners' ROUTINE lists from :func:`build_agenda`'s items.
+
+    Returns ``items`` (the table's, in order), ``routine`` (per owner, by owner: ``{owner,
+    count, overdue, bundles}``, a bundle per subsystem with its count, the overdue ones and
+    how late the oldest is, the years and the cost, and its items' ids) and
+    ``routine_items`` (the ROUTINE items themselves, by owner, subsystem, need year, id).
+    """
+    table = [it for it in items if not it["routine"]]
+    rest = sorted(
+        (it for it in items if it["routine"]),
+        key=lambda it: (it["owner"] or "", it["subsystem"], it["need_year"], it["id"]),
+    )
+    owners: dict[str, dict[str, dict[str, Any]]] = {}
+    for it in rest:
+        b = owners.setdefault(it["owner"] or "", {}).setdefault(
+            it["subsystem"],
+            {
+                "subsystem": it["subsystem"],
+                "system": it["system"],
+                "count": 0,
+                "overdue": 0,
+                "overdue_since": None,
+                "years_overdue": 0,
+                "first_year": it["need_year"],
+                "last_year": it["need_year"],
+                "replacement_cost_eur": 0.0,
+                "cost_unknown": 0,
+                "items": [],
+            },
+        )
+        b["count"] += 1
+        b["last_year"] = max(b["last_year"], it["need_year"])
+        if it["status"] == "overdue":
+            b["overdue"] += 1
+            if it["years_overdue"] > b["years_overdue"]:
+                b["overdue_since"], b["years_overdue"] = it["overdue_since"], it["years_overdue"]
+        if it["cost_eur"] is None:
+            b["cost_unknown"] += 1
+        else:
+            b["replacement_cost_eur"] += float(it["cost_eur"])
+        b["items"].append(it["id"])
+    routine = []
+    for owner in sorted(owners):
+        bundles = []
+        for sub_id, b in sorted(owners[owner].items()):
+            sub = model.subsystems.get(sub_id)
+            names = (sub.name, sub.name_nl or sub.name) if sub is not None else (sub_id, sub_id)
+            bundles.append({**b, "text": _bundle_text(owner or "-", names, b)})
+        routine.append(
+            {
+                "owner": owner or None,
+                "count": sum(b["count"] for b in bundles),
+                "overdue": sum(b["overdue"] for b in bundles),
+                "bundles": bundles,
+            }
+        )
+    return {"items": table, "routine": routine, "routine_items": rest}

@@ -14,8 +14,9 @@ from typing import Any
 
 from vitaal.engine.compile import compile_model
 from vitaal.errors import ScenarioError
-from vitaal.method.agenda import Need, build_agenda, decide_by
-from vitaal.method.context import Context
+from vitaal.method.agenda import Issues, Need, build_agenda, decide_by, split_agenda
+from vitaal.method.agenda_rules import agenda_rules, assess_single_point, coupled_across_systems
+from vitaal.method.context import HEADROOM, Context
 from vitaal.method.coupling import find_single_points_of_failure
 from vitaal.method.finding_rules import collect_findings, plan_findings
 from vitaal.method.findings import Finding
@@ -93,6 +94,44 @@ def envelope_needs(ctx: Context) -> list[Need]:
     return needs
 
 
+def agenda_issues(ctx: Context) -> Issues:
+    """What the routine rule reads beyond the needs themselves (see :class:`Issues`): the
+    components whose envelope runs out or has no headroom in the base year, the single points
+    of failure on the table, the couplings across systems."""
+    env = ctx.envelope
+    short: set[str] = set()
+    tight: set[str] = set()
+    for k in range(env.n_rows):
+        cid = ctx.node_id(int(env.row_node[k]))
+        if int(env.exhausted[k]) >= 0:
+            short.add(cid)
+        u = float(env.util[k, 0])
+        if u == u and u > HEADROOM:
+            tight.add(cid)
+    return Issues(
+        short=frozenset(short),
+        no_headroom=frozenset(tight),
+        single_points=frozenset(c for c, s in ctx.spof.items() if s["on_table"]),
+        coupled=coupled_across_systems(ctx.model),
+    )
+
+
+def restored_single_points(
+    model: Model, spof: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The single points of failure whose loss still costs someone a service once the
+    component is repaired and restarted, each with that cost and whether it is above the
+    table's threshold (``vitaal/data/agenda.yaml``, see
+    :func:`~vitaal.method.agenda_rules.assess_single_point`)."""
+    rules = agenda_rules()
+    out: dict[str, dict[str, Any]] = {}
+    for cid, s in spof.items():
+        a = assess_single_point(model, cid, s, rules)
+        if a["lost"]:
+            out[cid] = {**s, "restoration": a, "on_table": a["on_table"]}
+    return out
+
+
 def _pick(ids: list[str] | tuple[str, ...] | None, known: dict[str, Any], what: str) -> list[str]:
     if ids is None:
         return list(known)
@@ -160,8 +199,11 @@ def run_analysis(
     tick("scenarios", len(sc_ids), len(sc_ids))
     lap("scenarios")
 
-    spof = find_single_points_of_failure(
-        model, cm, progress=lambda d, n: tick("single points of failure", d, n)
+    spof = restored_single_points(
+        model,
+        find_single_points_of_failure(
+            model, cm, progress=lambda d, n: tick("single points of failure", d, n)
+        ),
     )
     lap("spof")
     ctx = Context.build(model, cm, runs, spof)
@@ -187,7 +229,8 @@ def run_analysis(
     distribution = distribution_question(
         ctx, {p: (r.growth.capacity, r.last_year) for p, r in plan_runs.items()}, rule
     )
-    agenda = build_agenda(model, cm, envelope_needs(ctx), stations)
+    issues = agenda_issues(ctx)
+    agenda = split_agenda(model, build_agenda(model, cm, envelope_needs(ctx), stations, issues))
     plan_dicts = []
     for pid, pr in plan_runs.items():
         d = plan_summary(pr, model)
@@ -198,7 +241,9 @@ def run_analysis(
             for r in c["claims"]
             if r["plan"] == pid
         ]
-        d["agenda"] = build_agenda(model, cm, plan_needs(model, cm, pr), stations)
+        mine = build_agenda(model, cm, plan_needs(model, cm, pr), stations, issues)
+        d["agenda"] = [it for it in mine if not it["routine"]]
+        d["agenda_routine"] = sum(1 for it in mine if it["routine"])
         plan_dicts.append(d)
     iceberg_missing = build_iceberg(ctx, [])["missing_data"]
     findings = collect_findings(ctx, stations, steps, agenda, iceberg_missing)
@@ -233,7 +278,7 @@ def _assemble(
     steps: dict[str, list[dict[str, Any]]],
     plan_dicts: list[dict[str, Any]],
     findings: list[Finding],
-    agenda: list[dict[str, Any]],
+    agenda: dict[str, Any],
     iceberg: dict[str, Any],
     fitting: dict[str, Any],
     distribution: dict[str, Any],
@@ -300,9 +345,11 @@ def _assemble(
     assigned: dict[str, int] = {}
     for f in findings:
         assigned[f.station] = assigned.get(f.station, 0) + 1
-    for it in agenda:
+    table = agenda["items"]
+    for it in table:
         assigned[it["station"]] = assigned.get(it["station"], 0) + 1
-    overdue = [it["id"] for it in agenda if it["status"] == "overdue"]
+    overdue = [it["id"] for it in table if it["status"] == "overdue"]
+    routine_items = agenda["routine_items"]
     worst = max(ctx.runs.items(), key=lambda kv: "ABCDE".index(kv[1].impact.cls), default=None)
     spans = horizon_years(ctx)
     return {
@@ -328,9 +375,13 @@ def _assemble(
         },
         "findings": f_dicts,
         "agenda": {
-            "items": agenda,
+            "items": table,
             "overdue": len(overdue),
-            "unknown": sum(1 for it in agenda if it["status"] == "unknown"),
+            "unknown": sum(1 for it in table if it["status"] == "unknown"),
+            "routine": agenda["routine"],
+            "routine_items": routine_items,
+            "routine_count": len(routine_items),
+            "routine_overdue": sum(1 for it in routine_items if it["status"] == "overdue"),
         },
         "iceberg": iceberg,
         "stations": [
@@ -353,9 +404,14 @@ def _assemble(
             "overdue": overdue,
             "counts": {
                 "findings": len(findings),
-                "agenda": len(agenda),
+                "agenda": len(table),
                 "overdue": len(overdue),
-                "single_points_of_failure": len(ctx.spof),
+                "routine": len(routine_items),
+                "routine_overdue": sum(1 for it in routine_items if it["status"] == "overdue"),
+                "single_points_of_failure": sum(1 for s in ctx.spof.values() if s["on_table"]),
+                "single_points_of_failure_below": sum(
+                    1 for s in ctx.spof.values() if not s["on_table"]
+                ),
                 "conflicts": len(fitting["conflicts"]),
                 "orphans": len(iceberg["orphans"]),
                 "comply_or_explain": sum(1 for p in plan_dicts if p["comply_or_explain"]),

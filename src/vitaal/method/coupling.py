@@ -41,6 +41,7 @@ def find_single_points_of_failure(
     -------
     dict
         By component id (only the single points of failure): ``consumers_cut_off`` (ids),
+        ``cut_off_h`` (per consumer cut off, the hour it first loses a resource),
         ``people`` (population of the areas), ``critical_functions`` (ids), ``failed``
         (components that fail with it, itself excluded), ``systems_hit`` (systems of those).
 
@@ -76,11 +77,14 @@ def find_single_points_of_failure(
         if lost.size == 0:
             continue
         nodes = np.unique(compiled.pair_node[lost])
+        first = np.full(compiled.n_nodes, np.inf)
+        np.minimum.at(first, compiled.pair_node[lost], res.supply_end[lost])
         failed = np.flatnonzero(np.isfinite(res.fail_time[:n_comp]))
         failed = failed[failed != i]
         kinds = compiled.node_kind[nodes]
         out[cid] = {
             "consumers_cut_off": [compiled.node_ids[v] for v in nodes.tolist()],
+            "cut_off_h": {compiled.node_ids[v]: float(first[v]) for v in nodes.tolist()},
             "people": int(pop[nodes].sum()),
             "critical_functions": [
                 compiled.node_ids[v] for v in nodes[kinds == NodeKind.CRITICAL_FUNCTION].tolist()
@@ -157,6 +161,9 @@ def subsystem_coupling(ctx: Context, sub: str, components: list[str]) -> dict[st
                 "critical_functions": sp["critical_functions"],
                 "systems_hit": sp["systems_hit"],
                 "failed": len(sp["failed"]),
+                "back_h": sp["restoration"]["back_h"] if "restoration" in sp else None,
+                "people_out": sp["restoration"]["people_out"] if "restoration" in sp else None,
+                "on_table": sp.get("on_table", True),
             }
         )
     spofs.sort(key=lambda d: (-d["people"], -d["consumers_cut_off"], d["component"]))

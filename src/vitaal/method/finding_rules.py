@@ -16,8 +16,6 @@ from vitaal.model.enums import Level
 
 __all__ = ["collect_findings"]
 
-_H_NL = {"overdue": "achterstallig", "short": "korte termijn", "medium": "middellange termijn"}
-
 
 def _sub_owners(ctx: Context, sub_id: str) -> tuple[str, ...]:
     sub = ctx.model.subsystems.get(sub_id)
@@ -57,38 +55,33 @@ def _challenges(ctx: Context, st: RouteStations) -> list[Finding]:
     return out
 
 
-def _waves(
-    ctx: Context, st: RouteStations, steps: dict[str, list[dict[str, Any]]]
-) -> list[Finding]:
+def _routine(ctx: Context, st: RouteStations, agenda: dict[str, Any]) -> list[Finding]:
+    """One finding per owner and subsystem for the like-for-like replacements on the owner's
+    ROUTINE list: each replacement is counted once, there, with how late the oldest is."""
     out = []
-    for sub_id, s in steps.items():
-        sub = ctx.model.subsystems[sub_id]
-        for h in s[1]["horizons"]:
-            n = h["end_of_life"]
-            if n == 0 or h["horizon"] not in _H_NL:
-                continue
-            ids = tuple(h["components"])
-            cost = h["replacement_cost_eur"]
-            sev = {"overdue": 3, "short": 2, "medium": 1}[h["horizon"]]
+    component = {it["id"]: it["component"] for it in agenda["routine_items"]}
+    for o in agenda["routine"]:
+        for b in o["bundles"]:
+            ids = tuple(component[i] for i in b["items"])
             out.append(
                 make_finding(
                     st,
-                    id=f"end_of_life_wave:{sub_id}:{h['horizon']}",
-                    kind="end_of_life_wave" if n > 1 else "end_of_life",
-                    level=level_for(n),
-                    text={
-                        "en": f"{n} component(s) of {sub.name} reach end of life "
-                        f"({h['horizon']} term); replacement EUR {cost:,.0f}",
-                        "nl": f"{n} onderde(e)l(en) van {sub.name_nl or sub.name} bereiken het "
-                        f"einde van hun levensduur ({_H_NL[h['horizon']]}); vervanging EUR "
-                        f"{cost:,.0f}".replace(",", "."),
-                    },
-                    system=sub.system,
-                    subsystem=sub_id,
+                    id=f"routine_replacements:{o['owner'] or '-'}:{b['subsystem']}",
+                    kind="routine_replacements",
+                    level=Level.OPERATIONAL,
+                    text=b["text"],
+                    system=b["system"],
+                    subsystem=b["subsystem"],
                     components=ids,
-                    owners=owners_of(ctx.model, ids),
-                    severity=sev,
-                    data={"horizon": h["horizon"], "count": n, "replacement_cost_eur": cost},
+                    owners=(o["owner"],) if o["owner"] else (),
+                    severity=1,
+                    data={
+                        "count": b["count"],
+                        "overdue": b["overdue"],
+                        "overdue_since": b["overdue_since"],
+                        "years_overdue": b["years_overdue"],
+                        "replacement_cost_eur": b["replacement_cost_eur"],
+                    },
                 )
             )
     return out
@@ -126,9 +119,27 @@ def _headroom(
     return out
 
 
+def _spof_text(name: str, s: dict[str, Any]) -> dict[str, str]:
+    r = s["restoration"]
+    back = r["back_h"]
+    n_cf = len(r["critical_functions_out"])
+    back_en = f"back after {back:g} h" if back is not None else "not repaired within the horizon"
+    back_nl = f"terug na {back:g} uur" if back is not None else "niet hersteld binnen de horizon"
+    return {
+        "en": f"{name} is a single point of failure: its failure alone, {back_en}, leaves "
+        f"{r['people_out']:,} people and {n_cf} critical function(s) without service "
+        f"({r['person_hours']:,.0f} person-hours)",
+        "nl": f"{name} is een single point of failure: uitval alleen al, {back_nl}, laat "
+        f"{r['people_out']:,} inwoners en {n_cf} vitale functie(s) zonder voorziening "
+        f"({r['person_hours']:,.0f} persoonsuren)".replace(",", "."),
+    }
+
+
 def _spofs(ctx: Context, st: RouteStations) -> list[Finding]:
     out = []
     for cid, s in ctx.spof.items():
+        if not s["on_table"]:
+            continue
         comp = ctx.model.components[cid]
         own = ctx.comp_system.get(cid)
         cross = any(x != own for x in s["systems_hit"])
@@ -140,14 +151,7 @@ def _spofs(ctx: Context, st: RouteStations) -> list[Finding]:
                 id=f"single_point_of_failure:{cid}",
                 kind="single_point_of_failure",
                 level=level_for(1 + len(s["failed"]), cross_system=cross),
-                text={
-                    "en": f"{name} is a single point of failure: its failure alone cuts off "
-                    f"{len(s['consumers_cut_off'])} consumer(s), {s['people']:,} people and "
-                    f"{n_cf} critical function(s)",
-                    "nl": f"{name} is een single point of failure: uitval alleen al sluit "
-                    f"{len(s['consumers_cut_off'])} afnemer(s), {s['people']:,} inwoners en "
-                    f"{n_cf} vitale functie(s) af".replace(",", "."),
-                },
+                text=_spof_text(name, s),
                 system=own,
                 subsystem=comp.subsystem,
                 components=(cid,),
@@ -157,6 +161,10 @@ def _spofs(ctx: Context, st: RouteStations) -> list[Finding]:
                     "people": s["people"],
                     "critical_functions": s["critical_functions"],
                     "systems_hit": s["systems_hit"],
+                    "back_h": s["restoration"]["back_h"],
+                    "people_out": s["restoration"]["people_out"],
+                    "person_hours": s["restoration"]["person_hours"],
+                    "critical_functions_out": s["restoration"]["critical_functions_out"],
                 },
             )
         )
@@ -293,16 +301,16 @@ def _missing(ctx: Context, st: RouteStations, missing: list[dict[str, Any]]) -> 
     return out
 
 
-def _agenda(ctx: Context, st: RouteStations, items: list[dict[str, Any]]) -> list[Finding]:
+def _agenda(ctx: Context, st: RouteStations, agenda: dict[str, Any]) -> list[Finding]:
+    """A finding for each item on the table's agenda (shortfalls and the replacements that
+    are more than like-for-like)."""
     out = []
-    for it in items:
-        if it["kind"] != "shortfall":
-            continue
+    for it in agenda["items"]:
         out.append(
             make_finding(
                 st,
                 id=it["id"],
-                kind="shortfall",
+                kind=it["kind"],
                 level=Level(it["level"]),
                 text=it["text"],
                 system=it["system"],
@@ -315,6 +323,9 @@ def _agenda(ctx: Context, st: RouteStations, items: list[dict[str, Any]]) -> lis
                     "need_year": it["need_year"],
                     "decide_by": it["decide_by"],
                     "status": it["status"],
+                    "years_overdue": it["years_overdue"],
+                    "consequence": it["consequence"],
+                    "issues": [i["code"] for i in it["issues"]],
                 },
             )
         )
@@ -404,15 +415,15 @@ def collect_findings(
     ctx: Context,
     st: RouteStations,
     steps: dict[str, list[dict[str, Any]]],
-    agenda: list[dict[str, Any]],
+    agenda: dict[str, Any],
     missing: list[dict[str, Any]],
 ) -> list[Finding]:
     """Every model- and scenario-level finding (the plan findings come from
     :func:`plan_findings`)."""
     return [
         *_challenges(ctx, st),
-        *_waves(ctx, st, steps),
         *_agenda(ctx, st, agenda),
+        *_routine(ctx, st, agenda),
         *_headroom(ctx, st, steps),
         *_spofs(ctx, st),
         *_couplings(ctx, st),
