@@ -53,6 +53,10 @@ COMPONENT_FIELDS = [
     "owner",
     "protection_zone_m",
     "thresholds",
+    "congestion",
+    "waiting_list",
+    "congestion_until",
+    "congestion_ref",
     "origin",
     "confidence",
     "ref",
@@ -376,7 +380,6 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
         b.xy[d["id"]] = ds_xy[d["id"]]
     ds_ids = [d["id"] for d in ds_defs]
     ds_load: dict[str, float] = defaultdict(float)
-    south = {"zuid", "ijsselmonde", "waalhaven", "hoogvliet", "port-west"}
 
     # Neighbourhood substations, laid out in each neighbourhood, grouped into MV rings.
     feeders: list[dict[str, Any]] = []
@@ -386,10 +389,10 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
         peak_mw = (homes * 1.1 + jobs * 0.9) / 1000
         load = peak_mw / n
         pts = spread(ar["x"], ar["y"], ar["radius"], n, rng.random() * 6.28)
-        congested = ar["roads"] in south
         sub_ids = []
         for i, (x, y) in enumerate(pts):
-            u = rng.uniform(0.55, 1.02) if congested else rng.uniform(0.35, 0.9)
+            # a first rating; size_from_engine sets the final one from the engine's load
+            u = rng.uniform(0.35, 0.9)
             cap = next((c for c in (0.4, 0.63, 1.0, 1.6) if c * u >= load), 1.6)
             built = (
                 rng.choice(range(1955, 2024))
@@ -484,9 +487,10 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
     ):
         ds_load[ds] += extra
 
+    congestion = grid_congestion(b, assets)
     for d in ds_defs:
         dsid, peak = d["id"], ds_load[d["id"]] * 1.1 + 10
-        cap = math.ceil(peak / d["util"])
+        cap = math.ceil(peak / station_util(d, ds_defs))
         built = d["build_year"]
         b.add(
             dsid,
@@ -506,7 +510,8 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
             thresholds="water_depth: 0.5 m; temperature: 40 degC",
             origin="expert_judgement",
             confidence="low",
-            ref="stedin_build; stedin_congestion" if d["util"] > 0.9 else "stedin_build",
+            ref="stedin_build" if d["util"] is not None else f"stedin_build; {NOTE_UTIL}",
+            **congestion.get(dsid, {}),
         )
         for tag, gs, role in (("a", d["hv"][0], "primary"), ("b", d["hv"][1], "backup")):
             cab = b.add(
@@ -1863,8 +1868,9 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
             "horizon_h": 72,
             "year": BASE_YEAR,
             "description": (
-                "The station's MV rings switch to their backup stations, which are themselves "
-                "close to full in congested Rotterdam-Zuid."
+                "The station's MV rings switch to their backup stations, in the part of "
+                "Rotterdam-Zuid where large connections are on a waiting list (grid congestion); "
+                "whether the backups have room depends on their load, which is not published."
             ),
             "events": [{"target": "el-ds-zuidplein", "time_h": 0, "kind": "failure"}],
             "origin": "expert_judgement",
@@ -1930,9 +1936,6 @@ SIZING: dict[str, tuple[float, float, tuple[float, ...] | float, str, float]] = 
     "heat_distribution": (0.5, 0.8, 0.5, "MW", 1.0),
     "heat_pump_station": (0.55, 0.8, 1.0, "MW", 2.0),
 }
-
-#: Rotterdam-Zuid and the port (stedin_congestion, tennet_zh): neighbourhood grids run fuller.
-CONGESTED_ROADS = {"zuid", "ijsselmonde", "waalhaven", "hoogvliet", "port-west"}
 
 
 def rating(load: float, target: float, spec: tuple[float, ...] | float, minimum: float) -> float:
@@ -2028,6 +2031,37 @@ HEAT_NAMED_KINDS = {
 DESIGN_YEAR = 2030
 
 NOTE_SIZED = "capacity sized on the capacity engine's base-year load (assumed)"
+NOTE_UTIL = (
+    "load not published: utilisation at the median of the city's other stations (assumed); "
+    "its congestion status is a waiting list, not a load"
+)
+
+
+def station_util(d: dict[str, Any], ds_defs: list[dict[str, Any]]) -> float:
+    """A distribution station's utilisation at peak: its own `util` in assets.yaml, else the
+    median of the stations that give one (no station's load is published)."""
+    if d["util"] is not None:
+        return float(d["util"])
+    given = sorted(float(x["util"]) for x in ds_defs if x["util"] is not None)
+    mid = len(given) // 2
+    return given[mid] if len(given) % 2 else (given[mid - 1] + given[mid]) / 2
+
+
+def grid_congestion(b: Builder, assets: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each station's published congestion status from assets.yaml `grid_congestion`, as
+    component fields: the map colour where known, the waiting list, the year room is expected
+    and the notice (a station named by two notices takes the first)."""
+    out: dict[str, dict[str, Any]] = {}
+    for notice in assets["grid_congestion"]:
+        fields = {
+            "congestion": notice.get("congestion"),
+            "waiting_list": "true" if notice["waiting_list"] else "false",
+            "congestion_until": notice.get("until"),
+            "congestion_ref": b.ref(notice["ref"]),
+        }
+        for sid in notice["stations"]:
+            out.setdefault(sid, {k: v for k, v in fields.items() if v is not None})
+    return out
 
 
 def size_from_engine(b: Builder, areas, systems, plans, scenarios, geojson) -> None:
@@ -2040,19 +2074,16 @@ def size_from_engine(b: Builder, areas, systems, plans, scenarios, geojson) -> N
     growth then decides which of them run out. Figures set here are ``assumed``.
     """
     loads = engine_loads(b, systems, plans, scenarios, geojson)
-    congested = {
-        ar["id"] for ar in areas if ar["roads"] in CONGESTED_ROADS or ar["heat_net"] == "south"
-    }
 
     def g26(cid: str, res: str) -> float:
         return loads["growth"][(cid, res)]["load"][str(BASE_YEAR)]
 
     # Distribution stations: the engine's load plus the direct industrial load, at the
-    # utilisation that assets.yaml gives (congestion in Rotterdam-Zuid and the port).
-    util = {}
+    # utilisation that assets.yaml gives (assumed; the median where it gives none). Grid
+    # congestion is not a load: it is the stations' own status (grid_congestion).
     with (SOURCES / "assets.yaml").open(encoding="utf-8") as f:
-        for d in yaml.safe_load(f)["distribution_stations"]:
-            util[d["id"]] = d["util"]
+        ds_defs = yaml.safe_load(f)["distribution_stations"]
+    util = {d["id"]: station_util(d, ds_defs) for d in ds_defs}
     for dsid in b.by_kind["distribution_station"]:
         rng = random.Random(f"{dsid}:peak")
         own = 2 + rng.uniform(0, 3)  # station services, losses and small direct connections
@@ -2140,9 +2171,6 @@ def size_from_engine(b: Builder, areas, systems, plans, scenarios, geojson) -> N
             continue
         lo, hi, ratings, unit, minimum = spec
         rng = random.Random(f"{cid}:{res}")
-        area = next((a for (a, k), ids in b.by_area.items() if cid in ids), None)
-        if area in congested and kind in ("substation", "cable_mv"):
-            lo, hi = lo + 0.08, hi + 0.06
         target = rng.uniform(lo, hi)
         # In development areas the network operator already builds for the demand it expects
         # within its investment plan (to 2030): at most 95% then.

@@ -111,3 +111,34 @@ def test_programmes_across_the_city_are_their_areas_not_a_box(rotterdam: Model) 
     for p in rotterdam.plans.values():
         if p.geometry is not None:
             assert shapely.from_wkt(p.geometry).area < 4e6, p.id
+
+
+# --------------------------------------------------------------------------- grid congestion
+
+
+def test_stations_carry_the_published_congestion_status_with_its_source(rotterdam: Model) -> None:
+    stations = {
+        c.id: c for c in rotterdam.components.values() if c.kind == "distribution_station"
+    }
+    assert len(stations) == 27
+    for c in stations.values():
+        assert c.waiting_list is not None, c.id
+        assert "https://" in (c.congestion_ref or ""), c.id
+    # Stedin's notice for Rotterdam-Zuid: a waiting list, room expected from 2029
+    zuid = ["el-ds-feijenoord", "el-ds-zuidplein", "el-ds-charlois", "el-ds-zuidwijk"]
+    assert all(stations[s].waiting_list and stations[s].congestion_until == 2029 for s in zuid)
+    # the Maasvlakte was the port's only area without congestion (December 2024)
+    mv = stations["el-ds-maasvlakte"]
+    assert mv.waiting_list is False
+    assert mv.congestion == "none"
+    # the colour of each station on the map is not published: not filled in
+    assert all(c.congestion is None for c in stations.values() if c.waiting_list)
+
+
+def test_congestion_is_not_turned_into_loading(rotterdam: Model) -> None:
+    # no station's load is published: none is put above 90 % of its capacity to mimic a notice
+    for c in rotterdam.components.values():
+        if c.kind != "distribution_station":
+            continue
+        u = c.peak_load["electricity"].value / c.capacity["electricity"].value
+        assert u < 0.9, (c.id, u)

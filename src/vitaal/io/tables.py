@@ -41,6 +41,7 @@ from vitaal.io.yamlfile import LineDict
 from vitaal.model.enums import (
     AreaKind,
     Confidence,
+    CongestionStatus,
     CouplingKind,
     EventKind,
     Level,
@@ -302,6 +303,10 @@ TABLES: dict[str, Table] = {
                 _f("owner", parse_text),
                 _f("protection_zone_m", parse_nonneg),
                 _f("thresholds", _qty_map),
+                _f("congestion", enum_parser(CongestionStatus)),
+                _f("waiting_list", parse_bool),
+                _f("congestion_until", parse_year),
+                _f("congestion_ref", parse_text),
             ),
             key=lambda r: r.id,
             has_geometry=True,

@@ -25,6 +25,7 @@ from vitaal.engine.capacity import CapacityResult
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.compile import CompiledModel, NodeKind
 from vitaal.method.shortfall import baseline_index
+from vitaal.model.enums import CongestionStatus
 from vitaal.model.model import Model
 
 COLOURS = ("red", "orange", "green")
@@ -120,6 +121,8 @@ class _SystemFacts:
         self.headroom: list[int] = []
         self.later: list[int] = []
         self.already: list[int] = []
+        # components the scenario loads further that have a published waiting list
+        self.waiting: list[int] = []
         self.owners: dict[str, None] = {}
 
 
@@ -277,6 +280,13 @@ def check_cascade(
             lead = float(capacity.lead_time_y[k])
             u = float(capacity.utilisation[k, yi])
             b = base_rows.get(k)
+            if _on_waiting_list(model.components[compiled.node_ids[v]]) and (
+                b is None or (math.isfinite(u) and u > b[1] + 1e-9)
+            ):
+                # the scenario adds load behind a published waiting list: its new connections
+                # wait, whatever the measured load (congestion is not loading)
+                facts[si].waiting.append(v)
+                own(si, v)
             if b is not None and _short(b, base, lead, h.short_y, margin) >= _short(
                 (ex, u), base, lead, h.short_y, margin
             ):
@@ -334,6 +344,8 @@ def check_cascade(
             "above_margin": len(set(f.headroom)),
             "exhausted_later": len(set(f.later)),
             "already_present": len(set(f.already)),
+            "waiting_list": sorted({compiled.node_ids[v] for v in f.waiting}),
+            "waiting_list_until": _until(model, compiled, f.waiting),
         }
         if f.cf_lost:
             colour, rule = "red", "critical_function"
@@ -347,6 +359,8 @@ def check_cascade(
             colour, rule = "orange", "service_loss"
         elif f.congested:
             colour, rule = "orange", "congestion"
+        elif f.waiting:
+            colour, rule = "orange", "waiting_list"
         elif f.on_buffers:
             colour, rule = "orange", "on_buffers"
         elif f.headroom:
@@ -365,7 +379,7 @@ def check_cascade(
                 system=sid,
                 colour=colour,
                 rule=rule,
-                rule_text=_text(spec[colour][rule]),
+                rule_text=_with_waiting_list(_text(spec[colour][rule]), rule, f, evidence, spec),
                 order=order,
                 onset_h=onset,
                 chain=chain,
@@ -375,6 +389,47 @@ def check_cascade(
             )
         )
     return flags
+
+
+#: the capacity rules whose text names a waiting list behind the components they flag
+_CAPACITY_RULES = ("capacity_before_lead_time", "headroom", "later_shortfall")
+
+
+def _on_waiting_list(comp: Any) -> bool:
+    """New connections behind ``comp`` wait: its published status says a waiting list, or the
+    capacity map colours it orange or red."""
+    return bool(comp.waiting_list) or comp.congestion in (
+        CongestionStatus.ORANGE,
+        CongestionStatus.RED,
+    )
+
+
+def _until(model: Model, compiled: CompiledModel, nodes: list[int]) -> int | None:
+    """The latest year in which the waiting lists of ``nodes`` are expected to end; None when
+    there are none or one of them has no published end."""
+    years = [model.components[compiled.node_ids[v]].congestion_until for v in set(nodes)]
+    if not years or any(y is None for y in years):
+        return None
+    return max(y for y in years if y is not None)
+
+
+def _with_waiting_list(
+    text: dict[str, str],
+    rule: str,
+    f: _SystemFacts,
+    evidence: dict[str, Any],
+    spec: dict[str, Any],
+) -> dict[str, str]:
+    """A capacity rule's text, with the waiting list it meets (read from the components'
+    congestion status, not from their load) when the scenario loads such components."""
+    note = (spec.get("notes") or {}).get("waiting_list")
+    if rule not in _CAPACITY_RULES or not f.waiting or not note:
+        return text
+    until = evidence["waiting_list_until"]
+    params = {"n": len(set(f.waiting))}
+    key = "until" if until is not None else "open"
+    extra = _text({"en": note[key]["en"], "nl": note[key]["nl"], **params, "until": until or 0})
+    return {lang: text[lang] + extra[lang] for lang in ("en", "nl")}
 
 
 def _baseline_rows(

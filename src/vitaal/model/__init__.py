@@ -5,6 +5,7 @@ from __future__ import annotations
 from vitaal.model.enums import (
     AreaKind,
     Confidence,
+    CongestionStatus,
     CouplingKind,
     EventKind,
     Level,
@@ -47,6 +48,7 @@ __all__ = [
     "Challenge",
     "Component",
     "Confidence",
+    "CongestionStatus",
     "Coupling",
     "CouplingKind",
     "CriticalFunction",

@@ -15,6 +15,19 @@ class Origin(StrEnum):
     ASSUMED = "assumed"
 
 
+class CongestionStatus(StrEnum):
+    """Colour of the national grid capacity map (Netbeheer Nederland, capaciteitskaart) where a
+    component lies, offtake layer: ``none`` (no colour: capacity available), ``yellow``
+    (scarcity threatens, limited capacity left), ``orange`` (structural congestion announced to
+    the ACM; capacity only through congestion management), ``red`` (structural congestion,
+    congestion management not possible: new transport requests are not honoured)."""
+
+    NONE = "none"
+    YELLOW = "yellow"
+    ORANGE = "orange"
+    RED = "red"
+
+
 class Confidence(StrEnum):
     """How sure the table is of a record."""
 

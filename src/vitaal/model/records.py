@@ -15,6 +15,7 @@ from vitaal.errors import Loc
 from vitaal.model.enums import (
     AreaKind,
     Confidence,
+    CongestionStatus,
     CouplingKind,
     EventKind,
     Level,
@@ -104,7 +105,14 @@ class Subsystem:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Component:
-    """An asset of one subsystem."""
+    """An asset of one subsystem.
+
+    ``capacity`` and ``peak_load`` are physical (what it can carry, what it carried at peak).
+    Grid congestion is kept apart from them: ``congestion`` is the published status of the
+    capacity map where it lies, ``waiting_list`` whether new large connections behind it are
+    put on a waiting list, ``congestion_until`` the year the operator expects room again, and
+    ``congestion_ref`` the notice that says so. A congested station need not be physically
+    full: its contracted and reserved capacity is."""
 
     id: str
     subsystem: str
@@ -121,6 +129,10 @@ class Component:
     owner: str | None = None
     protection_zone_m: float | None = None
     thresholds: dict[str, Quantity] = field(default_factory=dict)
+    congestion: CongestionStatus | None = None
+    waiting_list: bool | None = None
+    congestion_until: int | None = None
+    congestion_ref: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 

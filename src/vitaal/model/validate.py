@@ -19,6 +19,7 @@ from shapely.errors import ShapelyError
 
 from vitaal.catalog import data_mapping, load_data
 from vitaal.errors import Loc, Problem, Severity
+from vitaal.model.enums import CongestionStatus
 from vitaal.model.model import Model
 from vitaal.model.records import Component, Plan
 from vitaal.model.units import Quantity, UnitError, dimension_of
@@ -407,6 +408,40 @@ def _check_component(
             "build_year",
             str(comp.build_year),
             f"a build year up to {base + 30} (base year {base})",
+            comp.id,
+        )
+    _check_congestion(c, comp, base)
+
+
+def _check_congestion(c: _Collector, comp: Component, base: int) -> None:
+    """A congestion status says where it comes from and does not contradict itself."""
+    stated = comp.congestion is not None or comp.waiting_list is not None
+    if stated and not comp.congestion_ref:
+        c.warn(
+            comp.loc, "congestion_ref", "no source", "the notice or map it is read from", comp.id
+        )
+    if comp.congestion_until is not None and not (comp.waiting_list or comp.congestion):
+        c.warn(
+            comp.loc,
+            "congestion_until",
+            str(comp.congestion_until),
+            "a congestion status or waiting list it ends",
+            comp.id,
+        )
+    if comp.congestion_until is not None and comp.congestion_until < base - 10:
+        c.error(
+            comp.loc,
+            "congestion_until",
+            str(comp.congestion_until),
+            f"a year from {base - 10} on (base year {base})",
+            comp.id,
+        )
+    if comp.waiting_list and comp.congestion in (CongestionStatus.NONE, CongestionStatus.YELLOW):
+        c.warn(
+            comp.loc,
+            "waiting_list",
+            f"a waiting list where the map says {comp.congestion}",
+            "orange or red (congestion), or no waiting list",
             comp.id,
         )
 

@@ -201,12 +201,25 @@ def flag_sentence(
             "n": ev.get("exhausted_later", 0),
             "system": system,
         }
+    elif rule == "waiting_list":
+        reason = _(
+            "the load it adds falls on %(n)s components of %(system)s with a published waiting "
+            "list for new large connections (grid congestion, not their measured load)"
+        ) % {
+            "n": len(ev.get("waiting_list") or []),
+            "system": system,
+        }
     elif rule == "opportunity":
         reason = _("the change opens an opportunity: a side output %(system)s can use") % {
             "system": system
         }
     else:
         reason = _("%(system)s is untouched by this scenario") % {"system": system}
+    waiting = list(ev.get("waiting_list") or [])
+    if waiting and rule in ("capacity_before_lead_time", "headroom", "later_shortfall"):
+        reason += "; " + _(
+            "new large connections behind %(n)s of its components wait on a published waiting list"
+        ) % {"n": len(waiting)}
     sentence = f"{head} {reason}"
     if chain:
         steps = [step_text(s, names, _) for s in reversed(chain)]
