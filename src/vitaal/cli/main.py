@@ -245,6 +245,7 @@ def _register() -> None:
     from vitaal.cli.network_cmd import import_network
     from vitaal.cli.report_cmd import report
     from vitaal.cli.scale_cmd import criticality, ensemble
+    from vitaal.cli.store_cmd import audit_group, backup, log, restore
     from vitaal.cli.water_gis_cmd import gis_export, gis_import, import_epanet_cmd
 
     cli.add_command(capacity)
@@ -258,6 +259,10 @@ def _register() -> None:
     cli.add_command(import_epanet_cmd)
     cli.add_command(gis_export)
     cli.add_command(gis_import)
+    cli.add_command(log)
+    cli.add_command(audit_group)
+    cli.add_command(backup)
+    cli.add_command(restore)
 
 
 _register()

@@ -421,6 +421,26 @@ class ModelStore:
         with self._transaction("verify the audit trail") as conn:
             return verify_store(conn, expect)
 
+    def backup(self, path: str | Path) -> dict[str, Any]:
+        """Write every version, record and audit row, from one snapshot, to the file ``path``
+        (JSON lines; gzip when it ends in ``.gz``); returns the file's header (counts, the
+        newest version's hash). See :mod:`vitaal.store.backup`."""
+        from vitaal.store.backup import write_backup
+
+        with self._transaction("back up the store") as conn:
+            try:
+                return write_backup(conn, Path(path), self.url)
+            except OSError as exc:
+                raise StoreError(f"cannot write the backup {path}: {exc}") from None
+
+    def restore(self, path: str | Path) -> Verification:
+        """Restore the backup file ``path`` into this store, which must hold no version; all
+        or nothing, and refused unless the restored hash chain verifies."""
+        from vitaal.store.backup import restore_backup
+
+        with self._transaction("restore the backup", write=True) as conn:
+            return restore_backup(conn, Path(path))
+
     def diff(self, a: int, b: int | None = None) -> ModelDiff:
         """What changed from version ``a`` to version ``b`` (the latest when ``None``)."""
         return diff_models(self.read_model(a), self.read_model(b))
