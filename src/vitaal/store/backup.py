@@ -36,8 +36,9 @@ _TIMES = {"versions": ("created_at",), "audit": ("at",)}
 _BATCH = 2000
 
 
-def _open(path: Path, mode: str) -> IO[str]:
-    if path.name.endswith(".gz"):
+def _open(path: Path, mode: str, *, name: str | None = None) -> IO[str]:
+    """``path`` as text, through gzip when ``name`` (by default its own) ends in ``.gz``."""
+    if (name or path.name).endswith(".gz"):
         return cast_io(gzip.open(path, mode + "t", encoding="utf-8"))
     return open(path, mode, encoding="utf-8")
 
@@ -72,7 +73,7 @@ def write_backup(conn: Connection, path: Path, source: str) -> dict[str, Any]:
     os.close(fd)
     tmp = Path(tmp_name)
     try:
-        with _open(tmp, "w") as out:
+        with _open(tmp, "w", name=path.name) as out:
             out.write(json.dumps(header, ensure_ascii=False) + "\n")
             for table in _TABLES:
                 for row in _rows(conn, table):
