@@ -111,6 +111,13 @@ def dist(a: tuple[float, float], b: tuple[float, float]) -> float:
     return math.hypot(a[0] - b[0], a[1] - b[1])
 
 
+def built_in(rng: random.Random, ar: dict[str, Any], lo: int, hi: int) -> int:
+    """A build year drawn from ``lo`` up to (not including) ``hi``, not before the year the
+    neighbourhood's present building began (`built_from` in neighbourhoods.csv)."""
+    start = max(lo, ar["built_from"] or lo)
+    return rng.choice(range(min(start, hi - 1), hi))
+
+
 def spread(cx: float, cy: float, radius: float, n: int, turn: float) -> list[tuple[int, int]]:
     """n points filling a disc evenly (sunflower layout), rotated by ``turn``."""
     golden = math.pi * (3 - math.sqrt(5))
@@ -264,6 +271,7 @@ def build_areas(b: Builder) -> list[dict[str, Any]]:
             info = dict(r, id=aid, x=x, y=y, pop=pop, homes=homes, jobs=jobs, radius=radius)
             info["outside"] = r["outside_dike"] == "yes"
             info["heat_share"] = float(r["heat_share"])
+            info["built_from"] = int(r["built_from"]) if r["built_from"] else None
             rows.append(info)
             b.areas[aid] = {
                 "id": aid,
@@ -275,9 +283,10 @@ def build_areas(b: Builder) -> list[dict[str, Any]]:
                 "jobs": jobs,
                 "x": x,
                 "y": y,
+                "built_from": info["built_from"],
                 "origin": "public_source",
                 "confidence": "low",
-                "ref": b.ref("cbs_wijken"),
+                "ref": b.ref("cbs_wijken; built_from" if info["built_from"] else "cbs_wijken"),
             }
             b.xy[aid] = (x, y)
     return rows
@@ -395,9 +404,9 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
             u = rng.uniform(0.35, 0.9)
             cap = next((c for c in (0.4, 0.63, 1.0, 1.6) if c * u >= load), 1.6)
             built = (
-                rng.choice(range(1955, 2024))
+                built_in(rng, ar, 1955, 2024)
                 if ar["kind"] != "port_area"
-                else rng.choice(range(1965, 2020))
+                else built_in(rng, ar, 1965, 2020)
             )
             cond = 1 + min(5, max(0, (BASE_YEAR - built) // 14 + rng.choice((-1, 0, 0, 1))))
             thr = "water_depth: 0.3 m"
@@ -463,7 +472,7 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
             name=f"MV ring {ar['name']} {fi + 1}",
             capacity=f"electricity: {num(cap)} MVA",
             condition=rng.choice((2, 3, 3, 4)),
-            build_year=rng.choice(range(1960, 2020)),
+            build_year=built_in(rng, ar, 1960, 2020),
             lead_time_y=1,
             replacement_cost_eur=400000,
             owner="Stedin",
@@ -568,7 +577,7 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
         near = b.nearest(gos, (ar["x"], ar["y"]), 2)
         stations = []
         for i in range(n_ds):
-            built = rng.choice(range(1960, 2015))
+            built = built_in(rng, ar, 1960, 2015)
             sid = b.add(
                 f"gas-ds-{ar['id'][5:]}-{i + 1:02d}",
                 "gas-dist",
@@ -590,7 +599,7 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
             gos_load[near[0]] += load / n_ds
             stations.append(sid)
         for j in range(n_main):
-            built = rng.choice(range(1930, 2020))
+            built = built_in(rng, ar, 1930, 2020)
             mid = b.add(
                 f"gas-main-{ar['id'][5:]}-{j + 1:02d}",
                 "gas-dist",
@@ -664,7 +673,7 @@ def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], 
             name=f"Heat circulation pumps {ar['name']}",
             capacity=f"heat: {num(load * 1.4, 1)} MW",
             condition=rng.choice((2, 3, 3, 4)),
-            build_year=rng.choice(range(1965, 2020)),
+            build_year=built_in(rng, ar, 1965, 2020),
             lead_time_y=2,
             replacement_cost_eur=1500000,
             owner="Vattenfall" if ar["heat_net"] == "south" else "Eneco",
@@ -675,7 +684,7 @@ def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], 
         b.link("tel-ctl-heat", pump, "control")
         b.need(pump, "control", 24, origin="expert_judgement")
         for i in range(n):
-            built = rng.choice(range(1960, 2022))
+            built = built_in(rng, ar, 1960, 2022)
             sec = b.add(
                 f"heat-dist-{ar['id'][5:]}-{i + 1:02d}",
                 "heat-dist",
@@ -727,7 +736,7 @@ def build_water(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any],
             if ar["roads"] == "ijsselmonde":
                 sups.append("dw-main-vbo")
         for i, xy in enumerate(pts):
-            built = rng.choice(range(1925, 2022))
+            built = built_in(rng, ar, 1925, 2022)
             mid = b.add(
                 f"dw-main-{ar['id'][5:]}-{i + 1:02d}",
                 "dw-dist",
@@ -761,7 +770,7 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
         aid = ar["id"][5:]
         subs = b.by_area[(ar["id"], "substation")]
         dxy = (ar["x"] + 150, ar["y"] - 150)
-        built = rng.choice(range(1960, 2015))
+        built = built_in(rng, ar, 1960, 2015)
         main = b.add(
             f"ww-pm-{aid}",
             "ww-collect",
@@ -817,7 +826,7 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
                 name=f"Pumping unit {ar['name']} {i + 1}",
                 capacity=f"sewer: {num(max(20, flow / n * 3), 0)} m3/h",
                 condition=rng.choice((2, 3, 3, 4, 5)),
-                build_year=rng.choice(range(1970, 2022)),
+                build_year=built_in(rng, ar, 1970, 2022),
                 lead_time_y=0.5,
                 replacement_cost_eur=60000,
                 owner="Gemeente Rotterdam",
@@ -864,7 +873,7 @@ def build_flood(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any],
             continue
         xy = (ar["x"] - 250, ar["y"] + 200)
         cap = 3000 + (ar["pop"] // 2000) * 600
-        built = rng.choice(range(1950, 2020))
+        built = built_in(rng, ar, 1950, 2020)
         sid = b.add(
             f"fd-ps-{ar['id'][5:]}",
             "fd-water",
@@ -971,7 +980,7 @@ def build_telecom(
                 name=f"Fibre node {ar['name']} ({owner[op]})",
                 capacity="data: 100 Gbit/s",
                 condition=rng.choice((1, 2, 2, 3)),
-                build_year=rng.choice(range(2000, 2022)),
+                build_year=built_in(rng, ar, 2000, 2022),
                 lead_time_y=0.5,
                 replacement_cost_eur=150000,
                 owner=owner[op],
@@ -1000,7 +1009,7 @@ def build_telecom(
                 capacity="mobile: 2 Gbit/s",
                 peak_load=f"mobile: {num(rng.uniform(0.6, 1.8), 2)} Gbit/s",
                 condition=rng.choice((1, 2, 2, 3)),
-                build_year=rng.choice(range(2005, 2024)),
+                build_year=built_in(rng, ar, 2005, 2024),
                 lead_time_y=1.5,
                 replacement_cost_eur=250000,
                 owner=oname,
@@ -1203,7 +1212,7 @@ def build_ates(b: Builder, areas: list[dict[str, Any]]) -> None:
         n = round(ar["jobs"] / 2500)
         pts = spread(ar["x"], ar["y"], ar["radius"] * 0.7, n, 6.0) if n else []
         for i, xy in enumerate(pts):
-            built = rng.choice(range(2000, 2025))
+            built = built_in(rng, ar, 2000, 2025)
             cap_c = rng.uniform(1, 4)
             cid = b.add(
                 f"ates-{ar['id'][5:]}-{i + 1:02d}",
@@ -2322,6 +2331,7 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
             "jobs",
             "x",
             "y",
+            "built_from",
             "origin",
             "confidence",
             "ref",

@@ -117,9 +117,7 @@ def test_programmes_across_the_city_are_their_areas_not_a_box(rotterdam: Model) 
 
 
 def test_stations_carry_the_published_congestion_status_with_its_source(rotterdam: Model) -> None:
-    stations = {
-        c.id: c for c in rotterdam.components.values() if c.kind == "distribution_station"
-    }
+    stations = {c.id: c for c in rotterdam.components.values() if c.kind == "distribution_station"}
     assert len(stations) == 27
     for c in stations.values():
         assert c.waiting_list is not None, c.id
@@ -142,3 +140,46 @@ def test_congestion_is_not_turned_into_loading(rotterdam: Model) -> None:
             continue
         u = c.peak_load["electricity"].value / c.capacity["electricity"].value
         assert u < 0.9, (c.id, u)
+
+
+# --------------------------------------------------------------------------- build years
+
+
+def _earliest_district(model: Model) -> dict[str, int]:
+    """Per component, the earliest ``built_from`` of the areas it serves along primary supply
+    links (a critical function counts as its area); only components whose every served area
+    has one."""
+    up: dict[str, list[str]] = {}
+    for link in model.supply.values():
+        if link.role.value == "primary":
+            up.setdefault(link.consumer, []).append(link.supplier)
+    starts: dict[str, int | None] = {a.id: a.built_from for a in model.areas.values()}
+    for cf in model.critical_functions.values():
+        starts[cf.id] = model.areas[cf.area].built_from if cf.area in model.areas else None
+    bound: dict[str, int | None] = {}
+    for consumer, year in starts.items():
+        seen: set[str] = set()
+        stack = list(up.get(consumer, ()))
+        while stack:
+            c = stack.pop()
+            if c in seen or c not in model.components:
+                continue
+            seen.add(c)
+            old = bound.get(c, year)
+            bound[c] = None if old is None or year is None else min(old, year)
+            stack.extend(up.get(c, ()))
+    return {c: y for c, y in bound.items() if y is not None}
+
+
+def test_nothing_is_older_than_the_district_it_serves(rotterdam: Model) -> None:
+    bound = _earliest_district(rotterdam)
+    # the rule has something to bite on: 22 neighbourhoods give the year their building began
+    assert sum(a.built_from is not None for a in rotterdam.areas.values()) == 22
+    assert rotterdam.areas["area-nesselande"].built_from == 1999
+    assert len(bound) > 500
+    older = sorted(
+        (c, rotterdam.components[c].build_year, y)
+        for c, y in bound.items()
+        if (rotterdam.components[c].build_year or y) < y
+    )
+    assert older == []

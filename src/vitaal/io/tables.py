@@ -325,6 +325,7 @@ TABLES: dict[str, Table] = {
                 _f("jobs", parse_count),
                 _f("geometry", parse_geometry),
                 _f("connections", mapping_parser(parse_id, parse_count)),
+                _f("built_from", parse_year),
             ),
             key=lambda r: r.id,
             has_geometry=True,

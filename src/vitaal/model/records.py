@@ -202,7 +202,9 @@ class ServiceArea:
 
     ``connections`` gives, per resource, how many of its homes are connected to it (the homes
     on the heat network, not every home); a resource not named reaches every home. The people
-    behind a resource are :meth:`people_for` it.
+    behind a resource are :meth:`people_for` it. ``built_from`` is the year the area's present
+    building began: an asset that serves only areas with a ``built_from`` is not older than the
+    earliest of them.
     """
 
     id: str
@@ -214,6 +216,7 @@ class ServiceArea:
     jobs: int = 0
     geometry: str | None = None
     connections: dict[str, int] = field(default_factory=dict)
+    built_from: int | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 

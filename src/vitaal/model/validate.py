@@ -95,6 +95,14 @@ def validate_model(model: Model) -> list[Problem]:
         _check_geometry(c, comp.loc, comp.id, comp.geometry, rd)
     for area in model.areas.values():
         _check_geometry(c, area.loc, area.id, area.geometry, rd)
+        if area.built_from is not None and area.built_from > base:
+            c.error(
+                area.loc,
+                "built_from",
+                str(area.built_from),
+                f"a year up to the base year {base}",
+                area.id,
+            )
     for cf in model.critical_functions.values():
         if cf.category not in categories:
             c.error(cf.loc, "category", repr(cf.category), f"one of {', '.join(categories)}", cf.id)
