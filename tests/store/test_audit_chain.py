@@ -244,3 +244,16 @@ def test_an_existing_store_gets_its_chain_on_upgrade(chained: ModelStore, store_
 
 def _columns(conn: Connection, table: str) -> set[str]:
     return {c["name"] for c in inspect(conn).get_columns(table)}
+
+
+def test_a_time_that_is_no_time_is_a_located_error(
+    chained: ModelStore, store_url: str, sql: Any
+) -> None:
+    if not store_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL keeps only valid times in a timestamp column")
+    sql("UPDATE versions SET created_at = 'yesterday' WHERE id = 2")
+    done = run("log", "--db", store_url)
+    assert done.exit_code == 1
+    assert "the table versions holds a time that cannot be read" in done.stderr
+    assert "'yesterday'" in _found(chained, "versions", 2, "unreadable")
+    assert chained.read_model(2).components["gs-1"].condition == 5

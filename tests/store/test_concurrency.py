@@ -346,3 +346,7 @@ def test_cli_imports_race_from_one_version(store_url: str, tmp_path: Path) -> No
     assert "condition=6" in refused.stderr
     with open_store(store_url) as store:
         assert store.latest_version() == 3
+    # an import that names no base is refused, and told which version is the latest
+    unnamed = run("import", str(folders["a"]), "--db", store_url, "--author", "a")
+    assert unnamed.exit_code == 1
+    assert "name the version your change is based on (the latest is 3)" in unnamed.stderr

@@ -22,7 +22,8 @@ their relative order within each copy, so every tie is broken as in the full mod
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numba import njit
@@ -30,7 +31,16 @@ from numpy.typing import NDArray
 
 from vitaal.engine.compile import CompiledModel, PairRole, compile_arrays
 
-__all__ = ["BOUNDARY", "CONE", "STAND_IN", "ConeUnion", "GraphArrays", "cone_union", "graph_arrays"]
+__all__ = [
+    "BOUNDARY",
+    "CONE",
+    "STAND_IN",
+    "ConeUnion",
+    "GraphArrays",
+    "cone_union",
+    "graph_arrays",
+    "union_scratch",
+]
 
 #: What a node of a :class:`ConeUnion` is in its case.
 CONE, BOUNDARY, STAND_IN = 1, 2, 3
@@ -117,6 +127,7 @@ def _parts(
     in_link: NDArray[np.int64],
     link_backup: NDArray[np.bool_],
     keep_own: NDArray[np.bool_],
+    scratch: tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64]],
 ) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int8], NDArray[np.int64],
            NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:  # fmt: skip
     """Per case (its nodes ``part[part_ptr[c]:part_ptr[c + 1]]``, ascending and distinct),
@@ -127,13 +138,11 @@ def _parts(
     :data:`STAND_IN`), ``link_ptr`` (per case, its links), ``link`` (the full model's link,
     ascending within a case), ``link_sup`` and ``link_con`` (its supplier and consumer as
     positions within the case). A case's part and boundary nodes come in the full model's
-    order, then its stand-ins in the order of their links.
+    order, then its stand-ins in the order of their links. ``scratch``: per node of the
+    model a state (zeros), a position (-1) and a free slot, left so.
     """
-    n_nodes = node_ptr.shape[0] - 1
     n_cases = part_ptr.shape[0] - 1
-    state = np.zeros(n_nodes, dtype=np.int8)  # 0 outside, 1 part, 2 boundary
-    local = np.full(n_nodes, -1, dtype=np.int64)
-    bound = np.empty(n_nodes, dtype=np.int64)
+    state, local, bound = scratch  # state: 0 outside, 1 part, 2 boundary
     o_nptr = np.zeros(n_cases + 1, dtype=np.int64)
     o_lptr = np.zeros(n_cases + 1, dtype=np.int64)
     o_node = np.empty(1024, dtype=np.int64)
@@ -278,19 +287,50 @@ def _ids(n: int) -> tuple[str, ...]:
     return tuple(_IDS[:n])
 
 
+class _Numbered(Mapping[str, int]):
+    """Id -> index for ids ``"0"``, ``"1"``, ...: read off the id, no dictionary to build."""
+
+    __slots__ = ("_n",)
+
+    def __init__(self, n: int) -> None:
+        self._n = n
+
+    def __getitem__(self, key: str) -> int:
+        if not (isinstance(key, str) and key.isdigit() and (key == "0" or key[0] != "0")):
+            raise KeyError(key)
+        i = int(key)
+        if i >= self._n:
+            raise KeyError(key)
+        return i
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_ids(self._n))
+
+    def __len__(self) -> int:
+        return self._n
+
+
+def union_scratch(g: GraphArrays) -> tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64]]:
+    """Scratch for :func:`cone_union`, one per thread, kept from one call to the next."""
+    n = g.n_nodes
+    return np.zeros(n, dtype=np.int8), np.full(n, -1, dtype=np.int64), np.empty(n, np.int64)
+
+
 def cone_union(
     g: GraphArrays,
     part_ptr: NDArray[np.int64],
     part: NDArray[np.int64],
     keep_own: NDArray[np.bool_],
+    scratch: tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64]] | None = None,
 ) -> ConeUnion:
     """The parts ``part[part_ptr[c]:part_ptr[c + 1]]`` (ascending, distinct) of a chunk of
     cases side by side, each with its boundary and stand-ins (see the module).
-    O(sum over the cases of the links into their parts and boundaries)."""
+    O(sum over the cases of the links into their parts and boundaries), with ``scratch``
+    (:func:`union_scratch`); without, O(N) more to make it."""
     nptr, node, flag, lptr, link, sup, con = _parts(
         np.asarray(part_ptr, dtype=np.int64), np.asarray(part, dtype=np.int64), g.node_ptr,
         g.pair_node, g.out_ptr, g.out_dst, g.out_link, g.in_ptr, g.in_src, g.in_link,
-        g.link_backup, keep_own,
+        g.link_backup, keep_own, scratch if scratch is not None else union_scratch(g),
     )  # fmt: skip
     off = np.repeat(nptr[:-1], np.diff(lptr))
     n = int(node.shape[0])
@@ -324,6 +364,7 @@ def cone_union(
     pair = _pair_in_full(
         node, compiled.pair_node, compiled.pair_resource, g.node_ptr, g.pair_resource
     )
+    compiled = replace(compiled, node_index=_Numbered(n))
     return ConeUnion(compiled, nptr, node, flag, pair, link)
 
 

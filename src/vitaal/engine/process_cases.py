@@ -44,7 +44,14 @@ from vitaal.engine._kernels import C_COMMON, C_HAZARD
 from vitaal.engine.bound_model import screen_model, unsafe_backups
 from vitaal.engine.causes import CauseCode
 from vitaal.engine.compile import CompiledModel, NodeKind
-from vitaal.engine.cone_models import CONE, ConeUnion, GraphArrays, cone_union, graph_arrays
+from vitaal.engine.cone_models import (
+    CONE,
+    ConeUnion,
+    GraphArrays,
+    cone_union,
+    graph_arrays,
+    union_scratch,
+)
 from vitaal.engine.criticality import _cone_cascade
 from vitaal.engine.impact_kernel import TableArrays, summarise_case
 from vitaal.engine.process import run_process
@@ -313,7 +320,14 @@ def _touched_parts(
         NDArray[np.int64],
         NDArray[np.int64],
     ],
-    real: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
+    real: tuple[
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.bool_],
+    ],
     cases: tuple[
         NDArray[np.int64],
         NDArray[np.int64],
@@ -324,11 +338,13 @@ def _touched_parts(
     horizon: float,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
     """Per case, the nodes of the model it can touch (ascending): those the screening
-    cascade (:func:`_screen_case`) fails or leaves without a resource at some time, and
-    every consumer of them. ``real``: ``node_ptr``, ``pair_node``, ``out_ptr``, ``out_dst``
-    of the model (whose nodes come first in the screening model)."""
+    cascade (:func:`_screen_case`) fails or leaves without a resource at some time, every
+    consumer of them, and, through the resources ``follow`` marks (the hindrance services:
+    a consumer that goes by a detour hinders what it serves), their consumers in turn.
+    ``real``: ``node_ptr``, ``pair_node``, ``out_ptr``, ``out_dst``, ``pair_resource`` of the
+    model (whose nodes come first in the screening model) and ``follow`` per resource."""
     pair_node, node_ptr = screen[0], screen[7]
-    r_node_ptr, r_pair_node, r_out_ptr, r_out_dst = real
+    r_node_ptr, r_pair_node, r_out_ptr, r_out_dst, r_pair_res, follow = real
     case_ptr, case_node, case_time, case_cause, case_cnode = cases
     n_screen = node_ptr.shape[0] - 1
     n_real = r_node_ptr.shape[0] - 1
@@ -362,15 +378,19 @@ def _touched_parts(
                 found[n_t] = v
                 n_t += 1
         n_touched = n_t
-        for i in range(n_touched):
+        i = 0
+        while i < n_t:
             v = found[i]
             for p in range(r_node_ptr[v], r_node_ptr[v + 1]):
+                if i >= n_touched and not follow[r_pair_res[p]]:
+                    continue
                 for j in range(r_out_ptr[p], r_out_ptr[p + 1]):
                     u = r_pair_node[r_out_dst[j]]
                     if not mark[u]:
                         mark[u] = True
                         found[n_t] = u
                         n_t += 1
+            i += 1
         part = np.sort(found[:n_t])
         if o_node.shape[0] < n_out + n_t:
             grown = np.empty(max(2 * o_node.shape[0], n_out + n_t), dtype=np.int64)
@@ -389,15 +409,19 @@ def touched_parts(
     failures: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.int8],
                     NDArray[np.int64]],
     horizon_h: float,
+    follow: NDArray[np.bool_] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.int64]]:  # fmt: skip
-    """Per case, the nodes it can touch (see :func:`_touched_parts`), as ``(ptr, nodes)``."""
+    """Per case, the nodes it can touch (see :func:`_touched_parts`; ``follow``: per resource,
+    whether a detour in it hinders what it serves), as ``(ptr, nodes)``."""
     s, g = arrays.screen, arrays.graph
+    if follow is None:
+        follow = np.zeros(max(len(g.resource_ids), 1), dtype=np.bool_)
     return _touched_parts(
         (s.pair_node, s.pair_resource, s.pair_role, s.pair_required, s.pair_k,
          s.pair_buffer_h, s.pair_autonomy_h, s.node_ptr, s.out_ptr, s.out_dst, s.store_out_ptr,
          s.store_out_dst, s.in_ptr, s.in_src),
         arrays.watch,
-        (g.node_ptr, g.pair_node, g.out_ptr, g.out_dst),
+        (g.node_ptr, g.pair_node, g.out_ptr, g.out_dst, g.pair_resource, follow),
         failures,
         float(horizon_h),
     )  # fmt: skip
@@ -439,6 +463,53 @@ def _union_inputs(u: ConeUnion, rest: CaseRestoration) -> ProcessInputs:
     return ProcessInputs(restart, cond, conditions, deg_h, deg_s, loads)
 
 
+@njit(cache=True, nogil=True)
+def _damage_arrays(
+    union: tuple[NDArray[np.int64], NDArray[np.int64]],
+    cases: tuple[
+        NDArray[np.int64],
+        NDArray[np.int64],
+        NDArray[np.float64],
+        NDArray[np.int8],
+        NDArray[np.int64],
+    ],
+    repair: tuple[NDArray[np.float64], NDArray[np.float64]],
+    horizon: float,
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.float64], NDArray[np.bool_]]:
+    """Per failure: its node in the union (-1 after the horizon), its trigger's (-1: none),
+    its repair time and whether it destroys (see :func:`_damage`)."""  # fmt: skip
+    node_ptr, node = union
+    case_ptr, case_node, case_time, case_cause, case_cnode = cases
+    repair_h, hazard_repair_h = repair
+    n = case_node.shape[0]
+    here = np.full(n, -1, dtype=np.int64)
+    trig = np.full(n, -1, dtype=np.int64)
+    rep = np.empty(n)
+    gone = np.zeros(n, dtype=np.bool_)
+    for c in range(case_ptr.shape[0] - 1):
+        a = node_ptr[c]
+        b = a
+        while b < node_ptr[c + 1] and node[b] >= 0:  # the stand-ins come last
+            b += 1
+        real = node[a:b]
+        for i in range(case_ptr[c], case_ptr[c + 1]):
+            cause = case_cause[i]
+            by = cause
+            t = case_cnode[i]
+            if cause == C_COMMON:
+                for j in range(case_ptr[c], case_ptr[c + 1]):
+                    if case_node[j] == t:
+                        by = case_cause[j]
+            v = case_node[i]
+            rep[i] = hazard_repair_h[v] if by == C_HAZARD else repair_h[v]
+            gone[i] = cause in (C_HAZARD, C_COMMON) and not rep[i] < np.inf
+            if case_time[i] <= horizon:
+                here[i] = a + np.searchsorted(real, v)
+                if t >= 0:
+                    trig[i] = a + np.searchsorted(real, t)
+    return here, trig, rep, gone
+
+
 def _damage(
     u: ConeUnion,
     rest: CaseRestoration,
@@ -451,27 +522,21 @@ def _damage(
     kind; a common cause by the cause of its trigger), and per node of ``u`` whether it was
     destroyed (a hazard or a common cause without repair). Damage after the horizon is left
     out: the process never reaches it."""
-    case_ptr, case_node, case_time, case_cause, case_cnode = cases
+    here, trig, rep, gone = _damage_arrays(
+        (u.node_ptr, u.node), cases, (rest.repair_h, rest.hazard_repair_h), float(horizon_h)
+    )
     ids = u.compiled.node_ids
+    keep = here >= 0
     destroyed = np.zeros(u.compiled.n_nodes, dtype=np.bool_)
-    out: list[Damage] = []
-    for c in range(int(case_ptr.shape[0]) - 1):
-        lo, hi = int(case_ptr[c]), int(case_ptr[c + 1])
-        a, b = int(u.node_ptr[c]), int(u.node_ptr[c + 1])
-        real = u.node[a:b]
-        real = real[: int(np.count_nonzero(real >= 0))]  # the stand-ins come last
-        cause_of = dict(zip(case_node[lo:hi].tolist(), case_cause[lo:hi].tolist(), strict=True))
-        for i in range(lo, hi):
-            if not case_time[i] <= horizon_h:
-                continue
-            v, cause, trig = int(case_node[i]), int(case_cause[i]), int(case_cnode[i])
-            by = cause_of.get(trig, cause) if cause == C_COMMON else cause
-            repair = float(rest.hazard_repair_h[v] if by == C_HAZARD else rest.repair_h[v])
-            here = a + int(np.searchsorted(real, v))
-            if cause in (C_HAZARD, C_COMMON) and not repair < math.inf:
-                destroyed[here] = True
-            trigger = ids[a + int(np.searchsorted(real, trig))] if trig >= 0 else None
-            out.append(Damage(ids[here], float(case_time[i]), repair, CauseCode(cause), trigger))
+    destroyed[here[keep & gone]] = True
+    causes = [CauseCode(int(c)) for c in range(4)]
+    out = [
+        Damage(ids[v], t, r, causes[c], ids[g] if g >= 0 else None)
+        for v, t, r, c, g in zip(
+            here[keep].tolist(), cases[2][keep].tolist(), rep[keep].tolist(),
+            cases[3][keep].tolist(), trig[keep].tolist(), strict=True,
+        )
+    ]  # fmt: skip
     return out, destroyed
 
 
@@ -482,15 +547,7 @@ def _summarise_union(
     ],
     result: tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]],
     graph: tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64]],
-    table: tuple[
-        NDArray[np.int64],
-        NDArray[np.int64],
-        NDArray[np.int64],
-        NDArray[np.int64],
-        NDArray[np.float64],
-        NDArray[np.bool_],
-        NDArray[np.float64],
-    ],
+    table: TableArrays,
     scalars: tuple[float, float, bool, float],
     rows: tuple[NDArray[np.float64], int],
     out: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.uint64]],
@@ -582,9 +639,10 @@ def run_restored_cases(
     ``nodes_per_run`` nodes of their parts (:class:`CaseRestoration`)."""
     case_ptr, case_node, case_time, case_cause, case_cnode, weight = cases
     failures = (case_ptr, case_node, case_time, case_cause, case_cnode)
-    part_ptr, part = touched_parts(arrays, failures, horizon_h)
+    part_ptr, part = touched_parts(arrays, failures, horizon_h, table[0][5] > 0)
     rest = arrays.restoration
     n_cases = int(case_ptr.shape[0]) - 1
+    scratch = union_scratch(arrays.graph)
     a = 0
     while a < n_cases:
         b = a + 1
@@ -594,7 +652,8 @@ def run_restored_cases(
             and part_ptr[b + 1] - part_ptr[a] <= rest.nodes_per_run
         ):
             b += 1
-        _run_group(arrays, table, (a, b), (failures, weight, part_ptr, part), horizon_h, out, acc)
+        group = (failures, weight, part_ptr, part)
+        _run_group(arrays, table, (a, b), group, horizon_h, (out, acc), scratch)
         a = b
 
 
@@ -610,10 +669,15 @@ def _run_group(
         NDArray[np.int64],
     ],
     horizon_h: float,
-    out: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.uint64]],
-    acc: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]],
+    into: tuple[
+        tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.uint64]],
+        tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.int64]],
+    ],
+    scratch: tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64]],
 ) -> None:  # fmt: skip
-    """Cases ``span`` (first, end) in one run of the process on their parts side by side."""
+    """Cases ``span`` (first, end) in one run of the process on their parts side by side;
+    their summaries and per-node sums ``into`` (out, acc)."""
+    out, acc = into
     a, b = span
     (case_ptr, case_node, case_time, case_cause, case_cnode), weight, part_ptr, part = cases
     lo, hi = int(case_ptr[a]), int(case_ptr[b])
@@ -625,7 +689,7 @@ def _run_group(
     g_ptr, g_part = _with_sentinel(
         part_ptr[a : b + 1] - p_lo, part[p_lo : int(part_ptr[b])], arrays.sentinel
     )
-    u = cone_union(arrays.graph, g_ptr, g_part, arrays.keep_own)
+    u = cone_union(arrays.graph, g_ptr, g_part, arrays.keep_own, scratch)
     damage, destroyed = _damage(u, arrays.restoration, failures, horizon_h)
     res = run_process(u.compiled, damage, horizon_h, _union_inputs(u, arrays.restoration))
     arrays_t, (min_outage, value, has_h) = table

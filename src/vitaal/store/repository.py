@@ -357,7 +357,8 @@ class ModelStore:
                 )
             ):
                 counts.setdefault(vid, {})[action] = n
-            rows = conn.execute(select(versions).order_by(versions.c.id)).all()
+            with _readable_times(self.url, "versions"):
+                rows = conn.execute(select(versions).order_by(versions.c.id)).all()
         out = []
         for row in rows:
             c = counts.get(row.id, {})
@@ -398,7 +399,8 @@ class ModelStore:
                 query = query.where(audit.c.kind == kind)
             if key is not None:
                 query = query.where(audit.c.key == key)
-            rows = conn.execute(query).all()
+            with _readable_times(self.url, "audit"):
+                rows = conn.execute(query).all()
         return [
             AuditEntry(
                 id=r.id,
@@ -747,6 +749,18 @@ def _apply_to_model(model: Model, changes: Sequence[Change]) -> list[Problem]:
             continue
         table[ch.key] = ch.record
     return problems
+
+
+@contextlib.contextmanager
+def _readable_times(url: str, table: str) -> Iterator[None]:
+    """A time SQLite holds as text that is no time (written by hand) is a StoreError."""
+    try:
+        yield
+    except ValueError as exc:
+        raise StoreError(
+            f"{url}: the table {table} holds a time that cannot be read ({exc}); the store "
+            "is damaged (vitaal audit verify names the row)"
+        ) from None
 
 
 def _text(column: Any) -> Any:
