@@ -44,6 +44,15 @@ def test_run_writes_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert res.exit_code == 0, res.output
     data = json.loads((tmp_path / "analysis.json").read_text(encoding="utf-8"))
     assert {s["id"] for s in data["subsystems"]} == {"el-grid", "dw-supply", "tel-scada"}
+    # the first screen is the decisions; flags and findings are one flag (--all) away
+    assert "Decisions for the table" in res.output
+    assert data["decisions"]["items"][0]["title"]["en"][:30] in res.output
+    assert "Flags per system" not in res.output
+    res = CliRunner().invoke(
+        CLI, ["run", str(TINY), "--out", str(tmp_path), "--lang", "nl", "--all"]
+    )
+    assert res.exit_code == 0, res.output
+    assert "Besluiten voor de tafel" in res.output
     assert "Flags per system" in res.output
     assert "Top findings" in res.output
 

@@ -1,6 +1,6 @@
 """The table's agenda on a small hand-made model, every number worked out by hand.
 
-    gs (grid station, no end of life) --primary--> ss1 --> north (30,000 people)
+    gs (grid station, no end of life) --> c1 --> c2 (MV cables) --> ss1 --> north (30,000)
                                       --primary--> ss2 --> south (3,000 people)
     m1, m2, m3 (gas mains, GasCo) --primary, in parallel--> south
     ss1 and w1 (a water main) lie in one cable-and-pipe tunnel (same_structure coupling)
@@ -26,8 +26,18 @@ Replacements (decide by = end of life - lead time):
   3 replacements 1990-2030, 2 overdue, the oldest since 1990 (36 years), EUR 300,000.
 - gs cuts everyone off for 72 h (class D) but has no end of life: a finding, no agenda item.
 
-So the table's agenda holds one decision, ss1, although by date ss2 (and the gas mains) came
+So the table's agenda holds one item, ss1, although by date ss2 (and the gas mains) came
 first; the date order put "Gas main 1: decide by 1989" on top.
+
+The decisions (one page): single points of failure not on the agenda that cut off exactly the
+same consumers are one decision (one second supply settles them). c1 and c2 (MV cables, back
+after 4 h: 30,000 people, 120,000 person-hours, class C each) both cut off North alone: one
+decision, "Redundancy for North: 2 single point(s) of failure", class C, settling 2 findings.
+gs cuts off North and South (33,000 people for 72 h: 2,376,000 person-hours, class D): a
+decision of its own, and the top one. The replacement of ss1 (C, decide by 2030) comes before
+the cables' decision (C, no date: a risk, not a deadline); ss1's own single point of failure
+is evidence in its decision rather than a decision of its own. Top decision: redundancy for
+North and South against the loss of the grid station, owner GridCo.
 """
 
 from __future__ import annotations
@@ -89,9 +99,13 @@ def _build() -> Model:
             for i, year in ((1, 1990), (2, 2000), (3, 2030))
         ),
         comp("w1", "pipes", "water_main", name="Water main in the tunnel"),
+        comp("c1", "grid", "cable_mv", name="Cable North"),
+        comp("c2", "grid", "cable_mv", name="Cable North 2"),
     ]
     links = [
-        SupplyLink(supplier="gs", consumer="ss1", resource="electricity"),
+        SupplyLink(supplier="gs", consumer="c1", resource="electricity"),
+        SupplyLink(supplier="c1", consumer="c2", resource="electricity"),
+        SupplyLink(supplier="c2", consumer="ss1", resource="electricity"),
         SupplyLink(supplier="gs", consumer="ss2", resource="electricity"),
         SupplyLink(supplier="ss1", consumer="north", resource="electricity"),
         SupplyLink(supplier="ss2", consumer="south", resource="electricity"),
@@ -202,10 +216,74 @@ def test_single_points_of_failure_by_restoration(analysis: dict[str, Any]) -> No
     # for 8.5 h (C); ss2: 3,000 for 8.5 h (B, below the bar); the mains back each other up
     assert {c: (s["back_h"], s["people_out"], s["on_table"]) for c, s in spof.items()} == {
         "gs": (338.0, 33_000, True),
+        "c1": (4.0, 30_000, True),
+        "c2": (4.0, 30_000, True),
         "ss1": (8.5, 30_000, True),
         "ss2": (8.5, 3_000, False),
     }
     found = sorted(x["id"] for x in analysis["findings"] if x["kind"] == "single_point_of_failure")
-    assert found == ["single_point_of_failure:gs", "single_point_of_failure:ss1"]
+    assert found == [
+        "single_point_of_failure:c1",
+        "single_point_of_failure:c2",
+        "single_point_of_failure:gs",
+        "single_point_of_failure:ss1",
+    ]
     counts = analysis["summary"]["counts"]
-    assert (counts["single_points_of_failure"], counts["single_points_of_failure_below"]) == (2, 1)
+    assert (counts["single_points_of_failure"], counts["single_points_of_failure_below"]) == (4, 1)
+
+
+def test_decisions_on_one_page(analysis: dict[str, Any]) -> None:
+    dec = analysis["decisions"]
+    assert [d["id"] for d in dec["items"]] == [
+        "decision:single_point_of_failure:gs",
+        "decision:replacement:ss1",
+        "decision:single_point_of_failure:c1",
+    ]
+    top, second, third = dec["items"]
+    assert top["title"]["en"] == (
+        "Redundancy for North and 1 more consumer(s): 1 single point(s) of failure (Grid station)"
+    )
+    assert top["title"]["nl"].startswith("Redundantie voor North en nog 1 afnemer(s)")
+    assert (top["consequence"], top["people"], top["person_hours"]) == ("D", 33_000, 2_376_000)
+    assert (top["owners"], top["decide_by"], top["rank"]) == (["GridCo"], None, 1)
+    assert (second["consequence"], second["decide_by"], second["status"]) == ("C", 2030, "upcoming")
+    assert [e["id"] for e in second["evidence"]] == [
+        "replacement:ss1",
+        "replacement:ss1#coupling",
+        "replacement:ss1#single_point_of_failure",
+        "single_point_of_failure:ss1",
+    ]
+    # the bundle: one second supply for North settles both cables
+    assert third["title"]["en"] == (
+        "Redundancy for North: 2 single point(s) of failure (Cable North, Cable North 2)"
+    )
+    assert (third["consequence"], third["person_hours"]) == ("C", 120_000)
+    assert third["items"] == ["single_point_of_failure:c1", "single_point_of_failure:c2"]
+    assert dec["first_page"] == 15
+    assert analysis["summary"]["decisions"] == dec["items"]
+    assert analysis["summary"]["counts"]["decisions"] == 3
+
+
+def test_one_station_bundle() -> None:
+    """The hand-made model of tests/method/handmade.py (see test_agenda.py): gs is overdue
+    for replacement (decide by 2025) and runs short in 2032; ss1 runs short in 2030 and waits
+    for both of gs's decisions, and is replaced in 2036. One decision settles the four: gs,
+    reinforced and replaced, led by its overdue replacement; the school and the battery park
+    (whose growth loads ss1 and gs) wait for it. scada1's replacement stays apart."""
+    from tests.method import handmade
+
+    dec = run_analysis(handmade.build()).as_dict()["decisions"]["items"]
+    assert [d["id"] for d in dec] == ["decision:replacement:gs", "decision:replacement:scada1"]
+    gs = dec[0]
+    assert gs["title"]["en"] == (
+        "Grid station: reinforce and replace, with 3 decision(s) that wait for it or go with it"
+    )
+    assert gs["items"] == [
+        "replacement:gs",
+        "shortfall:gs|electricity",
+        "shortfall:ss1|electricity",
+        "replacement:ss1",
+    ]
+    assert gs["unlocks"] == gs["items"][1:]
+    assert gs["blocks_plans"] == ["plan-battery", "plan-school"]
+    assert (gs["status"], gs["decide_by"], gs["consequence"]) == ("overdue", 2025, "C")

@@ -149,8 +149,133 @@ def check(model: str, plan_id: str, as_json: bool, lang: str, version: int | Non
     print_plan_check(result, lang)
 
 
+#: The words of the first screen, in both languages (the decisions' own texts come from the
+#: analysis in both).
+_WORDS: dict[str, dict[str, str]] = {
+    "title": {
+        "en": "Decisions for the table: {n} of {total}, ranked by consequence",
+        "nl": "Besluiten voor de tafel: {n} van {total}, gerangschikt naar gevolg",
+    },
+    "cls": {"en": "class", "nl": "klasse"},
+    "decision": {"en": "decision and evidence", "nl": "besluit en onderbouwing"},
+    "stake": {"en": "at stake", "nl": "op het spel"},
+    "owners": {"en": "owners", "nl": "eigenaren"},
+    "when": {"en": "when", "nl": "wanneer"},
+    "people": {"en": "people", "nl": "inwoners"},
+    "cf": {"en": "critical functions", "nl": "vitale functies"},
+    "late": {"en": "overdue since {since}, {n} y", "nl": "te laat sinds {since}, {n} jr"},
+    "by": {"en": "decide by {year}", "nl": "besluit uiterlijk {year}"},
+    "no_date": {"en": "no date (a risk)", "nl": "geen datum (een risico)"},
+    "unlocks": {
+        "en": "unlocks {n} decision(s) that wait for it or go with it",
+        "nl": "maakt {n} besluit(en) mogelijk die erop wachten of erbij horen",
+    },
+    "plans": {"en": "plans that wait: {plans}", "nl": "plannen die wachten: {plans}"},
+    "none": {"en": "No decision for the table.", "nl": "Geen besluit voor de tafel."},
+    "counts": {
+        "en": "{decisions} decisions ({agenda} agenda items, {overdue} overdue; {spof} single "
+        "points of failure on the table); {routine} like-for-like replacements ({routine_overdue} "
+        "overdue) on the owners' ROUTINE lists; {findings} findings, {conflicts} fitting "
+        "conflicts, {orphans} orphan dossiers.",
+        "nl": "{decisions} besluiten ({agenda} agendapunten, {overdue} te laat; {spof} single "
+        "points of failure op tafel); {routine} gelijkwaardige vervangingen ({routine_overdue} "
+        "te laat) op de ROUTINE-lijsten van de eigenaren; {findings} bevindingen, {conflicts} "
+        "inpassingsconflicten, {orphans} weesdossiers.",
+    },
+    "more": {
+        "en": "Everything else: vitaal run ... --all (flags, findings, the agenda), the report, "
+        "analysis.json (agenda.routine per owner).",
+        "nl": "Al het andere: vitaal run ... --all (vlaggen, bevindingen, de agenda), het "
+        "rapport, analysis.json (agenda.routine per eigenaar).",
+    },
+}
+
+
+def _w(key: str, lang: str, **values: Any) -> str:
+    return _WORDS[key][lang if lang in ("en", "nl") else "en"].format(**values)
+
+
+def _num(value: float, lang: str) -> str:
+    text = f"{value:,.0f}"
+    return text.replace(",", ".") if lang == "nl" else text
+
+
+def _eur(value: float, lang: str) -> str:
+    if value >= 1e9:
+        return f"EUR {value / 1e9:.2f} bn".replace(".", "," if lang == "nl" else ".")
+    if value >= 1e6:
+        return f"EUR {value / 1e6:.0f} mln"
+    return f"EUR {_num(value, lang)}"
+
+
+def print_decisions(data: dict[str, Any], lang: str) -> None:
+    """The first screen: the decisions the table must take, ranked, with what is at stake,
+    the owners, when, the evidence and what each unlocks."""
+    dec = data.get("decisions") or {}
+    items = dec.get("items", [])
+    first = items[: dec.get("first_page", 15)]
+    if not first:
+        out.print(_w("none", lang), markup=False)
+        return
+    titles = {p["id"]: p["title"] for p in data.get("plans", [])}
+    table = Table(title=_w("title", lang, n=len(first), total=len(items)), title_justify="left")
+    for col in ("#", "cls", "decision", "stake", "owners", "when"):
+        table.add_column(col if col == "#" else _w(col, lang), overflow="fold")
+    for d in first:
+        lines = [f"[bold]{escape(_t(d['title'], lang))}[/bold]"]
+        if d["evidence"]:
+            lines.append(f"[dim]{escape(_t(d['evidence'][0]['text'], lang))}[/dim]")
+        if d["unlocks"] and d["kind"] != "agenda":
+            lines.append(escape(_w("unlocks", lang, n=len(d["unlocks"]))))
+        if d["blocks_plans"]:
+            waiting = [titles.get(p, p) for p in d["blocks_plans"]]
+            names = "; ".join(waiting[:2]) + (f" (+{len(waiting) - 2})" if len(waiting) > 2 else "")
+            lines.append(escape(_w("plans", lang, plans=names)))
+        stake = [f"{_num(d['people'], lang)} {_w('people', lang)}"]
+        if d["critical_functions"]:
+            stake.append(f"{len(d['critical_functions'])} {_w('cf', lang)}")
+        if d["cost_eur"]:
+            stake.append(_eur(d["cost_eur"], lang))
+        if d["status"] == "overdue":
+            when = (
+                f"[bold red]{_w('late', lang, since=d['overdue_since'], n=d['years_overdue'])}[/]"
+            )
+        elif d["decide_by"] is not None:
+            when = _w("by", lang, year=d["decide_by"])
+        else:
+            when = _w("no_date", lang)
+        table.add_row(
+            str(d["rank"]),
+            d["consequence"],
+            "\n".join(lines),
+            escape(", ".join(stake)),
+            escape(", ".join(d["owners"]) or "-"),
+            when,
+        )
+    out.print(table)
+    c = data["summary"]["counts"]
+    out.print(
+        _w(
+            "counts",
+            lang,
+            decisions=c.get("decisions", len(items)),
+            agenda=c["agenda"],
+            overdue=c["overdue"],
+            spof=c["single_points_of_failure"],
+            routine=c.get("routine", 0),
+            routine_overdue=c.get("routine_overdue", 0),
+            findings=c["findings"],
+            conflicts=c["conflicts"],
+            orphans=c["orphans"],
+        ),
+        markup=False,
+    )
+    out.print(_w("more", lang), markup=False)
+
+
 def print_summary(data: dict[str, Any], lang: str) -> None:
-    """Flags per system, the top findings and the overdue decisions."""
+    """Everything behind the first screen (``--all``): flags per system, the top findings and
+    the head of the table's agenda."""
     s = data["summary"]
     table = Table(title="Flags per system over all scenarios", title_justify="left")
     for col in ("system", "red", "orange", "green"):
@@ -169,9 +294,9 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
             f"- [{f['level']}/{f['way_of_working'].upper()}/{f['station']}] {_t(f['text'], lang)}",
             markup=False,
         )
-    overdue = [it for it in data["agenda"]["items"] if it["status"] == "overdue"]
-    if overdue:
-        out.print(_agenda_table(overdue, lang, f"Overdue decisions ({len(overdue)})", 10))
+    items = data["agenda"]["items"]
+    if items:
+        out.print(_agenda_table(items, lang, f"The table's agenda ({len(items)})", 20))
     c = s["counts"]
     out.print(
         f"{c['findings']} findings, {c['agenda']} agenda items ({c['overdue']} overdue), "
@@ -195,6 +320,13 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
 @click.option("--lang", type=click.Choice(["en", "nl"]), default="nl", show_default=True)
 @click.option("--pdf", is_flag=True, help="Also write the report as PDF.")
 @click.option(
+    "--all",
+    "show_all",
+    is_flag=True,
+    help="After the decisions, also print the flags per system, the top findings and the "
+    "table's agenda.",
+)
+@click.option(
     "--json",
     "as_json",
     is_flag=True,
@@ -204,7 +336,13 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
 @handle_errors
 def run(
-    model: str, out_dir: Path, lang: str, pdf: bool, as_json: bool, version: int | None
+    model: str,
+    out_dir: Path,
+    lang: str,
+    pdf: bool,
+    show_all: bool,
+    as_json: bool,
+    version: int | None,
 ) -> None:
     """The main job: the whole analysis (every subsystem, scenario and plan), a summary, and
     the report (or, without the report module, analysis.json) in --out."""
@@ -238,7 +376,9 @@ def run(
     if as_json:
         click.echo(text)
     else:
-        print_summary(data, lang)
+        print_decisions(data, lang)
+        if show_all:
+            print_summary(data, lang)
     try:
         from vitaal.report import write_report  # type: ignore[attr-defined,unused-ignore]
     except ImportError:

@@ -126,8 +126,20 @@ def lateness(need_year: int, effective_decide_by: int | None, base_year: int) ->
     return since, base_year - since
 
 
+def _resource_names(model: Model, resource: str | None) -> tuple[str, str]:
+    r = model.resources.get(resource or "")
+    if r is None:
+        return (resource or "?", resource or "?")
+    return (r.name, r.name_nl or r.name)
+
+
 def _texts(
-    need: Need, name: str, lead: float | None, status: str, when: tuple[int | None, int]
+    need: Need,
+    name: str,
+    lead: float | None,
+    status: str,
+    when: tuple[int | None, int],
+    resource: tuple[str, str],
 ) -> dict[str, str]:
     """``when``: the latest decision year and, for an overdue item, ``(since, years)`` in
     its place."""
@@ -145,9 +157,10 @@ def _texts(
         by_en, by_nl = f"decide by {by}", f"besluit uiterlijk in {by}"
     if need.kind == "shortfall":
         return {
-            "en": f"{name}: {need.resource} capacity runs out in {need.need_year}; "
+            "en": f"{name}: {resource[0].lower()} capacity runs out in {need.need_year}; "
             f"reinforcement takes {lead_en}: {by_en}",
-            "nl": f"{name}: de capaciteit voor {need.resource} raakt op in {need.need_year}; "
+            "nl": f"{name}: de capaciteit voor {resource[1].lower()} raakt op in "
+            f"{need.need_year}; "
             f"versterken kost {lead_nl}: {by_nl}",
         }
     return {
@@ -354,7 +367,14 @@ def build_agenda(
                 "consequence_own": cls[iid],
                 "consequence_by": why[iid],
                 "scenario": n.scenario,
-                "text": _texts(n, comp.name or comp.id, lead_of[iid], status, (since, years)),
+                "text": _texts(
+                    n,
+                    comp.name or comp.id,
+                    lead_of[iid],
+                    status,
+                    (since, years),
+                    _resource_names(model, n.resource),
+                ),
             }
         )
     return items

@@ -37,6 +37,7 @@ class AgendaRules:
     issues: Mapping[str, Mapping[str, str]]
     coupling_kinds: frozenset[str]
     min_class: str
+    first_page: int = 15
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any]) -> AgendaRules:
@@ -47,6 +48,7 @@ class AgendaRules:
             issues=spec["routine"]["issues"],
             coupling_kinds=frozenset(spec["routine"]["coupling_kinds"]),
             min_class=sp["min_class"],
+            first_page=int(spec["decisions"]["first_page"]),
         )
 
 

@@ -18,6 +18,7 @@ from vitaal.method.agenda import Issues, Need, build_agenda, decide_by, split_ag
 from vitaal.method.agenda_rules import agenda_rules, assess_single_point, coupled_across_systems
 from vitaal.method.context import HEADROOM, Context
 from vitaal.method.coupling import find_single_points_of_failure
+from vitaal.method.decisions import build_decisions
 from vitaal.method.finding_rules import collect_findings, plan_findings
 from vitaal.method.findings import Finding
 from vitaal.method.iceberg import build_iceberg
@@ -130,6 +131,31 @@ def restored_single_points(
         if a["lost"]:
             out[cid] = {**s, "restoration": a, "on_table": a["on_table"]}
     return out
+
+
+def table_decisions(
+    ctx: Context,
+    items: list[dict[str, Any]],
+    findings: list[Finding],
+    plan_dicts: list[dict[str, Any]],
+) -> dict[str, Any]:
+    """The decisions of the table (:func:`~vitaal.method.decisions.build_decisions`) from the
+    table's agenda, the single points of failure on the table and the plans' agendas."""
+    spof: dict[str, dict[str, Any]] = {}
+    for f in findings:
+        if f.kind == "single_point_of_failure":
+            cid = f.components[0]
+            spof[cid] = {
+                **ctx.spof[cid],
+                "owners": list(f.owners),
+                "systems": [f.system] if f.system else [],
+                "text": f.text,
+            }
+    plans_of: dict[str, list[str]] = {}
+    for d in plan_dicts:
+        for it in d["agenda"]:
+            plans_of.setdefault(it["id"], []).append(d["id"])
+    return build_decisions(ctx.model, items, spof, plans_of, agenda_rules().first_page)
 
 
 def _pick(ids: list[str] | tuple[str, ...] | None, known: dict[str, Any], what: str) -> list[str]:
@@ -254,6 +280,7 @@ def run_analysis(
     for d in plan_dicts:
         d["findings"] = [f.id for f in findings if f.plan == d["id"]]
     iceberg = build_iceberg(ctx, findings)
+    decisions = table_decisions(ctx, agenda["items"], findings, plan_dicts)
     lap("questions")
 
     data = _assemble(
@@ -261,7 +288,7 @@ def run_analysis(
         steps,
         plan_dicts,
         findings,
-        agenda,
+        {**agenda, "decisions": decisions},
         iceberg,
         fitting,
         distribution,
@@ -383,6 +410,7 @@ def _assemble(
             "routine_count": len(routine_items),
             "routine_overdue": sum(1 for it in routine_items if it["status"] == "overdue"),
         },
+        "decisions": agenda["decisions"],
         "iceberg": iceberg,
         "stations": [
             {
@@ -401,9 +429,11 @@ def _assemble(
                 {"scenario": worst[0], "class": worst[1].impact.cls} if worst else None
             ),
             "top_findings": f_dicts[:10],
+            "decisions": agenda["decisions"]["items"][: agenda["decisions"]["first_page"]],
             "overdue": overdue,
             "counts": {
                 "findings": len(findings),
+                "decisions": agenda["decisions"]["count"],
                 "agenda": len(table),
                 "overdue": len(overdue),
                 "routine": len(routine_items),

@@ -119,19 +119,33 @@ def _headroom(
     return out
 
 
+def _nl(value: float) -> str:
+    """A whole number with Dutch thousands separators.
+
+    >>> _nl(2376000.0)
+    '2.376.000'
+    """
+    return f"{value:,.0f}".replace(",", ".")
+
+
 def _spof_text(name: str, s: dict[str, Any]) -> dict[str, str]:
     r = s["restoration"]
     back = r["back_h"]
     n_cf = len(r["critical_functions_out"])
+    people, hours = r["people_out"], r["person_hours"]
     back_en = f"back after {back:g} h" if back is not None else "not repaired within the horizon"
-    back_nl = f"terug na {back:g} uur" if back is not None else "niet hersteld binnen de horizon"
+    back_nl = (
+        f"terug na {back:g} uur".replace(".", ",")
+        if back is not None
+        else "niet hersteld binnen de horizon"
+    )
     return {
         "en": f"{name} is a single point of failure: its failure alone, {back_en}, leaves "
-        f"{r['people_out']:,} people and {n_cf} critical function(s) without service "
-        f"({r['person_hours']:,.0f} person-hours)",
+        f"{people:,} people and {n_cf} critical function(s) without service "
+        f"({hours:,.0f} person-hours)",
         "nl": f"{name} is een single point of failure: uitval alleen al, {back_nl}, laat "
-        f"{r['people_out']:,} inwoners en {n_cf} vitale functie(s) zonder voorziening "
-        f"({r['person_hours']:,.0f} persoonsuren)".replace(",", "."),
+        f"{_nl(people)} inwoners en {n_cf} vitale functie(s) zonder voorziening "
+        f"({_nl(hours)} persoonsuren)",
     }
 
 

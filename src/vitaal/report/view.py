@@ -93,6 +93,10 @@ class View:
     def resource(self, resource_id: str | None) -> str:
         return self.names.resource(resource_id)
 
+    def plan(self, plan_id: str | None) -> str:
+        plan = self.model.plans.get(plan_id or "")
+        return plan.title if plan is not None else (plan_id or "–")
+
     def subsystem(self, sub_id: str | None) -> str:
         sub = self.model.subsystems.get(sub_id or "")
         if sub is None:
@@ -484,6 +488,7 @@ def build_context(
         "overdue": [agenda_items[i] for i in summary.get("overdue", []) if i in agenda_items],
         "questions": analysis.get("questions") or {},
         "agenda": agenda,
+        "decisions": analysis.get("decisions") or {},
         "iceberg": analysis.get("iceberg") or {},
         "findings": findings,
         "plans": analysis.get("plans") or [],

@@ -46,7 +46,9 @@ def render_html(
     gettext = translations(lang).ugettext
     context = build_context(analysis, model, lang, gettext, nodes=nodes, today=today)
     v = context["v"]
-    env.filters.update(system_name=v.system, node_name=v.node, resource_name=v.resource)
+    env.filters.update(
+        system_name=v.system, node_name=v.node, resource_name=v.resource, plan_title=v.plan
+    )
     css = files("vitaal.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     context["css"] = css
     return env.get_template("report.html.j2").render(context)

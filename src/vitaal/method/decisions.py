@@ -1,0 +1,238 @@
+"""The decisions the table must take: the agenda and the single points of failure, bundled
+where one decision settles many, ranked by consequence.
+
+Two bundles (``docs/method.md``, "The decisions"):
+
+- **One station, one programme.** Items on the table's agenda tied by a prerequisite (a
+  station upstream that the reinforcements downstream wait for) or about the same component
+  (its reinforcement and its replacement) are one decision. Its lead is the first of them in
+  the agenda's order: the root of the chain, with the highest consequence.
+- **One area.** Single points of failure on the table that are not already part of an agenda
+  decision and cut off exactly the same consumers (a station and the cable that feeds it):
+  one decision about those consumers' second supply, named by the one with the most people.
+
+Decisions are ranked as agenda items are: consequence class, then overdue before due before
+upcoming before undated, the most years late, the most critical functions, people, money.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from vitaal.method.impact import CLASSES
+from vitaal.model.model import Model
+
+__all__ = ["build_decisions"]
+
+_STATUS = {"overdue": 0, "due": 1, "upcoming": 2, "unknown": 3, None: 3}
+_EVIDENCE = 6  # lines of evidence kept per decision beyond the lead's
+
+
+def _groups(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Items tied by prerequisites or by their component, each group in agenda order."""
+    parent = {it["id"]: it["id"] for it in items}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    first_of: dict[str, str] = {}
+    for it in items:
+        for d in it["depends_on"]:
+            if d in parent:
+                parent[root(it["id"])] = root(d)
+        c = first_of.setdefault(it["component"], it["id"])
+        parent[root(it["id"])] = root(c)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for it in items:
+        out.setdefault(root(it["id"]), []).append(it)
+    return list(out.values())
+
+
+def _union(lists: list[list[str]]) -> list[str]:
+    seen: dict[str, None] = {}
+    for lst in lists:
+        for x in lst:
+            seen.setdefault(x, None)
+    return list(seen)
+
+
+def _line(item_id: str, text: Mapping[str, str]) -> dict[str, Any]:
+    return {"id": item_id, "text": dict(text)}
+
+
+def _agenda_decision(
+    group: list[dict[str, Any]],
+    spof: Mapping[str, Mapping[str, Any]],
+    plans_of: Mapping[str, list[str]],
+) -> dict[str, Any]:
+    lead = group[0]
+    rest = group[1:]
+    top = max(group, key=lambda it: CLASSES.index(it["consequence"]))
+    name = lead["name"] or lead["component"]
+    n = len(group)
+    evidence = [_line(lead["id"], lead["text"])]
+    evidence += [_line(f"{lead['id']}#{i['code']}", i["text"]) for i in lead["issues"]]
+    for it in rest[:_EVIDENCE]:
+        evidence.append(_line(it["id"], it["text"]))
+    if len(rest) > _EVIDENCE:
+        k = len(rest) - _EVIDENCE
+        evidence.append(
+            _line(
+                "more",
+                {"en": f"and {k} more decision(s) in this bundle", "nl": f"en nog {k} besluit(en)"},
+            )
+        )
+    for c in _union([[it["component"] for it in group]]):
+        s = spof.get(c)
+        if s is not None and s["on_table"]:
+            evidence.append(_line(f"single_point_of_failure:{c}", s["text"]))
+    unlocks = [it["id"] for it in rest]
+    plans = sorted({p for it in group for p in plans_of.get(it["id"], [])})
+    dated = [it for it in group if it["effective_decide_by"] is not None]
+    by = min((it["effective_decide_by"] for it in dated), default=None)
+    late = max(group, key=lambda it: it["years_overdue"])
+    status = min((it["status"] for it in group), key=lambda s: _STATUS[s])
+    costs = [it["cost_eur"] for it in group if it["cost_eur"] is not None]
+    kinds = {it["kind"] for it in group}
+    what_en = " and ".join(
+        w for k, w in (("shortfall", "reinforce"), ("replacement", "replace")) if k in kinds
+    )
+    what_nl = " en ".join(
+        w for k, w in (("shortfall", "versterken"), ("replacement", "vervangen")) if k in kinds
+    )
+    more_en = f", with {n - 1} decision(s) that wait for it or go with it" if n > 1 else ""
+    more_nl = f", met {n - 1} besluit(en) die erop wachten of erbij horen" if n > 1 else ""
+    return {
+        "id": f"decision:{lead['id']}",
+        "kind": "agenda",
+        "title": {"en": f"{name}: {what_en}{more_en}", "nl": f"{name}: {what_nl}{more_nl}"},
+        "consequence": top["consequence"],
+        "consequence_by": top["consequence_by"],
+        "people": max(it["people"] for it in group),
+        "critical_functions": _union([it["critical_functions"] for it in group]),
+        "cost_eur": sum(costs) if costs else None,
+        "cost_unknown": sum(1 for it in group if it["cost_eur"] is None),
+        "status": status,
+        "decide_by": by,
+        "overdue_since": late["overdue_since"],
+        "years_overdue": late["years_overdue"],
+        "owners": _union([it["owners"] for it in group]),
+        "systems": _union([[it["system"]] for it in group if it["system"]]),
+        "evidence": evidence,
+        "unlocks": unlocks,
+        "blocks_plans": plans,
+        "items": [it["id"] for it in group],
+    }
+
+
+def _spof_decisions(
+    model: Model, spof: Mapping[str, Mapping[str, Any]], taken: set[str]
+) -> list[dict[str, Any]]:
+    """One decision per set of consumers cut off: the single points of failure that cut off
+    exactly the same consumers (a station and the cable that feeds it) are settled by one
+    second supply."""
+    by_consumer: dict[str, list[str]] = {}
+    for cid, s in spof.items():
+        if not s["on_table"] or cid in taken:
+            continue
+        key = ",".join(sorted(s["restoration"]["outage_h"]))
+        by_consumer.setdefault(key, []).append(cid)
+
+    def weight(c: str) -> tuple[int, str]:
+        a = model.areas.get(c)
+        f = model.critical_functions.get(c)
+        return (a.population if a else f.people if f else 0, c)
+
+    decisions = []
+    for consumers, comps in by_consumer.items():
+        key = max(consumers.split(","), key=weight)
+        a = model.areas.get(key)
+        f = model.critical_functions.get(key)
+        where = a.name if a else f.name if f else key
+        k = len(consumers.split(",")) - 1
+        more_en = f" and {k} more consumer(s)" if k else ""
+        more_nl = f" en nog {k} afnemer(s)" if k else ""
+        comps.sort(
+            key=lambda c: (
+                -CLASSES.index(spof[c]["restoration"]["class"]),
+                -spof[c]["restoration"]["person_hours"],
+                c,
+            )
+        )
+        r = spof[comps[0]]["restoration"]
+        names = [model.components[c].name or c for c in comps]
+        listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        owners = _union([list(spof[c]["owners"]) for c in comps])
+        decisions.append(
+            {
+                "id": f"decision:single_point_of_failure:{comps[0]}",
+                "kind": "single_point_of_failure",
+                "title": {
+                    "en": f"Redundancy for {where}{more_en}: {len(comps)} single point(s) of "
+                    f"failure ({listed})",
+                    "nl": f"Redundantie voor {where}{more_nl}: {len(comps)} single point(s) of "
+                    f"failure ({listed})",
+                },
+                "consequence": r["class"],
+                "consequence_by": "loss",
+                "people": r["people_out"],
+                "person_hours": r["person_hours"],
+                "critical_functions": r["critical_functions_out"],
+                "cost_eur": None,
+                "cost_unknown": 0,
+                "status": None,
+                "decide_by": None,
+                "overdue_since": None,
+                "years_overdue": 0,
+                "owners": owners,
+                "systems": _union([list(spof[c]["systems"]) for c in comps]),
+                "evidence": [_line(f"single_point_of_failure:{c}", spof[c]["text"]) for c in comps][
+                    : _EVIDENCE + 1
+                ],
+                "unlocks": [],
+                "blocks_plans": [],
+                "items": [f"single_point_of_failure:{c}" for c in comps],
+            }
+        )
+    return decisions
+
+
+def _rank(d: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        -CLASSES.index(d["consequence"]),
+        _STATUS[d["status"]],
+        -d["years_overdue"],
+        d["decide_by"] if d["decide_by"] is not None else 10**6,
+        -len(d["critical_functions"]),
+        -d["people"],
+        -(d["cost_eur"] or 0.0),
+        d["id"],
+    )
+
+
+def build_decisions(
+    model: Model,
+    agenda: list[dict[str, Any]],
+    spof: Mapping[str, Mapping[str, Any]],
+    plans_of: Mapping[str, list[str]],
+    first_page: int,
+) -> dict[str, Any]:
+    """The table's decisions, ranked (see the module's docstring).
+
+    ``agenda``: the table's agenda items, in order; ``spof``: the single points of failure by
+    component, each with ``on_table``, ``restoration``, ``owners``, ``systems`` and ``text``;
+    ``plans_of``: per agenda item id, the plans whose own agenda holds it (they wait for the
+    decision). Returns ``items`` (every decision, ranked, each with its ``rank``),
+    ``first_page`` (how many the first page shows) and ``count``.
+    """
+    decisions = [_agenda_decision(g, spof, plans_of) for g in _groups(agenda)]
+    taken = {it["component"] for it in agenda}
+    decisions += _spof_decisions(model, spof, taken)
+    decisions.sort(key=_rank)
+    for i, d in enumerate(decisions, 1):
+        d["rank"] = i
+    return {"items": decisions, "first_page": first_page, "count": len(decisions)}
