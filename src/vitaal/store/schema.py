@@ -7,6 +7,9 @@
 whose ``valid_to`` is null. A change closes the old row and opens a new one; nothing is ever
 overwritten, so any earlier version can be read back.
 
+Every row carries a ``hash`` and the versions form a hash chain (:mod:`vitaal.store.chain`,
+checked by :mod:`vitaal.store.verify`).
+
 The migrations in :mod:`vitaal.store.migrations` create exactly these tables; a test compares
 them with this metadata on SQLite and PostgreSQL.
 """
