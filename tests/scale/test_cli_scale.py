@@ -19,7 +19,9 @@ SPEC = "n_scenarios: 60\nseed: 2\nhorizon_h: 24\nhazards: {flood: {}, heat: {}, 
 
 
 def test_criticality_json_on_a_model_folder() -> None:
-    result = CliRunner().invoke(criticality, [str(TINY), "--json", "--top", "3", "--pairs", "3"])
+    result = CliRunner().invoke(
+        criticality, [str(TINY), "--json", "--top", "3", "--pairs", "3", "--no-restoration"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     model = read_model(TINY)

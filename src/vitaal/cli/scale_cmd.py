@@ -44,6 +44,7 @@ from vitaal.engine.ensemble import (
     sample_scenarios,
     spec_from_mapping,
 )
+from vitaal.engine.process_cases import CaseRestoration, case_restoration, model_restoration
 from vitaal.errors import ModelError, ScenarioError, VitaalError
 from vitaal.io.yamlfile import read_yaml_file
 from vitaal.model import Model
@@ -61,14 +62,27 @@ class _Loaded:
     #: ``load``, ``capacity``, ``link_load`` for ``run_cascade`` (None: without loads)
     loads: dict[str, Any] | None = None
     couplings: Couplings | None = None
+    #: repair, restart, degraded modes and loads for the process (None: without repair)
+    restoration: CaseRestoration | None = None
 
     def run_kwargs(self) -> dict[str, Any]:
+        """What the batch runs with: the restoration, or the loads of the cascade without
+        repair."""
+        if self.restoration is not None:
+            return {"restoration": self.restoration}
         return {} if self.loads is None else dict(self.loads)
 
 
-def _load(
-    model: str, version: int | None, quiet: bool, *, loads: bool = True, couplings: bool = True
-) -> _Loaded:
+@dataclass(frozen=True)
+class _Options:
+    """What a batch leaves out."""
+
+    loads: bool = True
+    couplings: bool = True
+    restoration: bool = True
+
+
+def _load(model: str, version: int | None, quiet: bool, options: _Options) -> _Loaded:
     if model.startswith("synthetic:"):
         from vitaal.engine.synthetic import synthetic_city
 
@@ -80,17 +94,29 @@ def _load(
         except (ValueError, IndexError) as exc:
             raise VitaalError(f"synthetic:N[:SEED] with N >= 200, not {model!r}") from exc
         cm = city.compile()
-        return _Loaded(None, cm, city.impact_table(cm), city.exposure, 72.0)
+        rest = None
+        if options.restoration:
+            kinds = [city.kind_names[k] for k in city.comp_kind.tolist()]
+            rest = case_restoration(cm, kinds + [None] * (cm.n_nodes - len(kinds)))
+        return _Loaded(None, cm, city.impact_table(cm), city.exposure, 72.0, restoration=rest)
     loaded = load(parse_source(model, version), progress=not quiet)
     cm = compile_model(loaded)
     inputs = None
-    if loads:
+    rest = None
+    if options.loads:
         # the loads of the base year, as a scenario without growth runs with them
         from vitaal.engine.capacity import project_capacity
         from vitaal.method.scenario_run import capacity_inputs
 
         cap = project_capacity(loaded, None, years=[loaded.info.base_year], compiled=cm)
         inputs = capacity_inputs(loaded, cm, cap)
+        if options.restoration:
+            year = cap.cascade_year
+            rest = model_restoration(
+                loaded, cm, cap.load_at(year), cm.capacity, cap.link_load_at(year)
+            )
+    elif options.restoration:
+        rest = model_restoration(loaded, cm)
     return _Loaded(
         loaded,
         cm,
@@ -98,7 +124,8 @@ def _load(
         lambda: exposure_from_model(loaded, cm),
         float(loaded.info.horizon_h),
         inputs,
-        coupling_index(loaded, cm) if couplings else None,
+        coupling_index(loaded, cm) if options.couplings else None,
+        rest,
     )
 
 
@@ -143,10 +170,22 @@ def _case_row(summary: CaseSummary, i: int, table: ImpactTable, horizon_h: float
 
 
 def _flags(ld: _Loaded, node: int, horizon_h: float) -> dict[str, list[str]] | None:
-    """The cascade checker's red and orange systems for one single failure (exact: the
-    plain cascade and ``check_cascade``), when the model's records are at hand."""
+    """The cascade checker's red and orange systems for one single failure, when the
+    model's records are at hand: with restoration those of ``vitaal cascade`` for it (the
+    scenario run, with the model's loads and couplings; ``None`` when the batch left either
+    out), else of the cascade without repair and ``check_cascade``."""
     if ld.model is None:
         return None
+    if ld.restoration is not None:
+        if ld.loads is None or ld.couplings is None:
+            return None
+        from vitaal.method.scenario_run import run_scenario
+        from vitaal.model import Event, Scenario
+
+        target = ld.compiled.node_ids[node]
+        one = Scenario(id=f"fail-{target}", name=target, events=(Event(target=target),))
+        run = run_scenario(ld.model, one, horizon_h=horizon_h, compiled=ld.compiled)
+        return {c: [f.system for f in run.flags if f.colour == c] for c in ("red", "orange")}
     from vitaal.engine.cascade import run_cascade
     from vitaal.engine.causes import InitialFailure
     from vitaal.engine.hazard import common_cause_failures
@@ -155,7 +194,7 @@ def _flags(ld: _Loaded, node: int, horizon_h: float) -> dict[str, list[str]] | N
     events = [InitialFailure(ld.compiled.node_ids[node], 0.0)]
     if ld.couplings is not None:
         events += common_cause_failures(ld.model, events)
-    res = run_cascade(ld.compiled, events, horizon_h, **ld.run_kwargs())
+    res = run_cascade(ld.compiled, events, horizon_h, **(ld.loads or {}))
     origin = ld.model.system_of(ld.compiled.node_ids[node])
     flags = check_cascade(ld.model, ld.compiled, res, origin_system=origin)
     return {c: [f.system for f in flags if f.colour == c] for c in ("red", "orange")}
@@ -180,6 +219,13 @@ _common = [
         "no_couplings",
         is_flag=True,
         help="Leave out the model's common-cause couplings (co-location, flood zones).",
+    ),
+    click.option(
+        "--no-restoration",
+        "no_restoration",
+        is_flag=True,
+        help="Nothing is repaired: every outage lasts to the horizon, backups that shed "
+        "count as congested (the cascade without repair; faster).",
     ),
 ]
 
@@ -216,14 +262,17 @@ def criticality(
     version: int | None,
     no_loads: bool,
     no_couplings: bool,
+    no_restoration: bool,
 ) -> None:
     """Fail every component on its own (at 0 h) and rank what each failure does: components
     and consumers lost, people affected, person-hours, impact class, systems hit; with
-    --pairs N also every pair among the N most critical (N-2). A failure takes the members
-    of its co-location and same-structure couplings along, and moved loads can overload
-    backups (the model's loads of its base year), as in `vitaal cascade`."""
+    --pairs N also every pair among the N most critical (N-2). As in `vitaal cascade`, a
+    failure is repaired and restarted after its kind's times, takes the members of its
+    co-location and same-structure couplings along, and moved loads (the model's loads of
+    its base year) make backups shed or trip."""
     _check_run_options(scheduler, workers, threads)
-    ld = _load(model, version, as_json, loads=not no_loads, couplings=not no_couplings)
+    options = _Options(not no_loads, not no_couplings, not no_restoration)
+    ld = _load(model, version, as_json, options)
     horizon = float(horizon_h if horizon_h is not None else ld.horizon_h)
     if not (horizon > 0 and math.isfinite(horizon)):
         raise ScenarioError(f"the horizon must be a positive number of hours, not {horizon}")
@@ -258,6 +307,7 @@ def criticality(
             "horizon_h": horizon,
             "loads": ld.loads is not None,
             "couplings": ld.couplings is not None,
+            "restoration": ld.restoration is not None,
             "singles": ranked,
             "pairs": pair_rows,
         }
@@ -265,7 +315,9 @@ def criticality(
         return
     counts = np.bincount(res.singles.ints[:, 4], minlength=5)
     out.print(
-        f"{len(ranked)} single failures within {horizon:g} h; impact classes "
+        f"{len(ranked)} single failures within {horizon:g} h"
+        + (", repaired and restarted" if ld.restoration is not None else ", nothing repaired")
+        + "; impact classes "
         + ", ".join(f"{c}: {int(n)}" for c, n in zip(CLASSES, counts, strict=True)),
         markup=False,
     )
@@ -330,12 +382,15 @@ def ensemble(
     version: int | None,
     no_loads: bool,
     no_couplings: bool,
+    no_restoration: bool,
 ) -> None:
     """Sample hazard scenarios (floods with return periods, heat waves, random failures by
     condition), run every cascade, and add up the risk: per component the probability of
     failure, per service area the expected person-hours without service, the expected annual
-    impact, and the scenarios that drive it. Sampled failures take the members of the
-    model's couplings along, and moved loads can overload backups, as in `vitaal cascade`."""
+    impact, and the scenarios that drive it. As in `vitaal cascade`, what a hazard damages
+    is repaired after its kind's repair time after a hazard (a random failure after an
+    event), sampled failures take the members of the model's couplings along, and moved
+    loads make backups shed or trip."""
     _check_run_options(scheduler, workers, threads)
     try:
         raw = read_yaml_file(spec_path) or {}
@@ -350,7 +405,8 @@ def ensemble(
     if horizon_h is not None:
         raw["horizon_h"] = horizon_h
     spec = spec_from_mapping(raw)
-    ld = _load(model, version, as_json, loads=not no_loads, couplings=not no_couplings)
+    options = _Options(not no_loads, not no_couplings, not no_restoration)
+    ld = _load(model, version, as_json, options)
     scenarios = sample_scenarios(spec, ld.exposure())
     with _runner(scheduler, workers, threads, as_json, "Ensemble") as run:
         res = run_ensemble(
@@ -405,6 +461,7 @@ def ensemble(
         "horizon_h": spec.horizon_h,
         "loads": ld.loads is not None,
         "couplings": ld.couplings is not None,
+        "restoration": ld.restoration is not None,
         "expected_annual": res.expected_annual,
         "components": components,
         "consumers": consumers,
