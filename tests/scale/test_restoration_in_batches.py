@@ -416,3 +416,31 @@ def test_criticality_on_rotterdam_is_the_scenario_run(
         scenario = Scenario(id="one", name="one", events=(Event(target=target, time_h=0.0),))
         run = run_scenario(model, scenario, horizon_h=horizon, model_root=ex.folder, compiled=cm)
         assert_case_is(model, cm, res.singles, i, (run.process, run.impact))
+
+
+def test_cases_side_by_side_on_rotterdam(
+    rotterdam_restored: tuple[Example, CaseRestoration],
+) -> None:
+    """Cases share one run of the process, their parts side by side (the default): the same
+    figures as one run per case, up to the rounding of an area's share integrated over the
+    instants of the other cases."""
+    ex, rest = rotterdam_restored
+    model, cm = ex.model, ex.compiled
+    table = impact_table(model, cm)
+    rng = np.random.default_rng(3)
+    comps = np.flatnonzero(cm.node_kind == 0)
+    cand = np.sort(rng.choice(comps, size=500, replace=False)).astype(np.int64)
+    couplings = coupling_index(model, cm)
+    together = sweep_criticality(
+        cm, table, 48.0, candidates=cand, couplings=couplings, restoration=rest
+    )
+    alone = sweep_criticality(
+        cm, table, 48.0, candidates=cand, couplings=couplings,
+        restoration=dataclasses.replace(rest, cases_per_run=1),
+    )  # fmt: skip
+    assert rest.cases_per_run > 1
+    assert np.array_equal(together.singles.ints, alone.singles.ints)
+    assert np.allclose(together.singles.floats, alone.singles.floats, rtol=1e-12, atol=0)
+    assert np.allclose(together.singles.person_hours_weight, alone.singles.person_hours_weight,
+                       rtol=1e-12, atol=0)  # fmt: skip
+    assert np.array_equal(together.singles.fail_count, alone.singles.fail_count)

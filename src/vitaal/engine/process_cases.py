@@ -87,10 +87,10 @@ class CaseRestoration:
     inputs: ProcessInputs
     #: consecutive cases that share one run of the process (their parts side by side), at
     #: most this many and ...
-    cases_per_run: int = 64
+    cases_per_run: int = 256
     #: ... with at most this many nodes in their parts together (a case larger than this
     #: runs on its own)
-    nodes_per_run: int = 4096
+    nodes_per_run: int = 16384
 
 
 def case_restoration(
