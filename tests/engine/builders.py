@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from collections.abc import Iterable
 
 from hypothesis import strategies as st
 
+from tests.engine.reference_process import CaseLoads, ProcessCase
 from vitaal.model import (
     Component,
     Coupling,
@@ -136,3 +139,77 @@ def random_models(draw: st.DrawFn) -> tuple[Model, dict[str, float], float]:
     initial = {v: float(draw(st.integers(0, 3))) for v in failing}
     horizon = float(draw(st.sampled_from([2, 4, 6, 100])))
     return model, initial, horizon
+
+
+#: overload modes a random supplier pair may have, by the names the process reference reads
+_MODES = ("shed", "shed", "trip", "congest")
+
+
+@st.composite
+def random_process_cases(draw: st.DrawFn, loads: bool | None = None) -> ProcessCase:
+    """A random model of :func:`random_models` with what the process adds, all in small whole
+    numbers so that many things happen at one instant: damage with repair times, restart
+    times, requirements that hold only under a condition (two conditions with random
+    intervals), degraded modes, and (``loads`` True, False, or drawn when ``None``) flows on
+    the primary links, capacities, overload modes and shedding priorities. Only components
+    are damaged (service areas never go down as a whole)."""
+    model, _, _ = draw(random_models())
+    comps = list(model.components)
+    horizon = draw(st.sampled_from([3, 6, 10, 16]))
+    conditions: dict[str, tuple[tuple[float, float], ...]] = {}
+    for name in ("rain", "surge"):
+        bounds = sorted(draw(st.lists(st.integers(0, 12), max_size=4, unique=True)))
+        conditions[name] = tuple(
+            (float(a), float(b)) for a, b in zip(bounds[::2], bounds[1::2], strict=False)
+        )
+    needs = {(lk.consumer, lk.resource) for lk in model.supply.values()}
+    reqs: dict[str, Requirement] = {}
+    for v, r in sorted(needs):
+        old = model.requirements.get(f"{v}|{r}")
+        degraded_h = float(draw(st.sampled_from([0, 0, 0, 1, 2, 3])))
+        reqs[f"{v}|{r}"] = Requirement(
+            consumer=v,
+            resource=r,
+            buffer_h=old.buffer_h if old else 0.0,
+            k=old.k if old else 1,
+            condition=draw(st.sampled_from([None, None, None, "rain", "surge", "drought"])),
+            degraded_h=degraded_h,
+            degraded_share=draw(st.sampled_from([0.5, 0.25, 1.0])) if degraded_h else None,
+        )
+    model = dataclasses.replace(model, requirements=reqs)
+    damage = tuple(
+        (
+            draw(st.sampled_from(comps)),
+            float(draw(st.integers(0, 4))),
+            draw(st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0, math.inf])),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    )
+    restart = {c: float(draw(st.sampled_from([0, 0, 1, 2]))) for c in comps}
+    with_loads = draw(st.booleans()) if loads is None else loads
+    return ProcessCase(
+        model=model,
+        damage=damage,
+        restart_h=restart,
+        conditions=conditions,
+        loads=draw(_random_loads(model)) if with_loads else None,
+        horizon=horizon,
+    )
+
+
+@st.composite
+def _random_loads(draw: st.DrawFn, model: Model) -> CaseLoads:
+    """Flows of 1-3 on every primary link, capacities of 0-8 (or unlimited) on every
+    supplier pair, overload modes and priorities 0-2 per node."""
+    flow = {
+        (lk.supplier, lk.consumer, lk.resource): float(draw(st.integers(1, 3)))
+        for lk in model.supply.values()
+        if lk.role is Role.PRIMARY
+    }
+    suppliers = sorted({(lk.supplier, lk.resource) for lk in model.supply.values()})
+    capacity = {
+        p: float(draw(st.sampled_from([math.nan, 0, 1, 2, 3, 4, 5, 6, 8]))) for p in suppliers
+    }
+    mode = {p: draw(st.sampled_from(_MODES)) for p in suppliers}
+    priority = {v: draw(st.integers(0, 2)) for v in model.node_ids()}
+    return CaseLoads(flow=flow, capacity=capacity, mode=mode, priority=priority)
