@@ -12,6 +12,31 @@ from numpy.typing import NDArray
 
 
 @njit(cache=True, nogil=True)
+def _by_consumer(
+    n: int, sup: NDArray[np.int64], con: NDArray[np.int64]
+) -> tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]]:
+    """The edges ``sup[e] <- con[e]`` over ``n`` rows by consumer: per row its number of
+    suppliers and of consumers, and the CSR of its suppliers (``e_sup[ptr[v]:ptr[v + 1]]``,
+    each consumer's edges in input order: a stable counting sort). O(n + E)."""
+    n_edges = sup.shape[0]
+    n_sup = np.zeros(n, dtype=np.int64)
+    n_con = np.zeros(n, dtype=np.int64)
+    for e in range(n_edges):
+        n_sup[con[e]] += 1
+        n_con[sup[e]] += 1
+    ptr = np.zeros(n + 1, dtype=np.int64)
+    for v in range(n):
+        ptr[v + 1] = ptr[v] + n_sup[v]
+    fill = ptr[:-1].copy()
+    e_sup = np.empty(n_edges, dtype=np.int64)
+    for e in range(n_edges):
+        c = con[e]
+        e_sup[fill[c]] = sup[e]
+        fill[c] += 1
+    return n_sup, n_con, ptr, e_sup
+
+
+@njit(cache=True, nogil=True)
 def accumulate_loads(
     sup: NDArray[np.int64],
     con: NDArray[np.int64],
@@ -52,22 +77,7 @@ def accumulate_loads_into(
     saves a quarter gigabyte). Returns the mask of rows on or above a cycle."""
     n = loads.shape[0]
     n_years = loads.shape[1]
-    n_edges = sup.shape[0]
-    n_sup = np.zeros(n, dtype=np.int64)
-    pending = np.zeros(n, dtype=np.int64)
-    for e in range(n_edges):
-        n_sup[con[e]] += 1
-        pending[sup[e]] += 1
-    # CSR by consumer, each consumer's edges in input order (a stable counting sort)
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for v in range(n):
-        ptr[v + 1] = ptr[v] + n_sup[v]
-    fill = ptr[:-1].copy()
-    e_sup = np.empty(n_edges, dtype=np.int64)
-    for e in range(n_edges):
-        c = con[e]
-        e_sup[fill[c]] = sup[e]
-        fill[c] += 1
+    n_sup, pending, ptr, e_sup = _by_consumer(n, sup, con)
 
     done = np.zeros(n, dtype=np.bool_)
     frontier = np.empty(n, dtype=np.int64)
@@ -112,21 +122,7 @@ def accumulate_loads_into(
 def acyclic(n: int, sup: NDArray[np.int64], con: NDArray[np.int64]) -> bool:
     """Whether the edges ``sup[e] <- con[e]`` over ``n`` rows have no cycle (a self-loop
     counts as one): Kahn's algorithm without loads. O(n + E)."""
-    n_edges = sup.shape[0]
-    pending = np.zeros(n, dtype=np.int64)
-    n_sup = np.zeros(n, dtype=np.int64)
-    for e in range(n_edges):
-        pending[sup[e]] += 1
-        n_sup[con[e]] += 1
-    ptr = np.zeros(n + 1, dtype=np.int64)
-    for v in range(n):
-        ptr[v + 1] = ptr[v] + n_sup[v]
-    fill = ptr[:-1].copy()
-    e_sup = np.empty(n_edges, dtype=np.int64)
-    for e in range(n_edges):
-        c = con[e]
-        e_sup[fill[c]] = sup[e]
-        fill[c] += 1
+    _, pending, ptr, e_sup = _by_consumer(n, sup, con)
     stack = np.empty(n, dtype=np.int64)
     top = 0
     for v in range(n):
@@ -175,27 +171,13 @@ def accumulate_mesh_loads_into(
     """
     n_c = member_ptr.shape[0] - 1
     n_years = loads.shape[1]
-    n_edges = csup.shape[0]
     mesh_load = np.zeros((n_c, n_years), dtype=np.float64)
     for c in range(n_c):
         for j in range(member_ptr[c], member_ptr[c + 1]):
             m = members[j]
             for y in range(n_years):
                 mesh_load[c, y] += loads[m, y]
-    n_sup = np.zeros(n_c, dtype=np.int64)
-    pending = np.zeros(n_c, dtype=np.int64)
-    for e in range(n_edges):
-        n_sup[ccon[e]] += 1
-        pending[csup[e]] += 1
-    ptr = np.zeros(n_c + 1, dtype=np.int64)
-    for v in range(n_c):
-        ptr[v + 1] = ptr[v] + n_sup[v]
-    fill = ptr[:-1].copy()
-    e_sup = np.empty(n_edges, dtype=np.int64)
-    for e in range(n_edges):
-        c = ccon[e]
-        e_sup[fill[c]] = csup[e]
-        fill[c] += 1
+    n_sup, pending, ptr, e_sup = _by_consumer(n_c, csup, ccon)
 
     frontier = np.empty(n_c, dtype=np.int64)
     nxt = np.empty(n_c, dtype=np.int64)
@@ -283,11 +265,15 @@ def utilisation_exhausted(
 def _sort_int64(a: NDArray[np.int64], n: int, buf: NDArray[np.int64]) -> None:
     """Sort ``a[:n]`` ascending in place (a merge sort, ``buf`` at least ``n`` long).
 
-    Written out rather than ``a[:n].sort()``: numba compiles this in a fraction of a second
-    and its quicksort in several, which a first run pays. (A copy of
-    ``_kernels.sort_int64``: numba's cache checks a function's own file only, so a kernel
-    here does not call into that one.)
+    Runs of each width are merged from one array into the other, so each level moves every
+    element once; a last copy back when the levels end in ``buf``. Written out rather than
+    ``a[:n].sort()``: numba compiles this in a fraction of a second and its quicksort in
+    several, which a first run pays. (A copy of ``_kernels.sort_int64``: numba's cache
+    checks a function's own file only, so a kernel here does not call into that one.)
     """
+    src = a
+    dst = buf
+    in_buf = False
     width = 1
     while width < n:
         lo = 0
@@ -297,13 +283,16 @@ def _sort_int64(a: NDArray[np.int64], n: int, buf: NDArray[np.int64]) -> None:
             i = lo
             j = mid
             for k in range(lo, hi):
-                if j < hi and (i >= mid or a[j] < a[i]):
-                    buf[k] = a[j]
+                if j < hi and (i >= mid or src[j] < src[i]):
+                    dst[k] = src[j]
                     j += 1
                 else:
-                    buf[k] = a[i]
+                    dst[k] = src[i]
                     i += 1
             lo += 2 * width
+        src, dst = dst, src
+        in_buf = not in_buf
+        width *= 2
+    if in_buf:
         for k in range(n):
             a[k] = buf[k]
-        width *= 2
