@@ -1,18 +1,29 @@
 """The compiled hot loops of the engine (numba ``@njit``).
 
-Everything here works on flat integer and float arrays only; ``compile.py`` and ``cascade.py``
-prepare the arrays and read the results. The algorithms are described in ``docs/engine.md``.
-Set the environment variable ``NUMBA_DISABLE_JIT=1`` to run them as plain Python when
-debugging.
+Everything here works on flat integer and float arrays, grouped in named tuples;
+``compile.py`` and ``cascade.py`` prepare the arrays and read the results. The algorithms
+are described in ``docs/engine.md``. Set the environment variable ``NUMBA_DISABLE_JIT=1`` to
+run them as plain Python when debugging.
+
+The timed cascade (:func:`_sweep_core`) is given a :class:`SupplyGraph` (what it reads of
+the model), a :class:`Case` (the initial failures and the horizon), :class:`Loads`,
+:class:`Outputs` and :class:`Scratch`; it cuts its :class:`State`, :class:`Calendar` (the
+event queue) and :class:`PassWork` from the scratch and runs, per instant, the phases below
+it in this file, each a function that says what it reads and writes: take what is due, fail
+the claimed nodes, end the stocks due, re-derive supply (delete-then-rederive, in two
+views), schedule the dependants, and with loads shed and move load.
+
+Everything the sweep calls is in this one file: numba's cache checks a compiled function's
+own file only, so a change to a function it called in another module would leave the
+cached sweep stale.
 """
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 import numpy as np
 from numba import njit, types
-from numba.misc.special import literally
 from numba.typed import Dict
 from numpy.typing import NDArray
 
@@ -264,7 +275,12 @@ def _bucket_take(
 def sort_int64(a: NDArray[np.int64], n: int, buf: NDArray[np.int64]) -> None:
     """Sort ``a[:n]`` ascending in place (a stable merge sort, ``buf`` at least ``n`` long).
     Written out: numba compiles it in a fraction of a second, ``np.argsort(kind="mergesort")``
-    in several (a first run pays for every such second)."""
+    in several (a first run pays for every such second). Runs of each width are merged from
+    one array into the other, so each level moves every element once; a last copy back
+    when the levels end in ``buf``."""
+    src = a
+    dst = buf
+    in_buf = False
     width = 1
     while width < n:
         lo = 0
@@ -274,16 +290,19 @@ def sort_int64(a: NDArray[np.int64], n: int, buf: NDArray[np.int64]) -> None:
             i = lo
             j = mid
             for k in range(lo, hi):
-                if j < hi and (i >= mid or a[j] < a[i]):
-                    buf[k] = a[j]
+                if j < hi and (i >= mid or src[j] < src[i]):
+                    dst[k] = src[j]
                     j += 1
                 else:
-                    buf[k] = a[i]
+                    dst[k] = src[i]
                     i += 1
             lo += 2 * width
+        src, dst = dst, src
+        in_buf = not in_buf
+        width *= 2
+    if in_buf:
         for k in range(n):
             a[k] = buf[k]
-        width *= 2
 
 
 # -- the state of a pair, one word per view --------------------------------------------------
@@ -370,44 +389,401 @@ def pack_pair_info(
     return out
 
 
-@njit(cache=True)
-def _dred(
-    t: float,
-    stamp: int,
-    seeds: NDArray[np.int32],
-    n_seeds: int,
-    premarked: NDArray[np.int32],
-    n_pre: int,
-    use_stock: bool,
-    pinfo: NDArray[np.int64],
-    stock_end: NDArray[np.float64],
-    out_ptr: NDArray[np.int64],
-    out_dst: NDArray[np.int64],
-    st: NDArray[np.int64],
-    stop_culprit: NDArray[np.int32],
-    pre_code: NDArray[np.int8],
-    pre_culprit: NDArray[np.int32],
-    pre_via: NDArray[np.int32],
-    lost: NDArray[np.int32],
-    lost_code: NDArray[np.int8],
-    lost_culprit: NDArray[np.int32],
-    lost_via: NDArray[np.int32],
-    queue: NDArray[np.int32],
-    cand: NDArray[np.int32],
-    stopped: NDArray[np.int32],
-    marked: NDArray[np.int32],
-    explain: bool,
-) -> tuple[int, int]:
-    """Delete-then-rederive of the least fixed point "receives" after ``seeds`` stopped
-    delivering.
+#: The decorator of the sweep's parts that only compiled code calls: compiled without the
+#: wrappers through which Python (``cpython``) and C (``cfunc``) could call them, which numba
+#: would otherwise generate and optimise for every one of them on a first run.
+if TYPE_CHECKING:  # numba's stubs do not list the two options
+    _internal = njit(cache=True)
+else:
+    _internal = njit(cache=True, no_cpython_wrapper=True, no_cfunc_wrapper=True)
 
-    ``st`` is the state word of each pair (see ``F_OFF`` ...): a pair receives while
-    ``down <= slack`` (``slack`` = in-degree - k, in ``pinfo``); ``stamp`` (already
-    shifted) is this pass's (phase 3 uses the next one too). ``seeds`` already have
-    ``F_STOP`` and their stop code set, ``down`` of their consumers not yet counted, and
-    ``stop_culprit`` set. ``premarked`` seeds (stores whose stock ran out while they still
-    received: that supply may have run through their own stock, round a ring) also have
-    ``F_OFF``, ``F_TENT`` and this pass's stamp, and their cause in ``pre_*``: they are
+
+# -- what the sweep is given: a few named tuples of arrays ------------------------------------
+class SupplyGraph(NamedTuple):
+    """What the sweep reads of the model and never writes: its (node, resource) pairs and
+    their supply links, numbered as the sweep runs (the model's own order or a layout's,
+    ``layout.py``).
+
+    Per pair: its node, resource, role (``PRODUCER`` ...), buffer and autonomy in hours, and
+    its packed word (:func:`pack_pair_info`). The pairs of node ``v`` are
+    ``node_ptr[v]:node_ptr[v + 1]``. Links, by pair: its consumers
+    ``out_dst[out_ptr[p]:out_ptr[p + 1]]`` (``out_link`` their link numbers), its consumers
+    in the store-feeding part ``store_out_dst[store_out_ptr[p]:store_out_ptr[p + 1]]`` (the
+    producers-only view walks these), its suppliers ``in_src[in_ptr[p]:in_ptr[p + 1]]``
+    (``in_link``); ``link_backup`` by link number. ``out_link``, ``in_*`` and
+    ``link_backup`` are read only with loads.
+    """
+
+    pair_node: NDArray[np.int64]
+    pair_res: NDArray[np.int64]
+    role: NDArray[np.int8]
+    buf: NDArray[np.float64]
+    aut: NDArray[np.float64]
+    info: NDArray[np.int64]
+    node_ptr: NDArray[np.int64]
+    out_ptr: NDArray[np.int64]
+    out_dst: NDArray[np.int64]
+    out_link: NDArray[np.int64]
+    store_out_ptr: NDArray[np.int64]
+    store_out_dst: NDArray[np.int64]
+    in_ptr: NDArray[np.int64]
+    in_src: NDArray[np.int64]
+    in_link: NDArray[np.int64]
+    link_backup: NDArray[np.bool_]
+
+
+class Case(NamedTuple):
+    """The initial failures, one per node (its time, its cause ``C_EVENT``, ``C_HAZARD`` or
+    ``C_COMMON``, and for a common cause the member that was hit, else -1), and the horizon:
+    nothing later than it is computed."""
+
+    node: NDArray[np.int64]
+    time: NDArray[np.float64]
+    cause: NDArray[np.int8]
+    cnode: NDArray[np.int64]
+    horizon: float
+
+
+class Loads(NamedTuple):
+    """The arrays of the overload rule, read only when ``on`` (else they may be empty):
+    ``flow`` per link (by link number) and ``load`` per pair, moved in place; ``peak``, the
+    highest load each pair reached (it comes in as the initial loads); ``cap`` per pair."""
+
+    on: bool
+    flow: NDArray[np.float64]
+    load: NDArray[np.float64]
+    peak: NDArray[np.float64]
+    cap: NDArray[np.float64]
+
+
+class Outputs(NamedTuple):
+    """What the sweep writes, and where: node ``v`` and pair ``p`` of the graph are written
+    at ``node_out[v]`` and ``pair_out[p]`` (node references through ``node_out`` too), so
+    that a sweep of a layout answers in the model's numbering (identity arrays otherwise;
+    with loads they must be the identity: flows and loads are not mapped).
+
+    The caller fills them first: ``fail`` inf, ``order`` 0, ``cause`` ``C_NONE``,
+    ``cause_node``, ``cause_via`` and ``cause_res`` -1, ``recv_time`` and ``supply_end`` inf
+    for a required pair and NaN for another. Without ``explain``, ``order``,
+    ``cause_node``, ``cause_via`` and ``cause_res`` are not written (they may be empty).
+    """
+
+    fail: NDArray[np.float64]
+    order: NDArray[np.int64]
+    cause: NDArray[np.int8]
+    cause_node: NDArray[np.int64]
+    cause_via: NDArray[np.int64]
+    cause_res: NDArray[np.int64]
+    recv_time: NDArray[np.float64]
+    supply_end: NDArray[np.float64]
+    node_out: NDArray[np.int64]
+    pair_out: NDArray[np.int64]
+
+
+class Scratch(NamedTuple):
+    """The sweep's working memory. ``nst`` (per node), ``st`` and ``st0`` (per pair) must
+    come in as zeros: allocated by numpy (``calloc``) they cost nothing until touched, so a
+    cascade costs the part it touches plus its outputs. ``w32``, ``w64``, ``wf`` and ``w8``
+    may hold anything and are at least :func:`scratch_sizes` long: a caller that runs many
+    cascades keeps them, so that the pages a city-wide cascade touches are not mapped and
+    zeroed again every time."""
+
+    nst: NDArray[np.int8]
+    st: NDArray[np.int64]
+    st0: NDArray[np.int64]
+    w32: NDArray[np.int32]
+    w64: NDArray[np.int64]
+    wf: NDArray[np.float64]
+    w8: NDArray[np.int8]
+
+
+# -- what the phases share: cut from the scratch by ``_cut_scratch`` -------------------------
+# Lengths of the work lists in ``State.n``.
+CNT_PEND = 0
+CNT_SEEDS = 1
+CNT_SEEDS0 = 2
+CNT_STOCK = 3
+CNT_SHED = 4
+CNT_MOVED = 5
+CNT_PASS = 6  # delete-then-rederive passes so far (their stamps, see STAMP_SHIFT)
+
+# Counts of the calendar in ``Calendar.n``.
+Q_MADE = 0  # entries made
+Q_FILED = 1  # of them, those in their buckets
+Q_BUCKETS = 2  # buckets made (one per distinct time)
+Q_HEAP = 3  # buckets not yet taken (in the heap)
+
+
+class State(NamedTuple):
+    """What the sweep knows of every node and pair, and the work lists of the instant.
+
+    Per node ``nst`` (``N_FAILED``, ``N_PEND``). Per pair its state word in each view
+    (``st``: stores in stock count as origins; ``st0``: producers only, read for stores and
+    the store-feeding part), the node behind each stop of a pair (``stop_culprit``,
+    ``stop_culprit0``) and behind a store's loss of producers-only supply
+    (``lost_culprit0``), and when a store's stock runs out (``stock_end``: inf while it has
+    producers-only supply).
+
+    The work lists, their lengths in ``n`` (``CNT_PEND`` ...): the nodes claimed to fail at
+    this instant (``pend``), the pairs that stopped delivering since the last pass of each
+    view (``seeds``, ``seeds0``), the stores whose stock ends now (``stock_due``), and with
+    ``with_load`` the nodes that failed and the pairs that stopped delivering since the last
+    load move (``shed_nodes``, ``moved_pairs``; empty without).
+    """
+
+    nst: NDArray[np.int8]
+    st: NDArray[np.int64]
+    st0: NDArray[np.int64]
+    stop_culprit: NDArray[np.int32]
+    stop_culprit0: NDArray[np.int32]
+    lost_culprit0: NDArray[np.int32]
+    stock_end: NDArray[np.float64]
+    pend: NDArray[np.int32]
+    seeds: NDArray[np.int32]
+    seeds0: NDArray[np.int32]
+    stock_due: NDArray[np.int32]
+    shed_nodes: NDArray[np.int32]
+    moved_pairs: NDArray[np.int32]
+    n: NDArray[np.int64]
+    with_load: bool
+
+
+class Calendar(NamedTuple):
+    """The event queue (see "event queue" above): entries and the buckets of their times.
+
+    An entry is a failure (``K_FAIL``: ``target`` a node, with the fields of its
+    :class:`Cause` in ``order`` ... ``res``, written only with causes) or a store's stock end
+    (``K_STOCK``: ``target`` a pair), due at ``time``; ``next`` links the entries of a
+    bucket. ``n`` holds the counts ``Q_MADE`` ...; ``due`` receives the entries of the
+    bucket taken, ``tmp`` is its sort's scratch. No entry is made later than ``horizon``.
+    """
+
+    kind: NDArray[np.int8]
+    target: NDArray[np.int32]
+    time: NDArray[np.float64]
+    order: NDArray[np.int64]
+    cause: NDArray[np.int8]
+    cnode: NDArray[np.int32]
+    via: NDArray[np.int32]
+    res: NDArray[np.int32]
+    next: NDArray[np.int32]
+    bk_of: dict[float, int]
+    bk_time: NDArray[np.float64]
+    bk_head: NDArray[np.int32]
+    bk_tail: NDArray[np.int32]
+    bheap: NDArray[np.int32]
+    memo_time: NDArray[np.float64]
+    memo_b: NDArray[np.int64]
+    due: NDArray[np.int32]
+    tmp: NDArray[np.int32]
+    n: NDArray[np.int64]
+    horizon: float
+
+
+class PassWork(NamedTuple):
+    """The lists of a delete-then-rederive pass (:func:`_dred`), either view's.
+
+    In: the ``premarked`` stores with their causes (``pre_code``, ``pre_cul``, ``pre_via``).
+    Out: the pairs that lost supply (``lost``) with their causes (``lost_code``,
+    ``lost_cul``, ``lost_via``), and the pairs that stopped delivering (``stopped``). Work:
+    ``queue``, ``cand``, ``marked``.
+    """
+
+    premarked: NDArray[np.int32]
+    pre_code: NDArray[np.int8]
+    pre_cul: NDArray[np.int32]
+    pre_via: NDArray[np.int32]
+    lost: NDArray[np.int32]
+    lost_code: NDArray[np.int8]
+    lost_cul: NDArray[np.int32]
+    lost_via: NDArray[np.int32]
+    stopped: NDArray[np.int32]
+    queue: NDArray[np.int32]
+    cand: NDArray[np.int32]
+    marked: NDArray[np.int32]
+
+
+class View(NamedTuple):
+    """One of the two views of supply a pass re-derives: the links it walks (``out_ptr``,
+    ``out_dst``), the pairs' packed words, the view's state words and stop culprits, the
+    pairs that stopped delivering (``seeds``), and whether a store counts as an origin while
+    its stock lasts (``stock``, with ``stock_end``)."""
+
+    out_ptr: NDArray[np.int64]
+    out_dst: NDArray[np.int64]
+    info: NDArray[np.int64]
+    st: NDArray[np.int64]
+    stop_culprit: NDArray[np.int32]
+    seeds: NDArray[np.int32]
+    stock_end: NDArray[np.float64]
+    stock: bool
+
+
+class Cause(NamedTuple):
+    """Why a node fails: its order, cause code, cause node, the supplier the loss came
+    through (``via``) and the resource (-1: none), in the graph's numbering; made by
+    :func:`_cause`, so that every call site gives the same types."""
+
+    order: Int
+    code: Int
+    node: Int
+    via: Int
+    res: Int
+
+
+@njit(cache=True, inline="always")
+def _cause(order: Int, code: Int, node: Int, via: Int, res: Int) -> Cause:
+    return Cause(np.int64(order), np.int64(code), np.int64(node), np.int64(via), np.int64(res))
+
+
+@njit(cache=True, inline="always")
+def _cut(buf: NDArray[np.int32], at: int, n: int) -> tuple[NDArray[np.int32], int]:
+    """``buf[at:at + n]`` and the offset after it."""
+    return buf[at : at + n], at + n
+
+
+@njit(cache=True)
+def scratch_sizes(
+    n_nodes: int, n_pairs: int, n_init: int, use_load: bool
+) -> tuple[int, int, int, int]:
+    """The lengths of the int32, int64, float64 and int8 scratch buffers a sweep of
+    ``n_nodes`` nodes, ``n_pairs`` pairs and ``n_init`` initial failures cuts its work
+    arrays from (:class:`Scratch`: ``w32``, ``w64``, ``wf``, ``w8``)."""
+    n_ent = n_init + 3 * n_pairs + 1
+    n32 = 16 * n_pairs + 1 + n_nodes + 1 + 10 * n_ent
+    if use_load:
+        n32 += n_pairs + n_nodes
+    return n32, n_ent, n_pairs + 2 * n_ent, 2 * n_pairs + 2 * n_ent
+
+
+@_internal
+def _cut_scratch(
+    g: SupplyGraph, case: Case, with_load: bool, scratch: Scratch
+) -> tuple[State, Calendar, PassWork]:
+    """The sweep's state, calendar and pass lists, cut from ``scratch`` (see
+    :func:`scratch_sizes`); the calendar holds the initial failures due within the horizon.
+    Every part is written before it is read, so the buffers may come from an earlier
+    cascade."""
+    n_nodes = g.node_ptr.shape[0] - 1
+    n_pairs = g.pair_node.shape[0]
+    # entries of the queue (failures and stock ends after this instant): at most one per
+    # initial node, one per pair losing supply, one per store running dry, and one per
+    # store's stock; failures at this instant go straight to ``pend``
+    n_ent = case.node.shape[0] + 3 * n_pairs + 1
+    w32 = scratch.w32
+    o32 = 0
+    stop_culprit, o32 = _cut(w32, o32, n_pairs)
+    stop_culprit0, o32 = _cut(w32, o32, n_pairs)
+    lost_culprit0, o32 = _cut(w32, o32, n_pairs)
+    seeds, o32 = _cut(w32, o32, n_pairs)
+    seeds0, o32 = _cut(w32, o32, n_pairs)
+    pend, o32 = _cut(w32, o32, n_nodes + 1)
+    stock_due, o32 = _cut(w32, o32, n_pairs + 1)
+    shed_nodes, o32 = _cut(w32, o32, n_nodes if with_load else 0)
+    moved_pairs, o32 = _cut(w32, o32, n_pairs if with_load else 0)
+    stock_end = scratch.wf[:n_pairs]
+    for p in range(n_pairs):
+        if g.role[p] == STORE:
+            stock_end[p] = np.inf
+    s = State(
+        scratch.nst,
+        scratch.st,
+        scratch.st0,
+        stop_culprit,
+        stop_culprit0,
+        lost_culprit0,
+        stock_end,
+        pend,
+        seeds,
+        seeds0,
+        stock_due,
+        shed_nodes,
+        moved_pairs,
+        np.zeros(7, dtype=np.int64),
+        with_load,
+    )
+    premarked, o32 = _cut(w32, o32, n_pairs)
+    pre_cul, o32 = _cut(w32, o32, n_pairs)
+    pre_via, o32 = _cut(w32, o32, n_pairs)
+    lost, o32 = _cut(w32, o32, n_pairs)
+    lost_cul, o32 = _cut(w32, o32, n_pairs)
+    lost_via, o32 = _cut(w32, o32, n_pairs)
+    stopped, o32 = _cut(w32, o32, n_pairs)
+    queue, o32 = _cut(w32, o32, n_pairs)
+    cand, o32 = _cut(w32, o32, n_pairs)
+    marked, o32 = _cut(w32, o32, n_pairs)
+    w = PassWork(
+        premarked,
+        scratch.w8[:n_pairs],
+        pre_cul,
+        pre_via,
+        lost,
+        scratch.w8[n_pairs : 2 * n_pairs],
+        lost_cul,
+        lost_via,
+        stopped,
+        queue,
+        cand,
+        marked,
+    )
+    target, o32 = _cut(w32, o32, n_ent)
+    cnode, o32 = _cut(w32, o32, n_ent)
+    via, o32 = _cut(w32, o32, n_ent)
+    res, o32 = _cut(w32, o32, n_ent)
+    nxt, o32 = _cut(w32, o32, n_ent)
+    bk_head, o32 = _cut(w32, o32, n_ent)
+    bk_tail, o32 = _cut(w32, o32, n_ent)
+    bheap, o32 = _cut(w32, o32, n_ent)
+    due, o32 = _cut(w32, o32, n_ent)
+    tmp, o32 = _cut(w32, o32, n_ent)
+    q = Calendar(
+        scratch.w8[2 * n_pairs : 2 * n_pairs + n_ent],
+        target,
+        scratch.wf[n_pairs : n_pairs + n_ent],
+        scratch.w64[:n_ent],
+        scratch.w8[2 * n_pairs + n_ent : 2 * n_pairs + 2 * n_ent],
+        cnode,
+        via,
+        res,
+        nxt,
+        Dict.empty(key_type=types.float64, value_type=types.int64),
+        scratch.wf[n_pairs + n_ent : n_pairs + 2 * n_ent],
+        bk_head,
+        bk_tail,
+        bheap,
+        np.full(8, np.nan),
+        np.zeros(9, dtype=np.int64),
+        due,
+        tmp,
+        np.zeros(4, dtype=np.int64),
+        case.horizon,
+    )
+    n_made = 0
+    for i in range(case.node.shape[0]):
+        if case.time[i] <= case.horizon:
+            why = _cause(1, case.cause[i], case.cnode[i], -1, -1)
+            n_made = _enter(q, n_made, K_FAIL, case.node[i], case.time[i], why, YES)
+    q.n[Q_MADE] = n_made
+    return s, q, w
+
+
+@_internal
+def _dred(
+    t: float, stamp: int, view: View, n_seeds: int, n_pre: int, w: PassWork, explain: bool
+) -> tuple[int, int]:
+    """Delete-then-rederive of the least fixed point "receives" in ``view`` after its first
+    ``n_seeds`` seeds stopped delivering.
+
+    Reads the view's links and the pairs' packed words; writes the view's state words
+    (``st``) and stop culprits, and the lists of ``w``. A pair receives while
+    ``down <= slack`` (``slack`` = in-degree - k, in the packed word; see ``F_OFF`` ... for
+    the state word); in a view with ``stock`` a store also counts as an origin until
+    ``stock_end``. ``stamp`` (already shifted) is this pass's (phase 3 uses the next one
+    too). Seeds already have ``F_STOP`` and their stop code set, ``down`` of their
+    consumers not yet counted, and their stop culprit set. The ``n_pre`` premarked seeds
+    (``w.premarked``: stores whose stock ran out while they still received, when that
+    supply may have run through their own stock, round a ring) also have ``F_OFF``,
+    ``F_TENT`` and this pass's stamp, and their cause in ``w.pre_code`` ...: they are
     re-derived like any other pair.
 
     Phase 1 over-deletes every receiving pair downstream of a seed (support through rings may
@@ -423,15 +799,34 @@ def _dred(
 
     Without ``explain`` only the sets count: phase 1 records no causes and phase 3 does not
     run (the pairs that lost supply are those still marked after phase 2, as above); then
-    ``lost_code`` ... and ``stop_culprit`` are not written, and ``stopped`` is phase 1's
-    queue, which may hold pairs that came back.
+    ``w.lost_code`` ... and the stop culprits are not written, and ``w.stopped`` is phase
+    1's queue, which may hold pairs that came back.
 
-    Writes the pairs that lost supply to ``lost``, with the cause of each at the same
-    position of ``lost_code``, ``lost_culprit`` and ``lost_via``, and the pairs (seeds
-    included) that stopped delivering to ``stopped``; returns their counts. O(size of the
+    Writes the pairs that lost supply to ``w.lost``, with the cause of each at the same
+    position of ``w.lost_code``, ``w.lost_cul`` and ``w.lost_via``, and the pairs (seeds
+    included) that stopped delivering to ``w.stopped``; returns their counts. O(size of the
     part downstream of the seeds, in pairs and links).
     """
-    literally(explain)
+    seeds = view.seeds
+    out_ptr = view.out_ptr
+    out_dst = view.out_dst
+    pinfo = view.info
+    st = view.st
+    stop_culprit = view.stop_culprit
+    use_stock = view.stock
+    stock_end = view.stock_end
+    premarked = w.premarked
+    pre_code = w.pre_code
+    pre_culprit = w.pre_cul
+    pre_via = w.pre_via
+    lost = w.lost
+    lost_code = w.lost_code
+    lost_culprit = w.lost_cul
+    lost_via = w.lost_via
+    stopped = w.stopped
+    queue = w.queue
+    cand = w.cand
+    marked = w.marked
     # phase 1: over-delete, with the causes of a search over phase 1's queue
     n_marked = 0
     n_cand = 0
@@ -612,1089 +1007,555 @@ def _restamp(st: NDArray[np.int64], st0: NDArray[np.int64]) -> int:
     return 1
 
 
-@njit(cache=True)
-def _claim(
-    v: Int,
-    ordv: Int,
-    code: Int,
-    cnode: Int,
-    via: Int,
-    res: Int,
-    pend: NDArray[np.int32],
-    n_pend: int,
-    nst: NDArray[np.int8],
-    order: NDArray[np.int64],
-    cause: NDArray[np.int8],
-    cause_node: NDArray[np.int64],
-    cause_via: NDArray[np.int64],
-    cause_res: NDArray[np.int64],
-    node_out: NDArray[np.int64],
-    explain: bool,
+@njit(cache=True, inline="always")
+def _next_stamp(s: State) -> int:
+    """The stamp (shifted) of the next delete-then-rederive pass, which uses it and the next
+    one (phase 3); stamps are cleared when they run out."""
+    n_pass = s.n[CNT_PASS] + 2
+    if n_pass + 1 > STAMP_LIMIT:
+        n_pass = _restamp(s.st, s.st0)
+    s.n[CNT_PASS] = n_pass
+    stamp: int = n_pass << STAMP_SHIFT
+    return stamp
+
+
+# -- the steps the phases share --------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _enter(
+    q: Calendar, e: int, kind: int, target: Int, time: float, why: Cause, explain: bool
 ) -> int:
-    """Node ``v`` fails at this instant, unless something else already claimed it (the first
-    claim gives the cause). Its cause is written now, at ``node_out[v]`` and with node
-    references through ``node_out``; ``fail`` when the pending failures are applied. Returns
-    the new number of pending failures. Without ``explain`` only the cause code is
-    written."""
-    literally(explain)
-    if nst[v] & N_PEND:
-        return n_pend
-    nst[v] |= N_PEND
-    pend[n_pend] = v
-    w = node_out[v]
-    cause[w] = code
+    """Write entry ``e`` of the calendar: ``kind`` for ``target`` at ``time``, with the
+    fields of ``why`` (its code alone without ``explain``). Returns ``e + 1``; the entry goes
+    to its bucket when the instant ends (:func:`_next_instant`)."""
+    q.kind[e] = kind
+    q.target[e] = target
+    q.cause[e] = why.code
     if explain:
-        order[w] = ordv
-        cause_node[w] = node_out[cnode] if cnode >= 0 else -1
-        cause_via[w] = node_out[via] if via >= 0 else -1
-        cause_res[w] = res
-    return n_pend + 1
+        q.order[e] = why.order
+        q.cnode[e] = why.node
+        q.via[e] = why.via
+        q.res[e] = why.res
+    q.time[e] = time
+    return e + 1
 
 
-@njit(cache=True)
-def scratch_sizes(
-    n_nodes: int, n_pairs: int, n_init: int, use_load: bool
-) -> tuple[int, int, int, int]:
-    """The lengths of the int32, int64, float64 and int8 scratch buffers a sweep of
-    ``n_nodes`` nodes, ``n_pairs`` pairs and ``n_init`` initial failures cuts its work
-    arrays from (``_sweep_core``: ``w32``, ``w64``, ``wf``, ``w8``)."""
-    n_ent = n_init + 3 * n_pairs + 1
-    n32 = 16 * n_pairs + 1 + n_nodes + 1 + 10 * n_ent
-    if use_load:
-        n32 += n_pairs + n_nodes
-    return n32, n_ent, n_pairs + 2 * n_ent, 2 * n_pairs + 2 * n_ent
+@njit(cache=True, inline="always")
+def _note_cause(w: Int, why: Cause, out: Outputs) -> None:
+    """Write ``why`` as the cause of the node whose outputs are at ``w``, with its node
+    references through ``out.node_out``."""
+    out.cause[w] = why.code
+    out.order[w] = why.order
+    out.cause_node[w] = out.node_out[why.node] if why.node >= 0 else -1
+    out.cause_via[w] = out.node_out[why.via] if why.via >= 0 else -1
+    out.cause_res[w] = why.res
 
 
-@njit(cache=True)
-def _fail_nodes(
-    nodes: NDArray[np.int32],
-    n: int,
+@_internal
+def _claim(v: Int, why: Cause, s: State, out: Outputs, explain: bool) -> None:
+    """Node ``v`` fails at this instant, unless something else already claimed it (the first
+    claim gives the cause). Its cause is written now (the code alone without ``explain``);
+    it joins ``s.pend`` and fails when the claims are failed (:func:`_fail_claimed`)."""
+    if s.nst[v] & N_PEND:
+        return
+    s.nst[v] |= N_PEND
+    n_pend = s.n[CNT_PEND]
+    s.pend[n_pend] = v
+    s.n[CNT_PEND] = n_pend + 1
+    w = out.node_out[v]
+    if explain:
+        _note_cause(w, why, out)
+    else:
+        out.cause[w] = why.code
+
+
+@njit(cache=True, inline="always")
+def _fail_node(
+    v: Int,
     t: float,
-    nst: NDArray[np.int8],
-    fail: NDArray[np.float64],
-    node_out: NDArray[np.int64],
-    node_ptr: NDArray[np.int64],
-    pinfo: NDArray[np.int64],
-    st: NDArray[np.int64],
-    st0: NDArray[np.int64],
-    stop_culprit: NDArray[np.int32],
-    stop_culprit0: NDArray[np.int32],
-    seeds: NDArray[np.int32],
-    n_seeds: int,
-    seeds0: NDArray[np.int32],
-    n_seeds0: int,
-    shed_nodes: NDArray[np.int32],
-    n_shed: int,
-    use_load: bool,
+    g: SupplyGraph,
+    s: State,
+    out: Outputs,
+    n: tuple[int, int, int],
     explain: bool,
 ) -> tuple[int, int, int]:
-    """Nodes ``nodes[:n]`` (claimed) fail at ``t``: every pair of each stops delivering and
-    seeds the next pass of its view. Returns the new numbers of seeds, producers-only seeds
-    and shed nodes. (The loop over pairs that lost supply does the same for one node.)"""
-    literally(explain)
-    for i in range(n):
-        v = nodes[i]
-        nst[v] = N_FAILED
-        fail[node_out[v]] = t
-        if use_load:
-            shed_nodes[n_shed] = v
-            n_shed += 1
-        for p in range(node_ptr[v], node_ptr[v + 1]):
-            s = st[p]
-            if not s & F_STOP:
-                st[p] = _stopped_by(s, C_SUPPLIER)
+    """Node ``v`` fails at ``t``: every pair of it stops delivering and seeds the next pass
+    of its view (the producers-only view for pairs with links into the store-feeding part),
+    and with loads it is listed to shed its draw. ``n``: the lengths of ``s.seeds``,
+    ``s.seeds0`` and ``s.shed_nodes``, returned updated."""
+    n_seeds, n_seeds0, n_shed = n
+    s.nst[v] = N_FAILED
+    out.fail[out.node_out[v]] = t
+    if s.with_load:
+        s.shed_nodes[n_shed] = v
+        n_shed += 1
+    for p in range(g.node_ptr[v], g.node_ptr[v + 1]):
+        x = s.st[p]
+        if not x & F_STOP:
+            s.st[p] = _stopped_by(x, C_SUPPLIER)
+            if explain:
+                s.stop_culprit[p] = v
+            s.seeds[n_seeds] = p
+            n_seeds += 1
+        if g.info[p] & FEEDS_STORE_BIT:
+            x = s.st0[p]
+            if not x & F_STOP:
+                s.st0[p] = _stopped_by(x, C_SUPPLIER)
                 if explain:
-                    stop_culprit[p] = v
-                seeds[n_seeds] = p
-                n_seeds += 1
-            if pinfo[p] & FEEDS_STORE_BIT:
-                s = st0[p]
-                if not s & F_STOP:
-                    st0[p] = _stopped_by(s, C_SUPPLIER)
-                    if explain:
-                        stop_culprit0[p] = v
-                    seeds0[n_seeds0] = p
-                    n_seeds0 += 1
+                    s.stop_culprit0[p] = v
+                s.seeds0[n_seeds0] = p
+                n_seeds0 += 1
     return n_seeds, n_seeds0, n_shed
 
 
-@njit(cache=True)
-def _sweep_core(
-    n_nodes: int,
-    pair_node: NDArray[np.int64],
-    pair_res: NDArray[np.int64],
-    role: NDArray[np.int8],
-    required: NDArray[np.bool_],
-    k: NDArray[np.int64],
-    buf: NDArray[np.float64],
-    aut: NDArray[np.float64],
-    node_ptr: NDArray[np.int64],
-    out_ptr: NDArray[np.int64],
-    out_dst: NDArray[np.int64],
-    out_link: NDArray[np.int64],
-    store_out_ptr: NDArray[np.int64],
-    store_out_dst: NDArray[np.int64],
-    in_ptr: NDArray[np.int64],
-    in_src: NDArray[np.int64],
-    in_link: NDArray[np.int64],
-    link_backup: NDArray[np.bool_],
-    init_node: NDArray[np.int64],
-    init_time: NDArray[np.float64],
-    init_cause: NDArray[np.int8],
-    init_cnode: NDArray[np.int64],
-    horizon: float,
-    use_load: bool,
-    flow: NDArray[np.float64],
-    load: NDArray[np.float64],
-    peak: NDArray[np.float64],
-    cap: NDArray[np.float64],
-    fail: NDArray[np.float64],
-    order: NDArray[np.int64],
-    cause: NDArray[np.int8],
-    cause_node: NDArray[np.int64],
-    cause_via: NDArray[np.int64],
-    cause_res: NDArray[np.int64],
-    recv_time: NDArray[np.float64],
-    supply_end: NDArray[np.float64],
-    pinfo: NDArray[np.int64],
-    nst: NDArray[np.int8],
-    st: NDArray[np.int64],
-    st0: NDArray[np.int64],
-    node_out: NDArray[np.int64],
-    pair_out: NDArray[np.int64],
-    w32: NDArray[np.int32],
-    w64: NDArray[np.int64],
-    wf: NDArray[np.float64],
-    w8: NDArray[np.int8],
+# -- the phases of an instant, in the order the sweep runs them ------------------------------
+@_internal
+def _next_instant(q: Calendar, explain: bool) -> tuple[float, int]:
+    """The next instant: files the entries made since the last one in their buckets, then
+    takes the earliest bucket into ``q.due`` (by order and creation with ``explain``, else by
+    creation). Returns its time and the number of its entries; -1 entries when the queue
+    is empty or its next time is past the horizon."""
+    n_made = q.n[Q_MADE]
+    if n_made > q.n[Q_FILED]:  # the entries the last instant made (all later than it)
+        n_bk, n_heap = _bucket_add(
+            q.n[Q_FILED],
+            n_made,
+            q.time,
+            q.next,
+            q.bk_of,
+            q.bk_time,
+            q.bk_head,
+            q.bk_tail,
+            q.bheap,
+            q.n[Q_BUCKETS],
+            q.n[Q_HEAP],
+            q.memo_time,
+            q.memo_b,
+        )
+        q.n[Q_BUCKETS] = n_bk
+        q.n[Q_HEAP] = n_heap
+        q.n[Q_FILED] = n_made
+    if q.n[Q_HEAP] == 0:
+        return np.inf, -1
+    t = q.bk_time[q.bheap[0]]
+    if t > q.horizon:
+        return t, -1
+    n_due, n_heap = _bucket_take(
+        q.bk_time, q.bk_head, q.bheap, q.n[Q_HEAP], q.next, q.order, q.due, q.tmp, explain
+    )
+    q.n[Q_HEAP] = n_heap
+    return t, n_due
+
+
+@_internal
+def _take_due(q: Calendar, n_due: int, s: State, out: Outputs, explain: bool) -> None:
+    """Take what is due: every failure entry of the instant (``q.due``) whose node
+    has not failed is claimed with its cause (``s.pend``, ``out``'s causes); the stores whose
+    stock ends now are listed in ``s.stock_due``."""
+    n_stock = 0
+    for i in range(n_due):
+        e = q.due[i]
+        if q.kind[e] == K_FAIL:
+            v = q.target[e]
+            if not s.nst[v] & N_FAILED:
+                why = _cause(q.order[e], q.cause[e], q.cnode[e], q.via[e], q.res[e])
+                _claim(np.int64(v), why, s, out, explain)
+        else:
+            s.stock_due[n_stock] = q.target[e]
+            n_stock += 1
+    s.n[CNT_STOCK] = n_stock
+
+
+@_internal
+def _fail_claimed(t: float, g: SupplyGraph, s: State, out: Outputs, explain: bool) -> None:
+    """Fail nodes: the claimed nodes (``s.pend``) fail at ``t``, in the order of
+    their claims (:func:`_fail_node`: their failure times in ``out``, their pairs' state
+    words and the seeds of the next passes in ``s``); the claims are cleared."""
+    n = (s.n[CNT_SEEDS], s.n[CNT_SEEDS0], s.n[CNT_SHED])
+    for i in range(s.n[CNT_PEND]):
+        n = _fail_node(s.pend[i], t, g, s, out, n, explain)
+    s.n[CNT_SEEDS] = n[0]
+    s.n[CNT_SEEDS0] = n[1]
+    s.n[CNT_SHED] = n[2]
+    s.n[CNT_PEND] = 0
+
+
+@_internal
+def _end_stocks(
+    t: float,
+    g: SupplyGraph,
+    s: State,
+    q: Calendar,
+    w: PassWork,
+    out: Outputs,
+    explain: bool,
+) -> int:
+    """End the stocks due: each store of ``s.stock_due`` that still works and delivers
+    stops supplying from its stock now (cause ``C_STORE``, culprit the node that cut it off
+    its producers) and seeds the main pass. One that still receives is premarked for
+    re-derivation (``w.premarked`` and its cause: what it receives may be its own stock
+    come round a ring); one that receives nothing runs dry now (its supply-end time in
+    ``out``; its node claimed, or entered in ``q``, at ``t + buffer``). Returns the number
+    premarked; ``s.stock_due`` is cleared."""
+    n_pre = ZERO
+    n_seeds = s.n[CNT_SEEDS]
+    n_made = q.n[Q_MADE]
+    for i in range(s.n[CNT_STOCK]):
+        p = s.stock_due[i]
+        v = g.pair_node[p]
+        x = s.st[p]
+        if s.nst[v] & N_FAILED or x & F_STOP or s.stock_end[p] > t:
+            continue
+        x = _stopped_by(x, C_STORE)
+        if explain:
+            s.stop_culprit[p] = s.lost_culprit0[p]
+        s.seeds[n_seeds] = p
+        n_seeds += 1
+        s.st[p] = x
+        if not x & F_OFF:
+            # what it receives may come round a ring from its own stock: re-derive it
+            # (marked just before the main pass; the scratch is shared)
+            w.premarked[n_pre] = p
+            w.pre_code[n_pre] = C_STORE
+            w.pre_cul[n_pre] = s.lost_culprit0[p]
+            w.pre_via[n_pre] = v
+            n_pre += 1
+            continue
+        # it received nothing already: it runs dry now
+        out.supply_end[out.pair_out[p]] = t
+        tf = t + g.buf[p]
+        if tf <= q.horizon:
+            if explain:
+                cn = s.lost_culprit0[p]
+                why = _cause(
+                    out.order[out.node_out[cn]] + 1 if cn >= 0 else 2, C_STORE, cn, v, g.pair_res[p]
+                )
+            else:
+                why = _cause(1, C_NONE, -1, -1, -1)
+            if tf == t:
+                _claim(v, why, s, out, explain)
+            else:
+                n_made = _enter(q, n_made, K_FAIL, v, tf, why, explain)
+    s.n[CNT_SEEDS] = n_seeds
+    s.n[CNT_STOCK] = 0
+    q.n[Q_MADE] = n_made
+    return n_pre
+
+
+@_internal
+def _rederive_producers_only(
+    t: float, g: SupplyGraph, s: State, q: Calendar, w: PassWork, explain: bool
+) -> None:
+    """Re-derive supply counting producers only (``s.st0``, over the links into
+    the store-feeding part) after the pairs of ``s.seeds0`` stopped delivering
+    (:func:`_dred`); a store that loses it starts its autonomy: its stock ends at
+    ``t + autonomy`` (``s.stock_end``, and an entry in ``q`` when within the horizon), its
+    culprit kept in ``s.lost_culprit0``. ``s.seeds0`` is cleared."""
+    view = View(
+        g.store_out_ptr,
+        g.store_out_dst,
+        g.info,
+        s.st0,
+        s.stop_culprit0,
+        s.seeds0,
+        s.stock_end,
+        NO,
+    )
+    n_lost, _ = _dred(t, _next_stamp(s), view, s.n[CNT_SEEDS0], ZERO, w, explain)
+    s.n[CNT_SEEDS0] = 0
+    n_made = q.n[Q_MADE]
+    for i in range(n_lost):
+        p = w.lost[i]
+        if g.role[p] == STORE:
+            s.lost_culprit0[p] = w.lost_cul[i]
+            s.stock_end[p] = t + g.aut[p]
+            if g.aut[p] > 0 and s.stock_end[p] <= q.horizon:
+                why = _cause(0, C_NONE, -1, -1, -1)
+                n_made = _enter(q, n_made, K_STOCK, p, s.stock_end[p], why, YES)
+    q.n[Q_MADE] = n_made
+
+
+@_internal
+def _rederive_supply(
+    t: float, n_pre: int, g: SupplyGraph, s: State, w: PassWork, explain: bool
+) -> int:
+    """Re-derive supply with stores in stock as origins (``s.st``) after the pairs
+    of ``s.seeds`` stopped delivering, the ``n_pre`` premarked stores of ``w`` re-derived
+    too (:func:`_dred`). The pairs that lost supply are left in ``w.lost`` with their
+    causes; with loads, those that stopped delivering are listed in ``s.moved_pairs``.
+    Returns the number that lost supply; ``s.seeds`` is cleared."""
+    stamp = _next_stamp(s)
+    for i in range(n_pre):
+        p = w.premarked[i]
+        s.st[p] = (s.st[p] & ~STAMP_MASK) | stamp | F_OFF | F_TENT
+    view = View(
+        g.out_ptr,
+        g.out_dst,
+        g.info,
+        s.st,
+        s.stop_culprit,
+        s.seeds,
+        s.stock_end,
+        YES,
+    )
+    n_lost, n_stopped = _dred(t, stamp, view, s.n[CNT_SEEDS], n_pre, w, explain)
+    s.n[CNT_SEEDS] = 0
+    if s.with_load:
+        n_moved = s.n[CNT_MOVED]
+        for i in range(n_stopped):
+            s.moved_pairs[n_moved] = w.stopped[i]
+            n_moved += 1
+        s.n[CNT_MOVED] = n_moved
+    return n_lost
+
+
+@_internal
+def _schedule_dependants(
+    t: float,
+    n_lost: int,
+    g: SupplyGraph,
+    s: State,
+    q: Calendar,
+    w: PassWork,
+    out: Outputs,
     explain: bool,
 ) -> None:
-    """The timed cascade: a sweep over event times.
+    """Schedule dependants: for each of the ``n_lost`` pairs of ``w.lost`` (in that
+    order), its receive time (a required pair) and supply-end time (unless it is a store
+    that supplies itself from its stock until it runs dry) are ``t`` in ``out``; its node,
+    unless failed, fails at ``t + buffer`` with the pair's cause: an entry in ``q``, or
+    with no buffer at once (:func:`_fail_node`, while its pairs are in the cache; its pairs
+    seed the next round of the instant, see :func:`_sweep_core`). Calling ``_claim`` and a
+    compiled (not inlined) function per node here measured 2 % slower for the times alone
+    and 8 % with causes on the 10^6 blackout."""
+    n = (s.n[CNT_SEEDS], s.n[CNT_SEEDS0], s.n[CNT_SHED])
+    n_made = q.n[Q_MADE]
+    for i in range(n_lost):
+        p = w.lost[i]
+        info = g.info[p]
+        if info & REQUIRED_BIT:
+            out.recv_time[out.pair_out[p]] = t
+        if _role(info) == STORE and s.stock_end[p] > t:
+            continue  # it supplies itself from its stock until it runs dry
+        out.supply_end[out.pair_out[p]] = t
+        v = info & NODE_MASK
+        if s.nst[v] & N_FAILED:
+            continue
+        tf = t + g.buf[p]
+        if tf > q.horizon:
+            continue
+        if explain:
+            cn = w.lost_cul[i]
+            why = _cause(
+                out.order[out.node_out[cn]] + 1 if cn >= 0 else 2,
+                w.lost_code[i],
+                cn,
+                w.lost_via[i],
+                g.pair_res[p],
+            )
+        else:
+            why = _cause(1, C_NONE, -1, -1, -1)
+        if tf == t:
+            # claimed and failed at once, as _claim and _fail_claimed would (nothing else
+            # claims a node during this loop, and the first claim gives the cause)
+            if explain:
+                _note_cause(out.node_out[v], why, out)
+            n = _fail_node(v, t, g, s, out, n, explain)
+        else:
+            n_made = _enter(q, n_made, K_FAIL, v, tf, why, explain)
+    s.n[CNT_SEEDS] = n[0]
+    s.n[CNT_SEEDS0] = n[1]
+    s.n[CNT_SHED] = n[2]
+    q.n[Q_MADE] = n_made
 
-    Outputs are written to ``fail`` ... ``supply_end`` (pre-filled with inf / 0 / -1 by the
-    caller); ``flow`` and ``load`` are updated in place when ``use_load``, and ``peak`` keeps
-    the highest load each pair reached (its size is the number of pairs then; without
-    ``use_load`` the four load arrays are not read and may be empty). See ``docs/engine.md``
-    for the semantics and ``cascade.run_cascade`` for the arguments.
+
+@_internal
+def _shed_load(g: SupplyGraph, s: State, loads: Loads) -> None:
+    """Shed load: the nodes that failed since the last load move
+    (``s.shed_nodes``, then cleared) draw nothing any more: the flows into their pairs are
+    taken off their suppliers' loads."""
+    for i in range(s.n[CNT_SHED]):
+        v = s.shed_nodes[i]
+        for q in range(g.node_ptr[v], g.node_ptr[v + 1]):
+            for j in range(g.in_ptr[q], g.in_ptr[q + 1]):
+                lk = g.in_link[j]
+                loads.load[g.in_src[j]] -= loads.flow[lk]
+                loads.flow[lk] = 0.0
+    s.n[CNT_SHED] = 0
+
+
+@_internal
+def _move_load(g: SupplyGraph, s: State, loads: Loads, out: Outputs, explain: bool) -> None:
+    """Move load (the overload rule, ``docs/engine.md``): the flow each pair that
+    stopped delivering since the last move (``s.moved_pairs``, then cleared) sent to a
+    consumer that still works moves to that consumer's suppliers that still deliver,
+    equally, to its backups if any deliver, else to its primaries (``loads``; ``peak`` kept).
+    A supplier pushed over its capacity is claimed to fail now (``C_OVERLOAD``; the trigger
+    is the failed primary, or when it only lost its own supply, the node that cut it)."""
+    flow = loads.flow
+    load = loads.load
+    for i in range(s.n[CNT_MOVED]):
+        p = s.moved_pairs[i]
+        for j in range(g.out_ptr[p], g.out_ptr[p + 1]):
+            lk = g.out_link[j]
+            f = flow[lk]
+            if f <= 0.0:
+                continue
+            flow[lk] = 0.0
+            load[p] -= f
+            c = g.out_dst[j]
+            if s.nst[g.pair_node[c]] & N_FAILED:
+                continue
+            n_b = 0
+            n_p = 0
+            for jj in range(g.in_ptr[c], g.in_ptr[c + 1]):
+                if not s.st[g.in_src[jj]] & F_STOP:
+                    if g.link_backup[g.in_link[jj]]:
+                        n_b += 1
+                    else:
+                        n_p += 1
+            if n_b + n_p == 0:
+                continue
+            use_backup = n_b > 0
+            share = f / (n_b if use_backup else n_p)
+            for jj in range(g.in_ptr[c], g.in_ptr[c + 1]):
+                b = g.in_src[jj]
+                if s.st[b] & F_STOP or g.link_backup[g.in_link[jj]] != use_backup:
+                    continue
+                flow[g.in_link[jj]] += share
+                load[b] += share
+                if load[b] > loads.peak[b]:
+                    loads.peak[b] = load[b]
+                cap = loads.cap[b]
+                over = load[b] > cap + _REL_TOL * max(1.0, abs(cap))
+                v = g.pair_node[b]
+                if over and not s.nst[v]:
+                    pn = g.pair_node[p]
+                    cn = pn if s.nst[pn] & N_FAILED else s.stop_culprit[p]
+                    order = out.order[out.node_out[cn]] + 1 if cn >= 0 else 2
+                    _claim(v, _cause(order, C_OVERLOAD, cn, pn, g.pair_res[b]), s, out, explain)
+    s.n[CNT_MOVED] = 0
+
+
+# -- the sweep -------------------------------------------------------------------------------
+@njit(cache=True, inline="always")
+def _sweep_core(
+    g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch, explain: bool
+) -> None:
+    """The timed cascade: a sweep over event times, in phases.
+
+    Per instant ``t`` (the earliest time in the calendar): :func:`_take_due` claims the
+    failures due; then rounds, until a round neither fails nor claims anything:
+    :func:`_fail_claimed` fails the claimed nodes, :func:`_end_stocks` ends the stocks due,
+    :func:`_rederive_producers_only` re-derives supply counting producers only (stores that
+    lose it start their autonomy) and :func:`_rederive_supply` with stores in stock as
+    origins; the stores run dry claimed meanwhile fail (:func:`_fail_claimed` again) and
+    :func:`_schedule_dependants` schedules the nodes of the pairs that lost supply. Then,
+    with loads, :func:`_shed_load` and :func:`_move_load` (the overload rule); a supplier
+    pushed over capacity is claimed at ``t`` and the rounds go on. See ``docs/engine.md``
+    for the semantics, :class:`SupplyGraph` ... for the arguments and
+    ``cascade.run_cascade`` for a caller.
 
     Each pair loses supply at most once and each node fails at most once, so every pair and
     link is deleted once and re-derived at most once per instant that touches it:
     O(N + P + E log B + sum over instants of the part downstream of what failed then), for E
     queue entries and B distinct event times.
 
-    ``pinfo`` is :func:`pack_pair_info`; ``nst``, ``st``, ``st0`` (N, P, P) are scratch
-    that must come in as zeros: allocated by numpy (``calloc``)
-    they cost nothing until touched, so a cascade costs the part it touches plus its outputs.
-    ``w32``, ``w64``, ``wf``, ``w8`` are the rest of its scratch, of any content and at
-    least :func:`scratch_sizes` long: a caller that runs many cascades keeps them, so that
-    the pages a city-wide cascade touches are not mapped and zeroed again every time.
+    Without ``explain`` (which needs loads off: loads move in the order of the causes'
+    search) the sweep computes the times alone: ``out.fail``, ``out.recv_time`` and
+    ``out.supply_end`` are the same as with it, ``out.cause`` holds the cause of initial
+    failures (``C_NONE`` for the rest), and the other cause outputs are not written. Causes
+    only choose among claims of one instant; which nodes fail when, and which pairs lose
+    supply when, are fixed points of each instant whatever the order, so they do not depend
+    on them. Entries then carry no cause fields and buckets are not sorted.
 
-    ``node_out`` and ``pair_out`` place the outputs: node ``v`` and pair ``p`` of the arrays
-    given are written at ``node_out[v]`` and ``pair_out[p]`` of ``fail`` ... ``supply_end``
-    (and node references through ``node_out``), so that the sweep can run on the model laid
-    out in another order (``layout.py``) and answer in the model's own; identity arrays
-    otherwise. With ``use_load`` they must be the identity (flows and loads are not mapped).
+    A node that loses supply with no buffer fails at once, inside
+    :func:`_schedule_dependants`, while its pairs are still in the cache; the nodes claimed
+    earlier in the round (stores run dry) fail just before it. Their pairs seed the next
+    round of the instant, in the order of the claims, exactly as if every claim of the
+    round had failed at the start of the next one: a failed node's later pairs in that loop
+    would only have claimed it again or queued a failure it already has.
 
-    Without ``explain`` (which needs ``not use_load``: loads move in the order of the
-    causes' search) the sweep computes the times alone:
-    ``fail``, ``recv_time`` and ``supply_end`` are the same as with it, ``cause`` holds the
-    cause of initial failures (``C_NONE`` for the rest), and ``order``, ``cause_node``,
-    ``cause_via`` and ``cause_res`` are not written. Causes only choose among claims of one
-    instant; which nodes fail when, and which pairs lose supply when, are fixed points of
-    each instant whatever the order, so they do not depend on them. Entries then carry
-    no cause fields and buckets are not sorted.
-
-    A node that loses supply with no buffer fails at once, inside the loop over the pairs
-    that lost supply, while its pairs are still in the cache; the nodes claimed earlier in
-    the round (stores run dry) fail just before that loop. Their pairs seed the next round
-    of the instant, in the order of the claims, exactly as if every claim of the round had
-    failed at the start of the next one: a failed node's later pairs in the loop would
-    only have claimed it again or queued a failure it already has.
+    Inlined into :func:`sweep_explained` and :func:`sweep_times`, where ``explain`` is a
+    constant: each phase is compiled once per value, without the branches it rules out.
+    The phases themselves are called, not inlined (numba's inlining of them took longer to
+    compile than the whole sweep did as one function).
     """
-    literally(explain)  # one compiled version per value: the unused branches are gone
-    n_pairs = pair_node.shape[0]
-
-    # st, st0: state words (see F_OFF ...), with stores as origins while their stock lasts
-    # (main view) and counting producers only (the view that starts a store's autonomy)
-    # when a store's stock runs out (read for stores only)
-    # scratch, cut from the four buffers given (see ``scratch_sizes``); every part is
-    # written before it is read, so buffers may come from an earlier cascade
-    n_ent_max = init_node.shape[0] + 3 * n_pairs + 1
-    o32 = 0
-    o8 = 0
-    stock_end = wf[:n_pairs]
-    for p in range(n_pairs):
-        if role[p] == STORE:
-            stock_end[p] = np.inf
-    # the node behind each stop of a pair, and behind a store's loss of producers-only supply
-    stop_culprit = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    stop_culprit0 = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    lost_culprit0 = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    # the cause of each loss of supply of a pass, by position in ``lost``, and of the
-    # premarked stores, by position in ``premarked``
-    lost_code = w8[o8 : o8 + n_pairs]
-    o8 += n_pairs
-    lost_cul = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    lost_via = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    pre_code = w8[o8 : o8 + n_pairs]
-    o8 += n_pairs
-    pre_cul = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    pre_via = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    # scratch for the delete-then-rederive passes
-    queue = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    cand = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    marked = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    lost = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    stopped = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    n_pass = 0  # delete-then-rederive passes so far (their stamps, see STAMP_SHIFT)
-    seeds = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    seeds0 = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    premarked = w32[o32 : o32 + n_pairs]
-    o32 += n_pairs
-    # pairs that stopped delivering, and nodes that failed, since the last load move
-    n_mp = n_pairs if use_load else 0
-    moved_pairs = w32[o32 : o32 + n_mp]
-    o32 += n_mp
-    n_moved_pairs = 0
-    n_sn = n_nodes if use_load else 0
-    shed_nodes = w32[o32 : o32 + n_sn]
-    o32 += n_sn
-    n_shed = ZERO
-
-    # entries of the queue (failures and stock ends after this instant): at most one per
-    # initial node, one per pair losing supply, one per store running dry, and one per
-    # store's stock; failures at this instant go straight to ``pend``
-    ent_order = w64[:n_ent_max]
-    ent_kind = w8[o8 : o8 + n_ent_max]
-    o8 += n_ent_max
-    ent_target = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    ent_cause = w8[o8 : o8 + n_ent_max]
-    o8 += n_ent_max
-    ent_cnode = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    ent_via = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    ent_res = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    ent_next = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    ent_time = wf[n_pairs : n_pairs + n_ent_max]
-    n_ent = ZERO
-    bk_of = Dict.empty(key_type=types.float64, value_type=types.int64)
-    memo_time = np.full(8, np.nan)
-    memo_b = np.zeros(9, dtype=np.int64)
-    bk_time = wf[n_pairs + n_ent_max : n_pairs + 2 * n_ent_max]
-    bk_head = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    bk_tail = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    bheap = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    n_bk = ZERO
-    n_bheap = ZERO
-    due = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    tmp = w32[o32 : o32 + n_ent_max]
-    o32 += n_ent_max
-    pend = w32[o32 : o32 + n_nodes + 1]
-    o32 += n_nodes + 1
-    n_pend = ZERO
-    stock_due = w32[o32 : o32 + n_pairs + 1]
-
-    for i in range(init_node.shape[0]):
-        if init_time[i] <= horizon:
-            e = n_ent
-            n_ent += 1
-            ent_order[e] = 1
-            ent_kind[e] = K_FAIL
-            ent_target[e] = init_node[i]
-            ent_cause[e] = init_cause[i]
-            ent_cnode[e] = init_cnode[i]
-            ent_via[e] = -1
-            ent_res[e] = -1
-            ent_time[e] = init_time[i]
-
-    n_added = ZERO  # entries made so far that are in their buckets
+    s, q, w = _cut_scratch(g, case, loads.on, scratch)
+    n = s.n
     while True:
-        if n_ent > n_added:  # the entries the last instant made (all later than it)
-            n_bk, n_bheap = _bucket_add(
-                n_added,
-                n_ent,
-                ent_time,
-                ent_next,
-                bk_of,
-                bk_time,
-                bk_head,
-                bk_tail,
-                bheap,
-                n_bk,
-                n_bheap,
-                memo_time,
-                memo_b,
-            )
-            n_added = n_ent
-        if n_bheap == 0:
+        t, n_due = _next_instant(q, explain)
+        if n_due < 0:
             break
-        t = bk_time[bheap[0]]
-        if t > horizon:
-            break
-        n_due, n_bheap = _bucket_take(
-            bk_time, bk_head, bheap, n_bheap, ent_next, ent_order, due, tmp, explain
-        )
-        n_stock = 0
-        for i_due in range(n_due):
-            e = due[i_due]
-            if ent_kind[e] == K_FAIL:
-                v = ent_target[e]
-                if not nst[v] & N_FAILED:
-                    n_pend = _claim(  # as int64, the types of the other calls: one compile
-                        np.int64(v),
-                        ent_order[e],
-                        np.int64(ent_cause[e]),
-                        np.int64(ent_cnode[e]),
-                        np.int64(ent_via[e]),
-                        np.int64(ent_res[e]),
-                        pend,
-                        n_pend,
-                        nst,
-                        order,
-                        cause,
-                        cause_node,
-                        cause_via,
-                        cause_res,
-                        node_out,
-                        explain,
-                    )
-            else:
-                stock_due[n_stock] = ent_target[e]
-                n_stock += 1
-
-        n_seeds_next = ZERO
-        n_seeds0_next = ZERO
-        while True:
-            n_seeds = n_seeds_next
-            n_seeds0 = n_seeds0_next
-            n_seeds_next = ZERO
-            n_seeds0_next = ZERO
-            # failures at this instant: every pair of the node stops delivering
-            n_seeds, n_seeds0, n_shed = _fail_nodes(
-                pend,
-                n_pend,
-                t,
-                nst,
-                fail,
-                node_out,
-                node_ptr,
-                pinfo,
-                st,
-                st0,
-                stop_culprit,
-                stop_culprit0,
-                seeds,
-                n_seeds,
-                seeds0,
-                n_seeds0,
-                shed_nodes,
-                n_shed,
-                use_load,
-                explain,
-            )
-            n_pend = ZERO
-
-            # stores whose autonomy ends now: they deliver only what they receive from here on
-            n_pre = ZERO
-            for i in range(n_stock):
-                p = stock_due[i]
-                v = pair_node[p]
-                s = st[p]
-                if nst[v] & N_FAILED or s & F_STOP or stock_end[p] > t:
-                    continue
-                s = _stopped_by(s, C_STORE)
-                if explain:
-                    stop_culprit[p] = lost_culprit0[p]
-                seeds[n_seeds] = p
-                n_seeds += 1
-                if not s & F_OFF:
-                    # what it receives may come round a ring from its own stock: re-derive
-                    # it (marked just before the main pass; the scratch is shared)
-                    premarked[n_pre] = p
-                    pre_code[n_pre] = C_STORE
-                    pre_cul[n_pre] = lost_culprit0[p]
-                    pre_via[n_pre] = v
-                    n_pre += 1
-                    st[p] = s
-                    continue
-                st[p] = s
-                # it received nothing already: it runs dry now
-                supply_end[pair_out[p]] = t
-                tf = t + buf[p]
-                if tf <= horizon:
-                    if explain:
-                        cn = lost_culprit0[p]
-                        ordv = order[node_out[cn]] + 1 if cn >= 0 else 2
-                        code = C_STORE
-                    else:
-                        cn = -1
-                        ordv = 1
-                        code = C_NONE
-                    if tf == t:
-                        n_pend = _claim(
-                            v,
-                            ordv,
-                            code,
-                            cn,
-                            v,
-                            pair_res[p],
-                            pend,
-                            n_pend,
-                            nst,
-                            order,
-                            cause,
-                            cause_node,
-                            cause_via,
-                            cause_res,
-                            node_out,
-                            explain,
-                        )
-                    else:
-                        e = n_ent
-                        n_ent += 1
-                        ent_kind[e] = K_FAIL
-                        ent_target[e] = v
-                        ent_cause[e] = code
-                        if explain:
-                            ent_order[e] = ordv
-                            ent_cnode[e] = cn
-                            ent_via[e] = v
-                            ent_res[e] = pair_res[p]
-                        ent_time[e] = tf
-            n_stock = 0
-
-            # supply counting producers only: starts the autonomy of stores that lose it
-            if n_seeds0 > 0:
-                n_pass += 2  # a pass uses its stamp and the next (phase 3)
-                if n_pass + 1 > STAMP_LIMIT:
-                    n_pass = _restamp(st, st0)
-                n_lost, n_stopped = _dred(
-                    t,
-                    n_pass << STAMP_SHIFT,
-                    seeds0,
-                    n_seeds0,
-                    premarked,
-                    ZERO,
-                    NO,
-                    pinfo,
-                    stock_end,
-                    store_out_ptr,
-                    store_out_dst,
-                    st0,
-                    stop_culprit0,
-                    pre_code,
-                    pre_cul,
-                    pre_via,
-                    lost,
-                    lost_code,
-                    lost_cul,
-                    lost_via,
-                    queue,
-                    cand,
-                    stopped,
-                    marked,
-                    explain,
-                )
-                for i in range(n_lost):
-                    p = lost[i]
-                    if role[p] == STORE:
-                        lost_culprit0[p] = lost_cul[i]
-                        stock_end[p] = t + aut[p]
-                        if aut[p] > 0 and stock_end[p] <= horizon:
-                            e = n_ent
-                            n_ent += 1
-                            ent_order[e] = 0
-                            ent_kind[e] = K_STOCK
-                            ent_target[e] = p
-                            ent_cause[e] = C_NONE
-                            ent_cnode[e] = -1
-                            ent_via[e] = -1
-                            ent_res[e] = -1
-                            ent_time[e] = stock_end[p]
-
-            # supply with stores as origins while their autonomy lasts
-            if n_seeds > 0:
-                n_pass += 2  # a pass uses its stamp and the next (phase 3)
-                if n_pass + 1 > STAMP_LIMIT:
-                    n_pass = _restamp(st, st0)
-                for i in range(n_pre):
-                    p = premarked[i]
-                    st[p] = (st[p] & ~STAMP_MASK) | (n_pass << STAMP_SHIFT) | F_OFF | F_TENT
-                n_lost, n_stopped = _dred(
-                    t,
-                    n_pass << STAMP_SHIFT,
-                    seeds,
-                    n_seeds,
-                    premarked,
-                    n_pre,
-                    YES,
-                    pinfo,
-                    stock_end,
-                    out_ptr,
-                    out_dst,
-                    st,
-                    stop_culprit,
-                    pre_code,
-                    pre_cul,
-                    pre_via,
-                    lost,
-                    lost_code,
-                    lost_cul,
-                    lost_via,
-                    queue,
-                    cand,
-                    stopped,
-                    marked,
-                    explain,
-                )
-                if use_load:
-                    for i in range(n_stopped):
-                        moved_pairs[n_moved_pairs] = stopped[i]
-                        n_moved_pairs += 1
-                # the nodes claimed above (stores run dry) fail first, as they were claimed
-                # first; then each node that loses supply with no buffer fails at once,
-                # while its pairs are in the cache (see the docstring)
-                n_seeds_next, n_seeds0_next, n_shed = _fail_nodes(
-                    pend,
-                    n_pend,
-                    t,
-                    nst,
-                    fail,
-                    node_out,
-                    node_ptr,
-                    pinfo,
-                    st,
-                    st0,
-                    stop_culprit,
-                    stop_culprit0,
-                    seeds,
-                    ZERO,
-                    seeds0,
-                    ZERO,
-                    shed_nodes,
-                    n_shed,
-                    use_load,
-                    explain,
-                )
-                n_pend = ZERO
-                for i in range(n_lost):
-                    p = lost[i]
-                    info = pinfo[p]
-                    if info & REQUIRED_BIT:
-                        recv_time[pair_out[p]] = t
-                    if _role(info) == STORE and stock_end[p] > t:
-                        continue  # it supplies itself from its stock until it runs dry
-                    supply_end[pair_out[p]] = t
-                    v = info & NODE_MASK
-                    if nst[v] & N_FAILED:
-                        continue
-                    tf = t + buf[p]
-                    if tf > horizon:
-                        continue
-                    if explain:
-                        cn = lost_cul[i]
-                        ordv = order[node_out[cn]] + 1 if cn >= 0 else 2
-                        code = lost_code[i]
-                        via = lost_via[i]
-                    else:
-                        cn = -1
-                        ordv = 1
-                        code = C_NONE
-                        via = -1
-                    if tf == t:
-                        # _claim and _fail_nodes for one node, written out: calling them per
-                        # node here (or failing in chunks of 64 claims) measured 2 % slower
-                        # for the times alone and 8 % with causes on the 10^6 blackout
-                        w = node_out[v]
-                        if explain:  # (without, the cause stays C_NONE, its initial value)
-                            cause[w] = code
-                            order[w] = ordv
-                            cause_node[w] = node_out[cn] if cn >= 0 else -1
-                            cause_via[w] = node_out[via] if via >= 0 else -1
-                            cause_res[w] = pair_res[p]
-                        nst[v] = N_FAILED
-                        fail[w] = t
-                        if use_load:
-                            shed_nodes[n_shed] = v
-                            n_shed += 1
-                        for pp in range(node_ptr[v], node_ptr[v + 1]):
-                            s = st[pp]
-                            if not s & F_STOP:
-                                st[pp] = _stopped_by(s, C_SUPPLIER)
-                                if explain:
-                                    stop_culprit[pp] = v
-                                seeds[n_seeds_next] = pp
-                                n_seeds_next += 1
-                            if pinfo[pp] & FEEDS_STORE_BIT:
-                                s = st0[pp]
-                                if not s & F_STOP:
-                                    st0[pp] = _stopped_by(s, C_SUPPLIER)
-                                    if explain:
-                                        stop_culprit0[pp] = v
-                                    seeds0[n_seeds0_next] = pp
-                                    n_seeds0_next += 1
-                    else:
-                        e = n_ent
-                        n_ent += 1
-                        ent_kind[e] = K_FAIL
-                        ent_target[e] = v
-                        ent_cause[e] = code
-                        if explain:
-                            ent_order[e] = ordv
-                            ent_cnode[e] = cn
-                            ent_via[e] = via
-                            ent_res[e] = pair_res[p]
-                        ent_time[e] = tf
-            if n_pend > 0 or n_seeds_next > 0 or n_seeds0_next > 0:
+        _take_due(q, n_due, s, out, explain)
+        while True:  # the rounds of the instant
+            _fail_claimed(t, g, s, out, explain)
+            n_pre = _end_stocks(t, g, s, q, w, out, explain)
+            if n[CNT_SEEDS0] > 0:
+                _rederive_producers_only(t, g, s, q, w, explain)
+            if n[CNT_SEEDS] > 0:
+                n_lost = _rederive_supply(t, n_pre, g, s, w, explain)
+                _fail_claimed(t, g, s, out, explain)
+                _schedule_dependants(t, n_lost, g, s, q, w, out, explain)
+            if n[CNT_PEND] > 0 or n[CNT_SEEDS] > 0 or n[CNT_SEEDS0] > 0:
                 continue
-
-            if use_load:
-                # consumers that failed draw nothing any more
-                for i in range(n_shed):
-                    v = shed_nodes[i]
-                    for q in range(node_ptr[v], node_ptr[v + 1]):
-                        for j in range(in_ptr[q], in_ptr[q + 1]):
-                            lk = in_link[j]
-                            load[in_src[j]] -= flow[lk]
-                            flow[lk] = 0.0
-                # the load a stopped supplier carried moves to the consumer's other suppliers
-                for i in range(n_moved_pairs):
-                    p = moved_pairs[i]
-                    for j in range(out_ptr[p], out_ptr[p + 1]):
-                        lk = out_link[j]
-                        f = flow[lk]
-                        if f <= 0.0:
-                            continue
-                        flow[lk] = 0.0
-                        load[p] -= f
-                        q = out_dst[j]
-                        if nst[pair_node[q]] & N_FAILED:
-                            continue
-                        n_b = 0
-                        n_p = 0
-                        for jj in range(in_ptr[q], in_ptr[q + 1]):
-                            if not st[in_src[jj]] & F_STOP:
-                                if link_backup[in_link[jj]]:
-                                    n_b += 1
-                                else:
-                                    n_p += 1
-                        if n_b + n_p == 0:
-                            continue
-                        use_backup = n_b > 0
-                        share = f / (n_b if use_backup else n_p)
-                        for jj in range(in_ptr[q], in_ptr[q + 1]):
-                            s = in_src[jj]
-                            if st[s] & F_STOP or link_backup[in_link[jj]] != use_backup:
-                                continue
-                            flow[in_link[jj]] += share
-                            load[s] += share
-                            if load[s] > peak[s]:
-                                peak[s] = load[s]
-                            c = cap[s]
-                            over = load[s] > c + _REL_TOL * max(1.0, abs(c))
-                            w = pair_node[s]
-                            if over and not nst[w]:
-                                # the failed primary is the trigger; when it stopped only
-                                # because its own supply was cut, the node that cut it
-                                pn = pair_node[p]
-                                cn = pn if nst[pn] & N_FAILED else stop_culprit[p]
-                                n_pend = _claim(
-                                    w,
-                                    order[node_out[cn]] + 1 if cn >= 0 else 2,
-                                    np.int64(C_OVERLOAD),
-                                    cn,
-                                    pn,
-                                    pair_res[s],
-                                    pend,
-                                    n_pend,
-                                    nst,
-                                    order,
-                                    cause,
-                                    cause_node,
-                                    cause_via,
-                                    cause_res,
-                                    node_out,
-                                    explain,
-                                )
-            n_shed = ZERO
-            n_moved_pairs = 0
-            if n_pend == 0 and n_seeds_next == 0 and n_seeds0_next == 0:
+            if loads.on:
+                _shed_load(g, s, loads)
+                _move_load(g, s, loads, out, explain)
+            if n[CNT_PEND] == 0:
                 break
 
 
 @njit(cache=True)
 def sweep_explained(
-    n_nodes: int,
-    pair_node: NDArray[np.int64],
-    pair_res: NDArray[np.int64],
-    role: NDArray[np.int8],
-    required: NDArray[np.bool_],
-    k: NDArray[np.int64],
-    buf: NDArray[np.float64],
-    aut: NDArray[np.float64],
-    node_ptr: NDArray[np.int64],
-    out_ptr: NDArray[np.int64],
-    out_dst: NDArray[np.int64],
-    out_link: NDArray[np.int64],
-    store_out_ptr: NDArray[np.int64],
-    store_out_dst: NDArray[np.int64],
-    in_ptr: NDArray[np.int64],
-    in_src: NDArray[np.int64],
-    in_link: NDArray[np.int64],
-    link_backup: NDArray[np.bool_],
-    init_node: NDArray[np.int64],
-    init_time: NDArray[np.float64],
-    init_cause: NDArray[np.int8],
-    init_cnode: NDArray[np.int64],
-    horizon: float,
-    use_load: bool,
-    flow: NDArray[np.float64],
-    load: NDArray[np.float64],
-    peak: NDArray[np.float64],
-    cap: NDArray[np.float64],
-    fail: NDArray[np.float64],
-    order: NDArray[np.int64],
-    cause: NDArray[np.int8],
-    cause_node: NDArray[np.int64],
-    cause_via: NDArray[np.int64],
-    cause_res: NDArray[np.int64],
-    recv_time: NDArray[np.float64],
-    supply_end: NDArray[np.float64],
-    pinfo: NDArray[np.int64],
-    nst: NDArray[np.int8],
-    st: NDArray[np.int64],
-    st0: NDArray[np.int64],
-    node_out: NDArray[np.int64],
-    pair_out: NDArray[np.int64],
-    w32: NDArray[np.int32],
-    w64: NDArray[np.int64],
-    wf: NDArray[np.float64],
-    w8: NDArray[np.int8],
+    g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch
 ) -> None:
-    """The timed cascade with its causes: :func:`_sweep_core` with ``explain`` true."""
-    _sweep_core(
-        n_nodes,
-        pair_node,
-        pair_res,
-        role,
-        required,
-        k,
-        buf,
-        aut,
-        node_ptr,
-        out_ptr,
-        out_dst,
-        out_link,
-        store_out_ptr,
-        store_out_dst,
-        in_ptr,
-        in_src,
-        in_link,
-        link_backup,
-        init_node,
-        init_time,
-        init_cause,
-        init_cnode,
-        horizon,
-        use_load,
-        flow,
-        load,
-        peak,
-        cap,
-        fail,
-        order,
-        cause,
-        cause_node,
-        cause_via,
-        cause_res,
-        recv_time,
-        supply_end,
-        pinfo,
-        nst,
-        st,
-        st0,
-        node_out,
-        pair_out,
-        w32,
-        w64,
-        wf,
-        w8,
-        True,
-    )
+    """The timed cascade with its causes: :func:`_sweep_core` with ``explain`` true (see
+    :func:`sweep_core`)."""
+    _sweep_core(g, case, loads, out, scratch, True)
 
 
 @njit(cache=True)
-def sweep_times(
-    n_nodes: int,
-    pair_node: NDArray[np.int64],
-    pair_res: NDArray[np.int64],
-    role: NDArray[np.int8],
-    required: NDArray[np.bool_],
-    k: NDArray[np.int64],
-    buf: NDArray[np.float64],
-    aut: NDArray[np.float64],
-    node_ptr: NDArray[np.int64],
-    out_ptr: NDArray[np.int64],
-    out_dst: NDArray[np.int64],
-    out_link: NDArray[np.int64],
-    store_out_ptr: NDArray[np.int64],
-    store_out_dst: NDArray[np.int64],
-    in_ptr: NDArray[np.int64],
-    in_src: NDArray[np.int64],
-    in_link: NDArray[np.int64],
-    link_backup: NDArray[np.bool_],
-    init_node: NDArray[np.int64],
-    init_time: NDArray[np.float64],
-    init_cause: NDArray[np.int8],
-    init_cnode: NDArray[np.int64],
-    horizon: float,
-    use_load: bool,
-    flow: NDArray[np.float64],
-    load: NDArray[np.float64],
-    peak: NDArray[np.float64],
-    cap: NDArray[np.float64],
-    fail: NDArray[np.float64],
-    order: NDArray[np.int64],
-    cause: NDArray[np.int8],
-    cause_node: NDArray[np.int64],
-    cause_via: NDArray[np.int64],
-    cause_res: NDArray[np.int64],
-    recv_time: NDArray[np.float64],
-    supply_end: NDArray[np.float64],
-    pinfo: NDArray[np.int64],
-    nst: NDArray[np.int8],
-    st: NDArray[np.int64],
-    st0: NDArray[np.int64],
-    node_out: NDArray[np.int64],
-    pair_out: NDArray[np.int64],
-    w32: NDArray[np.int32],
-    w64: NDArray[np.int64],
-    wf: NDArray[np.float64],
-    w8: NDArray[np.int8],
-) -> None:
+def sweep_times(g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch) -> None:
     """The times alone: :func:`_sweep_core` with ``explain`` false."""
-    _sweep_core(
-        n_nodes,
-        pair_node,
-        pair_res,
-        role,
-        required,
-        k,
-        buf,
-        aut,
-        node_ptr,
-        out_ptr,
-        out_dst,
-        out_link,
-        store_out_ptr,
-        store_out_dst,
-        in_ptr,
-        in_src,
-        in_link,
-        link_backup,
-        init_node,
-        init_time,
-        init_cause,
-        init_cnode,
-        horizon,
-        use_load,
-        flow,
-        load,
-        peak,
-        cap,
-        fail,
-        order,
-        cause,
-        cause_node,
-        cause_via,
-        cause_res,
-        recv_time,
-        supply_end,
-        pinfo,
-        nst,
-        st,
-        st0,
-        node_out,
-        pair_out,
-        w32,
-        w64,
-        wf,
-        w8,
-        False,
-    )
+    _sweep_core(g, case, loads, out, scratch, False)
 
 
-def sweep_core(*args: Any) -> None:
-    """The timed cascade (see :func:`_sweep_core`, same arguments, ``explain`` last), from
-    Python: :func:`sweep_explained` or :func:`sweep_times` by ``explain``. Each is compiled
-    on its first use, so a job that only ever explains (the main job) never compiles the
-    other, and inside each the flag is a constant and the branches it rules out are gone."""
-    if args[-1]:
-        sweep_explained(*args[:-1])
+def sweep_core(
+    g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch, explain: bool
+) -> None:
+    """The timed cascade (:func:`_sweep_core`) from Python: :func:`sweep_explained` or
+    :func:`sweep_times` by ``explain``. Each is compiled on its first use, so a job that only
+    ever explains (the main job) never compiles the other, and inside each the flag is a
+    constant and the branches it rules out are gone."""
+    if explain:
+        sweep_explained(g, case, loads, out, scratch)
     else:
-        sweep_times(*args[:-1])
+        sweep_times(g, case, loads, out, scratch)
 
 
 @njit(cache=True)
-def sweep(
-    n_nodes: int,
-    pair_node: NDArray[np.int64],
-    pair_res: NDArray[np.int64],
-    role: NDArray[np.int8],
-    required: NDArray[np.bool_],
-    k: NDArray[np.int64],
-    buf: NDArray[np.float64],
-    aut: NDArray[np.float64],
-    node_ptr: NDArray[np.int64],
-    out_ptr: NDArray[np.int64],
-    out_dst: NDArray[np.int64],
-    out_link: NDArray[np.int64],
-    store_out_ptr: NDArray[np.int64],
-    store_out_dst: NDArray[np.int64],
-    in_ptr: NDArray[np.int64],
-    in_src: NDArray[np.int64],
-    in_link: NDArray[np.int64],
-    link_backup: NDArray[np.bool_],
-    init_node: NDArray[np.int64],
-    init_time: NDArray[np.float64],
-    init_cause: NDArray[np.int8],
-    init_cnode: NDArray[np.int64],
-    horizon: float,
-    use_load: bool,
-    flow: NDArray[np.float64],
-    load: NDArray[np.float64],
-    peak: NDArray[np.float64],
-    cap: NDArray[np.float64],
-    fail: NDArray[np.float64],
-    order: NDArray[np.int64],
-    cause: NDArray[np.int8],
-    cause_node: NDArray[np.int64],
-    cause_via: NDArray[np.int64],
-    cause_res: NDArray[np.int64],
-    recv_time: NDArray[np.float64],
-    supply_end: NDArray[np.float64],
-    explain: bool,
-) -> None:
-    """The timed cascade of :func:`sweep_core`, allocating its zeroed scratch here (in
-    compiled code: for small local models, such as the cones of a batch)."""
-    n_pairs = pair_node.shape[0]
-    n32, n64, nf, n8 = scratch_sizes(n_nodes, n_pairs, init_node.shape[0], use_load)
+def new_scratch(n_nodes: int, n_pairs: int, n_init: int, use_load: bool) -> Scratch:
+    """Scratch for one sweep (:class:`Scratch`), its state zeroed."""
+    n32, n64, nf, n8 = scratch_sizes(n_nodes, n_pairs, n_init, use_load)
+    return Scratch(
+        np.zeros(n_nodes, dtype=np.int8),
+        np.zeros(n_pairs, dtype=np.int64),
+        np.zeros(n_pairs, dtype=np.int64),
+        np.empty(n32, dtype=np.int32),
+        np.empty(n64, dtype=np.int64),
+        np.empty(nf, dtype=np.float64),
+        np.empty(n8, dtype=np.int8),
+    )
+
+
+@njit(cache=True)
+def sweep(g: SupplyGraph, case: Case, loads: Loads, out: Outputs, explain: bool) -> None:
+    """The timed cascade of :func:`sweep_core` from compiled code, allocating its scratch
+    here (for small local models, such as the cones of a batch). ``g.info`` is
+    :func:`pack_pair_info` of the graph; ``out.node_out`` and ``out.pair_out`` are usually
+    ``np.arange``."""
+    scratch = new_scratch(out.fail.shape[0], g.pair_node.shape[0], case.node.shape[0], loads.on)
     if explain:
-        sweep_explained(
-            n_nodes,
-            pair_node,
-            pair_res,
-            role,
-            required,
-            k,
-            buf,
-            aut,
-            node_ptr,
-            out_ptr,
-            out_dst,
-            out_link,
-            store_out_ptr,
-            store_out_dst,
-            in_ptr,
-            in_src,
-            in_link,
-            link_backup,
-            init_node,
-            init_time,
-            init_cause,
-            init_cnode,
-            horizon,
-            use_load,
-            flow,
-            load,
-            peak,
-            cap,
-            fail,
-            order,
-            cause,
-            cause_node,
-            cause_via,
-            cause_res,
-            recv_time,
-            supply_end,
-            pack_pair_info(pair_node, role, required, k, in_ptr, store_out_ptr),
-            np.zeros(n_nodes, dtype=np.int8),
-            np.zeros(n_pairs, dtype=np.int64),
-            np.zeros(n_pairs, dtype=np.int64),
-            np.arange(n_nodes),
-            np.arange(n_pairs),
-            np.empty(n32, dtype=np.int32),
-            np.empty(n64, dtype=np.int64),
-            np.empty(nf, dtype=np.float64),
-            np.empty(n8, dtype=np.int8),
-        )
+        sweep_explained(g, case, loads, out, scratch)
     else:
-        sweep_times(
-            n_nodes,
-            pair_node,
-            pair_res,
-            role,
-            required,
-            k,
-            buf,
-            aut,
-            node_ptr,
-            out_ptr,
-            out_dst,
-            out_link,
-            store_out_ptr,
-            store_out_dst,
-            in_ptr,
-            in_src,
-            in_link,
-            link_backup,
-            init_node,
-            init_time,
-            init_cause,
-            init_cnode,
-            horizon,
-            use_load,
-            flow,
-            load,
-            peak,
-            cap,
-            fail,
-            order,
-            cause,
-            cause_node,
-            cause_via,
-            cause_res,
-            recv_time,
-            supply_end,
-            pack_pair_info(pair_node, role, required, k, in_ptr, store_out_ptr),
-            np.zeros(n_nodes, dtype=np.int8),
-            np.zeros(n_pairs, dtype=np.int64),
-            np.zeros(n_pairs, dtype=np.int64),
-            np.arange(n_nodes),
-            np.arange(n_pairs),
-            np.empty(n32, dtype=np.int32),
-            np.empty(n64, dtype=np.int64),
-            np.empty(nf, dtype=np.float64),
-            np.empty(n8, dtype=np.int8),
-        )
+        sweep_times(g, case, loads, out, scratch)

@@ -13,14 +13,21 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._kernels import scratch_sizes, sweep_core
+from vitaal.engine._kernels import (
+    Case,
+    Loads,
+    Outputs,
+    Scratch,
+    scratch_sizes,
+    sweep_core,
+)
 from vitaal.engine.causes import CauseCode, InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
 from vitaal.engine.layout import (
-    SupplyLayout,
     give_back_scratch,
     identity_maps,
     laid_out,
+    supply_graph,
     take_scratch,
     untouched_pairs,
 )
@@ -387,7 +394,6 @@ def run_cascade(
 
     # a model laid out in supply order (layout.lay_out) is swept so, answering in its order
     layout = None if use_load else laid_out(compiled)
-    sw: CompiledModel | SupplyLayout = compiled if layout is None else layout
     if layout is None:
         node_out, pair_out = identity_maps(compiled)
     else:
@@ -407,54 +413,31 @@ def run_cascade(
     recv = untouched_pairs(compiled).copy()
     supply_end = recv.copy()
     peak = load_pair.copy()
-    scratch = take_scratch(
-        compiled, scratch_sizes(n, compiled.n_pairs, init_node.shape[0], use_load)
-    )
-    # zeroed scratch from numpy: calloc'd pages cost nothing until the sweep touches them
+    sizes = scratch_sizes(n, compiled.n_pairs, init_node.shape[0], use_load)
+    scratch = take_scratch(compiled, sizes)
     sweep_core(
-        n,
-        sw.pair_node,
-        sw.pair_resource,
-        sw.pair_role,
-        sw.pair_required,
-        sw.pair_k,
-        sw.pair_buffer_h,
-        sw.pair_autonomy_h,
-        sw.node_ptr,
-        sw.out_ptr,
-        sw.out_dst,
-        sw.out_link,
-        sw.store_out_ptr,
-        sw.store_out_dst,
-        sw.in_ptr,
-        sw.in_src,
-        sw.in_link,
-        compiled.link_backup,
-        init_node,
-        init_time,
-        init_cause,
-        init_cnode,
-        float(horizon_h),
-        use_load,
-        flow,
-        load_pair,
-        peak,
-        cap_pair,
-        fail,
-        order,
-        cause,
-        cause_node,
-        cause_via,
-        cause_res,
-        recv,
-        supply_end,
-        sw.pair_info,
-        np.zeros(n, dtype=np.int8),
-        np.zeros(compiled.n_pairs, dtype=np.int64),
-        np.zeros(compiled.n_pairs, dtype=np.int64),
-        node_out,
-        pair_out,
-        *scratch,
+        supply_graph(compiled, layout),
+        Case(init_node, init_time, init_cause, init_cnode, float(horizon_h)),
+        Loads(use_load, flow, load_pair, peak, cap_pair),
+        Outputs(
+            fail,
+            order,
+            cause,
+            cause_node,
+            cause_via,
+            cause_res,
+            recv,
+            supply_end,
+            node_out,
+            pair_out,
+        ),
+        # zeroed state from numpy: calloc'd pages cost nothing until the sweep touches them
+        Scratch(
+            np.zeros(n, dtype=np.int8),
+            np.zeros(compiled.n_pairs, dtype=np.int64),
+            np.zeros(compiled.n_pairs, dtype=np.int64),
+            *scratch,
+        ),
         explained,
     )
     give_back_scratch(compiled, scratch)

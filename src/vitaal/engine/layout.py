@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from numpy.typing import NDArray
 
-from vitaal.engine._kernels import PRODUCER, pack_pair_info
+from vitaal.engine._kernels import PRODUCER, SupplyGraph, pack_pair_info
 
 if TYPE_CHECKING:
     from vitaal.engine.compile import CompiledModel
@@ -66,7 +66,8 @@ class SupplyLayout:
     in_link: NDArray[np.int64]
 
 
-Scratch = tuple[NDArray[np.int32], NDArray[np.int64], NDArray[np.float64], NDArray[np.int8]]
+#: The four scratch buffers of a sweep (``w32``, ``w64``, ``wf``, ``w8`` of ``_kernels.Scratch``).
+Buffers = tuple[NDArray[np.int32], NDArray[np.int64], NDArray[np.float64], NDArray[np.int8]]
 
 
 class LayoutSlot:
@@ -83,7 +84,7 @@ class LayoutSlot:
         self.layout: SupplyLayout | None = None
         self.identity: tuple[NDArray[np.int64], NDArray[np.int64]] | None = None
         self.untouched: NDArray[np.float64] | None = None
-        self.scratch: Scratch | None = None
+        self.scratch: Buffers | None = None
         self.lock = threading.Lock()
 
     def __reduce__(self) -> tuple[type[LayoutSlot], tuple[()]]:
@@ -161,6 +162,30 @@ def build_supply_layout(compiled: CompiledModel) -> SupplyLayout:
     )
 
 
+def supply_graph(compiled: CompiledModel, layout: SupplyLayout | None) -> SupplyGraph:
+    """What the sweep reads (``_kernels.SupplyGraph``): the arrays of ``layout`` when given,
+    else those of ``compiled`` as compiled."""
+    sw: CompiledModel | SupplyLayout = compiled if layout is None else layout
+    return SupplyGraph(
+        pair_node=sw.pair_node,
+        pair_res=sw.pair_resource,
+        role=sw.pair_role,
+        buf=sw.pair_buffer_h,
+        aut=sw.pair_autonomy_h,
+        info=sw.pair_info,
+        node_ptr=sw.node_ptr,
+        out_ptr=sw.out_ptr,
+        out_dst=sw.out_dst,
+        out_link=sw.out_link,
+        store_out_ptr=sw.store_out_ptr,
+        store_out_dst=sw.store_out_dst,
+        in_ptr=sw.in_ptr,
+        in_src=sw.in_src,
+        in_link=sw.in_link,
+        link_backup=compiled.link_backup,
+    )
+
+
 def lay_out(compiled: CompiledModel) -> SupplyLayout:
     """Lay ``compiled`` out in supply order and keep the layout with it (once; later calls
     return the kept one): from then on ``run_cascade`` sweeps the layout."""
@@ -198,7 +223,7 @@ def identity_maps(compiled: CompiledModel) -> tuple[NDArray[np.int64], NDArray[n
     return slot.identity
 
 
-def take_scratch(compiled: CompiledModel, sizes: tuple[int, int, int, int]) -> Scratch:
+def take_scratch(compiled: CompiledModel, sizes: tuple[int, int, int, int]) -> Buffers:
     """Scratch buffers of at least ``sizes`` (``_kernels.scratch_sizes``) for one cascade on
     ``compiled``: those the last cascade gave back when they are large enough, else new
     ones. A city-wide cascade touches tens of MB of scratch at 10^6 components; buffers
@@ -218,7 +243,7 @@ def take_scratch(compiled: CompiledModel, sizes: tuple[int, int, int, int]) -> S
     )
 
 
-def give_back_scratch(compiled: CompiledModel, scratch: Scratch) -> None:
+def give_back_scratch(compiled: CompiledModel, scratch: Buffers) -> None:
     """Keep ``scratch`` with ``compiled`` for its next cascade (the larger set, when two
     cascades ran at once)."""
     slot = compiled.layout_slot
