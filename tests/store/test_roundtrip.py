@@ -54,12 +54,13 @@ def test_first_import_audits_every_record(store: ModelStore, tiny: Model) -> Non
 def test_rotterdam_reads_back_equal_quickly(
     store: ModelStore, rotterdam: Model, tmp_path: Path
 ) -> None:
-    start = time.perf_counter()
+    # CPU time of this process: what the store's code costs, not how busy a shared machine is
+    start = time.process_time()
     store.import_model(rotterdam, author="ann")
-    imported = time.perf_counter() - start
-    start = time.perf_counter()
+    imported = time.process_time() - start
+    start = time.process_time()
     back = store.read_model()
-    read = time.perf_counter() - start
+    read = time.process_time() - start
     assert back == rotterdam
     assert read_model(write_model(back, tmp_path / "export")) == rotterdam
     # thousands of records: seconds, not minutes (validation included)
