@@ -287,3 +287,55 @@ def test_one_station_bundle() -> None:
     assert gs["unlocks"] == gs["items"][1:]
     assert gs["blocks_plans"] == ["plan-battery", "plan-school"]
     assert (gs["status"], gs["decide_by"], gs["consequence"]) == ("overdue", 2025, "C")
+
+
+def test_levels_by_stake() -> None:
+    """levels.yaml: a like-for-like replacement of a bridge (EUR 1.75 bn, lead 6 years, one
+    owner, nothing served through it in this model) touches no other system and no capacity,
+    but its money is class E (from EUR 1 bn): strategic, so REIS, and on the table, not on its
+    owner's ROUTINE list. Substation South (EUR 1 M: B; 3,000 people: B; lead 1; one owner)
+    reaches no bound: operational, ROUTINE. Substation North's decision involves GridCo and
+    WaterCo (the tunnel it shares with w1): tactical by organisations, and by consequence C."""
+    from vitaal.engine.compile import compile_model
+    from vitaal.method.agenda import Need, build_agenda
+    from vitaal.method.stations import load_stations
+
+    model = _build()
+    bridge = Component(
+        id="bridge",
+        subsystem="pipes",
+        kind="bridge",
+        name="River bridge",
+        end_of_life_year=2032,
+        lead_time_y=6,
+        replacement_cost_eur=1_750_000_000,
+        owner="RoadCo",
+    )
+    model.components["bridge"] = bridge
+    items = build_agenda(
+        model,
+        compile_model(model),
+        [Need("replacement", "bridge", 2032), Need("replacement", "ss2", 2020)],
+        load_stations(),
+    )
+    got = {i["component"]: (i["level"], i["way_of_working"], i["routine"]) for i in items}
+    assert got == {"bridge": ("strategic", "reis", False), "ss2": ("operational", "routine", True)}
+    first = items[0]
+    assert (first["component"], first["consequence"], first["consequence_by"]) == (
+        "bridge",
+        "E",
+        "cost",
+    )
+    assert first["level_reason"]["en"] == "strategic: consequence class E, money of class E"
+
+
+def test_level_of_the_table_decision(analysis: dict[str, Any]) -> None:
+    (ss1,) = analysis["agenda"]["items"]
+    assert ss1["organisations"] == ["GridCo", "WaterCo"]
+    assert ss1["level_reason"]["en"] == ("tactical: consequence class C, 2 organisations involved")
+    dec = {d["id"]: d for d in analysis["decisions"]["items"]}
+    # the grid station's loss is class D ("very serious"): a strategic decision (REIS)
+    assert (
+        dec["decision:single_point_of_failure:gs"]["level"],
+        dec["decision:replacement:ss1"]["level"],
+    ) == ("strategic", "tactical")

@@ -30,13 +30,21 @@ def test_decisions_come_first(pages: dict[str, str]) -> None:
     assert "No date: a risk to reduce or to accept" in section
     assert "Decide by 2030" in section
     assert "Owners: GridCo" in section
+    # levels by stake: the grid station's loss (D) is strategic, ss1's replacement tactical
+    assert "(strategic, REIS)" in section
+    assert "(tactical, ROUTE)" in section
 
 
 def test_decisions_in_dutch(pages: dict[str, str]) -> None:
     html = pages["nl"]
     first = html.index('id="decisions"')
     section = html[first : html.index("</section>", first)]
-    for words in ("Besluiten voor de tafel", "Redundantie voor North", "Besluit uiterlijk in 2030"):
+    for words in (
+        "Besluiten voor de tafel",
+        "Redundantie voor North",
+        "Besluit uiterlijk in 2030",
+        "(strategisch, REIS)",
+    ):
         assert words in section, words
     for english in ("Decisions for the table", "Redundancy for", "Decide by", "At stake"):
         assert english not in section, english

@@ -156,7 +156,10 @@ _WORDS: dict[str, dict[str, str]] = {
         "en": "Decisions for the table: {n} of {total}, ranked by consequence",
         "nl": "Besluiten voor de tafel: {n} van {total}, gerangschikt naar gevolg",
     },
-    "cls": {"en": "class", "nl": "klasse"},
+    "cls": {"en": "class, level", "nl": "klasse, niveau"},
+    "strategic": {"en": "strategic", "nl": "strategisch"},
+    "tactical": {"en": "tactical", "nl": "tactisch"},
+    "operational": {"en": "operational", "nl": "operationeel"},
     "decision": {"en": "decision and evidence", "nl": "besluit en onderbouwing"},
     "stake": {"en": "at stake", "nl": "op het spel"},
     "owners": {"en": "owners", "nl": "eigenaren"},
@@ -246,7 +249,7 @@ def print_decisions(data: dict[str, Any], lang: str) -> None:
             when = _w("no_date", lang)
         table.add_row(
             str(d["rank"]),
-            d["consequence"],
+            f"{d['consequence']}\n{_w(d['level'], lang)}\n{d['way_of_working'].upper()}",
             "\n".join(lines),
             escape(", ".join(stake)),
             escape(", ".join(d["owners"]) or "-"),

@@ -22,6 +22,7 @@ from vitaal.engine.compile import CompiledModel
 from vitaal.method.agenda_rules import AgendaRules, agenda_rules
 from vitaal.method.findings import owners_of
 from vitaal.method.impact import CLASSES
+from vitaal.method.levels import Reach, level_by_stake
 from vitaal.method.stake import Stake, consequence, served_through
 from vitaal.method.stations import RouteStations
 from vitaal.method.ways import way_for_level
@@ -104,13 +105,16 @@ def _prerequisites(
 class Issues:
     """What the model says about components beyond their own needs, for the routine rule:
     components whose capacity runs out (``short``) or has no headroom in the base year, the
-    single points of failure above the table's threshold, and the couplings across systems
-    each component is a member of."""
+    single points of failure above the table's threshold, the couplings across systems each
+    component is a member of, and per single point of failure its loss after restoration
+    (``losses``: :func:`~vitaal.method.agenda_rules.assess_single_point`), what a replacement
+    puts at stake."""
 
     short: frozenset[str] = frozenset()
     no_headroom: frozenset[str] = frozenset()
     single_points: frozenset[str] = frozenset()
     coupled: Mapping[str, list[str]] = field(default_factory=dict)
+    losses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
 
 
 def lateness(need_year: int, effective_decide_by: int | None, base_year: int) -> tuple[int, int]:
@@ -186,6 +190,40 @@ def _issues_of(
     if cid in issues.single_points:
         found.append(("single_point_of_failure", []))
     return [{"code": c, "text": dict(rules.issues[c]), "detail": d} for c, d in found]
+
+
+def _stake(model: Model, compiled: CompiledModel, need: Need, issues: Issues) -> Stake:
+    """What a decision puts at stake. A reinforcement: everyone served through the component
+    along its resource (they are curtailed or refused when it runs short). A replacement: what
+    the component's failure costs once repaired and restarted (its loss as a single point of
+    failure; nothing when its consumers have another supply), and its cost."""
+    if need.kind == "shortfall":
+        people, cfs = served_through(model, compiled, need.component, need.resource)
+        return Stake(people, cfs, None)
+    loss = issues.losses.get(need.component)
+    cost = model.components[need.component].replacement_cost_eur
+    if loss is None:
+        return Stake(0, (), cost)
+    return Stake(
+        loss["people_out"],
+        tuple(loss["critical_functions_out"]),
+        cost,
+        float(loss["person_hours"]),
+    )
+
+
+def _organisations(
+    model: Model, iid: str, uniq: Mapping[str, Need], tied: list[str], found: list[dict[str, Any]]
+) -> tuple[str, ...]:
+    """The organisations a decision involves: the owners of its component, of the components
+    of the decisions tied to it (``tied``: prerequisites and what waits for it) and of the
+    assets it shares a site or structure with."""
+    comps = [uniq[iid].component, *(uniq[t].component for t in tied)]
+    for issue in found:
+        if issue["code"] == "coupling":
+            for cp in issue["detail"]:
+                comps += list(model.couplings[cp].members)
+    return owners_of(model, comps)
 
 
 def _order(
@@ -289,9 +327,7 @@ def build_agenda(
     cls: dict[str, str] = {}
     why: dict[str, str] = {}
     for iid, n in uniq.items():
-        people, cfs = served_through(model, compiled, n.component, n.resource)
-        cost = model.components[n.component].replacement_cost_eur
-        stakes[iid] = Stake(people, cfs, cost if n.kind == "replacement" else None)
+        stakes[iid] = _stake(model, compiled, n, known)
         cls[iid], why[iid] = consequence(model, stakes[iid])
     eff_cls = _inherit(deps, cls, lambda a, b: CLASSES.index(a) > CLASSES.index(b))
 
@@ -332,8 +368,11 @@ def build_agenda(
         comp = model.components[n.component]
         status = status_of(iid)
         owners = owners_of(model, [n.component])
-        routine = n.kind == "replacement" and not found[iid]
-        level = Level.OPERATIONAL if routine else Level.TACTICAL
+        orgs = _organisations(model, iid, uniq, deps[iid] + dependents[iid], found[iid])
+        level, level_reason = level_by_stake(
+            Reach(eff_cls[iid], stakes[iid].cost_eur, lead_of[iid], len(orgs))
+        )
+        routine = n.kind == "replacement" and not found[iid] and level is Level.OPERATIONAL
         sub = model.subsystems.get(comp.subsystem)
         since, years = late(iid)
         items.append(
@@ -359,6 +398,8 @@ def build_agenda(
                 "owner": owners[0] if owners else None,
                 "station": stations.station_for(n.kind),
                 "level": level.value,
+                "level_reason": level_reason,
+                "organisations": list(orgs),
                 "way_of_working": way_for_level(level).value,
                 "routine": routine,
                 "issues": found[iid],

@@ -114,6 +114,7 @@ def agenda_issues(ctx: Context) -> Issues:
         no_headroom=frozenset(tight),
         single_points=frozenset(c for c, s in ctx.spof.items() if s["on_table"]),
         coupled=coupled_across_systems(ctx.model),
+        losses={c: s["restoration"] for c, s in ctx.spof.items()},
     )
 
 

@@ -21,11 +21,15 @@ from collections.abc import Mapping
 from typing import Any
 
 from vitaal.method.impact import CLASSES
+from vitaal.method.levels import Reach, level_by_stake
+from vitaal.method.ways import way_for_level
+from vitaal.model.enums import Level
 from vitaal.model.model import Model
 
 __all__ = ["build_decisions"]
 
 _STATUS = {"overdue": 0, "due": 1, "upcoming": 2, "unknown": 3, None: 3}
+_LEVELS = (Level.OPERATIONAL, Level.TACTICAL, Level.STRATEGIC)
 _EVIDENCE = 6  # lines of evidence kept per decision beyond the lead's
 
 
@@ -106,9 +110,12 @@ def _agenda_decision(
     )
     more_en = f", with {n - 1} decision(s) that wait for it or go with it" if n > 1 else ""
     more_nl = f", met {n - 1} besluit(en) die erop wachten of erbij horen" if n > 1 else ""
+    level = max((Level(it["level"]) for it in group), key=_LEVELS.index)
     return {
         "id": f"decision:{lead['id']}",
         "kind": "agenda",
+        "level": level.value,
+        "way_of_working": way_for_level(level).value,
         "title": {"en": f"{name}: {what_en}{more_en}", "nl": f"{name}: {what_nl}{more_nl}"},
         "consequence": top["consequence"],
         "consequence_by": top["consequence_by"],
@@ -167,10 +174,13 @@ def _spof_decisions(
         names = [model.components[c].name or c for c in comps]
         listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
         owners = _union([list(spof[c]["owners"]) for c in comps])
+        level, _ = level_by_stake(Reach(r["class"], None, None, len(owners)))
         decisions.append(
             {
                 "id": f"decision:single_point_of_failure:{comps[0]}",
                 "kind": "single_point_of_failure",
+                "level": level.value,
+                "way_of_working": way_for_level(level).value,
                 "title": {
                     "en": f"Redundancy for {where}{more_en}: {len(comps)} single point(s) of "
                     f"failure ({listed})",

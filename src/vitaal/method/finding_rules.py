@@ -11,6 +11,7 @@ from typing import Any
 from vitaal.method.context import Context, num
 from vitaal.method.findings import Finding, level_for, make_finding, owners_of
 from vitaal.method.iceberg import MISSING_KINDS
+from vitaal.method.levels import Reach, level_by_stake
 from vitaal.method.stations import RouteStations
 from vitaal.model.enums import Level
 
@@ -156,7 +157,6 @@ def _spofs(ctx: Context, st: RouteStations) -> list[Finding]:
             continue
         comp = ctx.model.components[cid]
         own = ctx.comp_system.get(cid)
-        cross = any(x != own for x in s["systems_hit"])
         n_cf = len(s["critical_functions"])
         name = comp.name or cid
         out.append(
@@ -164,7 +164,14 @@ def _spofs(ctx: Context, st: RouteStations) -> list[Finding]:
                 st,
                 id=f"single_point_of_failure:{cid}",
                 kind="single_point_of_failure",
-                level=level_for(1 + len(s["failed"]), cross_system=cross),
+                level=level_by_stake(
+                    Reach(
+                        s["restoration"]["class"],
+                        None,
+                        None,
+                        len(owners_of(ctx.model, [cid, *s["failed"]])),
+                    )
+                )[0],
                 text=_spof_text(name, s),
                 system=own,
                 subsystem=comp.subsystem,

@@ -19,7 +19,14 @@ from vitaal.engine.compile import CompiledModel, NodeKind
 from vitaal.method.impact import CLASSES, class_of
 from vitaal.model.model import Model
 
-__all__ = ["Stake", "consequence", "loss_class", "min_outage_h", "served_through"]
+__all__ = [
+    "Stake",
+    "consequence",
+    "cost_class",
+    "loss_class",
+    "min_outage_h",
+    "served_through",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,10 +36,12 @@ class Stake:
     people: int
     critical_functions: tuple[str, ...]
     cost_eur: float | None
+    person_hours: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "people": self.people,
+            "person_hours": self.person_hours,
             "critical_functions": list(self.critical_functions),
             "cost_eur": self.cost_eur,
         }
@@ -123,9 +132,20 @@ def loss_class(
     return CLASSES[max(CLASSES.index(c) for c in classes)]
 
 
+def cost_class(cost_eur: float | None) -> str:
+    """Money on the bounds of ``economic_loss`` (``impact.yaml``); unknown counts as none.
+
+    >>> cost_class(1.75e9), cost_class(None)
+    ('E', 'A')
+    """
+    crit = load_data("impact")["criteria"]
+    cost = cost_eur if cost_eur is not None and math.isfinite(cost_eur) else 0.0
+    return class_of(cost, crit["economic_loss"]["bounds"])
+
+
 def consequence(model: Model, stake: Stake) -> tuple[str, str]:
     """The consequence class (A-E) of a decision with ``stake`` and the criterion that sets it
-    (``people``, ``critical_functions`` or ``cost``; ``none`` for class A).
+    (``people``, ``person_hours``, ``critical_functions`` or ``cost``; ``none`` for class A).
 
     >>> from vitaal.model import Model, ModelInfo
     >>> consequence(Model(info=ModelInfo(name="x")), Stake(42_000, (), 2e6))
@@ -133,11 +153,11 @@ def consequence(model: Model, stake: Stake) -> tuple[str, str]:
     """
     crit = load_data("impact")["criteria"]
     cf_class = _cf_class(model, stake.critical_functions)
-    cost = stake.cost_eur if stake.cost_eur is not None and math.isfinite(stake.cost_eur) else 0
     ranked = [
         ("people", class_of(stake.people, crit["people_affected"]["bounds"])),
+        ("person_hours", class_of(stake.person_hours, crit["person_hours"]["bounds"])),
         ("critical_functions", cf_class),
-        ("cost", class_of(cost, crit["economic_loss"]["bounds"])),
+        ("cost", cost_class(stake.cost_eur)),
     ]
     best = max(CLASSES.index(c) for _, c in ranked)
     if best == 0:
