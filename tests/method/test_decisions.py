@@ -32,7 +32,8 @@ first; the date order put "Gas main 1: decide by 1989" on top.
 The decisions (one page): single points of failure not on the agenda that cut off exactly the
 same consumers are one decision (one second supply settles them). c1 and c2 (MV cables, back
 after 4 h: 30,000 people, 120,000 person-hours, class C each) both cut off North alone: one
-decision, "Redundancy for North: 2 single point(s) of failure", class C, settling 2 findings.
+decision, "Cable North, Cable North 2: 2 single point(s) of failure for 1 consumer(s)", class
+C, settling 2 findings.
 gs cuts off North and South (33,000 people for 72 h: 2,376,000 person-hours, class D): a
 decision of its own, and the top one. The replacement of ss1 (C, decide by 2030) comes before
 the cables' decision (C, no date: a risk, not a deadline); ss1's own single point of failure
@@ -241,9 +242,11 @@ def test_decisions_on_one_page(analysis: dict[str, Any]) -> None:
     ]
     top, second, third = dec["items"]
     assert top["title"]["en"] == (
-        "Redundancy for North and 1 more consumer(s): 1 single point(s) of failure (Grid station)"
+        "Grid station: 1 single point(s) of failure for 2 consumer(s), the largest North"
     )
-    assert top["title"]["nl"].startswith("Redundantie voor North en nog 1 afnemer(s)")
+    assert top["title"]["nl"] == (
+        "Grid station: 1 single point(s) of failure voor 2 afnemer(s), de grootste North"
+    )
     assert (top["consequence"], top["people"], top["person_hours"]) == ("D", 33_000, 2_376_000)
     assert (top["owners"], top["decide_by"], top["rank"]) == (["GridCo"], None, 1)
     assert (second["consequence"], second["decide_by"], second["status"]) == ("C", 2030, "upcoming")
@@ -255,7 +258,8 @@ def test_decisions_on_one_page(analysis: dict[str, Any]) -> None:
     ]
     # the bundle: one second supply for North settles both cables
     assert third["title"]["en"] == (
-        "Redundancy for North: 2 single point(s) of failure (Cable North, Cable North 2)"
+        "Cable North, Cable North 2: 2 single point(s) of failure for 1 consumer(s), the "
+        "largest North"
     )
     assert (third["consequence"], third["person_hours"]) == ("C", 120_000)
     assert third["items"] == ["single_point_of_failure:c1", "single_point_of_failure:c2"]
@@ -339,3 +343,17 @@ def test_level_of_the_table_decision(analysis: dict[str, Any]) -> None:
         dec["decision:single_point_of_failure:gs"]["level"],
         dec["decision:replacement:ss1"]["level"],
     ) == ("strategic", "tactical")
+
+
+def test_hindrance_is_no_loss_of_service() -> None:
+    """A consumer that only loses road access (a hindrance service of impact.yaml: detours)
+    loses no service: the component is no single point of failure for it. One that loses
+    electricity too, from hour 0, is out until the substation is back (8 + 0.5 h)."""
+    from vitaal.method.agenda_rules import agenda_rules, assess_single_point
+
+    model = _build()
+    road = {"cut_off_h": {"north": 0.0}, "service_cut_off_h": {}}
+    assert assess_single_point(model, "ss1", road, agenda_rules())["lost"] is False
+    both = {"cut_off_h": {"north": 0.0}, "service_cut_off_h": {"north": 0.0}}
+    r = assess_single_point(model, "ss1", both, agenda_rules())
+    assert (r["lost"], r["outage_h"], r["person_hours"]) == (True, {"north": 8.5}, 255_000)

@@ -25,7 +25,7 @@ def test_decisions_come_first(pages: dict[str, str]) -> None:
     section = html[first : html.index("</section>", first)]
     # ranked: redundancy against the grid station (D), the replacement of ss1 (C, dated), the
     # two cables to North (C, no date)
-    top = section.index("Redundancy for North and 1 more consumer(s)")
+    top = section.index("Grid station: 1 single point(s) of failure for 2 consumer(s)")
     assert top < section.index("Substation North: replace") < section.index("Cable North 2")
     assert "No date: a risk to reduce or to accept" in section
     assert "Decide by 2030" in section
@@ -41,12 +41,12 @@ def test_decisions_in_dutch(pages: dict[str, str]) -> None:
     section = html[first : html.index("</section>", first)]
     for words in (
         "Besluiten voor de tafel",
-        "Redundantie voor North",
+        "1 single point(s) of failure voor 2 afnemer(s), de grootste North",
         "Besluit uiterlijk in 2030",
         "(strategisch, REIS)",
     ):
         assert words in section, words
-    for english in ("Decisions for the table", "Redundancy for", "Decide by", "At stake"):
+    for english in ("Decisions for the table", "consumer(s)", "Decide by", "At stake"):
         assert english not in section, english
 
 

@@ -68,7 +68,9 @@ def assess_single_point(
     """What the loss of ``component`` costs once it is repaired and restarted.
 
     ``spof`` is its entry from :func:`~vitaal.method.coupling.find_single_points_of_failure`
-    (``cut_off_h``: the hour each consumer first loses a resource, with nothing repaired).
+    (``service_cut_off_h``, else ``cut_off_h``: the hour each consumer first loses a resource,
+    with nothing repaired; a detour or no public transport is hindrance, as in the impact
+    indicator, not a loss of service).
     The component is back at ``repair_h + restart_h`` of its kind (an event, not a hazard);
     a consumer is without service from its cut-off hour until then, within the model's
     horizon (a lower bound: what failed with it may take its own restart on top). The loss
@@ -93,7 +95,8 @@ def assess_single_point(
     horizon = float(model.info.horizon_h)
     min_h = min_outage_h()
     outage: dict[str, float] = {}
-    for consumer, cut in spof["cut_off_h"].items():
+    cuts = spof.get("service_cut_off_h", spof["cut_off_h"])
+    for consumer, cut in cuts.items():
         end = min(back, horizon)
         if cut < end:
             outage[consumer] = end - cut

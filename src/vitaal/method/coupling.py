@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from vitaal.catalog import load_data
 from vitaal.engine.cascade import run_cascade
 from vitaal.engine.causes import InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
@@ -42,6 +43,8 @@ def find_single_points_of_failure(
     dict
         By component id (only the single points of failure): ``consumers_cut_off`` (ids),
         ``cut_off_h`` (per consumer cut off, the hour it first loses a resource),
+        ``service_cut_off_h`` (the same for the resources whose loss is a loss of service,
+        not hindrance: ``hindrance_services`` of ``impact.yaml`` left out),
         ``people`` (population of the areas), ``critical_functions`` (ids), ``failed``
         (components that fail with it, itself excluded), ``systems_hit`` (systems of those).
 
@@ -67,6 +70,8 @@ def find_single_points_of_failure(
         pop[compiled.node_index[a.id]] = a.population
     comp_ids = list(model.components)
     systems = [model.system_of(c) for c in comp_ids]
+    hinder_ids = set(load_data("impact").get("hindrance_services", ()))
+    hinder = np.array([r in hinder_ids for r in compiled.resource_ids], dtype=bool)
     out: dict[str, dict[str, Any]] = {}
     total = len(comp_ids)
     for i, cid in enumerate(comp_ids):
@@ -79,12 +84,19 @@ def find_single_points_of_failure(
         nodes = np.unique(compiled.pair_node[lost])
         first = np.full(compiled.n_nodes, np.inf)
         np.minimum.at(first, compiled.pair_node[lost], res.supply_end[lost])
+        served = lost[~hinder[compiled.pair_resource[lost]]]
+        first_service = np.full(compiled.n_nodes, np.inf)
+        np.minimum.at(first_service, compiled.pair_node[served], res.supply_end[served])
         failed = np.flatnonzero(np.isfinite(res.fail_time[:n_comp]))
         failed = failed[failed != i]
         kinds = compiled.node_kind[nodes]
         out[cid] = {
             "consumers_cut_off": [compiled.node_ids[v] for v in nodes.tolist()],
             "cut_off_h": {compiled.node_ids[v]: float(first[v]) for v in nodes.tolist()},
+            "service_cut_off_h": {
+                compiled.node_ids[v]: float(first_service[v])
+                for v in np.unique(compiled.pair_node[served]).tolist()
+            },
             "people": int(pop[nodes].sum()),
             "critical_functions": [
                 compiled.node_ids[v] for v in nodes[kinds == NodeKind.CRITICAL_FUNCTION].tolist()

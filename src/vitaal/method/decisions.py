@@ -9,7 +9,8 @@ Two bundles (``docs/method.md``, "The decisions"):
   the agenda's order: the root of the chain, with the highest consequence.
 - **One area.** Single points of failure on the table that are not already part of an agenda
   decision and cut off exactly the same consumers (a station and the cable that feeds it):
-  one decision about those consumers' second supply, named by the one with the most people.
+  one decision about those consumers' second supply, named by its components and the consumer
+  with the most people.
 
 Decisions are ranked as agenda items are: consequence class, then overdue before due before
 upcoming before undated, the most years late, the most critical functions, people, money.
@@ -161,8 +162,6 @@ def _spof_decisions(
         f = model.critical_functions.get(key)
         where = a.name if a else f.name if f else key
         k = len(consumers.split(",")) - 1
-        more_en = f" and {k} more consumer(s)" if k else ""
-        more_nl = f" en nog {k} afnemer(s)" if k else ""
         comps.sort(
             key=lambda c: (
                 -CLASSES.index(spof[c]["restoration"]["class"]),
@@ -182,10 +181,10 @@ def _spof_decisions(
                 "level": level.value,
                 "way_of_working": way_for_level(level).value,
                 "title": {
-                    "en": f"Redundancy for {where}{more_en}: {len(comps)} single point(s) of "
-                    f"failure ({listed})",
-                    "nl": f"Redundantie voor {where}{more_nl}: {len(comps)} single point(s) of "
-                    f"failure ({listed})",
+                    "en": f"{listed}: {len(comps)} single point(s) of failure for "
+                    f"{k + 1} consumer(s), the largest {where}",
+                    "nl": f"{listed}: {len(comps)} single point(s) of failure voor "
+                    f"{k + 1} afnemer(s), de grootste {where}",
                 },
                 "consequence": r["class"],
                 "consequence_by": "loss",
