@@ -84,6 +84,14 @@ def build_model(
     )
 
 
+def with_requirements(model: Model, *requirements: Requirement) -> Model:
+    """``model`` with ``requirements`` added (or replacing those of the same pair)."""
+    reqs = dict(model.requirements)
+    for q in requirements:
+        reqs[f"{q.consumer}|{q.resource}"] = q
+    return dataclasses.replace(model, requirements=reqs)
+
+
 @st.composite
 def random_models(draw: st.DrawFn) -> tuple[Model, dict[str, float], float]:
     n = draw(st.integers(2, 9))
@@ -141,18 +149,35 @@ def random_models(draw: st.DrawFn) -> tuple[Model, dict[str, float], float]:
     return model, initial, horizon
 
 
-#: overload modes a random supplier pair may have, by the names the process reference reads
-_MODES = ("shed", "shed", "trip", "congest")
+#: a requirement's condition: mostly none; "drought" is one no scenario names (never holds)
+_CONDITIONS = st.sampled_from([None] * 7 + ["rain", "surge", "drought"])
+
+
+@dataclasses.dataclass(frozen=True)
+class CaseOptions:
+    """What :func:`random_process_cases` draws: ``loads`` (True, False, or drawn when
+    ``None``), restart times (else 0), buffers and degraded modes on service areas (else
+    none), several damages of one component (else at most one), requirements that need more
+    than one supplier while a backup link reaches them (else ``k`` is 1 there), and the
+    overload modes of the supplier pairs."""
+
+    loads: bool | None = None
+    restarts: bool = True
+    area_buffers: bool = True
+    repeat_damage: bool = True
+    k_with_backups: bool = True
+    modes: tuple[str, ...] = ("shed", "shed", "trip", "congest")
 
 
 @st.composite
-def random_process_cases(draw: st.DrawFn, loads: bool | None = None) -> ProcessCase:
+def random_process_cases(draw: st.DrawFn, options: CaseOptions | None = None) -> ProcessCase:
     """A random model of :func:`random_models` with what the process adds, all in small whole
     numbers so that many things happen at one instant: damage with repair times, restart
     times, requirements that hold only under a condition (two conditions with random
-    intervals), degraded modes, and (``loads`` True, False, or drawn when ``None``) flows on
-    the primary links, capacities, overload modes and shedding priorities. Only components
-    are damaged (service areas never go down as a whole)."""
+    intervals), degraded modes, and flows on the primary links, capacities, overload modes
+    and shedding priorities (``options``: :class:`CaseOptions`). Only components are damaged
+    (service areas never go down as a whole)."""
+    opt = options or CaseOptions()
     model, _, _ = draw(random_models())
     comps = list(model.components)
     horizon = draw(st.sampled_from([3, 6, 10, 16]))
@@ -162,45 +187,53 @@ def random_process_cases(draw: st.DrawFn, loads: bool | None = None) -> ProcessC
         conditions[name] = tuple(
             (float(a), float(b)) for a, b in zip(bounds[::2], bounds[1::2], strict=False)
         )
+    backed = {(lk.consumer, lk.resource) for lk in model.supply.values() if lk.role is Role.BACKUP}
     needs = {(lk.consumer, lk.resource) for lk in model.supply.values()}
     reqs: dict[str, Requirement] = {}
     for v, r in sorted(needs):
         old = model.requirements.get(f"{v}|{r}")
-        degraded_h = float(draw(st.sampled_from([0, 0, 0, 1, 2, 3])))
+        plain = v in model.areas and not opt.area_buffers
+        degraded_h = 0.0 if plain else float(draw(st.sampled_from([0, 0, 1, 2, 3])))
+        k = old.k if old else 1
         reqs[f"{v}|{r}"] = Requirement(
             consumer=v,
             resource=r,
-            buffer_h=old.buffer_h if old else 0.0,
-            k=old.k if old else 1,
-            condition=draw(st.sampled_from([None, None, None, "rain", "surge", "drought"])),
+            buffer_h=old.buffer_h if old and not plain else 0.0,
+            k=k if opt.k_with_backups or (v, r) not in backed else 1,
+            condition=draw(_CONDITIONS),
             degraded_h=degraded_h,
-            degraded_share=draw(st.sampled_from([0.5, 0.25, 1.0])) if degraded_h else None,
+            degraded_share=draw(st.sampled_from([0.5, 0.25, 0.5, 1.0])) if degraded_h else None,
         )
     model = dataclasses.replace(model, requirements=reqs)
+    # suppliers twice as likely as sinks: their damage goes somewhere
+    suppliers = [c for c in comps if any(lk.supplier == c for lk in model.supply.values())]
+    targets = st.sampled_from(suppliers + comps)
+    hit = draw(st.lists(targets, min_size=1, max_size=3, unique=not opt.repeat_damage))
     damage = tuple(
         (
-            draw(st.sampled_from(comps)),
+            v,
             float(draw(st.integers(0, 4))),
             draw(st.sampled_from([0.0, 1.0, 2.0, 3.0, 5.0, math.inf])),
         )
-        for _ in range(draw(st.integers(0, 3)))
+        for v in hit
     )
-    restart = {c: float(draw(st.sampled_from([0, 0, 1, 2]))) for c in comps}
-    with_loads = draw(st.booleans()) if loads is None else loads
+    hours = st.sampled_from([0, 0, 1, 2]) if opt.restarts else st.just(0)
+    restart = {c: float(draw(hours)) for c in comps}
+    with_loads = draw(st.booleans()) if opt.loads is None else opt.loads
     return ProcessCase(
         model=model,
         damage=damage,
         restart_h=restart,
         conditions=conditions,
-        loads=draw(_random_loads(model)) if with_loads else None,
+        loads=draw(_random_loads(model, opt.modes)) if with_loads else None,
         horizon=horizon,
     )
 
 
 @st.composite
-def _random_loads(draw: st.DrawFn, model: Model) -> CaseLoads:
+def _random_loads(draw: st.DrawFn, model: Model, modes: tuple[str, ...]) -> CaseLoads:
     """Flows of 1-3 on every primary link, capacities of 0-8 (or unlimited) on every
-    supplier pair, overload modes and priorities 0-2 per node."""
+    supplier pair, overload modes (from ``modes``) and priorities 0-2 per node."""
     flow = {
         (lk.supplier, lk.consumer, lk.resource): float(draw(st.integers(1, 3)))
         for lk in model.supply.values()
@@ -210,6 +243,6 @@ def _random_loads(draw: st.DrawFn, model: Model) -> CaseLoads:
     capacity = {
         p: float(draw(st.sampled_from([math.nan, 0, 1, 2, 3, 4, 5, 6, 8]))) for p in suppliers
     }
-    mode = {p: draw(st.sampled_from(_MODES)) for p in suppliers}
+    mode = {p: draw(st.sampled_from(modes)) for p in suppliers}
     priority = {v: draw(st.integers(0, 2)) for v in model.node_ids()}
     return CaseLoads(flow=flow, capacity=capacity, mode=mode, priority=priority)
