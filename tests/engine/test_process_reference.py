@@ -5,6 +5,13 @@ conditions, degraded modes, and loads moved onto backups that shed, trip or cong
 Compared per case: the outage intervals per node, the service-loss intervals per required
 pair, the shed intervals, the degraded intervals, the links cut by degraded suppliers and,
 per service-area pair, the share-weighted hours without the service.
+
+Two slices of options (1,000 random models each) hold where engine and reference agree.
+Each known disagreement follows as a property of its own, marked as a strict xfail and pinned
+by its smallest case (``@example``, with the rule and who is right in its comment); the main
+slices leave its trigger out, by option or by what the reference shows (``_KNOWN``). When the
+engine is fixed, its xfail passes, fails as strict, and is removed with its trigger's filter.
+Last, the reference itself on the worked examples of ``docs/engine.md``.
 """
 
 from __future__ import annotations
@@ -88,8 +95,7 @@ def engine_result(case: ProcessCase) -> ReferenceResult:
     out.losses = sorted((*pair(q.pair), q.start_h, q.end_h) for q in r.losses)
     out.shed = sorted((*pair(p), a, b) for p, a, b in r.shed)
     out.degraded = sorted((node[v], res[k], a, b) for v, k, a, b in r.degraded)
-    cut = getattr(r, "cut", ())
-    out.cuts = sorted((s, v, rr, a, b) for lk, a, b in cut for s, rr, v in [link(lk)])
+    out.cuts = sorted((s, v, rr, a, b) for lk, a, b in r.cut for s, rr, v in [link(lk)])
     assert r.share_hours is not None
     out.share_hours = {
         pair(p): float(r.share_hours[p])
@@ -123,10 +129,12 @@ def describe_case(case: ProcessCase) -> str:
 
 
 def _cuts_see_changes(case: ProcessCase, want: ReferenceResult) -> bool:
-    """Whether a node goes down, comes back, or enters or leaves a degraded mode while a link
-    is cut (its start included): only then do cuts that last until the supplier is back to
-    full differ from cuts worked out anew at each round (:data:`CUT_GOES_DOWN`)."""
+    """Whether a node goes down, starts restarting, comes back, or enters or leaves a degraded
+    mode while a link is cut (its start included): only then do cuts that last until the
+    supplier is back to full differ from cuts worked out anew at each round
+    (:data:`CUT_GOES_DOWN`)."""
     times = {t for _, a, b in want.outages for t in (a, b)}
+    times |= {b - case.restart_h.get(v, 0.0) for v, _, b in want.outages}
     times |= {t for _, _, a, b in want.degraded for t in (a, b)}
     return any(a <= t <= min(b, case.horizon) for *_, a, b in want.cuts for t in times)
 
@@ -189,13 +197,13 @@ _LOADS = CaseOptions(
 )
 
 
-@settings(max_examples=1200, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(random_process_cases(_PLAIN))
 def test_restoration_conditions_and_degraded_modes(case: ProcessCase) -> None:
     check_case(case)
 
 
-@settings(max_examples=1200, deadline=None)
+@settings(max_examples=1000, deadline=None)
 @given(random_process_cases(_LOADS))
 def test_moving_load_shedding_and_cuts(case: ProcessCase) -> None:
     check_case(case)
