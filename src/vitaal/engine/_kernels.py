@@ -11,7 +11,7 @@ the model), a :class:`Case` (the initial failures and the horizon), :class:`Load
 event queue) and :class:`PassWork` from the scratch and runs, per instant, the phases below
 it in this file, each a function that says what it reads and writes: take what is due, fail
 the claimed nodes, end the stocks due, re-derive supply (delete-then-rederive, in two
-views), schedule the dependants, and with loads shed and move load.
+views), schedule the dependants, and with loads move load.
 
 Everything the sweep calls is in this one file: numba's cache checks a compiled function's
 own file only, so a change to a function it called in another module would leave the
@@ -445,11 +445,11 @@ class Case(NamedTuple):
 
 
 class Loads(NamedTuple):
-    """The arrays of the overload rule, read only when ``on`` (else they may be empty):
-    ``flow`` per link (by link number) and ``load`` per pair, moved in place; ``peak``, the
-    highest load each pair reached (it comes in as the initial loads); ``cap`` per pair."""
+    """The arrays of the overload rule: ``flow`` per link (by link number) and ``load`` per
+    pair, moved in place; ``peak``, the highest load each pair reached (it comes in as the
+    initial loads); ``cap`` per pair. A sweep without loads is given ``None`` instead: it is
+    compiled apart, without the load moves (a first run without loads compiles none)."""
 
-    on: bool
     flow: NDArray[np.float64]
     load: NDArray[np.float64]
     peak: NDArray[np.float64]
@@ -636,12 +636,6 @@ def _cause(order: Int, code: Int, node: Int, via: Int, res: Int) -> Cause:
     return Cause(np.int64(order), np.int64(code), np.int64(node), np.int64(via), np.int64(res))
 
 
-@njit(cache=True, inline="always")
-def _cut(buf: NDArray[np.int32], at: int, n: int) -> tuple[NDArray[np.int32], int]:
-    """``buf[at:at + n]`` and the offset after it."""
-    return buf[at : at + n], at + n
-
-
 @njit(cache=True)
 def scratch_sizes(
     n_nodes: int, n_pairs: int, n_init: int, use_load: bool
@@ -656,7 +650,7 @@ def scratch_sizes(
     return n32, n_ent, n_pairs + 2 * n_ent, 2 * n_pairs + 2 * n_ent
 
 
-@_internal
+@njit(cache=True, inline="always")
 def _cut_scratch(
     g: SupplyGraph, case: Case, with_load: bool, scratch: Scratch
 ) -> tuple[State, Calendar, PassWork]:
@@ -672,15 +666,26 @@ def _cut_scratch(
     n_ent = case.node.shape[0] + 3 * n_pairs + 1
     w32 = scratch.w32
     o32 = 0
-    stop_culprit, o32 = _cut(w32, o32, n_pairs)
-    stop_culprit0, o32 = _cut(w32, o32, n_pairs)
-    lost_culprit0, o32 = _cut(w32, o32, n_pairs)
-    seeds, o32 = _cut(w32, o32, n_pairs)
-    seeds0, o32 = _cut(w32, o32, n_pairs)
-    pend, o32 = _cut(w32, o32, n_nodes + 1)
-    stock_due, o32 = _cut(w32, o32, n_pairs + 1)
-    shed_nodes, o32 = _cut(w32, o32, n_nodes if with_load else 0)
-    moved_pairs, o32 = _cut(w32, o32, n_pairs if with_load else 0)
+    stop_culprit = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    stop_culprit0 = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    lost_culprit0 = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    seeds = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    seeds0 = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    pend = w32[o32 : o32 + n_nodes + 1]
+    o32 += n_nodes + 1
+    stock_due = w32[o32 : o32 + n_pairs + 1]
+    o32 += n_pairs + 1
+    n_shed = n_nodes if with_load else 0
+    shed_nodes = w32[o32 : o32 + n_shed]
+    o32 += n_shed
+    n_moved = n_pairs if with_load else 0
+    moved_pairs = w32[o32 : o32 + n_moved]
+    o32 += n_moved
     stock_end = scratch.wf[:n_pairs]
     for p in range(n_pairs):
         if g.role[p] == STORE:
@@ -702,16 +707,26 @@ def _cut_scratch(
         np.zeros(7, dtype=np.int64),
         with_load,
     )
-    premarked, o32 = _cut(w32, o32, n_pairs)
-    pre_cul, o32 = _cut(w32, o32, n_pairs)
-    pre_via, o32 = _cut(w32, o32, n_pairs)
-    lost, o32 = _cut(w32, o32, n_pairs)
-    lost_cul, o32 = _cut(w32, o32, n_pairs)
-    lost_via, o32 = _cut(w32, o32, n_pairs)
-    stopped, o32 = _cut(w32, o32, n_pairs)
-    queue, o32 = _cut(w32, o32, n_pairs)
-    cand, o32 = _cut(w32, o32, n_pairs)
-    marked, o32 = _cut(w32, o32, n_pairs)
+    premarked = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    pre_cul = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    pre_via = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    lost = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    lost_cul = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    lost_via = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    stopped = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    queue = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    cand = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
+    marked = w32[o32 : o32 + n_pairs]
+    o32 += n_pairs
     w = PassWork(
         premarked,
         scratch.w8[:n_pairs],
@@ -726,16 +741,26 @@ def _cut_scratch(
         cand,
         marked,
     )
-    target, o32 = _cut(w32, o32, n_ent)
-    cnode, o32 = _cut(w32, o32, n_ent)
-    via, o32 = _cut(w32, o32, n_ent)
-    res, o32 = _cut(w32, o32, n_ent)
-    nxt, o32 = _cut(w32, o32, n_ent)
-    bk_head, o32 = _cut(w32, o32, n_ent)
-    bk_tail, o32 = _cut(w32, o32, n_ent)
-    bheap, o32 = _cut(w32, o32, n_ent)
-    due, o32 = _cut(w32, o32, n_ent)
-    tmp, o32 = _cut(w32, o32, n_ent)
+    target = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    cnode = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    via = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    res = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    nxt = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    bk_head = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    bk_tail = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    bheap = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    due = w32[o32 : o32 + n_ent]
+    o32 += n_ent
+    tmp = w32[o32 : o32 + n_ent]
+    o32 += n_ent
     q = Calendar(
         scratch.w8[2 * n_pairs : 2 * n_pairs + n_ent],
         target,
@@ -1026,7 +1051,7 @@ def _enter(
 ) -> int:
     """Write entry ``e`` of the calendar: ``kind`` for ``target`` at ``time``, with the
     fields of ``why`` (its code alone without ``explain``). Returns ``e + 1``; the entry goes
-    to its bucket when the instant ends (:func:`_next_instant`)."""
+    to its bucket when the instant ends (:func:`_take_due`)."""
     q.kind[e] = kind
     q.target[e] = target
     q.cause[e] = why.code
@@ -1050,7 +1075,7 @@ def _note_cause(w: Int, why: Cause, out: Outputs) -> None:
     out.cause_res[w] = why.res
 
 
-@_internal
+@njit(cache=True, inline="always")
 def _claim(v: Int, why: Cause, s: State, out: Outputs, explain: bool) -> None:
     """Node ``v`` fails at this instant, unless something else already claimed it (the first
     claim gives the cause). Its cause is written now (the code alone without ``explain``);
@@ -1109,11 +1134,14 @@ def _fail_node(
 
 # -- the phases of an instant, in the order the sweep runs them ------------------------------
 @_internal
-def _next_instant(q: Calendar, explain: bool) -> tuple[float, int]:
-    """The next instant: files the entries made since the last one in their buckets, then
-    takes the earliest bucket into ``q.due`` (by order and creation with ``explain``, else by
-    creation). Returns its time and the number of its entries; -1 entries when the queue
-    is empty or its next time is past the horizon."""
+def _take_due(q: Calendar, s: State, out: Outputs, explain: bool) -> tuple[float, bool]:
+    """Take what is due: the next instant ``t`` and its entries. Files the entries made
+    since the last instant in their buckets, then takes the earliest bucket (into
+    ``q.due``: by order and creation with ``explain``, else by creation); every failure
+    entry whose node has not failed is claimed with its cause (``s.pend``, ``out``'s
+    causes), every store whose stock ends is listed in ``s.stock_due``. Returns ``t`` and
+    whether there is such an instant (false when the queue is empty or its next time is
+    past the horizon)."""
     n_made = q.n[Q_MADE]
     if n_made > q.n[Q_FILED]:  # the entries the last instant made (all later than it)
         n_bk, n_heap = _bucket_add(
@@ -1135,22 +1163,14 @@ def _next_instant(q: Calendar, explain: bool) -> tuple[float, int]:
         q.n[Q_HEAP] = n_heap
         q.n[Q_FILED] = n_made
     if q.n[Q_HEAP] == 0:
-        return np.inf, -1
+        return np.inf, False
     t = q.bk_time[q.bheap[0]]
     if t > q.horizon:
-        return t, -1
+        return t, False
     n_due, n_heap = _bucket_take(
         q.bk_time, q.bk_head, q.bheap, q.n[Q_HEAP], q.next, q.order, q.due, q.tmp, explain
     )
     q.n[Q_HEAP] = n_heap
-    return t, n_due
-
-
-@_internal
-def _take_due(q: Calendar, n_due: int, s: State, out: Outputs, explain: bool) -> None:
-    """Take what is due: every failure entry of the instant (``q.due``) whose node
-    has not failed is claimed with its cause (``s.pend``, ``out``'s causes); the stores whose
-    stock ends now are listed in ``s.stock_due``."""
     n_stock = 0
     for i in range(n_due):
         e = q.due[i]
@@ -1163,6 +1183,7 @@ def _take_due(q: Calendar, n_due: int, s: State, out: Outputs, explain: bool) ->
             s.stock_due[n_stock] = q.target[e]
             n_stock += 1
     s.n[CNT_STOCK] = n_stock
+    return t, True
 
 
 @_internal
@@ -1242,47 +1263,46 @@ def _end_stocks(
 
 
 @_internal
-def _rederive_producers_only(
-    t: float, g: SupplyGraph, s: State, q: Calendar, w: PassWork, explain: bool
-) -> None:
-    """Re-derive supply counting producers only (``s.st0``, over the links into
-    the store-feeding part) after the pairs of ``s.seeds0`` stopped delivering
-    (:func:`_dred`); a store that loses it starts its autonomy: its stock ends at
-    ``t + autonomy`` (``s.stock_end``, and an entry in ``q`` when within the horizon), its
-    culprit kept in ``s.lost_culprit0``. ``s.seeds0`` is cleared."""
-    view = View(
-        g.store_out_ptr,
-        g.store_out_dst,
-        g.info,
-        s.st0,
-        s.stop_culprit0,
-        s.seeds0,
-        s.stock_end,
-        NO,
-    )
-    n_lost, _ = _dred(t, _next_stamp(s), view, s.n[CNT_SEEDS0], ZERO, w, explain)
-    s.n[CNT_SEEDS0] = 0
-    n_made = q.n[Q_MADE]
-    for i in range(n_lost):
-        p = w.lost[i]
-        if g.role[p] == STORE:
-            s.lost_culprit0[p] = w.lost_cul[i]
-            s.stock_end[p] = t + g.aut[p]
-            if g.aut[p] > 0 and s.stock_end[p] <= q.horizon:
-                why = _cause(0, C_NONE, -1, -1, -1)
-                n_made = _enter(q, n_made, K_STOCK, p, s.stock_end[p], why, YES)
-    q.n[Q_MADE] = n_made
-
-
-@_internal
 def _rederive_supply(
-    t: float, n_pre: int, g: SupplyGraph, s: State, w: PassWork, explain: bool
+    t: float, n_pre: int, g: SupplyGraph, s: State, q: Calendar, w: PassWork, explain: bool
 ) -> int:
-    """Re-derive supply with stores in stock as origins (``s.st``) after the pairs
-    of ``s.seeds`` stopped delivering, the ``n_pre`` premarked stores of ``w`` re-derived
-    too (:func:`_dred`). The pairs that lost supply are left in ``w.lost`` with their
-    causes; with loads, those that stopped delivering are listed in ``s.moved_pairs``.
-    Returns the number that lost supply; ``s.seeds`` is cleared."""
+    """Re-derive supply after pairs stopped delivering, by delete-then-rederive
+    (:func:`_dred`), in each view that has seeds.
+
+    First counting producers only (``s.st0``, over the links into the store-feeding part,
+    seeds ``s.seeds0``): a store that loses that supply starts its autonomy, its stock
+    ending at ``t + autonomy`` (``s.stock_end``, and an entry in ``q`` when within the
+    horizon), its culprit kept in ``s.lost_culprit0``. Then with stores in stock as
+    origins (``s.st``, seeds ``s.seeds``), the ``n_pre`` premarked stores of ``w``
+    re-derived too: the pairs that lost supply are left in ``w.lost`` with their causes;
+    with loads, those that stopped delivering are listed in ``s.moved_pairs``. Returns the
+    number that lost supply in this second view (0 when it had no seeds); the seeds are
+    cleared."""
+    if s.n[CNT_SEEDS0] > 0:
+        view0 = View(
+            g.store_out_ptr,
+            g.store_out_dst,
+            g.info,
+            s.st0,
+            s.stop_culprit0,
+            s.seeds0,
+            s.stock_end,
+            NO,
+        )
+        n_lost0, _ = _dred(t, _next_stamp(s), view0, s.n[CNT_SEEDS0], ZERO, w, explain)
+        s.n[CNT_SEEDS0] = 0
+        n_made = q.n[Q_MADE]
+        for i in range(n_lost0):
+            p = w.lost[i]
+            if g.role[p] == STORE:
+                s.lost_culprit0[p] = w.lost_cul[i]
+                s.stock_end[p] = t + g.aut[p]
+                if g.aut[p] > 0 and s.stock_end[p] <= q.horizon:
+                    why = _cause(0, C_NONE, -1, -1, -1)
+                    n_made = _enter(q, n_made, K_STOCK, p, s.stock_end[p], why, YES)
+        q.n[Q_MADE] = n_made
+    if s.n[CNT_SEEDS] == 0:
+        return 0
     stamp = _next_stamp(s)
     for i in range(n_pre):
         p = w.premarked[i]
@@ -1369,30 +1389,25 @@ def _schedule_dependants(
 
 
 @_internal
-def _shed_load(g: SupplyGraph, s: State, loads: Loads) -> None:
-    """Shed load: the nodes that failed since the last load move
-    (``s.shed_nodes``, then cleared) draw nothing any more: the flows into their pairs are
-    taken off their suppliers' loads."""
-    for i in range(s.n[CNT_SHED]):
-        v = s.shed_nodes[i]
-        for q in range(g.node_ptr[v], g.node_ptr[v + 1]):
-            for j in range(g.in_ptr[q], g.in_ptr[q + 1]):
-                lk = g.in_link[j]
-                loads.load[g.in_src[j]] -= loads.flow[lk]
-                loads.flow[lk] = 0.0
-    s.n[CNT_SHED] = 0
-
-
-@_internal
 def _move_load(g: SupplyGraph, s: State, loads: Loads, out: Outputs, explain: bool) -> None:
-    """Move load (the overload rule, ``docs/engine.md``): the flow each pair that
-    stopped delivering since the last move (``s.moved_pairs``, then cleared) sent to a
-    consumer that still works moves to that consumer's suppliers that still deliver,
-    equally, to its backups if any deliver, else to its primaries (``loads``; ``peak`` kept).
-    A supplier pushed over its capacity is claimed to fail now (``C_OVERLOAD``; the trigger
-    is the failed primary, or when it only lost its own supply, the node that cut it)."""
+    """Move load (the overload rule, ``docs/engine.md``), in ``loads``. First the nodes
+    that failed since the last move (``s.shed_nodes``) shed their draw: the flows into
+    their pairs are taken off their suppliers' loads. Then the flow each pair that stopped
+    delivering since the last move (``s.moved_pairs``) sent to a consumer that still works
+    moves to that consumer's suppliers that still deliver, equally, to its backups if any
+    deliver, else to its primaries (``peak`` kept). A supplier pushed over its capacity is
+    claimed to fail now (``C_OVERLOAD``; the trigger is the failed primary, or when it only
+    lost its own supply, the node that cut it). Both lists are cleared."""
     flow = loads.flow
     load = loads.load
+    for i in range(s.n[CNT_SHED]):
+        v = s.shed_nodes[i]
+        for c in range(g.node_ptr[v], g.node_ptr[v + 1]):
+            for j in range(g.in_ptr[c], g.in_ptr[c + 1]):
+                lk = g.in_link[j]
+                load[g.in_src[j]] -= flow[lk]
+                flow[lk] = 0.0
+    s.n[CNT_SHED] = 0
     for i in range(s.n[CNT_MOVED]):
         p = s.moved_pairs[i]
         for j in range(g.out_ptr[p], g.out_ptr[p + 1]):
@@ -1439,28 +1454,33 @@ def _move_load(g: SupplyGraph, s: State, loads: Loads, out: Outputs, explain: bo
 # -- the sweep -------------------------------------------------------------------------------
 @njit(cache=True, inline="always")
 def _sweep_core(
-    g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch, explain: bool
+    g: SupplyGraph,
+    case: Case,
+    loads: Loads | None,
+    out: Outputs,
+    scratch: Scratch,
+    explain: bool,
 ) -> None:
     """The timed cascade: a sweep over event times, in phases.
 
-    Per instant ``t`` (the earliest time in the calendar): :func:`_take_due` claims the
-    failures due; then rounds, until a round neither fails nor claims anything:
-    :func:`_fail_claimed` fails the claimed nodes, :func:`_end_stocks` ends the stocks due,
-    :func:`_rederive_producers_only` re-derives supply counting producers only (stores that
-    lose it start their autonomy) and :func:`_rederive_supply` with stores in stock as
-    origins; the stores run dry claimed meanwhile fail (:func:`_fail_claimed` again) and
-    :func:`_schedule_dependants` schedules the nodes of the pairs that lost supply. Then,
-    with loads, :func:`_shed_load` and :func:`_move_load` (the overload rule); a supplier
-    pushed over capacity is claimed at ``t`` and the rounds go on. See ``docs/engine.md``
-    for the semantics, :class:`SupplyGraph` ... for the arguments and
-    ``cascade.run_cascade`` for a caller.
+    Per instant ``t`` (the earliest time in the calendar), the phases: :func:`_take_due`
+    takes the entries due and claims their failures; then rounds, until a round neither
+    fails nor claims anything: :func:`_fail_claimed` fails the claimed nodes,
+    :func:`_end_stocks` ends the stocks due, :func:`_rederive_supply` re-derives supply
+    (counting producers only, which starts the autonomy of stores that lose it, then with
+    stores in stock as origins), the stores run dry meanwhile fail (:func:`_fail_claimed`
+    again) and :func:`_schedule_dependants` schedules the nodes of the pairs that lost
+    supply. Then, with loads, :func:`_move_load` (the overload rule); a supplier pushed
+    over capacity is claimed at ``t`` and the rounds go on. See ``docs/engine.md`` for the
+    semantics, :class:`SupplyGraph` ... for the arguments and ``cascade.run_cascade`` for a
+    caller.
 
     Each pair loses supply at most once and each node fails at most once, so every pair and
     link is deleted once and re-derived at most once per instant that touches it:
     O(N + P + E log B + sum over instants of the part downstream of what failed then), for E
     queue entries and B distinct event times.
 
-    Without ``explain`` (which needs loads off: loads move in the order of the causes'
+    Without ``explain`` (which needs ``loads`` None: loads move in the order of the causes'
     search) the sweep computes the times alone: ``out.fail``, ``out.recv_time`` and
     ``out.supply_end`` are the same as with it, ``out.cause`` holds the cause of initial
     failures (``C_NONE`` for the rest), and the other cause outputs are not written. Causes
@@ -1477,29 +1497,26 @@ def _sweep_core(
 
     Inlined into :func:`sweep_explained` and :func:`sweep_times`, where ``explain`` is a
     constant: each phase is compiled once per value, without the branches it rules out.
-    The phases themselves are called, not inlined (numba's inlining of them took longer to
-    compile than the whole sweep did as one function).
+    The phases themselves are called, not inlined: numba's inlining of them took longer to
+    compile than the whole sweep did as one function. Each compiled function costs a first
+    run a fraction of a second, more the more arrays it is passed, so the phases are as
+    few as their names need.
     """
-    s, q, w = _cut_scratch(g, case, loads.on, scratch)
+    s, q, w = _cut_scratch(g, case, loads is not None, scratch)
     n = s.n
     while True:
-        t, n_due = _next_instant(q, explain)
-        if n_due < 0:
+        t, due = _take_due(q, s, out, explain)
+        if not due:
             break
-        _take_due(q, n_due, s, out, explain)
         while True:  # the rounds of the instant
             _fail_claimed(t, g, s, out, explain)
             n_pre = _end_stocks(t, g, s, q, w, out, explain)
-            if n[CNT_SEEDS0] > 0:
-                _rederive_producers_only(t, g, s, q, w, explain)
-            if n[CNT_SEEDS] > 0:
-                n_lost = _rederive_supply(t, n_pre, g, s, w, explain)
-                _fail_claimed(t, g, s, out, explain)
-                _schedule_dependants(t, n_lost, g, s, q, w, out, explain)
+            n_lost = _rederive_supply(t, n_pre, g, s, q, w, explain)
+            _fail_claimed(t, g, s, out, explain)  # the stores run dry, claimed first
+            _schedule_dependants(t, n_lost, g, s, q, w, out, explain)
             if n[CNT_PEND] > 0 or n[CNT_SEEDS] > 0 or n[CNT_SEEDS0] > 0:
                 continue
-            if loads.on:
-                _shed_load(g, s, loads)
+            if loads is not None:
                 _move_load(g, s, loads, out, explain)
             if n[CNT_PEND] == 0:
                 break
@@ -1507,7 +1524,7 @@ def _sweep_core(
 
 @njit(cache=True)
 def sweep_explained(
-    g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch
+    g: SupplyGraph, case: Case, loads: Loads | None, out: Outputs, scratch: Scratch
 ) -> None:
     """The timed cascade with its causes: :func:`_sweep_core` with ``explain`` true (see
     :func:`sweep_core`)."""
@@ -1515,13 +1532,20 @@ def sweep_explained(
 
 
 @njit(cache=True)
-def sweep_times(g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch) -> None:
+def sweep_times(
+    g: SupplyGraph, case: Case, loads: Loads | None, out: Outputs, scratch: Scratch
+) -> None:
     """The times alone: :func:`_sweep_core` with ``explain`` false."""
     _sweep_core(g, case, loads, out, scratch, False)
 
 
 def sweep_core(
-    g: SupplyGraph, case: Case, loads: Loads, out: Outputs, scratch: Scratch, explain: bool
+    g: SupplyGraph,
+    case: Case,
+    loads: Loads | None,
+    out: Outputs,
+    scratch: Scratch,
+    explain: bool,
 ) -> None:
     """The timed cascade (:func:`_sweep_core`) from Python: :func:`sweep_explained` or
     :func:`sweep_times` by ``explain``. Each is compiled on its first use, so a job that only
@@ -1549,12 +1573,13 @@ def new_scratch(n_nodes: int, n_pairs: int, n_init: int, use_load: bool) -> Scra
 
 
 @njit(cache=True)
-def sweep(g: SupplyGraph, case: Case, loads: Loads, out: Outputs, explain: bool) -> None:
+def sweep(g: SupplyGraph, case: Case, loads: Loads | None, out: Outputs, explain: bool) -> None:
     """The timed cascade of :func:`sweep_core` from compiled code, allocating its scratch
     here (for small local models, such as the cones of a batch). ``g.info`` is
     :func:`pack_pair_info` of the graph; ``out.node_out`` and ``out.pair_out`` are usually
     ``np.arange``."""
-    scratch = new_scratch(out.fail.shape[0], g.pair_node.shape[0], case.node.shape[0], loads.on)
+    n_init = case.node.shape[0]
+    scratch = new_scratch(out.fail.shape[0], g.pair_node.shape[0], n_init, loads is not None)
     if explain:
         sweep_explained(g, case, loads, out, scratch)
     else:

@@ -418,7 +418,7 @@ def run_cascade(
     sweep_core(
         supply_graph(compiled, layout),
         Case(init_node, init_time, init_cause, init_cnode, float(horizon_h)),
-        Loads(use_load, flow, load_pair, peak, cap_pair),
+        Loads(flow, load_pair, peak, cap_pair) if use_load else None,
         Outputs(
             fail,
             order,
