@@ -44,9 +44,7 @@ from vitaal.engine._kernels import (
     C_COMMON,
     C_EVENT,
     C_HAZARD,
-    NO,
     PRODUCER,
-    YES,
     Case,
     Loads,
     Outputs,
@@ -451,8 +449,7 @@ def _cone_cascade(
     for q in range(n_p):
         recv[q] = np.inf if l_req[q] else np.nan
     supply_end = recv.copy()
-    no_link = np.zeros(0, dtype=np.int64)  # links and loads are not read without loads
-    no_load = np.zeros(0)
+    no_link = np.zeros(0, dtype=np.int64)  # links are not read without loads
     sweep(
         SupplyGraph(
             l_pair_node,
@@ -473,7 +470,7 @@ def _cone_cascade(
             np.zeros(0, dtype=np.bool_),
         ),
         Case(l_init, init_time, init_cause, l_cnode, horizon),
-        Loads(NO, no_load, no_load, no_load, no_load),
+        None,
         Outputs(
             fail,
             order,
@@ -748,7 +745,7 @@ def _cone_cascade_loaded(
                 l_backup,
             ),
             Case(l_init, init_time, init_cause, l_cnode, horizon),
-            Loads(YES, l_flow, l_load, peak, l_cap),
+            Loads(l_flow, l_load, peak, l_cap),
             Outputs(
                 fail,
                 order,
