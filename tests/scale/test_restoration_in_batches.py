@@ -40,6 +40,7 @@ from vitaal.engine.criticality import (
 from vitaal.engine.ensemble import KINDS, ScenarioSet, run_ensemble
 from vitaal.engine.process import ProcessResult, run_process
 from vitaal.engine.process_cases import CaseRestoration, model_restoration
+from vitaal.engine.synthetic import SyntheticCity
 from vitaal.engine.restoration import Restoration, damage_of, load_inputs, process_inputs
 from vitaal.errors import ScenarioError
 from vitaal.method.impact import Impact, assess_impact
@@ -444,3 +445,29 @@ def test_cases_side_by_side_on_rotterdam(
     assert np.allclose(together.singles.person_hours_weight, alone.singles.person_hours_weight,
                        rtol=1e-12, atol=0)  # fmt: skip
     assert np.array_equal(together.singles.fail_count, alone.singles.fail_count)
+
+
+def test_dask_equals_in_process_with_restoration(
+    city: SyntheticCity, city_compiled: CompiledModel
+) -> None:
+    """The process per case on a local Dask cluster gives what it gives in process."""
+    from vitaal.engine.distributed import dask_runner
+    from vitaal.engine.ensemble import EnsembleSpec, sample_scenarios
+    from vitaal.engine.process_cases import case_restoration
+
+    cm = city_compiled
+    table = city.impact_table(cm)
+    kinds: list[str | None] = [city.kind_names[k] for k in city.comp_kind.tolist()]
+    rest = case_restoration(cm, kinds + [None] * (cm.n_nodes - len(kinds)))
+    sc = sample_scenarios(EnsembleSpec(n_scenarios=60, seed=5), city.exposure())
+    a = sweep_criticality(cm, table, 72.0, chunk_size=700, restoration=rest)
+    e = run_ensemble(cm, table, sc, 72.0, chunk_size=20, restoration=rest)
+    with dask_runner(workers=1) as run:
+        b = sweep_criticality(cm, table, 72.0, chunk_size=700, restoration=rest, runner=run)
+        f = run_ensemble(cm, table, sc, 72.0, chunk_size=20, restoration=rest, runner=run)
+    for x, y in ((a.singles, b.singles), (e.summary, f.summary)):
+        assert np.array_equal(x.ints, y.ints)
+        assert np.array_equal(x.floats, y.floats)
+        assert np.array_equal(x.fail_weight, y.fail_weight)
+        assert np.array_equal(x.person_hours_weight, y.person_hours_weight)
+    assert e.expected_annual == f.expected_annual

@@ -296,12 +296,20 @@ class _Numbered(Mapping[str, int]):
         self._n = n
 
     def __getitem__(self, key: str) -> int:
-        if not (isinstance(key, str) and key.isdigit() and (key == "0" or key[0] != "0")):
-            raise KeyError(key)
-        i = int(key)
-        if i >= self._n:
+        try:
+            i = int(key)
+        except (TypeError, ValueError):
+            raise KeyError(key) from None
+        if not 0 <= i < self._n or key != _IDS[i]:  # "07" and " 7" are not ids
             raise KeyError(key)
         return i
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            i = int(key)  # type: ignore[call-overload]
+        except (TypeError, ValueError):
+            return False
+        return bool(0 <= i < self._n and key == _IDS[i])
 
     def __iter__(self) -> Iterator[str]:
         return iter(_ids(self._n))

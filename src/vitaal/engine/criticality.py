@@ -25,7 +25,14 @@ to a scenario.
 The impact of each case is summarised in compiled code exactly as
 :func:`vitaal.method.impact.assess_impact` computes it (people affected, person-hours,
 critical functions lost, economic loss, the A-E classes on the thresholds of
-``vitaal/data/impact.yaml``), from an :class:`ImpactTable`.
+``vitaal/data/impact.yaml``), from an :class:`ImpactTable`
+(:func:`~vitaal.engine.impact_kernel.summarise_case`).
+
+**With restoration** (``restoration=``, what ``vitaal criticality`` and ``vitaal ensemble``
+run) every case is instead the process with repair and restart times, shedding and degraded
+modes (:func:`~vitaal.engine.process.run_process`), run on the part of the city the case can
+touch, which the cascade without repair on a screening model finds
+(:mod:`vitaal.engine.process_cases`, ``docs/engine.md``, "Restoration in the batches").
 """
 
 from __future__ import annotations
@@ -993,8 +1000,9 @@ class CaseSummary:
     criterion), person-hours over all services, hindrance hours, economic loss (EUR).
     ``systems``: bit ``s`` set when a component of system ``s`` failed. ``fail_weight`` and
     ``person_hours_weight``: per node, the sum over cases of the case weight times failed
-    (0/1), and times the area's population x its longest outage (h) within the horizon;
-    ``fail_count``: per node, the number of cases it fails in.
+    (0/1), and times the person-hours of the area's most affected service (the people behind
+    it times its hours without it within the horizon); ``fail_count``: per node, the number
+    of cases it fails in. Cone size: with restoration, the nodes of the case's part.
     """
 
     ints: NDArray[np.int64]
@@ -1720,12 +1728,19 @@ def sweep_criticality(
         The model's couplings (:func:`coupling_index`): a failure (an event of kind
         ``failure``) takes the other members of its ``co_location`` and ``same_structure``
         couplings along, as :func:`~vitaal.engine.hazard.initial_failures` does.
+    restoration
+        Repair and restart times, degraded modes and loads
+        (:func:`~vitaal.engine.process_cases.model_restoration`): each case runs through
+        the process with restoration (``load``, ``capacity`` and ``link_load`` are then left
+        out: the loads come with it).
 
     Each single failure gives exactly what ``run_cascade(compiled, failures, horizon_h,
     load=..., capacity=..., link_load=...)`` gives for ``failures`` the candidate's failure
     at 0 plus the members its couplings take along (``common_cause_failures``), summarised
-    as ``assess_impact`` does. Complexity: O(sum over the candidates of their cone) time,
-    O(N + P) memory per worker.
+    as ``assess_impact`` does; with ``restoration``, what ``run_process`` gives with the
+    damage ``damage_of`` gives them, summarised as a scenario run summarises it.
+    Complexity: O(sum over the candidates of their cone) time, O(N + P) memory per worker;
+    with restoration, plus the process on each case's part.
 
     Examples
     --------

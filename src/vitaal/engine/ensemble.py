@@ -23,12 +23,17 @@ Each scenario is a set of initial failures at time 0 and a **weight**: its annua
 annual impact is the sum over scenarios of weight x impact, each component's annual failure
 rate the sum of the weights of the scenarios it fails in (annual probability
 ``1 - exp(-rate)``), and each service area's expected annual person-hours without service the
-weighted sum of its population times its longest outage within the horizon.
+weighted sum of the person-hours of its most affected service (the people behind it times
+the hours without it within the horizon).
 
 Sampling is vectorised and deterministic by seed; the cascades run in batches
-(:func:`~vitaal.engine.criticality.run_cases`, exactly ``run_cascade`` per scenario, with
-the model's loads and common-cause couplings when given), in chunks that fix the order of
-every sum, so a Dask cluster gives the same numbers as this process.
+(:func:`~vitaal.engine.criticality.run_cases`), in chunks that fix the order of every sum, so
+a Dask cluster gives the same numbers as this process. With ``restoration`` (what
+``vitaal ensemble`` runs) each scenario is the process with restoration exactly as a
+scenario run has it (:mod:`vitaal.engine.process_cases`: a flood or heat-wave hit is
+repaired after its kind's ``hazard_repair_h``, a random failure after its ``repair_h``);
+without, the cascade without repair (``run_cascade`` per scenario, with the model's loads).
+Either way with the common-cause couplings when given.
 """
 
 from __future__ import annotations
@@ -493,7 +498,8 @@ class EnsembleResult:
     :class:`~vitaal.engine.criticality.CaseSummary`); ``failure_rate`` per node (expected
     failures a year) and ``failure_probability`` (``1 - exp(-rate)``: at least one a year);
     ``conditional_probability`` per node, the share of the sampled scenarios it fails in;
-    ``person_hours`` per node (service areas): expected person-hours without service a year;
+    ``person_hours`` per node (service areas): expected person-hours a year without its most
+    affected service;
     ``expected_annual`` the expected annual person-hours, people affected and economic loss;
     ``contribution`` per scenario its weight x person-hours, the drivers of the risk;
     ``cases`` the initial failures each scenario ran with: its sampled failures and the
@@ -536,16 +542,21 @@ def run_ensemble(
     and add up the risk. Sums run in chunk order (``chunk_size`` scenarios per task),
     whatever runs the chunks.
 
-    ``load``, ``capacity`` and ``link_load`` are those of
-    :func:`~vitaal.engine.cascade.run_cascade` (with ``load``, moved loads can overload
-    backups). With ``couplings`` (:func:`~vitaal.engine.criticality.coupling_index`) the
+    With ``restoration`` (:func:`~vitaal.engine.process_cases.model_restoration`) each
+    scenario runs through the process with restoration (its loads in
+    ``restoration.inputs``), exactly ``run_process`` with the damage ``damage_of`` gives its
+    failures (``docs/engine.md``, "Restoration in the batches"). Without, ``load``,
+    ``capacity`` and ``link_load`` are those of :func:`~vitaal.engine.cascade.run_cascade`
+    (with ``load``, moved loads can overload backups). With ``couplings``
+    (:func:`~vitaal.engine.criticality.coupling_index`) the
     sampled failures take the members of the model's couplings along as
     :func:`~vitaal.engine.hazard.initial_failures` does for a scenario: any hit of a
     ``co_location`` or ``same_structure`` member, and flood hits of a ``flood_zone`` member.
-    Each scenario's outcome is then exactly ``run_cascade`` of its sampled failures plus
-    ``common_cause_failures`` of them, with the same loads.
+    Each scenario's outcome is then exactly ``run_cascade`` (or ``run_process``) of its
+    sampled failures plus ``common_cause_failures`` of them, with the same loads.
 
-    Complexity: O(sum over scenarios of the cone of their initial failures).
+    Complexity: O(sum over scenarios of the cone of their initial failures); with
+    restoration, plus the process on the part each scenario can touch.
     """
     arrays = batch_arrays(
         compiled, table, load=load, capacity=capacity, link_load=link_load,
