@@ -43,7 +43,7 @@ from numpy.typing import NDArray
 from vitaal.engine._kernels import C_COMMON, C_HAZARD
 from vitaal.engine.bound_model import screen_model, unsafe_backups
 from vitaal.engine.causes import CauseCode
-from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.engine.compile import CompiledModel
 from vitaal.engine.cone_models import (
     CONE,
     ConeUnion,
@@ -145,9 +145,8 @@ _NORMAL_DAY = Scenario(id="normal-day", name="A normal day")
 class RestoredArrays:
     """What the workers of a batch with restoration need beside the batch arrays (no id
     mappings: cheap to pickle): the model's graph, the screening model's graph and watch
-    groups (:class:`~vitaal.engine.bound_model.ScreenModel`), the restoration, the pairs
-    that keep their own load at a boundary (backups that could shed or trip), and an area
-    with a loaded primary feed (-1: none needed; see :func:`_with_sentinel`)."""
+    groups (:class:`~vitaal.engine.bound_model.ScreenModel`), the restoration, and the pairs
+    that keep their own load at a boundary (backups that could shed or trip)."""
 
     graph: GraphArrays
     screen: GraphArrays
@@ -155,17 +154,14 @@ class RestoredArrays:
                  NDArray[np.int64], NDArray[np.int64]]  # fmt: skip
     restoration: CaseRestoration
     keep_own: NDArray[np.bool_]
-    sentinel: int
 
 
 def restored_arrays(compiled: CompiledModel, restoration: CaseRestoration) -> RestoredArrays:
     """The :class:`RestoredArrays` of ``compiled`` with ``restoration``."""
     loads = restoration.inputs.loads
     keep = np.zeros(compiled.n_pairs, dtype=np.bool_)
-    sentinel = -1
     if loads is not None:
         keep = unsafe_backups(compiled, loads)
-        sentinel = _loaded_area(compiled, loads)
     sm = screen_model(compiled, loads)
     return RestoredArrays(
         graph=graph_arrays(compiled),
@@ -173,19 +169,7 @@ def restored_arrays(compiled: CompiledModel, restoration: CaseRestoration) -> Re
         watch=(sm.target_ptr, sm.target, sm.watch_ptr, sm.watch, sm.pair_ptr, sm.pair_group),
         restoration=restoration,
         keep_own=keep,
-        sentinel=sentinel,
     )
-
-
-def _loaded_area(compiled: CompiledModel, loads: LoadInputs) -> int:
-    """An area with a primary feed that carries load, when the model's areas weigh their
-    feeds by load (the process weighs them so when any area's primary feeds carry load)."""
-    c = compiled
-    area = c.node_kind[c.pair_node[c.link_dst]] == NodeKind.AREA
-    feed = area & ~c.link_backup & c.pair_required[c.link_dst] & (loads.flow > 0)
-    if not feed.any():
-        return -1
-    return int(c.pair_node[c.link_dst[int(np.flatnonzero(feed)[0])]])
 
 
 # -- 1. screen: the part each case can touch ---------------------------------------------------
@@ -603,17 +587,6 @@ def _summarise_union(
     return bad
 
 
-def _with_sentinel(
-    part_ptr: NDArray[np.int64], part: NDArray[np.int64], sentinel: int
-) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-    """The parts with one more: the area ``sentinel`` on its own, nothing damaged (so the
-    union's areas weigh their feeds by load, as the model's do)."""
-    if sentinel < 0:
-        return part_ptr, part
-    ptr = np.append(part_ptr, part_ptr[-1] + 1).astype(np.int64)
-    return ptr, np.append(part, sentinel).astype(np.int64)
-
-
 def run_restored_cases(
     arrays: RestoredArrays,
     table: tuple[TableArrays, tuple[float, float, bool]],
@@ -686,9 +659,7 @@ def _run_group(
         case_cnode[lo:hi],
     )  # fmt: skip
     p_lo = int(part_ptr[a])
-    g_ptr, g_part = _with_sentinel(
-        part_ptr[a : b + 1] - p_lo, part[p_lo : int(part_ptr[b])], arrays.sentinel
-    )
+    g_ptr, g_part = part_ptr[a : b + 1] - p_lo, part[p_lo : int(part_ptr[b])]
     u = cone_union(arrays.graph, g_ptr, g_part, arrays.keep_own, scratch)
     damage, destroyed = _damage(u, arrays.restoration, failures, horizon_h)
     res = run_process(u.compiled, damage, horizon_h, _union_inputs(u, arrays.restoration))
