@@ -412,23 +412,22 @@ def _crossing_case(capacity: float) -> tuple[CompiledModel, ProcessInputs]:
                             loads=loads)  # fmt: skip
 
 
-def test_a_closed_bridge_hinders_by_detour_and_by_congestion() -> None:
+def test_a_closed_bridge_hinders_by_detour() -> None:
     """B closes at 0 for 10 h. R keeps its road through the backup X: it is detoured, and so
-    is A behind it (hindered 10 h, nobody without the road). X carries S's 4 and R's 3 = 7
-    above its 5: congested, so S, served through X, is hindered too. With X at 8 there is
-    room: S is not hindered, A still is (the detour)."""
-    c, inp = _crossing_case(5.0)
-    r = run_process(c, [Damage("B", 0.0, repair_h=10.0)], 24.0, inp)
-    a, s = c.pair_of("A", "data"), c.pair_of("S", "data")
-    assert r.hinder_hours is not None
-    assert r.losses_of("A", "data") == []
-    assert r.hinder_hours[a] == 10.0
-    assert r.hinder_hours[s] == 10.0
-    c2, inp2 = _crossing_case(8.0)
-    r2 = run_process(c2, [Damage("B", 0.0, repair_h=10.0)], 24.0, inp2)
-    assert r2.hinder_hours is not None
-    assert r2.hinder_hours[a] == 10.0
-    assert r2.hinder_hours[s] == 0.0
+    is A behind it (hindered 10 h, nobody without the road). S, X's own area, keeps its
+    route: not hindered, whether X carries the extra load within its capacity (8) or above
+    it (5: congested, which the peak load shows; delay of others is not counted)."""
+    for capacity in (5.0, 8.0):
+        c, inp = _crossing_case(capacity)
+        r = run_process(c, [Damage("B", 0.0, repair_h=10.0)], 24.0, inp)
+        a, s = c.pair_of("A", "data"), c.pair_of("S", "data")
+        assert r.hinder_hours is not None
+        assert r.losses_of("A", "data") == []
+        assert r.hinder_hours[a] == 10.0
+        assert r.hinder_hours[s] == 0.0
+        x = c.pair_of("X", "data")
+        assert r.peak_load is not None
+        assert r.peak_load[x] == 7.0
 
 
 def test_an_area_loses_a_share_only_inside_its_condition() -> None:

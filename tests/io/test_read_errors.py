@@ -372,8 +372,10 @@ def test_unknown_csv_column(tiny: Path) -> None:
     assert [(where(p), p.found) for p in problems] == [
         (
             ("stores.csv", 1, None),
-            ("a header without the column autonomy_h (it reads 'component,resource,"
-            "autonomy_hours')"),
+            (
+                "a header without the column autonomy_h (it reads 'component,resource,"
+                "autonomy_hours')"
+            ),
         ),
     ]
 

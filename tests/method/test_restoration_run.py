@@ -51,9 +51,7 @@ def test_an_event_repair_time_ends_the_outage(tmp_path: Path) -> None:
     )
     kind = restoration_times()
     back_kind = kind.repair_h("substation", hazard=False) + kind.restart_h("substation")
-    assert run_scenario(read_model(default), "cut").process.outages_of("ss-1") == [
-        (0.0, back_kind)
-    ]
+    assert run_scenario(read_model(default), "cut").process.outages_of("ss-1") == [(0.0, back_kind)]
     # a closure without a repair time lasts to the horizon
     forever = _with_scenario(
         tmp_path / "b",
@@ -80,7 +78,8 @@ def test_a_condition_in_the_files_limits_a_need_to_its_interval(tmp_path: Path) 
     working; with rain from 3 to 5 h it is down from 3 (no buffer) and back when the rain
     ends, after its restart."""
     dry = _with_scenario(
-        tmp_path / "dry", "id: cut\nname: Cut\nhorizon_h: 24\nevents:\n  - {target: scada-1}\n",
+        tmp_path / "dry",
+        "id: cut\nname: Cut\nhorizon_h: 24\nevents:\n  - {target: scada-1}\n",
         rain_only=True,
     )
     model = read_model(dry)

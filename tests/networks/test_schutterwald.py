@@ -50,7 +50,8 @@ def test_transformer_outage_stops_heat_pumps_and_heat_after_buffer() -> None:
     # the transformer whose outage cuts off the bus that feeds the circulation pump, found
     # with pandapower's own topology rather than taken from the mapping file
     feeding_bus = next(
-        sl.supplier for sl in model.supply.values()
+        sl.supplier
+        for sl in model.supply.values()
         if sl.consumer == PUMP and sl.resource == "electricity"
     )
     bus_index = next(i for (t, i), c in el.ids.items() if t == "bus" and c == feeding_bus)
@@ -116,8 +117,16 @@ def test_import_network_command_writes_a_model(tmp_path: Path) -> None:
     out = tmp_path / "heat"
     result = CliRunner().invoke(
         import_network,
-        ["pandapipes", "pandapipes:schutterwald_heat", "--out", str(out), "--prefix", "sw-heat",
-         "--crs", "EPSG:32632"],
+        [
+            "pandapipes",
+            "pandapipes:schutterwald_heat",
+            "--out",
+            str(out),
+            "--prefix",
+            "sw-heat",
+            "--crs",
+            "EPSG:32632",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "circ_pump_pressure 0" in result.output

@@ -43,7 +43,7 @@ from vitaal.engine.process_cases import CaseRestoration, model_restoration
 from vitaal.engine.restoration import Restoration, damage_of, load_inputs, process_inputs
 from vitaal.engine.synthetic import SyntheticCity
 from vitaal.errors import ScenarioError
-from vitaal.method.impact import Impact, assess_impact
+from vitaal.method.impact import Impact, assess_impact, hindrance_services
 from vitaal.model import (
     Component,
     Coupling,
@@ -217,7 +217,7 @@ def reference(case: Case, failures: list[InitialFailure]) -> tuple[ProcessResult
         model,
         cm,
         res.as_cascade(),
-        lost_hours=res.service_hours(),
+        lost_hours=res.service_hours(hindrance_services(cm)),
         lost_share=res.share_peak,
         destroyed=destroyed,
     )

@@ -426,27 +426,26 @@ def hindered_pairs(
     graph: Graph,
     in_graph: tuple[NDArray[np.int64], NDArray[np.int64], NDArray[np.int64]],
     backup: NDArray[np.bool_],
-    state: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]],
+    state: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]],
 ) -> NDArray[np.bool_]:
-    """Per pair, whether what it receives comes by a detour or through congestion
-    (``docs/engine.md``, "Hindrance"): a pair that receives although one of its primary
-    links does not deliver (its load went to a backup) is detoured; a congested pair (moved
-    load above its capacity, carried on) delays what it delivers; and a pair that receives
-    through a primary link from a hindered pair that delivers is hindered in turn.
+    """Per pair, whether what it receives comes by a detour (``docs/engine.md``,
+    "Hindrance"): a pair that receives although one of its primary links does not deliver
+    (its load went to a backup) is detoured, and so is a pair that receives through a primary
+    link from a detoured pair that delivers.
 
     ``graph`` is ``(out_ptr, out_dst, out_link, link_open)``, ``in_graph`` ``(in_ptr,
-    in_src, in_link)``; ``state`` is per pair received, delivers, congested, and per link
-    whether it is cut. O(P + L)."""
+    in_src, in_link)``; ``state`` is per pair received and delivers, and per link whether it
+    is cut. O(P + L)."""
     out_ptr, out_dst, out_link, link_open = graph
     in_ptr, in_src, in_link = in_graph
-    received, delivers, congested, cut = state
+    received, delivers, cut = state
     n = received.shape[0]
     hindered = np.zeros(n, dtype=np.bool_)
     queue = np.empty(n, dtype=np.int64)
     tail = 0
     for q in range(n):
-        seed = congested[q]
-        if not seed and received[q]:
+        seed = False
+        if received[q]:
             for e in range(in_ptr[q], in_ptr[q + 1]):
                 lk = in_link[e]
                 if not backup[lk] and (cut[lk] or not delivers[in_src[e]]):

@@ -62,7 +62,7 @@ from vitaal.engine._kernels import (
 from vitaal.engine.cascade import CascadeResult, load_arrays
 from vitaal.engine.causes import InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind
-from vitaal.engine.impact_kernel import summarise_case
+from vitaal.engine.impact_kernel import summarise_case, travel_share
 from vitaal.errors import ScenarioError
 from vitaal.model import Model
 
@@ -130,6 +130,15 @@ class ImpactTable:
     #: per pair of a service area, the people behind its connections to the pair's resource
     #: (``ServiceArea.people_for``); ``None``: the area's population for every resource
     pair_people: NDArray[np.int64] | None = None
+    #: the share of a day people travel (:func:`~vitaal.engine.impact_kernel.travel_share`)
+    travel_share: float = 1.0
+
+    def hindrance_weight(self) -> NDArray[np.float64]:
+        """Per resource, the share of a day people travel for a hindrance service, else 0
+        (one 0 for a model without resources)."""
+        if self.hindrance.size == 0:
+            return np.zeros(1)
+        return self.hindrance.astype(np.float64) * self.travel_share
 
     def people(self, compiled: CompiledModel) -> NDArray[np.int64]:
         """Per pair, the people behind it (:attr:`pair_people`, or the node's population)."""
@@ -187,6 +196,7 @@ def impact_table(
         bounds=_bounds(crit),
         has_hindrance="hindrance_hours" in crit,
         pair_people=people,
+        travel_share=travel_share(spec),
     )
 
 
@@ -867,7 +877,7 @@ def _run_cases(
     cf_floor: NDArray[np.int64],
     node_system: NDArray[np.int64],
     cost: NDArray[np.float64],
-    hindrance: NDArray[np.bool_],
+    hindrance: NDArray[np.float64],
     min_outage: float,
     value_job_hour: float,
     bounds: NDArray[np.float64],
@@ -1049,7 +1059,7 @@ def run_cases(
     acc_ph = np.zeros(arrays.n_nodes)
     acc_count = np.zeros(arrays.n_nodes, dtype=np.int64)
     t = arrays.table
-    hindrance = np.asarray(t.hindrance if t.hindrance.size else np.zeros(1), dtype=np.bool_)
+    hindrance = t.hindrance_weight()
     cnodes = (
         np.full(n_ev, -1, dtype=np.int64)
         if case_cnode is None

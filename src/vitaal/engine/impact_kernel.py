@@ -19,25 +19,34 @@ class the highest, the first criterion reaching it decisive.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
-__all__ = ["TableArrays", "class_index", "summarise_case"]
+__all__ = ["TableArrays", "class_index", "summarise_case", "travel_share"]
 
 #: What impact is measured with, as :func:`summarise_case` takes it: per pair the people
 #: behind it; per node jobs, critical-function floor, system and replacement cost; per
-#: resource whether it is a hindrance service; the classes' lower bounds.
+#: resource, for a hindrance service the share of a day people travel (:func:`travel_share`),
+#: else 0; the classes' lower bounds.
 TableArrays = tuple[
     NDArray[np.int64],
     NDArray[np.int64],
     NDArray[np.int64],
     NDArray[np.int64],
     NDArray[np.float64],
-    NDArray[np.bool_],
+    NDArray[np.float64],
     NDArray[np.float64],
 ]
+
+
+def travel_share(spec: dict[str, Any]) -> float:
+    """The share of a day people travel (``impact.yaml``, ``travel_h_per_day``; all of it
+    when not given): hindrance counts the hours people travel while their service is lost or
+    goes by a detour, not the whole day."""
+    return float(spec.get("travel_h_per_day", 24.0)) / 24.0
 
 
 @njit(cache=True, nogil=True)
@@ -67,7 +76,7 @@ def summarise_case(
         NDArray[np.int64],
         NDArray[np.int64],
         NDArray[np.float64],
-        NDArray[np.bool_],
+        NDArray[np.float64],
         NDArray[np.float64],
     ],
     scalars: tuple[float, float, bool, float, float],
@@ -84,7 +93,7 @@ def summarise_case(
     the hours without the service (<= 0: none) and the share of the area without it.
     ``graph``: node kind per node, node and resource per pair. ``table``: per pair the
     people behind its connections; per node jobs, critical-function floor, system and
-    replacement cost; per resource whether it is a hindrance service; the class bounds.
+    replacement cost; per resource its hindrance weight (:data:`TableArrays`); the class bounds.
     ``scalars``: min outage, value per job-hour, whether hindrance is a criterion, horizon,
     the case's weight. ``scratch``: two arrays of one value per resource.
     """
@@ -135,8 +144,8 @@ def summarise_case(
                 connected = people[p]
                 sh = share[q]
                 span = h / sh if sh > 0 else 0.0
-                if hindrance[r]:
-                    hh[r] += connected * h
+                if hindrance[r] > 0:
+                    hh[r] += connected * h * hindrance[r]
                 else:
                     ph[r] += connected * h
                     top = max(top, connected * h)

@@ -263,8 +263,6 @@ class _Process:
         self.tripped_by = np.full(n, -1, dtype=np.int64)
         self.shed_from = np.full(p, np.nan)
         self.shed_by = np.full(p, -1, dtype=np.int64)
-        #: per pair: carries moved load above its capacity (its resource congests)
-        self.congested = np.zeros(p, dtype=np.bool_)
         self.loads = inputs.loads
         self.peak = None if self.loads is None else self._own_load()
         self.first_unreceived = np.full(p, INF)
@@ -318,7 +316,7 @@ class _Process:
                  self.link_open)  # fmt: skip
         areas = (self.area_total, area_req, s.loss_from)
         graph = (c.out_ptr, c.out_dst, c.out_link, self.link_open)
-        state = (self.received, self.delivers, self.congested, self.cut)
+        state = (self.received, self.delivers, self.cut)
         hindered = hindered_pairs(graph, (c.in_ptr, c.in_src, c.in_link), c.link_backup, state)
         shares = (self.share_now, self.share_peak, self.share_from, self.hinder_now)
         area_shares(t, links, (self.delivers, hindered, self.cut), areas, shares)
@@ -431,9 +429,7 @@ class _Process:
         extra = np.bincount(c.link_src[takes], weights=share[takes], minlength=c.n_pairs)
         total = own + extra
         cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * self.cap_share
-        above = (total > cap * (1 + 1e-9)) & (extra > 0)
-        self.congested = above & (ld.mode == Overload.CONGEST)
-        over = np.flatnonzero(above)
+        over = np.flatnonzero((total > cap * (1 + 1e-9)) & (extra > 0))
         changed = False
         for b in over.tolist():
             mode = int(ld.mode[b])

@@ -667,7 +667,7 @@ def _run_group(
     g = arrays.graph
     bad = _summarise_union(
         (u.node_ptr[: b - a + 1], u.node, u.flag, u.compiled.node_ptr, u.pair),
-        (res.fail_time, destroyed, res.service_hours(), _share(res)),
+        (res.fail_time, destroyed, res.service_hours(arrays_t[5] > 0), _share(res)),
         (g.node_kind, g.pair_node, g.pair_resource),
         arrays_t,
         (min_outage, value, has_h, float(horizon_h)),

@@ -163,7 +163,7 @@ class ProcessResult:
     weight of its primary feeds that fail, while others still deliver and no backup takes
     over); ``share_peak`` the largest share and ``share_from`` when a share was first lost.
     ``hinder_hours`` and ``hinder_peak`` are the same for the share of an area that keeps the
-    service but by a detour or through congestion (``docs/engine.md``, "Hindrance").
+    service but by a detour (``docs/engine.md``, "Hindrance").
     """
 
     compiled: CompiledModel
@@ -290,13 +290,20 @@ class ProcessResult:
         np.add.at(out, self.loss_pair[keep], spans)
         return out
 
-    def service_hours(self) -> NDArray[np.float64]:
+    def service_hours(self, hindrance: NDArray[np.bool_] | None = None) -> NDArray[np.float64]:
         """Per pair, the hours without the service within the horizon, for a service area
-        weighted by the share of it without (:attr:`share_hours`), else :meth:`lost_hours`."""
+        weighted by the share of it without (:attr:`share_hours`), else :meth:`lost_hours`.
+        For the resources ``hindrance`` marks (per resource), a service area's hours by a
+        detour (:attr:`hinder_hours`) count too: what the impact indicator counts as
+        hindrance."""
         out = self.lost_hours()
+        c = self.compiled
+        area = c.node_kind[c.pair_node] == 1
         if self.share_hours is not None:
-            area = self.compiled.node_kind[self.compiled.pair_node] == 1
             out[area] = self.share_hours[area]
+        if hindrance is not None and self.hinder_hours is not None:
+            hinder = area & hindrance[c.pair_resource]
+            out[hinder] += self.hinder_hours[hinder]
         return out
 
     def service_from(self) -> NDArray[np.float64]:

@@ -47,6 +47,7 @@ from vitaal.engine.capacity_arrays import LoadProjection, project_loads
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_arrays
 from vitaal.engine.criticality import CLASSES, ImpactTable, _bounds
 from vitaal.engine.ensemble import Exposure
+from vitaal.engine.impact_kernel import travel_share
 from vitaal.model import (
     Component,
     CriticalFunction,
@@ -217,6 +218,7 @@ class SyntheticCity:
             value_per_job_hour_eur=float(spec["value_added_per_job_hour_eur"]),
             bounds=_bounds(crit),
             has_hindrance="hindrance_hours" in crit,
+            travel_share=travel_share(spec),
         )
 
     def exposure(self) -> Exposure:

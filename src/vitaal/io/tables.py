@@ -532,9 +532,7 @@ def parse_record(
         return None, problems
     kwargs["prov"] = Provenance(**prov_kwargs)
     if line_of is not None:
-        lines = tuple(
-            (str(name), line) for name in raw if (line := line_of(str(name))) is not None
-        )
+        lines = tuple((str(name), line) for name in raw if (line := line_of(str(name))) is not None)
         loc = Loc(loc.file, loc.line, lines)
     kwargs["loc"] = loc
     return table.cls(**kwargs), problems

@@ -22,6 +22,7 @@ from vitaal.catalog import load_data
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.causes import CauseCode
 from vitaal.engine.compile import CompiledModel
+from vitaal.engine.impact_kernel import travel_share
 from vitaal.method.shortfall import Shortfall
 from vitaal.model.model import Model
 
@@ -139,8 +140,8 @@ class Impact:
                 f"tot {duration} uur lang",
                 "person_hours": f"{head} {num(c.value)} persoonsuren zonder {service}",
                 "critical_functions": f"{head} {int(c.value)} vitale functie(s) uitvallen: {names}",
-                "hindrance_hours": f"{head} {num(c.value)} persoonsuren hinder door uitval "
-                f"van {service}",
+                "hindrance_hours": f"{head} {num(c.value)} reisuren hinder (omrijden of "
+                f"uitval) bij {service}",
                 "economic_loss": f"{head} de economische schade EUR {num(c.value)} is",
             }
         else:
@@ -151,8 +152,8 @@ class Impact:
                 "person_hours": f"{head} of {num(c.value)} person-hours without {service}",
                 "critical_functions": f"{head} {int(c.value)} critical function(s) are lost: "
                 f"{names}",
-                "hindrance_hours": f"{head} of {num(c.value)} person-hours of hindrance "
-                f"without {service}",
+                "hindrance_hours": f"{head} of {num(c.value)} travel hours hindered "
+                f"(detour or loss) in {service}",
                 "economic_loss": f"{head} the economic loss is EUR {num(c.value)}",
             }
         return sentences[c.name]
@@ -234,6 +235,16 @@ class Impact:
         }
 
 
+def hindrance_services(
+    compiled: CompiledModel, thresholds: dict[str, Any] | None = None
+) -> NDArray[np.bool_]:
+    """Per resource of ``compiled``, whether its loss or detour counts as hindrance
+    (``impact.yaml``, ``hindrance_services``)."""
+    spec = thresholds if thresholds is not None else load_data("impact")
+    names = set(spec.get("hindrance_services", ()))
+    return np.asarray([r in names for r in compiled.resource_ids], dtype=np.bool_)
+
+
 def assess_impact(
     model: Model,
     compiled: CompiledModel,
@@ -273,6 +284,7 @@ def assess_impact(
     res_ids = result.resource_ids
 
     hindrance = set(spec.get("hindrance_services", ()))
+    travel = travel_share(spec)
     people_by_service: dict[str, int] = {}
     person_hours: dict[str, float] = {}
     hindrance_hours: dict[str, float] = {}
@@ -303,7 +315,7 @@ def assess_impact(
             span = hours / share if share > 0 else 0.0
             longest[r] = max(longest.get(r, 0.0), span)
             if r in hindrance:
-                hindrance_hours[r] = hindrance_hours.get(r, 0.0) + connected * hours
+                hindrance_hours[r] = hindrance_hours.get(r, 0.0) + connected * hours * travel
                 continue
             person_hours[r] = person_hours.get(r, 0.0) + connected * hours
             if span >= min_outage:

@@ -21,7 +21,7 @@ from vitaal.engine.process import ProcessResult, run_process
 from vitaal.engine.restoration import damage_of, load_inputs, process_inputs
 from vitaal.errors import ScenarioError
 from vitaal.method.flags import Flag, check_cascade
-from vitaal.method.impact import Impact, assess_impact
+from vitaal.method.impact import Impact, assess_impact, hindrance_services
 from vitaal.method.shortfall import assess_shortfall
 from vitaal.model.enums import OnOverload
 from vitaal.model.model import Model
@@ -204,7 +204,7 @@ def run_scenario(
         model,
         comp,
         cascade,
-        lost_hours=process.service_hours(),
+        lost_hours=process.service_hours(hindrance_services(comp)),
         lost_share=process.share_peak,
         destroyed=destroyed,
         shortfall=assess_shortfall(model, capacity, baseline) if baseline is not None else None,
