@@ -32,6 +32,7 @@ from vitaal.io.fields import (
     show,
 )
 from vitaal.io.geojson import read_geojson_records
+from vitaal.io.spreadsheet import read_spreadsheet_cell, spreadsheet_cell
 from vitaal.io.tables import (
     TABLES,
     Table,
@@ -173,7 +174,8 @@ class _Reader:
                         )
                     )
                     continue
-                yield {h: c.strip() for h, c in zip(header, row, strict=False) if h}, Loc(rel, line)
+                cells = zip(header, row, strict=False)
+                yield {h: read_spreadsheet_cell(c.strip()) for h, c in cells if h}, Loc(rel, line)
         except csv.Error as exc:
             # the line the broken row starts on (an open quote runs on to the end of the file)
             self.problems.append(
@@ -523,7 +525,7 @@ def _csv_text(table: Table, records: Iterable[Any]) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([_cell(row.get(c)) for c in columns])
+        writer.writerow([spreadsheet_cell(_cell(row.get(c))) for c in columns])
     return buf.getvalue()
 
 
