@@ -3,7 +3,7 @@
 Reads the public anchor data in ``scripts/rotterdam_sources/`` (named stations, plants, bridges,
 neighbourhoods, with their figures and sources) and adds the bulk of the model (neighbourhood
 substations, cables, mains, pumping units, masts ...) laid out deterministically inside the
-neighbourhoods they serve. Writes ``src/vitaal/examples/rotterdam/``.
+neighbourhoods they serve. Writes ``examples/rotterdam/``.
 
 Run from anywhere::
 
@@ -32,7 +32,7 @@ from pyproj import Transformer
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = Path(__file__).resolve().parent / "rotterdam_sources"
-OUT = ROOT / "src" / "vitaal" / "examples" / "rotterdam"
+OUT = ROOT / "examples" / "rotterdam"
 
 BASE_YEAR = 2026
 _TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)

@@ -50,7 +50,7 @@ def rotterdam(tmp_path_factory: pytest.TempPathFactory) -> Example:
     from vitaal.engine.capacity import project_capacity
     from vitaal.method.scenario_run import capacity_inputs
 
-    src = Path(__file__).resolve().parents[2] / "src" / "vitaal" / "examples" / "rotterdam"
+    src = Path(__file__).resolve().parents[2] / "examples" / "rotterdam"
     folder = tmp_path_factory.mktemp("rotterdam-trips") / "rotterdam"
     shutil.copytree(src, folder)
     res = folder / "resources.yaml"

@@ -16,7 +16,7 @@ from vitaal.store import ModelStore, open_store
 from vitaal.store.schema import metadata
 
 TINY = Path(__file__).resolve().parents[1] / "data" / "tiny"
-ROTTERDAM = Path(__file__).resolve().parents[2] / "src" / "vitaal" / "examples" / "rotterdam"
+ROTTERDAM = Path(__file__).resolve().parents[2] / "examples" / "rotterdam"
 
 
 @pytest.fixture(

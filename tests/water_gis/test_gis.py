@@ -21,7 +21,7 @@ from vitaal.model.model import Model
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ROOT / "tests" / "data" / "tiny"
-ROTTERDAM = ROOT / "src" / "vitaal" / "examples" / "rotterdam"
+ROTTERDAM = ROOT / "examples" / "rotterdam"
 
 
 @pytest.fixture(scope="module")
