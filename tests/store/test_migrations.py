@@ -26,7 +26,15 @@ def test_migrated_schema_matches_the_metadata(store_url: str) -> None:
             names = set(inspect(conn).get_table_names())
     finally:
         engine.dispose()
-    assert names == {"alembic_version", "versions", "records", "audit"}
+    assert names == {
+        "alembic_version",
+        "versions",
+        "records",
+        "audit",
+        "web_users",
+        "web_sessions",
+        "web_register",
+    }
 
 
 def test_opening_again_changes_nothing(

@@ -245,6 +245,7 @@ def _register() -> None:
     from vitaal.cli.network_cmd import import_network
     from vitaal.cli.report_cmd import report
     from vitaal.cli.scale_cmd import criticality, ensemble
+    from vitaal.cli.serve_cmd import serve
     from vitaal.cli.store_cmd import audit_group, backup, log, restore
     from vitaal.cli.water_gis_cmd import gis_export, gis_import, import_epanet_cmd
 
@@ -263,6 +264,7 @@ def _register() -> None:
     cli.add_command(audit_group)
     cli.add_command(backup)
     cli.add_command(restore)
+    cli.add_command(serve)
 
 
 _register()

@@ -309,6 +309,14 @@ class ModelStore:
                 f"cannot {what} in {self.url}: {reason[0] if reason else type(exc).__name__}"
             ) from None
 
+    @contextlib.contextmanager
+    def transaction(self, what: str, *, write: bool = False) -> Iterator[Connection]:
+        """A transaction on the store's database for the tables beside the model's (the web
+        app's users, sessions and decision register): ``write`` takes the store's write lock,
+        a read sees one snapshot. ``what`` names the work in a :class:`StoreError`."""
+        with self._transaction(what, write=write) as conn:
+            yield conn
+
     def _upgrade(self) -> None:
         head = migrate.head_revision()
         # a read first: a store at the newest schema is opened without waiting for writers

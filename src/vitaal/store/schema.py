@@ -22,6 +22,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -32,6 +33,7 @@ from sqlalchemy import (
     Table,
     Text,
     text,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -128,21 +130,100 @@ class AuditRow(Base):
     hash: Mapped[str | None] = mapped_column(String(64))
 
 
+# -- the web app's tables (vitaal.web; migration 0003) ----------------------------------
+#: The roles a user of the web app has (vitaal.web.accounts says what each may do).
+ROLES = ("administrator", "analyst", "system_owner", "planner", "viewer")
+#: What the decision register records of a decision.
+DECISION_STATUSES = ("taken", "deferred", "refused")
+
+
+class WebUserRow(Base):
+    """A person who signs in to the web app: a role, an organisation, a password hash."""
+
+    __tablename__ = "web_users"
+    __table_args__ = (
+        CheckConstraint(
+            "role IN ('administrator', 'analyst', 'system_owner', 'planner', 'viewer')",
+            name="role",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(100), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    #: the organisation a system owner speaks for (a system's or subsystem's ``owner``)
+    organisation: Mapped[str | None] = mapped_column(String(200))
+    #: an Argon2id hash (vitaal.web.accounts)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(200))
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the SHA-256 of its cookie's token (never the token itself)."""
+
+    __tablename__ = "web_sessions"
+    __table_args__ = (Index("ix_web_sessions_user_id", "user_id"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("web_users.id"))
+    #: the session's token for forms and API writes (CSRF)
+    csrf: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DecisionEntryRow(Base):
+    """One entry of the decision register: a decision of the table taken, deferred or refused,
+    by whom and when; the entries form a hash chain of their own (vitaal.web.register)."""
+
+    __tablename__ = "web_register"
+    __table_args__ = (
+        Index("ix_web_register_decision", "decision"),
+        CheckConstraint("status IN ('taken', 'deferred', 'refused')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True, autoincrement=True)
+    decision: Mapped[str] = mapped_column(String(1000))
+    #: the model version whose analysis listed the decision
+    model_version: Mapped[int] = mapped_column(ForeignKey("versions.id"))
+    status: Mapped[str] = mapped_column(String(10))
+    note: Mapped[str] = mapped_column(Text, server_default="")
+    author: Mapped[str] = mapped_column(String(200))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    #: the previous entry's hash and this entry's columns (vitaal.web.register)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
 metadata = Base.metadata
 versions: Table = metadata.tables["versions"]
 records: Table = metadata.tables["records"]
 audit: Table = metadata.tables["audit"]
+web_users: Table = metadata.tables["web_users"]
+web_sessions: Table = metadata.tables["web_sessions"]
+web_register: Table = metadata.tables["web_register"]
 
 __all__ = [
     "ACTIONS",
+    "DECISION_STATUSES",
     "INFO_KEY",
     "INFO_KIND",
+    "ROLES",
     "AuditRow",
     "Base",
+    "DecisionEntryRow",
     "RecordRow",
     "VersionRow",
+    "WebSessionRow",
+    "WebUserRow",
     "audit",
     "metadata",
     "records",
     "versions",
+    "web_register",
+    "web_sessions",
+    "web_users",
 ]

@@ -1,0 +1,237 @@
+"""The JSON API: everything the pages do, with the same rights, described by the OpenAPI
+document at ``/api/openapi.json``. A write carries the session's CSRF token in the
+``X-CSRF-Token`` header (given by ``POST /api/session`` and ``GET /api/me``)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel, Field
+
+from vitaal.web import accounts, views
+from vitaal.web.deps import SESSION_COOKIE, ApiSession, lang_of, secure, state_of
+from vitaal.web.rights import may_manage_users
+
+router = APIRouter(prefix="/api", tags=["api"])
+
+
+class Credentials(BaseModel):
+    username: str = Field(max_length=100)
+    password: str = Field(max_length=1000)
+
+
+class RegisterBody(BaseModel):
+    decision: str = Field(max_length=1000, description="the id of a decision of the table")
+    status: Literal["taken", "deferred", "refused"]
+    note: str = Field(default="", max_length=4000)
+
+
+class ComponentBody(BaseModel):
+    base: int = Field(description="the model version the edit was made to")
+    fields: dict[str, str] = Field(description="fields as a model folder's CSV holds them")
+
+
+class NewUser(BaseModel):
+    username: str = Field(max_length=100)
+    role: Literal["administrator", "analyst", "system_owner", "planner", "viewer"]
+    display_name: str | None = Field(default=None, max_length=200)
+    organisation: str | None = Field(default=None, max_length=200)
+    password: str | None = Field(
+        default=None, max_length=1000, description="generated and returned once when left out"
+    )
+
+
+class UserChange(BaseModel):
+    role: Literal["administrator", "analyst", "system_owner", "planner", "viewer"] | None = None
+    organisation: str | None = Field(default=None, max_length=200)
+    active: bool | None = None
+
+
+def sign_in(request: Request, username: str, password: str) -> tuple[str, accounts.Session]:
+    """Check a password under the sign-in limit; 429 while the limit holds, 401 when wrong."""
+    state = state_of(request)
+    client = request.client.host if request.client else "-"
+    keys = (f"user:{username.casefold()}", f"addr:{client}")
+    wait = state.limiter.retry_after(*keys)
+    if wait > 0:
+        raise HTTPException(
+            429,
+            f"too many failed sign-ins: try again in {int(wait) + 1} s",
+            headers={"Retry-After": str(int(wait) + 1)},
+        )
+    user = accounts.authenticate(state.store, username, password)
+    if user is None:
+        state.limiter.failed(*keys)
+        raise HTTPException(401, "unknown user name or wrong password")
+    state.limiter.succeeded(keys[0])
+    return accounts.start_session(state.store, user, max_h=state.config.session_max_h)
+
+
+def set_session_cookie(request: Request, response: Response, token: str) -> None:
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        httponly=True,
+        samesite="strict",
+        secure=secure(request),
+        path="/",
+        max_age=int(state_of(request).config.session_max_h * 3600),
+    )
+
+
+@router.post("/session", summary="Sign in")
+def post_session(request: Request, body: Credentials) -> JSONResponse:
+    token, session = sign_in(request, body.username, body.password)
+    response = JSONResponse({"user": session.user.as_dict(), "csrf": session.csrf})
+    set_session_cookie(request, response, token)
+    return response
+
+
+@router.delete("/session", summary="Sign out", status_code=204)
+def delete_session(request: Request, session: ApiSession) -> Response:
+    accounts.end_session(state_of(request).store, session)
+    response = Response(status_code=204)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/me", summary="Who is signed in")
+def get_me(session: ApiSession) -> dict[str, Any]:
+    return {"user": session.user.as_dict(), "csrf": session.csrf}
+
+
+@router.get("/decisions", summary="The table's decisions of the latest version")
+def get_decisions(request: Request, session: ApiSession) -> JSONResponse:
+    data = views.decisions_data(state_of(request), session, lang_of(request))
+    return JSONResponse(data, status_code=200 if data["ready"] else 202)
+
+
+@router.get("/register", summary="The decision register, newest first")
+def get_register(request: Request, session: ApiSession) -> dict[str, Any]:
+    return views.register_data(state_of(request), lang_of(request))
+
+
+@router.post("/register", summary="Record what the table did with a decision", status_code=201)
+def post_register(request: Request, session: ApiSession, body: RegisterBody) -> dict[str, Any]:
+    entry = views.record_decision(state_of(request), session, body.decision, body.status, body.note)
+    return entry.as_dict()
+
+
+@router.get("/scenarios", summary="The model's scenarios")
+def get_scenarios(request: Request, session: ApiSession) -> list[dict[str, Any]]:
+    return views.scenario_list(state_of(request), lang_of(request))
+
+
+@router.post("/scenarios/{scenario_id}/runs", summary="Run a scenario", status_code=202)
+def post_run(request: Request, session: ApiSession, scenario_id: str) -> dict[str, Any]:
+    return views.start_scenario(state_of(request), session, scenario_id).as_dict()
+
+
+@router.get("/jobs/{job_id}", summary="A run's progress and, once done, its result")
+def get_job(request: Request, session: ApiSession, job_id: str) -> dict[str, Any]:
+    job = state_of(request).runner.get(job_id)
+    if job is None:
+        raise HTTPException(404, f"no job '{job_id}' (finished runs are kept for a while)")
+    return views.job_data(job, lang_of(request))
+
+
+@router.get("/components", summary="Components of the latest version")
+def get_components(
+    request: Request,
+    session: ApiSession,
+    q: str = Query("", max_length=200),
+    system: str = Query("", max_length=200),
+    limit: int = Query(200, ge=1, le=5000),
+) -> dict[str, Any]:
+    return views.component_list(state_of(request), session, q, system, limit)
+
+
+@router.get("/components/{component_id}", summary="One component of the latest version")
+def get_component(request: Request, session: ApiSession, component_id: str) -> dict[str, Any]:
+    return views.component_data(state_of(request), session, component_id)
+
+
+@router.put("/components/{component_id}", summary="Change a component")
+def put_component(
+    request: Request, session: ApiSession, component_id: str, body: ComponentBody
+) -> JSONResponse:
+    outcome = views.edit_component(state_of(request), session, component_id, body.base, body.fields)
+    if outcome.conflict is not None:
+        return JSONResponse(
+            {
+                "detail": str(outcome.conflict).splitlines()[0],
+                "latest": outcome.conflict.latest,
+                "conflicts": [c.as_dict() for c in outcome.conflict.conflicts],
+            },
+            status_code=409,
+        )
+    if outcome.problems:
+        return JSONResponse(
+            {"detail": "the component was not saved", "problems": outcome.by_field()},
+            status_code=422,
+        )
+    return JSONResponse({"version": outcome.version})
+
+
+@router.get("/audit", summary="Versions, audit entries and the decision register")
+def get_audit(
+    request: Request,
+    session: ApiSession,
+    version: int | None = Query(None, ge=1),
+    kind: str = Query("", max_length=40),
+    key: str = Query("", max_length=1000),
+) -> dict[str, Any]:
+    return views.audit_data(state_of(request), version, kind, key)
+
+
+def _admin(session: accounts.Session) -> None:
+    if not may_manage_users(session.user):
+        raise HTTPException(403, "only an administrator manages users")
+
+
+@router.get("/users", summary="Every user (administrators)")
+def get_users(request: Request, session: ApiSession) -> list[dict[str, Any]]:
+    _admin(session)
+    return [u.as_dict() for u in accounts.list_users(state_of(request).store)]
+
+
+@router.post("/users", summary="Add a user (administrators)", status_code=201)
+def post_user(request: Request, session: ApiSession, body: NewUser) -> dict[str, Any]:
+    _admin(session)
+    password = body.password or accounts.generate_password()
+    try:
+        user = accounts.create_user(
+            state_of(request).store,
+            body.username,
+            role=body.role,
+            password=password,
+            created_by=session.user.username,
+            display_name=body.display_name,
+            organisation=body.organisation,
+        )
+    except accounts.AccountError as exc:
+        raise HTTPException(422, str(exc)) from None
+    out: dict[str, Any] = {"user": user.as_dict()}
+    if body.password is None:
+        out["password"] = password
+    return out
+
+
+@router.patch("/users/{username}", summary="Change a user's role or access (administrators)")
+def patch_user(
+    request: Request, session: ApiSession, username: str, body: UserChange
+) -> dict[str, Any]:
+    _admin(session)
+    try:
+        user = accounts.update_user(
+            state_of(request).store,
+            username,
+            role=body.role,
+            organisation=body.organisation,
+            active=body.active,
+        )
+    except accounts.AccountError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return user.as_dict()

@@ -1,0 +1,92 @@
+"""Who may do what in the web app. The pages and the API ask the same functions.
+
+| role | reads | runs scenarios | records decisions | edits components | manages users |
+|---|---|---|---|---|---|
+| administrator | yes | yes | yes | all | yes |
+| analyst | yes | yes | yes | all | no |
+| system owner | yes | yes | those its organisation owns | of its systems | no |
+| planner | yes | yes | no | no | no |
+| viewer | yes | no | no | no | no |
+
+A system owner's organisation owns a component when it is the ``owner`` of the component's
+system or of its subsystem (``systems.yaml``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from vitaal.model.model import Model
+from vitaal.web.accounts import User
+
+__all__ = [
+    "may_edit_component",
+    "may_edit_in_subsystem",
+    "may_manage_users",
+    "may_record",
+    "may_run",
+    "owners_of_component",
+]
+
+_EDITORS = ("administrator", "analyst")
+
+
+def may_run(user: User) -> bool:
+    """Start a scenario run (it takes a worker for a while)."""
+    return user.role != "viewer"
+
+
+def may_manage_users(user: User) -> bool:
+    return user.role == "administrator"
+
+
+def owners_of_component(model: Model, component_id: str) -> set[str]:
+    """The organisations that own the system and the subsystem a component belongs to."""
+    comp = model.components.get(component_id)
+    if comp is None:
+        return set()
+    owners: set[str] = set()
+    sub = model.subsystems.get(comp.subsystem)
+    if sub is not None:
+        if sub.owner:
+            owners.add(sub.owner)
+        system = model.systems.get(sub.system)
+        if system is not None and system.owner:
+            owners.add(system.owner)
+    return owners
+
+
+def _speaks_for(user: User, organisations: Iterable[str]) -> bool:
+    org = (user.organisation or "").strip().casefold()
+    return bool(org) and any(org == o.strip().casefold() for o in organisations)
+
+
+def may_edit_component(user: User, model: Model, component_id: str) -> bool:
+    """Change (or, for an analyst, add) the component ``component_id``."""
+    if user.role in _EDITORS:
+        return True
+    if user.role == "system_owner":
+        return _speaks_for(user, owners_of_component(model, component_id))
+    return False
+
+
+def may_edit_in_subsystem(user: User, model: Model, subsystem_id: str) -> bool:
+    """Put a component into ``subsystem_id`` (a system owner only into its own systems)."""
+    if user.role in _EDITORS:
+        return True
+    sub = model.subsystems.get(subsystem_id)
+    if user.role != "system_owner" or sub is None:
+        return False
+    system = model.systems.get(sub.system)
+    return _speaks_for(user, [o for o in (sub.owner, system.owner if system else None) if o])
+
+
+def may_record(user: User, decision: Mapping[str, Any]) -> bool:
+    """Record in the register what the table did with ``decision`` (an item of the analysis's
+    decisions, with its ``owners``)."""
+    if user.role in _EDITORS:
+        return True
+    if user.role == "system_owner":
+        return _speaks_for(user, decision.get("owners") or ())
+    return False

@@ -1,0 +1,73 @@
+"""What one running web app holds: its options, the store, the workers, the sign-in limiter,
+and the latest model read once per version."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import Any
+
+from vitaal.errors import StoreError
+from vitaal.model.model import Model
+from vitaal.store import ModelStore
+from vitaal.web.accounts import LoginLimiter
+from vitaal.web.config import WebConfig
+from vitaal.web.jobs import Job, JobRunner
+
+__all__ = ["AppState"]
+
+
+@dataclass
+class AppState:
+    config: WebConfig
+    store: ModelStore
+    runner: JobRunner
+    limiter: LoginLimiter
+    _model: tuple[int, Model] | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def latest(self) -> int:
+        """The newest model version (:class:`StoreError` when the store holds none)."""
+        version = self.store.latest_version()
+        if version is None:
+            raise StoreError(f"the store {self.store.url} holds no model yet (vitaal import)")
+        return version
+
+    def model(self, version: int | None = None) -> tuple[int, Model]:
+        """The model of ``version`` (the latest by default) and its number; the latest is kept
+        in memory until a newer version is made."""
+        number = self.latest() if version is None else version
+        with self._lock:
+            if self._model is not None and self._model[0] == number:
+                return self._model
+        model = self.store.read_model(number)
+        with self._lock:
+            if self._model is None or self._model[0] <= number:
+                self._model = (number, model)
+        return number, model
+
+    def analysis(self, owner: str, version: int | None = None) -> Job:
+        """The job of the method's analysis of ``version`` (the latest by default): started
+        if no one has asked for it yet, kept once done."""
+        number = self.latest() if version is None else version
+        return self.runner.submit(
+            "analysis", ("analysis", number), owner, self.config.db_url, number
+        )
+
+    def scenario(self, owner: str, scenario_id: str) -> Job:
+        number = self.latest()
+        return self.runner.submit(
+            "scenario",
+            ("scenario", number, scenario_id),
+            owner,
+            self.config.db_url,
+            number,
+            scenario_id,
+        )
+
+    def decisions(self, job: Job) -> list[dict[str, Any]]:
+        """The table's decisions of a finished analysis job."""
+        if job.result is None:
+            return []
+        items: list[dict[str, Any]] = job.result["decisions"]["items"]
+        return items

@@ -1,0 +1,265 @@
+"""What a page and its API call show and do, once: the pages render these dicts, the API
+returns them as JSON. Every right is checked here (:mod:`vitaal.web.rights`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import HTTPException
+
+from vitaal.store.codec import dump
+from vitaal.web import register, rights
+from vitaal.web.accounts import Session
+from vitaal.web.editing import EDITABLE, Outcome, form_values, read_form, save_component
+from vitaal.web.jobs import Job
+from vitaal.web.state import AppState
+
+__all__ = [
+    "audit_data",
+    "component_data",
+    "component_list",
+    "decisions_data",
+    "edit_component",
+    "job_data",
+    "record_decision",
+    "scenario_list",
+    "start_scenario",
+]
+
+_CHART_W, _CHART_H = 640.0, 220.0
+
+
+def _text(value: Any, lang: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(lang) or value.get("en") or "")
+    return "" if value is None else str(value)
+
+
+def decisions_data(state: AppState, session: Session, lang: str) -> dict[str, Any]:
+    """The table's decisions of the latest version with what the register says of each, or
+    the analysis's progress while it runs."""
+    job = state.analysis(session.user.username)
+    out: dict[str, Any] = {"job": job.as_dict(), "ready": job.status == "done", "items": []}
+    if job.status != "done":
+        return out
+    latest = register.latest_by_decision(state.store)
+    items = []
+    for d in state.decisions(job):
+        entry = latest.get(d["id"])
+        items.append(
+            {
+                "id": d["id"],
+                "rank": d["rank"],
+                "title": _text(d["title"], lang),
+                "level": d["level"],
+                "way_of_working": d["way_of_working"],
+                "consequence": d["consequence"],
+                "status": d["status"],
+                "decide_by": d["decide_by"],
+                "people": d["people"],
+                "cost_eur": d["cost_eur"],
+                "owners": d["owners"],
+                "systems": d["systems"],
+                "evidence": [_text(e["text"], lang) for e in d["evidence"]],
+                "register": entry.as_dict() if entry else None,
+                "may_record": rights.may_record(session.user, d),
+            }
+        )
+    out["version"] = job.result["version"] if job.result else None
+    out["items"] = items
+    return out
+
+
+def record_decision(
+    state: AppState, session: Session, decision_id: str, status: str, note: str
+) -> register.Entry:
+    """Record in the register what the table did with a decision of the latest analysis."""
+    job = state.analysis(session.user.username)
+    if job.status != "done" or job.result is None:
+        raise HTTPException(409, "the analysis of the latest version is still running")
+    decision = next((d for d in state.decisions(job) if d["id"] == decision_id), None)
+    if decision is None:
+        raise HTTPException(404, f"no decision '{decision_id}' in the latest analysis")
+    if not rights.may_record(session.user, decision):
+        raise HTTPException(403, "your role may not record this decision")
+    try:
+        return register.record(
+            state.store,
+            decision_id,
+            status,
+            author=session.user.username,
+            model_version=int(job.result["version"]),
+            note=note.strip(),
+        )
+    except register.RegisterError as exc:
+        raise HTTPException(422, str(exc)) from None
+
+
+def register_data(state: AppState, lang: str) -> dict[str, Any]:
+    entries = register.entries(state.store)
+    return {
+        "entries": [e.as_dict() for e in reversed(entries)],
+        "findings": register.verify_register(state.store),
+    }
+
+
+def scenario_list(state: AppState, lang: str) -> list[dict[str, Any]]:
+    _, model = state.model()
+    return [
+        {
+            "id": s.id,
+            "name": s.name,
+            "kind": s.kind.value,
+            "description": s.description,
+            "horizon_h": s.horizon_h or model.info.horizon_h,
+        }
+        for s in model.scenarios.values()
+    ]
+
+
+def start_scenario(state: AppState, session: Session, scenario_id: str) -> Job:
+    if not rights.may_run(session.user):
+        raise HTTPException(403, "your role may read results but not start runs")
+    _, model = state.model()
+    if scenario_id not in model.scenarios:
+        raise HTTPException(404, f"no scenario '{scenario_id}' in the model")
+    return state.scenario(session.user.username, scenario_id)
+
+
+def _chart(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per system that lost a component, its share working over the horizon as SVG points."""
+    horizon = float(result["horizon_h"]) or 1.0
+    lines = []
+    for system, curve in sorted(result.get("recovery", {}).items()):
+        times = [float(t) for t in curve["times_h"]]
+        shares = [float(s) for s in curve["working"]]
+        pts: list[tuple[float, float]] = [(0.0, 1.0)]
+        for t, share in zip(times, shares, strict=True):
+            x = min(t, horizon) / horizon * _CHART_W
+            pts.append((x, pts[-1][1]))
+            pts.append((x, share))
+        pts.append((_CHART_W, pts[-1][1]))
+        points = " ".join(f"{x:.1f},{(1.0 - y) * _CHART_H:.1f}" for x, y in pts)
+        lines.append({"system": system, "points": points, "lowest": min(shares, default=1.0)})
+    return lines
+
+
+def job_data(job: Job, lang: str) -> dict[str, Any]:
+    """A job's progress and, for a finished scenario run, what a page shows of it."""
+    out: dict[str, Any] = {"job": job.as_dict()}
+    if job.kind != "scenario" or job.result is None:
+        return out
+    r = job.result
+    out["scenario"] = {
+        "id": r["scenario"],
+        "name": r["name"],
+        "version": r["version"],
+        "horizon_h": r["horizon_h"],
+        "failed": r["failed"],
+        "impact": r["impact"],
+        "flags": [
+            {
+                "system": f["system"],
+                "colour": f["colour"],
+                "rule": f["rule"],
+                "text": f.get("rule_text_nl") if lang == "nl" else f.get("rule_text"),
+                "onset_h": f.get("onset_h"),
+                "owners": f.get("owners", []),
+            }
+            for f in r["flags"]
+        ],
+        "nodes": r["nodes"],
+        "chart": _chart(r),
+        "chart_size": (_CHART_W, _CHART_H),
+    }
+    return out
+
+
+def component_list(
+    state: AppState, session: Session, query: str, system: str, limit: int = 200
+) -> dict[str, Any]:
+    version, model = state.model()
+    q = query.strip().casefold()
+    rows = []
+    for c in model.components.values():
+        sub = model.subsystems.get(c.subsystem)
+        sys_id = sub.system if sub else None
+        if system and sys_id != system:
+            continue
+        if q and q not in c.id.casefold() and q not in (c.name or "").casefold():
+            continue
+        rows.append(
+            {
+                "id": c.id,
+                "name": c.name,
+                "system": sys_id,
+                "subsystem": c.subsystem,
+                "kind": c.kind,
+                "may_edit": rights.may_edit_component(session.user, model, c.id),
+            }
+        )
+    return {
+        "version": version,
+        "count": len(rows),
+        "items": rows[:limit],
+        "systems": sorted(model.systems),
+    }
+
+
+def component_data(state: AppState, session: Session, component_id: str) -> dict[str, Any]:
+    version, model = state.model()
+    comp = model.components.get(component_id)
+    if comp is None:
+        raise HTTPException(404, f"no component '{component_id}' in version {version}")
+    sub = model.subsystems.get(comp.subsystem)
+    return {
+        "version": version,
+        "id": comp.id,
+        "name": comp.name,
+        "system": sub.system if sub else None,
+        "record": dump("components", comp),
+        "fields": form_values(comp),
+        "editable": list(EDITABLE),
+        "owners": sorted(rights.owners_of_component(model, comp.id)),
+        "may_edit": rights.may_edit_component(session.user, model, comp.id),
+    }
+
+
+def edit_component(
+    state: AppState, session: Session, component_id: str, base: int, fields: dict[str, str]
+) -> Outcome:
+    """Save a component's form made to version ``base``; 403 unless the user may edit the
+    component both as it is and as the form would make it (a system owner cannot move a
+    component into another organisation's system)."""
+    _, model = state.model()
+    if base < 1 or base > state.latest():
+        raise HTTPException(422, f"base: found {base}, expected a version the store holds")
+    _, at_base = state.model(base)
+    original = at_base.components.get(component_id)
+    if original is None or component_id not in model.components:
+        raise HTTPException(404, f"no component '{component_id}'")
+    if not rights.may_edit_component(session.user, model, component_id):
+        raise HTTPException(403, "your role or organisation may not edit this component")
+    record, _ = read_form(original, fields)
+    if (
+        record is not None
+        and record.subsystem != original.subsystem
+        and not rights.may_edit_in_subsystem(session.user, model, record.subsystem)
+    ):
+        raise HTTPException(403, "you may not move the component into that subsystem")
+    return save_component(state.store, original, fields, base=base, author=session.user.username)
+
+
+def audit_data(
+    state: AppState, version: int | None, kind: str | None, key: str | None, limit: int = 500
+) -> dict[str, Any]:
+    versions = [v.as_dict() for v in reversed(state.store.versions())]
+    entries = []
+    if version is not None or kind or key:
+        entries = [e.as_dict() for e in state.store.audit(version, kind or None, key or None)]
+    return {
+        "versions": versions,
+        "entries": entries[:limit],
+        "entries_total": len(entries),
+        "register": [e.as_dict() for e in reversed(register.entries(state.store))],
+    }

@@ -1,0 +1,85 @@
+"""What the workers run: the whole analysis of a model version and one scenario run, each
+read from the store by URL and version and returned as plain data (it crosses a process
+boundary). ``progress(phase, done, total)`` reports how far a run is."""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from vitaal.model.model import Model
+
+__all__ = ["FUNCTIONS", "Progress", "analysis", "scenario"]
+
+Progress = Callable[[str, int, int], None]
+
+#: models read by this process, by (store URL, version); a version never changes
+_MODELS: OrderedDict[tuple[str, int], Model] = OrderedDict()
+_KEEP = 2
+_LOCK = threading.Lock()
+
+
+def model_at(url: str, version: int) -> Model:
+    """The model of ``version`` in the store at ``url`` (kept for the next run)."""
+    from vitaal.store import open_store
+
+    with _LOCK:
+        model = _MODELS.get((url, version))
+        if model is not None:
+            _MODELS.move_to_end((url, version))
+            return model
+    with open_store(url) as store:
+        model = store.read_model(version)
+    with _LOCK:
+        _MODELS[(url, version)] = model
+        while len(_MODELS) > _KEEP:
+            _MODELS.popitem(last=False)
+    return model
+
+
+def analysis(url: str, version: int, progress: Progress) -> dict[str, Any]:
+    """The method's whole analysis of a version (``Analysis.as_dict()``, ``docs/method.md``)
+    with the version it is of."""
+    from vitaal.method.analysis import run_analysis
+
+    progress("reading the model", 0, 1)
+    model = model_at(url, version)
+    progress("reading the model", 1, 1)
+    data = dict(run_analysis(model, progress=progress).as_dict())
+    data["version"] = version
+    return data
+
+
+def scenario(url: str, version: int, scenario_id: str, progress: Progress) -> dict[str, Any]:
+    """One scenario on a version: its flags, impact, the recovery of each system and every
+    component and consumer that fails, when, why, and when it comes back."""
+    from vitaal.method.scenario_run import run_scenario
+
+    progress("reading the model", 0, 2)
+    model = model_at(url, version)
+    progress("running the scenario", 1, 2)
+    run = run_scenario(model, scenario_id)
+    data = run.as_dict(model, all_nodes=False)
+    for node in data["nodes"]:
+        node["name"] = _name(model, node["id"])
+    data["nodes"].sort(key=lambda n: (n["fail_time_h"], n["order"] or 0))
+    data["version"] = version
+    progress("running the scenario", 2, 2)
+    return data
+
+
+def _name(model: Model, node_id: str) -> str:
+    for table in (model.components, model.areas, model.critical_functions):
+        record = table.get(node_id)
+        if record is not None:
+            return str(getattr(record, "name", None) or node_id)
+    return node_id
+
+
+#: the functions a job may name (a worker process looks them up here)
+FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
+    "analysis": analysis,
+    "scenario": scenario,
+}
