@@ -37,9 +37,7 @@ def make_store(url: str) -> ModelStore:
     store = open_store(url)
     store.import_model(read_model(TINY), author="setup", message="tiny")
     for name, (role, org) in USERS.items():
-        create_user(
-            store, name, role=role, password=PASSWORD, created_by="setup", organisation=org
-        )
+        create_user(store, name, role=role, password=PASSWORD, created_by="setup", organisation=org)
     return store
 
 
