@@ -125,6 +125,12 @@ def test_decisions_register_and_language(server: str, browser: Any, tmp_path: Pa
     assert page.locator("h1").inner_text() == "De besluiten van de tafel"
     page.click("#lang-en")
     page.wait_for_selector("html[lang=en]")
+    page.goto(server + "/map")
+    for figure in ("map", "dependencies"):
+        box = page.locator(f"svg[data-figure={figure}]").bounding_box()
+        assert box is not None, figure
+        assert box["width"] > 300, figure
+    page.screenshot(path=str(tmp_path / "map.png"))
     page.click("#sign-out")
     page.wait_for_url(server + "/login")
     v.close()
@@ -148,6 +154,11 @@ def test_run_a_scenario_and_see_flags(server: str, browser: Any, tmp_path: Path)
     assert box["width"] > 300
     assert page.locator("#recovery polyline").count() == 3
     assert page.locator("#timeline tbody tr").count() >= 3
+    # the failed components drawn on the map in their system's flag colour
+    drawn = page.locator("svg[data-figure=scenario-map]").bounding_box()
+    assert drawn is not None
+    assert drawn["width"] > 300
+    assert page.locator("svg[data-figure=scenario-dependencies]").count() == 1
     page.screenshot(path=str(tmp_path / "scenario.png"), full_page=True)
     v.close()
 

@@ -16,7 +16,15 @@ from vitaal.store import ModelStore
 from vitaal.web import WebConfig, create_app
 from vitaal.web.register import verify_register
 
-PAGES = ["/decisions", "/register", "/scenarios", "/components", "/components/ss-1", "/audit"]
+PAGES = [
+    "/decisions",
+    "/register",
+    "/scenarios",
+    "/map",
+    "/components",
+    "/components/ss-1",
+    "/audit",
+]
 
 
 def _token(html: str) -> str:
@@ -101,6 +109,15 @@ def test_session_cookie_flags_and_stored_hash(own_app: FastAPI) -> None:
     assert len(ids) == 1
     assert len(ids[0]) == 64
     assert all(h.startswith("$argon2id$") for h in hashes)
+
+
+def test_map_and_dependencies(app: FastAPI) -> None:
+    page = _browser(app, "vic").get("/map").text
+    # the tiny model's three systems drawn on the map and on the dependency circle
+    assert page.count('data-figure="map"') == 1
+    assert page.count('data-figure="dependencies"') == 1
+    for name in ("Electricity", "Drinking water", "Telecom"):
+        assert name in page
 
 
 def test_forms_need_their_token(app: FastAPI) -> None:

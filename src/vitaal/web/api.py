@@ -129,6 +129,11 @@ def post_run(request: Request, session: ApiSession, scenario_id: str) -> dict[st
     return views.start_scenario(state_of(request), session, scenario_id).as_dict()
 
 
+@router.get("/map", summary="The map of the systems and their dependencies (SVG)")
+def get_map(request: Request, session: ApiSession) -> dict[str, Any]:
+    return views.map_data_of(state_of(request), lang_of(request))
+
+
 @router.get("/jobs/{job_id}", summary="A run's progress and, once done, its result")
 def get_job(request: Request, session: ApiSession, job_id: str) -> dict[str, Any]:
     job = state_of(request).runner.get(job_id)

@@ -9,6 +9,7 @@ from typing import Any
 
 from vitaal.errors import StoreError
 from vitaal.model.model import Model
+from vitaal.report.svg.map import MapData, map_data
 from vitaal.store import ModelStore
 from vitaal.web.accounts import LoginLimiter
 from vitaal.web.config import WebConfig
@@ -24,6 +25,7 @@ class AppState:
     runner: JobRunner
     limiter: LoginLimiter
     _model: tuple[int, Model] | None = field(default=None, repr=False)
+    _geo: tuple[int, MapData] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def latest(self) -> int:
@@ -45,6 +47,17 @@ class AppState:
             if self._model is None or self._model[0] <= number:
                 self._model = (number, model)
         return number, model
+
+    def geometry(self, version: int) -> tuple[Model, MapData]:
+        """The model of ``version`` and its map geometry (kept for the latest version)."""
+        _, model = self.model(version)
+        with self._lock:
+            if self._geo is not None and self._geo[0] == version:
+                return model, self._geo[1]
+        geo = map_data(model)
+        with self._lock:
+            self._geo = (version, geo)
+        return model, geo
 
     def analysis(self, owner: str, version: int | None = None) -> Job:
         """The job of the method's analysis of ``version`` (the latest by default): started

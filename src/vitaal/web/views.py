@@ -11,6 +11,8 @@ from vitaal.store.codec import dump
 from vitaal.web import register, rights
 from vitaal.web.accounts import Session
 from vitaal.web.editing import EDITABLE, Outcome, form_values, read_form, save_component
+from vitaal.web.figures import overview_figures, scenario_figures
+from vitaal.web.i18n import translations
 from vitaal.web.jobs import Job
 from vitaal.web.state import AppState
 
@@ -21,7 +23,9 @@ __all__ = [
     "decisions_data",
     "edit_component",
     "job_data",
+    "map_data_of",
     "record_decision",
+    "scenario_figures_of",
     "scenario_list",
     "start_scenario",
 ]
@@ -142,6 +146,21 @@ def _chart(result: dict[str, Any]) -> list[dict[str, Any]]:
         points = " ".join(f"{x:.1f},{(1.0 - y) * _CHART_H:.1f}" for x, y in pts)
         lines.append({"system": system, "points": points, "lowest": min(shares, default=1.0)})
     return lines
+
+
+def map_data_of(state: AppState, lang: str) -> dict[str, Any]:
+    """The map of every system and the dependency diagram of the latest version (SVG)."""
+    version = state.latest()
+    model, geo = state.geometry(version)
+    return {"version": version, **overview_figures(model, geo, lang, translations(lang).ugettext)}
+
+
+def scenario_figures_of(state: AppState, job: Job, lang: str) -> dict[str, str]:
+    """A finished scenario run on the map and the dependency diagram (SVG)."""
+    if job.kind != "scenario" or job.result is None:
+        return {}
+    model, geo = state.geometry(int(job.result["version"]))
+    return scenario_figures(model, geo, job.result, lang, translations(lang).ugettext)
 
 
 def job_data(job: Job, lang: str) -> dict[str, Any]:
