@@ -226,7 +226,12 @@ RESOURCES = [
     ("cooling", "Cooling", "Koeling", "MW"),
     ("raw_water", "Raw water", "Ruwwater", "m3/h"),
     ("drinking_water", "Drinking water", "Drinkwater", "m3/h"),
-    ("sewer", "Wastewater removal", "Afvoer van afvalwater", "m3/h"),
+    (
+        "sewer",
+        "Wastewater removal without overflow",
+        "Afvoer van afvalwater zonder overstort",
+        "m3/h",
+    ),
     ("drainage", "Drainage of rain and polder water", "Afvoer van regen- en polderwater", "m3/h"),
     (
         "flood_protection",
@@ -343,17 +348,24 @@ def add_named(b: Builder, a: dict[str, Any], ds_ids: list[str]) -> str:
             b.need(cid, "electricity", a["power_buffer_h"], origin="assumed")
     if a.get("control"):
         b.link(a["control"], cid, "control", **prov)
-        if a.get("control_buffer_h"):
-            manual = {}
-            if a.get("control_manual_h"):
-                # operators run the plant by hand on site when its control system is lost
-                manual = {
-                    "degraded_h": a["control_manual_h"],
-                    "degraded_share": a.get("control_manual_share", 1.0),
-                    "ref": "Local, manual control by staff on site (assumed: share of capacity "
-                    "and how long the rota holds)",
-                }
-            b.need(cid, "control", a["control_buffer_h"], origin="expert_judgement", **manual)
+        buffer_h = a.get("control_buffer_h", 0)
+        if a.get("control_mode") == "local":
+            # pumps and plants that run on their own local control without the central one
+            b.need(cid, "control", WITHOUT_CONTROL_H, **LOCAL_CONTROL)
+        elif a.get("control_manual_h"):
+            # operators run the plant by hand on site when its control system is lost
+            b.need(
+                cid,
+                "control",
+                buffer_h,
+                origin="expert_judgement",
+                degraded_h=a["control_manual_h"],
+                degraded_share=a.get("control_manual_share", 1.0),
+                ref="Local, manual control by staff on site (assumed: share of capacity "
+                "and how long the rota holds)",
+            )
+        elif buffer_h:
+            b.need(cid, "control", buffer_h, origin="expert_judgement")
     if a.get("gas_from"):
         b.link(a["gas_from"], cid, "gas", **prov)
     if a.get("store_h"):
@@ -544,18 +556,11 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
             b.link(cab, dsid, "electricity", role)
         b.link("tel-ctl-stedin", dsid, "control")
         b.link("tel-ctl-stedin-backup", dsid, "control", "backup")
-        b.need(
-            dsid,
-            "control",
-            12,
-            origin="expert_judgement",
-            confidence="medium",
-            ref="Stations run on without SCADA; switching is then manual",
-        )
+        b.need(dsid, "control", WITHOUT_CONTROL_H, **MANUAL_SWITCHING)
     for gs in b.by_kind["grid_station_hv"]:
         b.link("tel-ctl-tennet", gs, "control")
         b.link("tel-ctl-tennet-backup", gs, "control", "backup")
-        b.need(gs, "control", 4, origin="expert_judgement")
+        b.need(gs, "control", WITHOUT_CONTROL_H, **MANUAL_SWITCHING)
 
 
 # --------------------------------------------------------------------------- other systems
@@ -636,14 +641,9 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
                 "origin": "assumed",
             }
         )
-        b.links(b.nearest(ds_ids, b.xy[g], 1), g, "electricity")
-        b.need(
-            g,
-            "electricity",
-            24,
-            origin="expert_judgement",
-            ref="Telemetry and odorisation on batteries",
-        )
+        # No supply link of electricity: a gas receiving station delivers gas without grid
+        # power (before: it failed 24 h into a power cut and took the city's gas with it).
+        _note(b, g, GAS_STATION_POWER)
 
 
 def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]):
@@ -682,7 +682,7 @@ def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], 
         b.link(junction[ar["heat_net"]], pump, "heat")
         b.links(b.nearest(subs, pts[0], 2), pump, "electricity")
         b.link("tel-ctl-heat", pump, "control")
-        b.need(pump, "control", 24, origin="expert_judgement")
+        b.need(pump, "control", WITHOUT_CONTROL_H, **LOCAL_CONTROL)
         for i in range(n):
             built = built_in(rng, ar, 1960, 2022)
             sec = b.add(
@@ -757,7 +757,100 @@ def build_water(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any],
             b.link(mid, ar["id"], "drinking_water")
 
 
+#: A grid station that loses both control rooms keeps running: its protection is local, and
+#: staff switch on site. It keeps working without control for a week (assumed), longer than
+#: any horizon here.
+MANUAL_SWITCHING: dict[str, Any] = {
+    "origin": "expert_judgement",
+    "confidence": "medium",
+    "ref": "Runs on without its control rooms (SCADA): protection is local and staff switch "
+    "on site (a week assumed)",
+}
+GAS_STATION_POWER = (
+    "no need of electricity: pressure reduction works on the gas pressure itself and what "
+    "needs power on site (telemetry, the controls of the gas-fired preheaters) runs on "
+    "batteries (expert judgement; the station's design replaces it)"
+)
+
+
+BRIDGE_POWER = (
+    "carries road traffic without power or its control centre: a movable span stays down, "
+    "closed to tall ships and open to traffic (expert judgement)"
+)
+#: A pumping station or plant that loses its central control or telemetry runs on its own local
+#: control (level or pressure switches, the plant's own PLC): it keeps working, watched by staff
+#: on rounds, for a week (assumed), longer than any horizon here.
+LOCAL_CONTROL: dict[str, Any] = {
+    "origin": "expert_judgement",
+    "confidence": "medium",
+    "ref": "Runs on its own local control when the central control or telemetry is lost, "
+    "watched by staff on rounds (a week assumed)",
+}
+#: Hours a station or plant keeps working without its central control (see LOCAL_CONTROL).
+WITHOUT_CONTROL_H = 168
+
+
+#: The storage of the city's sewers (expert judgement; the sewer operator's own figures per
+#: catchment replace it). Rotterdam's sewers are mostly combined: rain and wastewater share one
+#: pipe, and the pipe's volume between the pumps' switch-off level and the crests of its
+#: overflows is storage. Dutch sewer policy's reference system for a combined sewer stores 7 mm
+#: of rain over the paved area it drains (and pumps 0.7 mm/h on top of the dry-weather flow).
+SEWER_STORAGE_MM = 7.0
+#: Paved area drained per inhabitant and per job, m2 (roofs, streets and yards of a dense city;
+#: assumed).
+SEWER_PAVED_M2 = {"person": 60.0, "job": 20.0}
+#: Dry-weather flow at its design peak, litres an hour per inhabitant and per job (the Dutch
+#: design figure of 12 l per inhabitant an hour; jobs a third of it, assumed). At the peak, not
+#: the daily mean, so the storage time is a lower bound.
+SEWER_DWF_L_H = {"person": 12.0, "job": 4.0}
+#: Heavy rain (15 mm an hour or more) fills 7 mm of storage in about half an hour once the pumps
+#: stand still (assumed): in rain the storage bridges a stopped pump for so long only.
+SEWER_RAIN_FILL_H = 0.5
+
+#: A pump or main of the sewer keeps working when the station or plant downstream stops: what
+#: then fills and overflows is the storage behind it (the pumping units' catchments), not the
+#: pump itself. Its need of ``sewer`` lasts as long as that storage does.
+SEWER_KEEPS_RUNNING: dict[str, Any] = {
+    "origin": "expert_judgement",
+    "confidence": "medium",
+    "ref": "Keeps working when the station or plant downstream stops; the sewer's storage "
+    "behind it fills meanwhile, and overflows when full",
+}
+
+NOTE_SEWER_STORAGE = (
+    "Storage of the combined sewer upstream of the pumping unit, up to its overflows: "
+    "{mm:g} mm over the paved area it drains ({p:g} m2 per inhabitant, {j:g} per job, assumed) "
+    "holds {h:g} h of dry-weather flow at its design peak ({dp:g} l per inhabitant, {dj:g} per "
+    "job an hour); when it is full the sewer overflows into the canals and backs up where it "
+    "cannot (expert judgement after the reference system of Dutch sewer policy; the operator's "
+    "figures per catchment replace it)"
+)
+NOTE_SEWER_RAIN = (
+    "In heavy rain the sewer needs its pumps to carry off the rain: with the pump stopped the "
+    "storage is full within about half an hour and the sewer overflows (assumed)"
+)
+
+
+def sewer_storage_h(ar: dict[str, Any]) -> float:
+    """Hours of dry-weather flow the sewer storage of an area's catchments holds: the storage
+    over the paved area its people and jobs drain, divided by their dry-weather flow at its
+    design peak (the same for every catchment of the area, as both scale with its share)."""
+    m3 = (
+        SEWER_STORAGE_MM
+        / 1000
+        * (SEWER_PAVED_M2["person"] * ar["pop"] + SEWER_PAVED_M2["job"] * ar["jobs"])
+    )
+    m3_h = (SEWER_DWF_L_H["person"] * ar["pop"] + SEWER_DWF_L_H["job"] * ar["jobs"]) / 1000
+    return round(m3 / m3_h, 1)
+
+
 def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids):
+    """The sewers: treatment plant, pressure main, district pumping station and small pumping
+    units, and behind each pumping unit the storage of the sewer it drains (a store of
+    ``sewer``). What an area loses when a plant or pump stops is not its wastewater removal at
+    once but the sewer's storage: on a dry day the store bridges the stop for its hours of
+    dry-weather flow; in heavy rain (condition ``rain``) it is full within half an hour, and
+    the sewer overflows. The resource ``sewer`` is thus removal without overflow."""
     rng = random.Random(20260505)
     for a in assets["wastewater"]:
         add_named(b, a, ds_ids)
@@ -787,6 +880,8 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
             owner="Gemeente Rotterdam",
         )
         b.link(wwtp, main, "sewer")
+        storage_h = sewer_storage_h(ar)
+        b.need(main, "sewer", storage_h, **SEWER_KEEPS_RUNNING)
         dps = b.add(
             f"ww-dps-{aid}",
             "ww-collect",
@@ -794,7 +889,9 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
             xy=dxy,
             area=ar["id"],
             name=f"District sewage pumping station {ar['name']}",
-            capacity=f"sewer: {num(max(200, flow * 3), 0)} m3/h",
+            # the same pumps lift the rain of the combined sewer
+            capacity=f"sewer: {num(max(200, flow * 3), 0)} m3/h; "
+            f"drainage: {num(max(200, flow * 3), 0)} m3/h",
             condition=rng.choice((2, 3, 3, 4)),
             build_year=built,
             end_of_life_year=built + 40,
@@ -804,19 +901,30 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
             thresholds="water_depth: 0.5 m",
         )
         b.link(main, dps, "sewer")
+        b.need(dps, "sewer", storage_h, **SEWER_KEEPS_RUNNING)
         b.links(b.nearest(subs, dxy, 2), dps, "electricity")
         b.need(
             dps,
             "electricity",
-            1,
+            0,
             origin="expert_judgement",
-            ref="Storage in the sewer before overflow",
+            ref="No generator of its own (assumed): the pumps stop with the power; the sewer's "
+            "storage behind the pumping units bridges the stop",
         )
         b.link(control[ar["water_board"]], dps, "control")
-        b.need(dps, "control", 6, origin="expert_judgement", ref="Pumps run on local level control")
+        b.need(dps, "control", WITHOUT_CONTROL_H, **LOCAL_CONTROL)
         n = max(1, round(ar["homes"] / 330 + ar["jobs"] / 4000))
         pts = spread(ar["x"], ar["y"], ar["radius"] * 0.95, n, 4.0)
+        note = NOTE_SEWER_STORAGE.format(
+            mm=SEWER_STORAGE_MM,
+            p=SEWER_PAVED_M2["person"],
+            j=SEWER_PAVED_M2["job"],
+            h=storage_h,
+            dp=SEWER_DWF_L_H["person"],
+            dj=SEWER_DWF_L_H["job"],
+        )
         for i, xy in enumerate(pts):
+            cap = num(max(20, flow / n * 3), 0)
             uid = b.add(
                 f"ww-pu-{aid}-{i + 1:03d}",
                 "ww-collect",
@@ -824,7 +932,8 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
                 xy=xy,
                 area=ar["id"],
                 name=f"Pumping unit {ar['name']} {i + 1}",
-                capacity=f"sewer: {num(max(20, flow / n * 3), 0)} m3/h",
+                # the same pumps lift the rain of the combined sewer
+                capacity=f"sewer: {cap} m3/h; drainage: {cap} m3/h",
                 condition=rng.choice((2, 3, 3, 4, 5)),
                 build_year=built_in(rng, ar, 1970, 2022),
                 lead_time_y=0.5,
@@ -833,15 +942,55 @@ def build_wastewater(b: Builder, areas: list[dict[str, Any]], assets: dict[str, 
                 thresholds="water_depth: 0.5 m",
             )
             b.link(dps, uid, "sewer")
+            b.need(uid, "sewer", storage_h, **SEWER_KEEPS_RUNNING)
+            # in rain the station downstream carries the rain off; without it the unit runs on
+            # and the sewer behind it overflows
+            b.link(dps, uid, "drainage")
+            b.need(uid, "drainage", 168, condition="rain", **SEWER_KEEPS_RUNNING)
             b.link(b.nearest(subs, xy, 1)[0], uid, "electricity")
             b.need(
                 uid,
                 "electricity",
-                2,
+                0,
                 origin="expert_judgement",
-                ref="No backup power; sewage backs up after about two hours",
+                ref="No backup power: the pump stops with the power; the sewer's storage "
+                "bridges the stop",
             )
-            b.link(uid, ar["id"], "sewer")
+            sid = b.add(
+                f"ww-st-{aid}-{i + 1:03d}",
+                "ww-collect",
+                "sewer_storage",
+                xy=xy,
+                area=ar["id"],
+                name=f"Sewer storage {ar['name']} {i + 1} (catchment of its pumping unit)",
+                capacity=f"sewer: {cap} m3/h",
+                owner="Gemeente Rotterdam",
+                origin="expert_judgement",
+                confidence="low",
+                ref=note,
+            )
+            b.link(uid, sid, "sewer")
+            b.link(uid, sid, "drainage")
+            b.need(
+                sid,
+                "drainage",
+                SEWER_RAIN_FILL_H,
+                condition="rain",
+                origin="expert_judgement",
+                confidence="low",
+                ref=NOTE_SEWER_RAIN,
+            )
+            b.stores.append(
+                {
+                    "component": sid,
+                    "resource": "sewer",
+                    "autonomy_h": storage_h,
+                    "origin": "expert_judgement",
+                    "confidence": "low",
+                    "ref": note,
+                }
+            )
+            b.link(sid, ar["id"], "sewer")
 
 
 def build_flood(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]):
@@ -891,11 +1040,18 @@ def build_flood(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any],
             thresholds="water_depth: 0.8 m",
         )
         b.links(b.nearest(ds_ids, xy, 1), sid, "electricity")
+        # a polder station pumps in and after rain; on a dry day it may stand still for hours
         b.need(
-            sid, "electricity", 4, origin="expert_judgement", ref="Some stations have a diesel set"
+            sid,
+            "electricity",
+            4,
+            condition="rain",
+            origin="expert_judgement",
+            ref="Needs power only to pump in and after heavy rain; some stations have a diesel "
+            "set (4 h assumed for all)",
         )
         b.link(ctl[ar["water_board"]], sid, "control")
-        b.need(sid, "control", 12, origin="expert_judgement")
+        b.need(sid, "control", WITHOUT_CONTROL_H, **LOCAL_CONTROL)
         stations[ar["water_board"]].append(sid)
     for ar in inside:
         pool = stations[ar["water_board"]] or [s for v in stations.values() for s in v]
@@ -1063,6 +1219,10 @@ def build_mobility(b: Builder, areas: list[dict[str, Any]], assets: dict[str, An
     for a in assets["mobility"]:
         cid = add_named(b, a, ds_ids)
         add_data_links(b, cid, a.get("data"))
+        if a["kind"] == "bridge":
+            # no need of power or of a control centre for road traffic (before: the
+            # Erasmusbrug closed four hours into a power cut)
+            _note(b, cid, BRIDGE_POWER)
     networks = {
         "noord-west": (
             "North-west (Delfshaven, Overschie)",
@@ -1188,7 +1348,20 @@ def build_mobility(b: Builder, areas: list[dict[str, Any]], assets: dict[str, An
                 b.link(sid, ar["id"], "public_transport")
 
 
-def build_port(b: Builder, assets: dict[str, Any], ds_ids: list[str]) -> None:
+#: The port's nautical services and its terminals are separate parts. Each vessel traffic
+#: centre serves the ships of its sector (the port areas below), another centre taking the
+#: sector over when it fails (assumed: the sectors and the fallbacks are not published). A
+#: terminal, tank hub, lock or quay works on its own power and data: it does not stop when a
+#: traffic centre or the Harbour Coordination Centre does (ships at berth are worked; arrivals
+#: and departures wait), and a terminal that stops takes no nautical service down.
+PORT_SECTORS = {
+    "port-vc-hvh": (["Maasvlakte", "Europoort"], "port-vc-botlek"),
+    "port-vc-botlek": (["Botlek", "Vondelingenplaat"], "port-vc-hvh"),
+    "port-vc-stad": (["Waalhaven", "Eemhaven"], "port-vc-botlek"),
+}
+
+
+def build_port(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids) -> None:
     for a in assets["port"]:
         cid = add_named(b, a, ds_ids)
         add_data_links(b, cid, a.get("data"))
@@ -1196,11 +1369,12 @@ def build_port(b: Builder, assets: dict[str, Any], ds_ids: list[str]) -> None:
             b.links(b.nearest(ds_ids, b.xy[cid], 2), cid, "electricity")
             nodes = b.by_kind["fibre_node"]
             b.links(b.nearest(nodes, b.xy[cid], 2), cid, "data")
-        if a.get("vtc"):
-            b.link(a["vtc"], cid, "vessel_traffic")
-            b.need(cid, "vessel_traffic", 2, origin="expert_judgement")
         if a.get("roads"):
             b.link(f"mob-roads-{a['roads']}", cid, "road_access")
+    by_name = {ar["name"]: ar for ar in areas}
+    for centre, (sector, fallback) in PORT_SECTORS.items():
+        for name in sector:
+            b.links([centre, fallback], by_name[name]["id"], "vessel_traffic")
 
 
 def build_ates(b: Builder, areas: list[dict[str, Any]]) -> None:
@@ -1355,9 +1529,9 @@ def build_critical(b: Builder, areas: list[dict[str, Any]], ds_ids: list[str]) -
         b.links(b.nearest(b.by_area[(ar["id"], "water_main")], xy, 2), cid, "drinking_water")
         if d["category"] in ("acute_care", "care_home"):
             b.need(cid, "drinking_water", 4, origin="expert_judgement", ref="Small on-site storage")
-        if (ar["id"], "sewer_pumping_station") in b.by_area:
-            b.link(b.by_area[(ar["id"], "sewer_pumping_station")][0], cid, "sewer")
-            b.need(cid, "sewer", 12, origin="expert_judgement")
+        if (ar["id"], "sewer_storage") in b.by_area:
+            # its sewer drains to the nearest pumping unit, whose storage bridges a stop
+            b.link(b.nearest(b.by_area[(ar["id"], "sewer_storage")], xy, 1)[0], cid, "sewer")
         b.links(b.nearest(b.by_kind["fibre_node"], xy, 2), cid, "data")
         if d["category"] in radio:
             b.links(b.nearest(b.by_kind["c2000_mast"], xy, 2), cid, "c2000")
@@ -1886,6 +2060,38 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
             "confidence": "low",
             "ref": b.ref("stedin_congestion"),
         },
+        "sewer-pumping-station-dry": {
+            "id": "sewer-pumping-station-dry",
+            "name": "Failure of the district sewage pumping station Ommoord on a dry day",
+            "kind": "shock",
+            "origin_system": "wastewater",
+            "horizon_h": 72,
+            "year": BASE_YEAR,
+            "description": (
+                "A fault stops the district pumping station of Ommoord (26,000 inhabitants) "
+                "until it is repaired; no rain falls. The sewer behind its pumping units stores "
+                "the wastewater meanwhile."
+            ),
+            "events": [{"target": "ww-dps-ommoord", "time_h": 0, "kind": "failure"}],
+            "origin": "expert_judgement",
+            "confidence": "low",
+        },
+        "sewer-pumping-station-rain": {
+            "id": "sewer-pumping-station-rain",
+            "name": "Failure of the district sewage pumping station Ommoord in a cloudburst",
+            "kind": "shock",
+            "origin_system": "wastewater",
+            "horizon_h": 72,
+            "year": BASE_YEAR,
+            "description": (
+                "The same fault, with heavy rain from the first to the fourth hour: the sewer's "
+                "storage fills with rain and the sewer overflows until the rain stops."
+            ),
+            "events": [{"target": "ww-dps-ommoord", "time_h": 0, "kind": "failure"}],
+            "conditions": {"rain": [[1, 4]]},
+            "origin": "expert_judgement",
+            "confidence": "low",
+        },
         "scada-evides-failure": {
             "id": "scada-evides-failure",
             "name": "Failure of the Evides SCADA",
@@ -1965,10 +2171,20 @@ def engine_loads(b: Builder, systems, plans, scenarios, geojson) -> dict[str, di
     from vitaal.engine.capacity import project_capacity
     from vitaal.io.folder import read_model
 
+    # A distribution station's first peak is a placeholder of build_electricity: without it the
+    # engine gives the load of everything the station feeds (rings, hospitals, traction), which
+    # size_from_engine turns into its peak. Calibrated on the placeholder, the station would
+    # keep it whatever it feeds (before: Schiehaven 35 MW for 49 MW of consumers).
+    placeholders = {}
+    for dsid in b.by_kind["distribution_station"]:
+        placeholders[dsid] = b.components[dsid].pop("peak_load", None)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "model"
         write_model(b, folder, systems, plans, scenarios, geojson)
         model = read_model(folder)
+    for dsid, peak in placeholders.items():
+        if peak is not None:
+            b.components[dsid]["peak_load"] = peak
     out = {}
     for run, scen in (("none", None), ("growth", "growth-2035")):
         data = project_capacity(model, scen).to_dict()
@@ -1984,8 +2200,16 @@ def base_load(loads: dict[str, dict[tuple, Any]], cid: str, res: str) -> float:
 
 
 def _capacity(b: Builder, cid: str, res: str, value: float, unit: str) -> None:
+    """Set the capacity of ``cid`` for ``res``, keeping its capacities for other resources."""
     digits = 0 if value >= 100 else 2
-    b.components[cid]["capacity"] = f"{res}: {num(value, digits)} {unit}"
+    entry = f"{res}: {num(value, digits)} {unit}"
+    parts = [p.strip() for p in (b.components[cid].get("capacity") or "").split(";") if p.strip()]
+    same = [i for i, p in enumerate(parts) if p.split(":")[0].strip() == res]
+    if same:
+        parts[same[0]] = entry
+    else:
+        parts.append(entry)
+    b.components[cid]["capacity"] = "; ".join(parts)
 
 
 def _peak(b: Builder, cid: str, res: str, value: float, unit: str) -> None:
@@ -2190,6 +2414,14 @@ def size_from_engine(b: Builder, areas, systems, plans, scenarios, geojson) -> N
         if c.get("origin") == "assumed" and NOTE_SIZED not in (c.get("ref") or ""):
             _note(b, cid, NOTE_SIZED)
 
+    # The pumping units lift the rain of the combined sewer with the same pumps, and their
+    # catchment's storage passes on what they pump.
+    for cid in b.by_kind["small_pumping_station"] + b.by_kind["sewer_pumping_station"]:
+        cap = float(b.components[cid]["capacity"].split(";")[0].split(":")[1].split()[0])
+        _capacity(b, cid, "drainage", cap, "m3/h")
+        if cid.startswith("ww-pu-"):
+            _capacity(b, "ww-st-" + cid[6:], "sewer", cap, "m3/h")
+
 
 # --------------------------------------------------------------------------- writing
 
@@ -2239,7 +2471,7 @@ def main() -> None:
     build_wastewater(b, areas, assets, ds_ids)
     build_flood(b, areas, assets, ds_ids)
     build_mobility(b, areas, assets, ds_ids)
-    build_port(b, assets, ds_ids)
+    build_port(b, areas, assets, ds_ids)
     build_ates(b, areas)
     build_critical(b, areas, ds_ids)
     build_couplings(b, areas)
@@ -2249,10 +2481,43 @@ def main() -> None:
 
     size_from_engine(b, areas, systems, plans, scenarios, geojson)
     extend_lives(b)
-    if OUT.exists():
-        shutil.rmtree(OUT)
+    clear_owned(OUT)
     write_model(b, OUT, systems, plans, scenarios, geojson)
     write_readme(b, plans, scenarios)
+
+
+#: What the builder writes into the example folder. Anything else there (an interventions
+#: file another tool adds) is left alone when the folder is built again.
+OWNED = (
+    "model.yaml",
+    "resources.yaml",
+    "systems.yaml",
+    "components",
+    "areas.csv",
+    "critical_functions.csv",
+    "requirements.csv",
+    "_ensemble.yaml",
+    "supply",
+    "stores.csv",
+    "couplings.yaml",
+    "side_outputs.yaml",
+    "challenges.yaml",
+    "plans.yaml",
+    "scenarios",
+    "hazards",
+    "README.md",
+    "REVIEW.md",
+)
+
+
+def clear_owned(out: Path) -> None:
+    """Remove what an earlier build wrote into ``out`` (the names of ``OWNED``), nothing else."""
+    for name in OWNED:
+        path = out / name
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        elif path.exists() or path.is_symlink():
+            path.unlink()
 
 
 #: The ensemble spec the README names (`vitaal ensemble examples/rotterdam --scenarios ...`).
@@ -2286,7 +2551,7 @@ def extend_lives(b: Builder) -> None:
 
 def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> None:
     """Write the model folder ``out`` from the records collected in ``b``."""
-    out.mkdir(parents=True)
+    out.mkdir(parents=True, exist_ok=True)
     write_yaml(
         out / "model.yaml",
         {
@@ -2358,7 +2623,7 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
     req_rows = [
         r | {"buffer_h": num(r["buffer_h"])}
         for r in b.reqs.values()
-        if r["buffer_h"] or r["k"] != 1 or r.get("condition")
+        if r["buffer_h"] or r["k"] != 1 or r.get("condition") or r.get("degraded_h")
     ]
     write_csv(
         out / "requirements.csv",
@@ -2434,7 +2699,13 @@ def write_readme(b: Builder, plans, scenarios) -> None:
     for cf in b.cfs.values():
         cats[cf["category"]] += 1
     areas = b.areas.values()
-    n_req = len([r for r in b.reqs.values() if r["buffer_h"] or r["k"] != 1 or r.get("condition")])
+    n_req = len(
+        [
+            r
+            for r in b.reqs.values()
+            if r["buffer_h"] or r["k"] != 1 or r.get("condition") or r.get("degraded_h")
+        ]
+    )
     contents = [
         (
             f"- {len(b.areas)} service areas (neighbourhoods, business and port areas): "

@@ -9,6 +9,7 @@ alone would miss) and fast enough for every component of a city.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -17,7 +18,7 @@ import numpy as np
 from vitaal.catalog import load_data
 from vitaal.engine.cascade import run_cascade
 from vitaal.engine.causes import InitialFailure
-from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
 from vitaal.method.context import HEADROOM, Context, num
 from vitaal.model.model import Model
 
@@ -36,7 +37,11 @@ def find_single_points_of_failure(
     For each component ``c`` a cascade starts with ``c`` failing at time 0 (no loads); a
     consumer (service area or critical function) is cut off when some resource stops
     reaching it within ``horizon_h`` (default the model's), stores and buffers counted as
-    in ``design.md``.
+    in ``design.md``. The day is a normal one, as in the batch criticality: no scenario
+    condition holds, so a need that holds only under a condition (a polder's drainage in
+    rain, its flood protection in a storm surge) is met, and a consumer that loses only such
+    a service is not cut off (a storm-surge barrier is no single point of failure on a dry,
+    calm day).
 
     Returns
     -------
@@ -64,7 +69,23 @@ def find_single_points_of_failure(
     """
     horizon = float(horizon_h if horizon_h is not None else model.info.horizon_h)
     n_comp = len(model.components)
+    conditional = {
+        (r.consumer, r.resource) for r in model.requirements.values() if r.condition is not None
+    }
+    if conditional:
+        # a normal day: every need under a condition is met (it never runs out)
+        compiled = compile_model(_normal_day(model, horizon))
     cons_pairs = np.flatnonzero(compiled.pair_node >= n_comp)
+    if conditional:
+        keep = [
+            (
+                compiled.node_ids[compiled.pair_node[p]],
+                compiled.resource_ids[compiled.pair_resource[p]],
+            )
+            not in conditional
+            for p in cons_pairs.tolist()
+        ]
+        cons_pairs = cons_pairs[np.asarray(keep, dtype=bool)]
     pop = np.zeros(compiled.n_nodes, dtype=np.int64)
     for a in model.areas.values():
         pop[compiled.node_index[a.id]] = a.population
@@ -107,6 +128,17 @@ def find_single_points_of_failure(
     if progress is not None:
         progress(total, total)
     return out
+
+
+def _normal_day(model: Model, horizon_h: float) -> Model:
+    """``model`` on a day on which no scenario condition holds: a requirement that holds only
+    under a condition is met whatever reaches it (its buffer outlasts the horizon)."""
+    beyond = 2.0 * horizon_h + 1.0
+    reqs = {
+        key: dataclasses.replace(r, buffer_h=max(r.buffer_h, beyond)) if r.condition else r
+        for key, r in model.requirements.items()
+    }
+    return dataclasses.replace(model, requirements=reqs)
 
 
 def _links_between(ctx: Context, sub: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

@@ -1,0 +1,129 @@
+"""The Rotterdam example's dependencies as the operators describe them: sewer storage and rain,
+heat behind its connections, plants and stations on local control, the port in its parts."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from vitaal.examples import example_path
+from vitaal.io.folder import read_model
+from vitaal.method.scenario_run import ScenarioRun, run_scenario
+from vitaal.model.model import Model
+
+
+@pytest.fixture(scope="module")
+def rotterdam() -> Model:
+    return read_model(example_path("rotterdam"))
+
+
+def _run(model: Model, scenario: str) -> ScenarioRun:
+    return run_scenario(model, scenario, model_root=example_path("rotterdam"))
+
+
+def _requirement(model: Model, consumer: str, resource: str):
+    for r in model.requirements.values():
+        if r.consumer == consumer and r.resource == resource:
+            return r
+    return None
+
+
+# --------------------------------------------------------------------------- sewer
+
+
+def test_every_pumping_unit_drains_into_a_store_of_the_sewer(rotterdam: Model) -> None:
+    """Behind each pumping unit (in the model's direction of service) lies the storage of
+    the sewer it drains: a store of ``sewer`` with many hours of dry-weather flow, which
+    needs the pumps only in rain, and through which alone the areas get their service."""
+    comps = rotterdam.components
+    stores = {s.component: s for s in rotterdam.stores.values() if s.resource == "sewer"}
+    units = [c.id for c in comps.values() if c.kind == "small_pumping_station"]
+    assert len(units) > 1000
+    into: dict[str, list[str]] = {}
+    for link in rotterdam.supply.values():
+        if link.resource == "sewer":
+            into.setdefault(link.consumer, []).append(link.supplier)
+    storages = [c.id for c in comps.values() if c.kind == "sewer_storage"]
+    assert len(storages) == len(units)
+    for sid in storages:
+        assert into[sid]
+        assert all(comps[s].kind == "small_pumping_station" for s in into[sid])
+        # a dry day: a day or more of dry-weather flow; the figure says where it comes from
+        assert stores[sid].autonomy_h >= 24, sid
+        assert "7 mm" in (stores[sid].prov.ref or "")
+        rain = _requirement(rotterdam, sid, "drainage")
+        assert rain is not None
+        assert rain.condition == "rain"
+        assert 0 < rain.buffer_h <= 1
+    # no area and no critical function takes wastewater removal from anything but storage
+    for consumer, sups in into.items():
+        if consumer in rotterdam.areas or consumer in rotterdam.critical_functions:
+            assert all(comps[s].kind == "sewer_storage" for s in sups), consumer
+    # pumps and mains run on while the storage behind them fills: they do not stop with
+    # the station downstream
+    for c in comps.values():
+        if c.kind in ("small_pumping_station", "sewer_pumping_station", "sewer_main"):
+            need = _requirement(rotterdam, c.id, "sewer")
+            assert need is not None, c.id
+            assert need.buffer_h >= 24, c.id
+
+
+def test_a_stopped_pumping_station_on_a_dry_day_affects_nobody(rotterdam: Model) -> None:
+    run = _run(rotterdam, "sewer-pumping-station-dry")
+    assert run.impact.people_affected == 0
+    assert not run.impact.person_hours
+    # only the station itself is down: its pumping units run on, the storage holds
+    failed = [i for i in run.cascade.failed() if i in rotterdam.components]
+    assert failed == ["ww-dps-ommoord"]
+
+
+def test_in_rain_the_storage_fills_and_the_sewer_overflows_until_the_rain_stops(
+    rotterdam: Model,
+) -> None:
+    run = _run(rotterdam, "sewer-pumping-station-rain")
+    sc = rotterdam.scenarios["sewer-pumping-station-rain"]
+    start, end = sc.conditions["rain"][0]
+    proc = run.process
+    c = run.compiled
+    area = c.node_index["area-ommoord"]
+    losses = [
+        (s, e)
+        for q, s, e in zip(proc.loss_pair, proc.loss_start, proc.loss_end, strict=True)
+        if c.pair_node[q] == area and c.resource_ids[c.pair_resource[q]] == "sewer"
+    ]
+    assert losses, "Ommoord's sewer overflows in the rain"
+    first, last = min(s for s, _ in losses), max(e for _, e in losses)
+    # full within the half hour after the rain began, back when it stopped
+    assert start < first <= start + 0.5 + 1e-9
+    assert math.isclose(last, end)
+    assert run.impact.people_affected == rotterdam.areas["area-ommoord"].population
+
+
+def test_pumping_stations_and_plants_run_on_local_control(rotterdam: Model) -> None:
+    """Losing the central control or telemetry never stops a pumping station or a plant of
+    the sewer, the polders or the heat network within the horizon: it runs on local control
+    (a degraded mode at full capacity) or by hand."""
+    kinds = {
+        "sewer_pumping_station",
+        "wwtp",
+        "polder_pumping_station",
+        "heat_pump_station",
+        "heat_transfer_station",
+        "grid_station_hv",
+        "distribution_station",
+        "treatment_plant",
+        "booster_station",
+    }
+    for c in rotterdam.components.values():
+        if c.kind not in kinds:
+            continue
+        need = _requirement(rotterdam, c.id, "control")
+        has_link = any(
+            link.consumer == c.id and link.resource == "control"
+            for link in rotterdam.supply.values()
+        )
+        if not has_link:
+            continue
+        assert need is not None, c.id
+        assert need.buffer_h + need.degraded_h >= 168, c.id
