@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -48,12 +49,12 @@ class Client:
     http: TestClient
     csrf: str
 
-    def get(self, url: str, **kw: object) -> object:
-        return self.http.get(url, **kw)  # type: ignore[arg-type]
+    def get(self, url: str, **kw: Any) -> Any:
+        return self.http.get(url, **kw)
 
-    def write(self, method: str, url: str, **kw: object) -> object:
+    def write(self, method: str, url: str, **kw: Any) -> Any:
         headers = {"X-CSRF-Token": self.csrf}
-        return self.http.request(method, url, headers=headers, **kw)  # type: ignore[arg-type]
+        return self.http.request(method, url, headers=headers, **kw)
 
 
 def sign_in(app: FastAPI, username: str) -> Client:
@@ -63,11 +64,11 @@ def sign_in(app: FastAPI, username: str) -> Client:
     return Client(http, r.json()["csrf"])
 
 
-def wait_for(client: Client, job_id: str, timeout: float = 120.0) -> dict[str, object]:
+def wait_for(client: Client, job_id: str, timeout: float = 120.0) -> dict[str, Any]:
     """The job's JSON once it is done or failed."""
     end = time.monotonic() + timeout
     while time.monotonic() < end:
-        data = client.get(f"/api/jobs/{job_id}").json()  # type: ignore[attr-defined]
+        data = client.get(f"/api/jobs/{job_id}").json()
         if data["job"]["status"] in ("done", "failed"):
             return dict(data)
         time.sleep(0.1)
@@ -97,14 +98,14 @@ def clients(app: FastAPI) -> dict[str, Client]:
 
 
 @pytest.fixture(scope="module")
-def analysed(clients: dict[str, Client]) -> dict[str, object]:
+def analysed(clients: dict[str, Client]) -> dict[str, Any]:
     """The decisions of the tiny model, once the analysis has finished."""
     c = clients["vic"]
     end = time.monotonic() + 180
     while time.monotonic() < end:
         r = c.get("/api/decisions")
-        if r.status_code == 200:  # type: ignore[attr-defined]
-            return dict(r.json())  # type: ignore[attr-defined]
-        assert r.status_code == 202, r.text  # type: ignore[attr-defined]
+        if r.status_code == 200:
+            return dict(r.json())
+        assert r.status_code == 202, r.text
         time.sleep(0.2)
     raise AssertionError("the analysis did not finish")

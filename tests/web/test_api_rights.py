@@ -112,8 +112,8 @@ def test_run_a_scenario(clients: dict[str, Client], user: str) -> None:
         return
     assert r.status_code == 202, r.text
     done = wait_for(clients[user], r.json()["id"])
-    assert done["job"]["status"] == "done"  # type: ignore[index]
-    flags = {f["system"]: f["colour"] for f in done["scenario"]["flags"]}  # type: ignore[index]
+    assert done["job"]["status"] == "done"
+    flags = {f["system"]: f["colour"] for f in done["scenario"]["flags"]}
     # the flood takes out the grid station and with it the water treatment's power
     assert flags["electricity"] == "red"
     assert flags["water"] == "red"
