@@ -101,8 +101,9 @@ def switch_language(
 
 
 @router.get("/decisions")
-def decisions_page(request: Request, session: PageSession) -> Response:
-    data = views.decisions_data(state_of(request), session, lang_of(request))
+def decisions_page(request: Request, session: PageSession, all: bool = False) -> Response:
+    data = views.decisions_data(state_of(request), session, lang_of(request), first_page=not all)
+    data["all"] = all
     return render(request, "decisions.html.j2", session, data)
 
 
@@ -117,7 +118,7 @@ def register_decision(
 ) -> Response:
     check_csrf(request, session, csrf)
     views.record_decision(state_of(request), session, decision, status, note)
-    return _see(f"/decisions#{quote(decision, safe='')}")
+    return _see(f"/decisions?all=1#{quote(decision, safe='')}")
 
 
 @router.get("/register")

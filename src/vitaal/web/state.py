@@ -4,6 +4,7 @@ and the latest model read once per version."""
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,7 @@ class AppState:
     limiter: LoginLimiter
     _model: tuple[int, Model] | None = field(default=None, repr=False)
     _geo: tuple[int, MapData] | None = field(default=None, repr=False)
+    _drawn: dict[Hashable, dict[str, str]] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def latest(self) -> int:
@@ -58,6 +60,21 @@ class AppState:
         with self._lock:
             self._geo = (version, geo)
         return model, geo
+
+    def drawn(
+        self, key: Hashable, draw: Callable[[], dict[str, str]], keep: int = 8
+    ) -> dict[str, str]:
+        """Figures drawn once per ``key`` (a version never changes), the newest ``keep``."""
+        with self._lock:
+            found = self._drawn.get(key)
+        if found is not None:
+            return found
+        figures = draw()
+        with self._lock:
+            self._drawn[key] = figures
+            while len(self._drawn) > keep:
+                del self._drawn[next(iter(self._drawn))]
+        return figures
 
     def analysis(self, owner: str, version: int | None = None) -> Job:
         """The job of the method's analysis of ``version`` (the latest by default): started

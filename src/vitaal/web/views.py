@@ -39,16 +39,23 @@ def _text(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
-def decisions_data(state: AppState, session: Session, lang: str) -> dict[str, Any]:
+def decisions_data(
+    state: AppState, session: Session, lang: str, *, first_page: bool = False
+) -> dict[str, Any]:
     """The table's decisions of the latest version with what the register says of each, or
-    the analysis's progress while it runs."""
+    the analysis's progress while it runs; with ``first_page``, only those the table's first
+    page holds (``decisions.first_page`` in ``vitaal/data/agenda.yaml``)."""
     job = state.analysis(session.user.username)
     out: dict[str, Any] = {"job": job.as_dict(), "ready": job.status == "done", "items": []}
-    if job.status != "done":
+    if job.status != "done" or job.result is None:
         return out
     latest = register.latest_by_decision(state.store)
+    decisions = state.decisions(job)
+    out["count"] = len(decisions)
+    if first_page:
+        decisions = decisions[: int(job.result["decisions"]["first_page"])]
     items = []
-    for d in state.decisions(job):
+    for d in decisions:
         entry = latest.get(d["id"])
         items.append(
             {
@@ -149,18 +156,28 @@ def _chart(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def map_data_of(state: AppState, lang: str) -> dict[str, Any]:
-    """The map of every system and the dependency diagram of the latest version (SVG)."""
+    """The map of every system and the dependency diagram of the latest version (SVG, drawn
+    once per version and language)."""
     version = state.latest()
-    model, geo = state.geometry(version)
-    return {"version": version, **overview_figures(model, geo, lang, translations(lang).ugettext)}
+
+    def draw() -> dict[str, str]:
+        model, geo = state.geometry(version)
+        return overview_figures(model, geo, lang, translations(lang).ugettext)
+
+    return {"version": version, **state.drawn(("overview", version, lang), draw)}
 
 
 def scenario_figures_of(state: AppState, job: Job, lang: str) -> dict[str, str]:
     """A finished scenario run on the map and the dependency diagram (SVG)."""
     if job.kind != "scenario" or job.result is None:
         return {}
-    model, geo = state.geometry(int(job.result["version"]))
-    return scenario_figures(model, geo, job.result, lang, translations(lang).ugettext)
+    result = job.result
+
+    def draw() -> dict[str, str]:
+        model, geo = state.geometry(int(result["version"]))
+        return scenario_figures(model, geo, result, lang, translations(lang).ugettext)
+
+    return state.drawn(("scenario", job.id, lang), draw)
 
 
 def job_data(job: Job, lang: str) -> dict[str, Any]:
