@@ -40,13 +40,12 @@ from vitaal.engine.ensemble import (
     KINDS,
     Exposure,
     exposure_from_model,
+    read_ensemble_spec,
     run_ensemble,
     sample_scenarios,
-    spec_from_mapping,
 )
 from vitaal.engine.process_cases import CaseRestoration, case_restoration, model_restoration
-from vitaal.errors import ModelError, ScenarioError, VitaalError
-from vitaal.io.yamlfile import read_yaml_file
+from vitaal.errors import ScenarioError, VitaalError
 from vitaal.model import Model
 
 __all__ = ["criticality", "ensemble"]
@@ -392,19 +391,8 @@ def ensemble(
     event), sampled failures take the members of the model's couplings along, and moved
     loads make backups shed or trip."""
     _check_run_options(scheduler, workers, threads)
-    try:
-        raw = read_yaml_file(spec_path) or {}
-    except ModelError as exc:
-        raise ScenarioError("; ".join(str(p) for p in exc.problems)) from exc
-    if not isinstance(raw, dict):
-        raise ScenarioError(f"{spec_path}: expected a mapping")
-    if n_scenarios is not None:
-        raw["n_scenarios"] = n_scenarios
-    if seed is not None:
-        raw["seed"] = seed
-    if horizon_h is not None:
-        raw["horizon_h"] = horizon_h
-    spec = spec_from_mapping(raw)
+    given = {"n_scenarios": n_scenarios, "seed": seed, "horizon_h": horizon_h}
+    spec = read_ensemble_spec(spec_path, {k: v for k, v in given.items() if v is not None})
     options = _Options(not no_loads, not no_couplings, not no_restoration)
     ld = _load(model, version, as_json, options)
     scenarios = sample_scenarios(spec, ld.exposure())

@@ -9,7 +9,7 @@ import click
 
 from vitaal.cli.common import err, format_notes, handle_errors, out
 from vitaal.cli.sources import load, parse_source
-from vitaal.errors import ModelError, VitaalError
+from vitaal.errors import ModelError, Severity, VitaalError
 from vitaal.io.yamlfile import read_yaml_file
 
 __all__ = ["format_notes", "gis_export", "gis_import", "import_epanet_cmd", "read_power_map"]
@@ -86,6 +86,8 @@ def import_epanet_cmd(
     pmap = read_power_map(power_map) if power_map is not None else None
     try:
         imp = import_epanet(source, prefix=prefix, crs=crs, power_map=pmap)
+    except ModelError:
+        raise
     except ValueError as exc:
         raise VitaalError(str(exc)) from exc
     folder = write_model(imp.model, out_dir)
@@ -140,7 +142,10 @@ def gis_import(in_path: Path, out_dir: Path, force: bool) -> None:
 
     model = read_gis(in_path)
     problems = validate_model(model)
+    if any(p.severity is Severity.ERROR for p in problems):
+        # a model with errors is not written: the problems say where, in the layers' terms
+        raise ModelError(problems, f"{in_path}: the model has errors; nothing was written")
     folder = write_model(model, out_dir, overwrite=force)
     if problems:
-        err.print(f"{len(problems)} problem(s) in the model; see vitaal validate", markup=False)
+        err.print(f"{len(problems)} warning(s) in the model; see vitaal validate", markup=False)
     out.print(f"{model.info.name}: {model.size()} records -> {folder}", markup=False)

@@ -39,6 +39,7 @@ Either way with the common-cause couplings when given.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,6 +167,36 @@ def spec_from_mapping(data: Mapping[str, Any]) -> EnsembleSpec:
         raise ScenarioError(f"ensemble settings: {exc}") from exc
     _check(spec)
     return spec
+
+
+def read_ensemble_spec(
+    path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None
+) -> EnsembleSpec:
+    """The ensemble specification in the YAML file ``path`` (``vitaal ensemble --scenarios``),
+    with ``overrides`` (``n_scenarios``, ``seed``, ``horizon_h`` from the command line) on top.
+
+    Raises
+    ------
+    ScenarioError
+        The file cannot be read (not YAML, over a limit of :mod:`vitaal.io.yamlfile`), is not
+        a mapping, or holds settings that are unknown or out of range; the message names the
+        file.
+    """
+    from vitaal.errors import ModelError
+    from vitaal.io.yamlfile import read_yaml_file
+
+    try:
+        raw = read_yaml_file(path)
+    except ModelError as exc:
+        raise ScenarioError("; ".join(str(p) for p in exc.problems)) from exc
+    raw = {} if raw is None else raw
+    if not isinstance(raw, Mapping):
+        found = type(raw).__name__
+        raise ScenarioError(f"{path}: found a {found}, expected a mapping of ensemble settings")
+    try:
+        return spec_from_mapping({**raw, **(overrides or {})})
+    except ScenarioError as exc:
+        raise ScenarioError(f"{path}: {exc}") from exc
 
 
 def _check(spec: EnsembleSpec) -> None:

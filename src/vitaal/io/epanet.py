@@ -36,6 +36,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from vitaal.errors import Loc, ModelError, Problem
 from vitaal.io.fields import point_wkt
 from vitaal.model.enums import AreaKind, Confidence, Origin
 from vitaal.model.model import Model, link_key, store_key
@@ -155,7 +156,39 @@ def load_water_network(source: str | os.PathLike[str] | Any) -> Any:
         return wntr.network.WaterNetworkModel(str(path))
     if not Path(text).is_file():
         raise FileNotFoundError(f"no such EPANET file: {text}")
-    return wntr.network.WaterNetworkModel(text)
+    return _read_inp(text)
+
+
+_AT_LINE = re.compile(r"\bat line (\d+)")
+
+
+def _read_inp(path: str) -> Any:
+    """The network in the EPANET file ``path``; a file WNTR cannot read, or one without a
+    node, is a :class:`~vitaal.errors.ModelError` naming the file (and the line WNTR names)."""
+    import warnings
+
+    import wntr
+
+    expected = "an EPANET network file (.inp)"
+    try:
+        Path(path).read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        found = f"bytes that are not UTF-8 at byte {exc.start}"
+        raise ModelError([Problem(Loc(path), None, found, expected)]) from None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wn = wntr.network.WaterNetworkModel(path)
+    except Exception as exc:  # WNTR's parser raises many kinds of error, none with the file
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        line = _AT_LINE.search(reason)
+        where = Loc(path, int(line.group(1)) if line else None)
+        found = f"a file EPANET cannot read ({reason})"
+        raise ModelError([Problem(where, None, found, expected)]) from None
+    if wn.num_nodes == 0:
+        found = "a network without junctions, reservoirs or tanks"
+        raise ModelError([Problem(Loc(path), None, found, expected)])
+    return wn
 
 
 def _demand_rates(wn: Any, junction: Any) -> tuple[float, float]:

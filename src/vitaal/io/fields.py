@@ -64,6 +64,10 @@ def parse_id(value: Any) -> str:
     return text
 
 
+#: Longest text read as a whole number (Python refuses to convert more than 4,300 digits).
+_MAX_DIGITS = 100
+
+
 def parse_int(value: Any) -> int:
     if isinstance(value, bool):
         raise FieldError(show(value), "a whole number")
@@ -73,6 +77,8 @@ def parse_int(value: Any) -> int:
         return int(value)
     if isinstance(value, str):
         text = value.strip().replace("_", "")
+        if len(text) > _MAX_DIGITS:
+            raise FieldError(show(value), f"a whole number of at most {_MAX_DIGITS} digits")
         if re.fullmatch(r"[-+]?\d+", text):
             return int(text)
         if re.fullmatch(r"[-+]?\d+\.0*", text):

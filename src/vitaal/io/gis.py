@@ -40,7 +40,20 @@ from pyproj import CRS, Transformer
 from pyproj.exceptions import CRSError
 
 from vitaal.errors import Loc, ModelError, Problem
-from vitaal.io.fields import cell_list, cell_mapping, normalise_wkt
+from vitaal.io.fields import (
+    FieldError,
+    cell_list,
+    cell_mapping,
+    is_blank,
+    list_parser,
+    normalise_wkt,
+    parse_id,
+    parse_nonneg,
+    parse_positive_int,
+    parse_text,
+    parse_year,
+    show,
+)
 from vitaal.io.tables import TABLES, Table, dump_record, parse_record
 from vitaal.model.model import RECORD_KINDS, Model
 from vitaal.model.records import Horizons, ModelInfo
@@ -113,6 +126,14 @@ def _crs(text: str) -> CRS | None:
     return None if crs.is_engineering else crs
 
 
+def _known_crs(text: str) -> bool:
+    try:
+        CRS.from_user_input(text)
+    except CRSError:
+        return False
+    return True
+
+
 def _transform_all(geoms: list[Any], src: CRS | None, dst: CRS | None) -> list[Any]:
     """Shapely geometries (or ``None``) from ``src`` to ``dst``, all in one call."""
     if src is None or dst is None or src == dst:
@@ -150,7 +171,8 @@ def _split_by_family(name: str, records: list[Any]) -> dict[str, list[Any]]:
         fam.setdefault(f, []).append(r)
     families = [f for f in fam if f]
     main = max(families, key=lambda f: (len(fam[f]), f == "points"), default="")
-    out: dict[str, list[Any]] = {name: fam.get(main, []) + fam.get("", [])}
+    # records without geometry go with the main family (once, also when there is no other)
+    out: dict[str, list[Any]] = {name: (fam.get(main, []) if main else []) + fam.get("", [])}
     for f in families:
         if f != main:
             out[f"{name}_{f}"] = fam[f]
@@ -416,17 +438,45 @@ def _kind_of_layer(name: str) -> str | None:
     return None
 
 
-def _parse_info(doc: Mapping[str, Any]) -> ModelInfo:
-    h = doc.get("horizons") or {}
-    return ModelInfo(
-        name=str(doc["name"]),
-        description=doc.get("description"),
-        crs=str(doc.get("crs") or "EPSG:28992"),
-        base_year=int(doc.get("base_year", 2026)),
-        horizons=Horizons(short_y=int(h.get("short_y", 5)), medium_y=int(h.get("medium_y", 15))),
-        horizon_h=float(doc.get("horizon_h", 72.0)),
-        kinds=tuple(doc.get("kinds") or ()),
-    )
+def _parse_info(doc: Any, loc: Loc, problems: list[Problem]) -> ModelInfo:
+    """The model info of the ``vitaal_model`` table, read as ``model.yaml`` is read."""
+    if not isinstance(doc, Mapping):
+        problems.append(Problem(loc, "info", show(doc), "a mapping with the model's name"))
+        return ModelInfo(name="")
+    parsers: dict[str, Any] = {
+        "name": parse_text,
+        "description": parse_text,
+        "crs": parse_text,
+        "base_year": parse_year,
+        "horizon_h": parse_nonneg,
+        "kinds": list_parser(parse_id),
+    }
+    kwargs: dict[str, Any] = {}
+    for name, parser in parsers.items():
+        if is_blank(doc.get(name)):
+            continue
+        try:
+            kwargs[name] = parser(doc[name])
+        except FieldError as exc:
+            problems.append(Problem(loc, name, exc.found, exc.expected))
+    if "name" not in kwargs:
+        problems.append(Problem(loc, "name", "nothing", "the model's name"))
+        kwargs["name"] = ""
+    h = doc.get("horizons")
+    if h is not None:
+        try:
+            if not isinstance(h, Mapping):
+                raise FieldError(show(h), "a mapping with short_y and medium_y")
+            kwargs["horizons"] = Horizons(
+                short_y=parse_positive_int(h.get("short_y", 5)),
+                medium_y=parse_positive_int(h.get("medium_y", 15)),
+            )
+        except FieldError as exc:
+            problems.append(Problem(loc, "horizons", exc.found, exc.expected))
+    if "crs" in kwargs and not _known_crs(kwargs["crs"]):
+        problems.append(Problem(loc, "crs", show(kwargs["crs"]), "a known CRS"))
+        del kwargs["crs"]
+    return ModelInfo(**kwargs)
 
 
 def _clean(value: Any) -> Any:
@@ -437,88 +487,121 @@ def _clean(value: Any) -> Any:
     return value
 
 
+def _refuse(where: str, found: str, expected: str) -> ModelError:
+    return ModelError([Problem(Loc(where), None, found, expected)])
+
+
+def _model_doc(source: Path) -> tuple[Any, list[str], dict[str, Path]]:
+    """The ``vitaal_model`` JSON, the layer names and (for a folder) the layer files."""
+    import pyogrio
+
+    if source.is_dir():
+        meta = source / "vitaal_model.json"
+        if not meta.is_file():
+            raise _refuse(str(source), "no vitaal_model.json", "a folder written by gis-export")
+        try:
+            text = meta.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError) as exc:
+            raise _refuse(str(meta), f"an unreadable file ({exc})", "UTF-8 JSON") from None
+        where = str(meta)
+        layer_files = {p.stem: p for p in sorted(source.glob("*.geojson"))}
+        layer_names = list(layer_files)
+    elif source.is_file():
+        where = f"{source}/vitaal_model"
+        try:
+            con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        except sqlite3.Error as exc:
+            raise _refuse(str(source), f"a file SQLite cannot open ({exc})", _GPKG) from None
+        try:
+            row = con.execute("SELECT value FROM vitaal_model WHERE key = 'model'").fetchone()
+        except sqlite3.Error:
+            row = None
+        finally:
+            con.close()
+        if row is None or not isinstance(row[0], str):
+            raise _refuse(str(source), "no vitaal_model table with the model", _GPKG)
+        text = row[0]
+        try:
+            layer_names = [str(n) for n, _ in pyogrio.list_layers(source)]
+        except Exception as exc:  # GDAL's errors vary by what is broken; say which file
+            reason = " ".join(str(exc).split())[:300]
+            raise _refuse(str(source), f"a GeoPackage GDAL cannot read ({reason})", _GPKG) from None
+        layer_files = {}
+    else:
+        raise _refuse(str(source), "no such file or folder", "a GeoPackage or a GeoJSON folder")
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise _refuse(where, f"invalid JSON ({exc})"[:300], "the model as JSON") from None
+    if not isinstance(doc, dict):
+        raise _refuse(where, show(doc), "the model as a JSON object")
+    return doc, layer_names, layer_files
+
+
+_GPKG = "a GeoPackage written by vitaal's gis-export"
+
+
 def read_gis(path: str | os.PathLike[str]) -> Model:
     """Read a GeoPackage or GeoJSON folder written by :func:`write_gis` back into a model.
 
     Layers not made by vitaal are ignored; geometry is taken from ``geometry_wkt`` unless the
     layer's geometry differs from it by more than a centimetre (then the layer's geometry,
     transformed to the model CRS, wins). Raises :class:`~vitaal.errors.ModelError` listing
-    every problem.
+    every problem, each located in the file (``city.gpkg/supply_links:3`` is row 3 of the
+    layer ``supply_links``; ``city.gpkg/vitaal_model/plans:2`` the second plan).
     """
     import pyogrio
 
     source = Path(path)
     problems: list[Problem] = []
-    if source.is_dir():
-        meta = source / "vitaal_model.json"
-        if not meta.is_file():
-            raise ModelError(
-                [
-                    Problem(
-                        Loc(str(source)),
-                        None,
-                        "no vitaal_model.json",
-                        "a folder written by vitaal's write_gis",
-                    )
-                ]
-            )
-        doc = json.loads(meta.read_text(encoding="utf-8"))
-        layer_files = {p.stem: p for p in sorted(source.glob("*.geojson"))}
-        layer_names = list(layer_files)
-    elif source.is_file():
-        con = sqlite3.connect(source)
-        try:
-            row = con.execute("SELECT value FROM vitaal_model WHERE key = 'model'").fetchone()
-        except sqlite3.DatabaseError:
-            row = None
-        finally:
-            con.close()
-        if row is None:
-            raise ModelError(
-                [
-                    Problem(
-                        Loc(str(source)),
-                        None,
-                        "no vitaal_model table",
-                        "a GeoPackage written by vitaal's write_gis",
-                    )
-                ]
-            )
-        doc = json.loads(row[0])
-        layer_names = [str(n) for n, _ in pyogrio.list_layers(source)]
-        layer_files = {}
-    else:
-        raise ModelError(
-            [
-                Problem(
-                    Loc(str(source)),
-                    None,
-                    "no such file or folder",
-                    "a GeoPackage or a GeoJSON folder",
-                )
-            ]
-        )
-    model = Model(info=_parse_info(doc["info"]))
+    doc, layer_names, layer_files = _model_doc(source)
+    name = str(source)
+    model = Model(info=_parse_info(doc.get("info"), Loc(f"{name}/vitaal_model/info"), problems))
     model_crs = _crs(model.info.crs)
+    owners: dict[str, Loc] = {}
+
+    def add(kind: str, raw: Any, loc: Loc) -> None:
+        if not isinstance(raw, Mapping):
+            problems.append(Problem(loc, None, show(raw), "a record (a mapping)"))
+            return
+        rec, probs = parse_record(TABLES[kind], raw, loc, line_of=None)
+        problems.extend(probs)
+        if rec is None:
+            return
+        key = TABLES[kind].key(rec)
+        space = "node" if kind in ("components", "areas", "critical_functions") else kind
+        if f"{space}:{key}" in owners:
+            first = owners[f"{space}:{key}"]
+            problems.append(Problem(loc, None, f"'{key}' again", f"a unique id (first at {first})"))
+            return
+        owners[f"{space}:{key}"] = loc
+        model.table(kind)[key] = rec
+
     for kind in RECORD_KINDS:
-        for i, raw in enumerate(doc.get(kind) or [], start=1):
-            rec, probs = parse_record(
-                TABLES[kind], raw, Loc(f"vitaal_model/{kind}", i), line_of=None
-            )
-            problems += probs
-            if rec is not None:
-                model.table(kind)[TABLES[kind].key(rec)] = rec
+        rows = doc.get(kind) or []
+        if not isinstance(rows, list):
+            where = Loc(f"{name}/vitaal_model/{kind}")
+            problems.append(Problem(where, None, show(rows), "a list of records"))
+            continue
+        for i, raw in enumerate(rows, start=1):
+            add(kind, raw, Loc(f"{name}/vitaal_model/{kind}", i))
     for lname in layer_names:
         layer_kind = _kind_of_layer(lname)
         if layer_kind is None:
             continue
         kind = layer_kind
         target = layer_files.get(lname, source)
-        frame = pyogrio.read_dataframe(target, layer=None if lname in layer_files else lname)
-        layer_crs = _crs(frame.crs.to_string()) if frame.crs is not None else None
+        try:
+            frame = pyogrio.read_dataframe(target, layer=None if lname in layer_files else lname)
+            layer_crs = _crs(frame.crs.to_string()) if frame.crs is not None else None
+            geoms = [None if g is None or g.is_empty else g for g in frame.geometry]
+            geoms = _transform_all(geoms, layer_crs, model_crs)
+        except Exception as exc:  # GDAL, pyproj and shapely each raise their own errors
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+            where = Loc(f"{name}/{lname}")
+            problems.append(Problem(where, None, f"a layer that cannot be read ({reason})", _GPKG))
+            continue
         columns = [c for c in frame.columns if c != "geometry"]
-        geoms = [None if g is None or g.is_empty else g for g in frame.geometry]
-        geoms = _transform_all(geoms, layer_crs, model_crs)
         for i, (values, geom) in enumerate(
             zip(frame[columns].itertuples(index=False), geoms, strict=True), start=1
         ):
@@ -529,10 +612,7 @@ def read_gis(path: str | os.PathLike[str]) -> Model:
                 raw_geom = _read_geometry(wkt, geom)
                 if raw_geom is not None:
                     raw["geometry"] = raw_geom
-            rec, probs = parse_record(TABLES[kind], raw, Loc(lname, i), line_of=None)
-            problems += probs
-            if rec is not None:
-                model.table(kind)[TABLES[kind].key(rec)] = rec
+            add(kind, raw, Loc(f"{name}/{lname}", i))
     if problems:
         raise ModelError(problems)
     return model
@@ -544,7 +624,7 @@ def _read_geometry(wkt: Any, geom: Any) -> str | None:
     if geom is None:
         return None
     if isinstance(wkt, str):
-        kept = shapely.from_wkt(wkt)
-        if shapely.equals_exact(kept, geom, tolerance=_TOLERANCE_M):
+        kept = shapely.from_wkt(wkt, on_invalid="ignore")
+        if kept is not None and shapely.equals_exact(kept, geom, tolerance=_TOLERANCE_M):
             return wkt
     return normalise_wkt(geom)

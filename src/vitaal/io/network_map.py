@@ -30,12 +30,13 @@ import math
 import os
 import warnings
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from vitaal.errors import Loc, ModelError, Problem
+from vitaal.errors import Loc, ModelError, Problem, VitaalError
 from vitaal.io.panda_json import read_panda_json
 from vitaal.io.tables import TABLES, mapping_line_of, parse_record
 from vitaal.io.yamlfile import load_yaml
@@ -475,3 +476,38 @@ def load_panda_net(source: str | os.PathLike[str], package: str) -> Any:
         warnings.filterwarnings("ignore", category=FutureWarning, module=r"panda(pipes|power)")
         warnings.filterwarnings("ignore", category=DeprecationWarning, module=r"panda(pipes|power)")
         return func()
+
+
+@contextmanager
+def net_file_errors(source: Any, package: str) -> Iterator[None]:
+    """Errors of mapping a net read from a file, as a located :class:`ModelError`.
+
+    A file that passes :func:`~vitaal.io.panda_json.read_panda_json` is a net of the package's
+    own types, but its tables may not have the shape the package writes (a table that is a
+    number, a column missing, an index that is text): mapping it then fails inside pandas or
+    in the importer with an error that names no file. Such an error, for a net read from a
+    file, becomes one problem naming the file and the reason. A net given as an object is the
+    caller's, and its errors are left as they are.
+    """
+    from_file = isinstance(source, str | os.PathLike)
+    try:
+        yield
+    except VitaalError:
+        raise
+    except (KeyError, AttributeError, TypeError, ValueError, IndexError, OverflowError) as exc:
+        if not from_file:
+            raise
+        reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
+        found = f"a {package} network whose tables cannot be mapped ({reason})"
+        expected = f"a {package} network as {package} writes it"
+        raise ModelError([Problem(Loc(str(source)), None, found, expected)]) from None
+
+
+def require_components(imp: NetworkImport, source: Any, package: str, nodes: str) -> NetworkImport:
+    """``imp``, unless it holds no component: a network without ``nodes`` is no network (an
+    empty table in a file would otherwise give an empty model and success)."""
+    if imp.model.components:
+        return imp
+    where = Loc(str(source) if isinstance(source, str | os.PathLike) else f"{package} net")
+    found = f"a {package} network without {nodes}"
+    raise ModelError([Problem(where, None, found, f"a {package} network with {nodes}")])

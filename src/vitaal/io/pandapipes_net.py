@@ -25,8 +25,10 @@ from vitaal.io.network_map import (
     NetworkImport,
     Unmapped,
     load_panda_net,
+    net_file_errors,
     network_system,
     panda_element_id,
+    require_components,
     utm_crs,
 )
 from vitaal.io.pandapower_net import _transformer, _valid
@@ -154,6 +156,30 @@ def import_pandapipes(
     -------
     NetworkImport
     """
+    with net_file_errors(source, "pandapipes"):
+        imp = _import_pandapipes(
+            source,
+            prefix=prefix,
+            crs=crs,
+            source_crs=source_crs,
+            medium=medium,
+            heat_buffer_h=heat_buffer_h,
+            name=name,
+        )
+    return require_components(imp, source, "pandapipes", "junctions")
+
+
+def _import_pandapipes(
+    source: Any,
+    *,
+    prefix: str | None = None,
+    crs: str | None = None,
+    source_crs: str | None = None,
+    medium: str | None = None,
+    heat_buffer_h: float = HEAT_BUFFER_H,
+    name: str | None = None,
+) -> NetworkImport:
+    """The mapping of :func:`import_pandapipes`, which turns its errors into located ones."""
     is_net = hasattr(source, "junction")
     net = source if is_net else load_pandapipes(source)
     src_ref = "pandapipes net" if is_net else str(source)

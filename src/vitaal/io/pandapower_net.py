@@ -32,8 +32,10 @@ from vitaal.io.network_map import (
     NetworkImport,
     Unmapped,
     load_panda_net,
+    net_file_errors,
     network_system,
     panda_element_id,
+    require_components,
     utm_crs,
 )
 from vitaal.model import Model
@@ -154,6 +156,23 @@ def import_pandapower(
     switch is imported without links (its branch end is disconnected), external grids are the
     producers, loads the sinks. Complexity O(elements).
     """
+    with net_file_errors(source, "pandapower"):
+        imp = _import_pandapower(
+            source, prefix=prefix, crs=crs, source_crs=source_crs, system=system, name=name
+        )
+    return require_components(imp, source, "pandapower", "buses")
+
+
+def _import_pandapower(
+    source: Any,
+    *,
+    prefix: str = "pp",
+    crs: str | None = None,
+    source_crs: str | None = None,
+    system: str = "electricity",
+    name: str | None = None,
+) -> NetworkImport:
+    """The mapping of :func:`import_pandapower`, which turns its errors into located ones."""
     ref = str(source) if not hasattr(source, "bus") else (getattr(source, "name", "") or "net")
     net = load_pandapower(source) if not hasattr(source, "bus") else source
     src_ref = ref if isinstance(source, str | os.PathLike) else "pandapower net"
