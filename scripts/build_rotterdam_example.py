@@ -129,6 +129,16 @@ def spread(cx: float, cy: float, radius: float, n: int, turn: float) -> list[tup
     return pts
 
 
+def cite(source: str | dict[str, Any]) -> str:
+    """A source of sources.yaml as one line: plain text as it is; a mapping as publisher,
+    title, date and address, then what it says (the figure as published)."""
+    if isinstance(source, str):
+        return " ".join(source.split())
+    line = f"{source['publisher']}, '{source['title']}', {source['date']}, {source['address']}"
+    says = source.get("says")
+    return f"{line}: {' '.join(str(says).split())}" if says else line
+
+
 def load_yaml(name: str) -> Any:
     with (SOURCES / name).open(encoding="utf-8") as f:
         return yaml.safe_load(f)
@@ -141,7 +151,7 @@ class Builder:
     """Collects the records of the model while the sections below add them."""
 
     def __init__(self) -> None:
-        self.refs: dict[str, str] = load_yaml("sources.yaml")
+        self.refs: dict[str, str | dict[str, Any]] = load_yaml("sources.yaml")
         self.components: dict[str, dict[str, Any]] = {}
         self.xy: dict[str, tuple[int, int]] = {}
         self.supply: list[dict[str, Any]] = []
@@ -156,10 +166,12 @@ class Builder:
         self.by_area: dict[tuple[str, str], list[str]] = defaultdict(list)
 
     def ref(self, key: str | None) -> str | None:
+        """The citation of ``key``: keys of sources.yaml (separated by ``;``) become their full
+        citation, anything else is kept as written."""
         if not key:
             return None
         parts = [p.strip() for p in str(key).split(";")]
-        return "; ".join(self.refs.get(p, p) for p in parts)
+        return "; ".join(cite(self.refs[p]) if p in self.refs else p for p in parts)
 
     def add(
         self,
@@ -294,7 +306,47 @@ def build_areas(b: Builder) -> list[dict[str, Any]]:
                 "ref": b.ref("cbs_wijken; built_from" if info["built_from"] else "cbs_wijken"),
             }
             b.xy[aid] = (x, y)
+    heat_connections(b, rows, load_yaml("assets.yaml")["heat_connections"])
     return rows
+
+
+#: The heat networks of neighbourhoods.csv (`heat_net`) and their operators.
+HEAT_OPERATOR = {
+    "north": "Eneco",
+    "east": "Eneco",
+    "south": "Vattenfall",
+    "hoogvliet": "Vattenfall",
+}
+#: A neighbourhood with fewer homes on a network than this gets none (its share goes to the
+#: other neighbourhoods of the same network).
+HEAT_MIN_CONNECTIONS = 50
+
+
+def heat_connections(b: Builder, rows: list[dict[str, Any]], published: list[dict[str, Any]]):
+    """Homes on a heat network per neighbourhood: each published count (assets.yaml
+    `heat_connections`: an operator's connections on some of its networks) is spread over the
+    neighbourhoods of those networks in proportion to their homes times `heat_share` (the
+    expert reading of where the networks lie); a neighbourhood left with fewer than
+    HEAT_MIN_CONNECTIONS gets none and the rest is spread again. Sets each row's `heat_conn`
+    and `heat_frac` (the share of its homes connected) and the area's `connections`."""
+    for ar in rows:
+        ar["heat_conn"], ar["heat_frac"] = 0, 0.0
+    for pub in published:
+        members = [ar for ar in rows if ar["heat_net"] in pub["networks"]]
+        while True:
+            weight = {ar["id"]: ar["homes"] * ar["heat_share"] for ar in members}
+            total = sum(weight.values())
+            conn = {aid: round(pub["connections"] * w / total) for aid, w in weight.items()}
+            small = [ar for ar in members if conn[ar["id"]] < HEAT_MIN_CONNECTIONS]
+            if not small:
+                break
+            members = [ar for ar in members if ar not in small]
+        for ar in members:
+            ar["heat_conn"] = min(conn[ar["id"]], ar["homes"])
+            ar["heat_frac"] = ar["heat_conn"] / ar["homes"]
+            b.areas[ar["id"]]["connections"] = f"heat: {ar['heat_conn']}"
+            note = "homes on the heat network: " + b.ref(pub["ref"])
+            b.areas[ar["id"]]["ref"] = f"{b.areas[ar['id']]['ref']}; {note}"
 
 
 # --------------------------------------------------------------------------- named assets
@@ -575,7 +627,7 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
     for ar in areas:
         if ar["kind"] == "port_area":
             continue
-        load = ar["homes"] * (1 - ar["heat_share"]) * 0.9 + ar["jobs"] * 0.25
+        load = ar["homes"] * (1 - ar["heat_frac"]) * 0.9 + ar["jobs"] * 0.25
         n_ds = max(1, math.ceil(load / 2500))
         n_main = max(1, math.ceil(ar["homes"] / 1500 + ar["jobs"] / 6000))
         pts = spread(ar["x"], ar["y"], ar["radius"] * 0.7, n_ds + n_main, 1.0)
@@ -657,10 +709,10 @@ def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], 
         "hoogvliet": "heat-net-hoogvliet",
     }
     for ar in areas:
-        if not ar["heat_net"] or ar["heat_share"] < 0.2:
+        if not ar["heat_conn"]:
             continue
-        homes_heat = ar["homes"] * ar["heat_share"]
-        load = (homes_heat * 4 + ar["jobs"] * ar["heat_share"] * 2) / 1000
+        homes_heat = ar["heat_conn"]
+        load = (homes_heat * 4 + ar["jobs"] * ar["heat_frac"] * 2) / 1000
         n = max(1, round(homes_heat / 1500))
         pts = spread(ar["x"], ar["y"], ar["radius"] * 0.6, n + 1, 2.0)
         subs = b.by_area[(ar["id"], "substation")]
@@ -676,7 +728,7 @@ def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], 
             build_year=built_in(rng, ar, 1965, 2020),
             lead_time_y=2,
             replacement_cost_eur=1500000,
-            owner="Vattenfall" if ar["heat_net"] == "south" else "Eneco",
+            owner=HEAT_OPERATOR[ar["heat_net"]],
             thresholds="water_depth: 0.5 m",
         )
         b.link(junction[ar["heat_net"]], pump, "heat")
@@ -700,7 +752,7 @@ def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], 
                 end_of_life_year=built + 50,
                 lead_time_y=2,
                 replacement_cost_eur=2000000,
-                owner="Vattenfall" if ar["heat_net"] == "south" else "Eneco",
+                owner=HEAT_OPERATOR[ar["heat_net"]],
             )
             b.link(pump, sec, "heat")
             b.link(sec, ar["id"], "heat")
@@ -1888,8 +1940,8 @@ def build_plans(b: Builder, areas: list[dict[str, Any]]) -> list[dict[str, Any]]
 SHARE_BASIS = {
     # every home of the area
     "homes": lambda ar: float(ar["homes"]),
-    # the homes not yet on a heat network (neighbourhoods.csv `heat_share`)
-    "homes_without_heat": lambda ar: ar["homes"] * (1.0 - ar["heat_share"]),
+    # the homes not yet on a heat network (heat_connections)
+    "homes_without_heat": lambda ar: ar["homes"] - ar["heat_conn"],
 }
 
 
@@ -1957,6 +2009,7 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
         (min(xs) - 3000, max(ys) + 3000),
     ]
     centre = [rd(51.9050, 4.4400), rd(51.9050, 4.5300), rd(51.9400, 4.5300), rd(51.9400, 4.4400)]
+    heat_now = round(sum(ar["heat_conn"] for ar in areas) / sum(ar["homes"] for ar in areas), 3)
     scenarios = {
         "grid-station-failure": {
             "id": "grid-station-failure",
@@ -2119,7 +2172,13 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
             "transitions": {
                 "heat_pump": {2026: 0.05, 2030: 0.15, 2035: 0.3},
                 "ev": {2026: 0.1, 2030: 0.25, 2035: 0.45},
-                "heat_network": {2026: 0.3, 2030: 0.35, 2035: 0.42},
+                # today's share from the published connections; the growth to 2030 and
+                # 2035 as the scenario assumes it (5 and 12 points more)
+                "heat_network": {
+                    2026: heat_now,
+                    2030: round(heat_now + 0.05, 3),
+                    2035: round(heat_now + 0.12, 3),
+                },
                 "gas_phase_out": {2026: 0.02, 2030: 0.1, 2035: 0.3},
                 "all_electric": {2026: 0.02, 2030: 0.05, 2035: 0.12},
                 "cooling": {2026: 0.1, 2030: 0.15, 2035: 0.25},
@@ -2596,6 +2655,7 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
             "jobs",
             "x",
             "y",
+            "connections",
             "built_from",
             "origin",
             "confidence",
@@ -2729,7 +2789,7 @@ def write_readme(b: Builder, plans, scenarios) -> None:
         system_table="\n".join(rows),
         categories=", ".join(f"{k} {v}" for k, v in sorted(cats.items())),
         resources=", ".join(f"{k} {v}" for k, v in sorted(links_by_resource.items())),
-        sources="\n".join(f"- `{k}`: {' '.join(str(v).split())}" for k, v in b.refs.items()),
+        sources="\n".join(f"- `{k}`: {cite(v)}" for k, v in b.refs.items()),
         scenarios="\n".join(
             f"- `{k}`: {v['name']}. {v['description']}" for k, v in scenarios.items()
         ),

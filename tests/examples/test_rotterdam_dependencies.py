@@ -7,8 +7,11 @@ import math
 
 import pytest
 
+from vitaal.engine.compile import compile_model
+from vitaal.engine.process import Damage, run_process
 from vitaal.examples import example_path
 from vitaal.io.folder import read_model
+from vitaal.method.impact import assess_impact
 from vitaal.method.scenario_run import ScenarioRun, run_scenario
 from vitaal.model.model import Model
 
@@ -127,3 +130,39 @@ def test_pumping_stations_and_plants_run_on_local_control(rotterdam: Model) -> N
             continue
         assert need is not None, c.id
         assert need.buffer_h + need.degraded_h >= 168, c.id
+
+
+# --------------------------------------------------------------------------- heat
+
+
+def test_homes_on_the_heat_networks_are_the_published_counts(rotterdam: Model) -> None:
+    """About 46,000 connections of Eneco and 8,000 of Vattenfall (4,500 of them in
+    Hoogvliet), one home in six, not 140,000."""
+    conn = {a.id: a.connections.get("heat", 0) for a in rotterdam.areas.values()}
+    total = sum(conn.values())
+    assert total == pytest.approx(54_000, abs=50)
+    homes = sum(a.homes for a in rotterdam.areas.values())
+    assert total / homes == pytest.approx(1 / 6, abs=0.01)
+    hoogvliet = conn["area-hoogvliet-noord"] + conn["area-hoogvliet-zuid"]
+    assert hoogvliet == pytest.approx(4_500, abs=5)
+    # every connected area has a network behind it, and only those
+    heated = {
+        link.consumer
+        for link in rotterdam.supply.values()
+        if link.resource == "heat" and link.consumer in rotterdam.areas
+    }
+    assert heated == {a for a, n in conn.items() if n}
+    profile = rotterdam.subsystems["heat-dist"].profile
+    assert "54,000" in profile.result
+    assert "140,000" not in profile.result
+
+
+def test_a_heat_failure_counts_only_the_connected_homes(rotterdam: Model) -> None:
+    """The pump station of Ommoord's heat network stops for a day: the people behind its
+    8,800 or so connections lose heat, not the 26,000 who live there."""
+    c = compile_model(rotterdam)
+    r = run_process(c, [Damage("heat-ps-ommoord", 0.0, repair_h=24.0)], 48.0)
+    imp = assess_impact(rotterdam, c, r.as_cascade(), lost_hours=r.lost_hours())
+    ommoord = rotterdam.areas["area-ommoord"]
+    assert imp.people_by_service["heat"] == ommoord.people_for("heat")
+    assert ommoord.people_for("heat") < 0.7 * ommoord.population
