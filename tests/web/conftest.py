@@ -57,8 +57,8 @@ class Client:
         return self.http.request(method, url, headers=headers, **kw)
 
 
-def sign_in(app: FastAPI, username: str) -> Client:
-    http = TestClient(app, base_url="http://testserver")
+def sign_in(app: FastAPI, username: str, base_url: str = "http://testserver") -> Client:
+    http = TestClient(app, base_url=base_url)
     r = http.post("/api/session", json={"username": username, "password": PASSWORD})
     assert r.status_code == 200, r.text
     return Client(http, r.json()["csrf"])

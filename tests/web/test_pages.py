@@ -11,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine, text
 
-from tests.web.conftest import PASSWORD, make_store
+from tests.web.conftest import PASSWORD, make_store, sign_in
 from vitaal.store import ModelStore
 from vitaal.web import WebConfig, create_app
 from vitaal.web.register import verify_register
@@ -21,6 +21,7 @@ PAGES = [
     "/register",
     "/scenarios",
     "/map",
+    "/compare",
     "/components",
     "/components/ss-1",
     "/audit",
@@ -118,6 +119,23 @@ def test_map_and_dependencies(app: FastAPI) -> None:
     assert page.count('data-figure="dependencies"') == 1
     for name in ("Electricity", "Drinking water", "Telecom"):
         assert name in page
+
+
+def test_compare_two_versions(own_app: FastAPI) -> None:
+    ann = sign_in(own_app, "ann", "https://testserver")
+    body = {"base": 1, "fields": {"condition": "5", "name": "Substation one"}}
+    assert ann.write("PUT", "/api/components/ss-1", json=body).json() == {"version": 2}
+    diff = ann.get("/api/compare?a=1&b=2").json()
+    assert diff["summary"] == {"added": 0, "removed": 0, "changed": 1}
+    fields = diff["kinds"]["components"]["changed"][0]["fields"]
+    assert {(f["field"], f["before"], f["after"]) for f in fields} == {
+        ("condition", 2, 5),
+        ("name", "Substation 1", "Substation one"),
+    }
+    assert ann.get("/api/compare?a=1&b=3").status_code == 422
+    page = _browser(own_app, "vic", "https://testserver").get("/compare").text  # versions 1 and 2 by default
+    assert "0 added, 0 removed, 1 changed" in page
+    assert "Substation one" in page
 
 
 def test_forms_need_their_token(app: FastAPI) -> None:

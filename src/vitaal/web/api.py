@@ -191,6 +191,16 @@ def get_audit(
     return views.audit_data(state_of(request), version, kind, key)
 
 
+@router.get("/compare", summary="What changed from one version to another")
+def get_compare(
+    request: Request,
+    session: ApiSession,
+    a: int = Query(ge=1, le=2**31),
+    b: int = Query(ge=1, le=2**31),
+) -> dict[str, Any]:
+    return views.compare_versions(state_of(request), a, b)
+
+
 def _admin(session: accounts.Session) -> None:
     if not may_manage_users(session.user):
         raise HTTPException(403, "only an administrator manages users")

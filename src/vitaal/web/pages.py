@@ -243,6 +243,18 @@ def audit_page(
     )
 
 
+@router.get("/compare")
+def compare_page(
+    request: Request, session: PageSession, a: int | None = None, b: int | None = None
+) -> Response:
+    state = state_of(request)
+    latest = state.latest()
+    first = a if a is not None else max(1, latest - 1)
+    second = b if b is not None else latest
+    data = views.compare_versions(state, first, second)
+    return render(request, "compare.html.j2", session, data)
+
+
 @router.get("/users")
 def users_page(request: Request, session: PageSession) -> Response:
     if not may_manage_users(session.user):

@@ -28,6 +28,7 @@ class AppState:
     _model: tuple[int, Model] | None = field(default=None, repr=False)
     _geo: tuple[int, MapData] | None = field(default=None, repr=False)
     _drawn: dict[Hashable, dict[str, str]] = field(default_factory=dict, repr=False)
+    _versions: tuple[int, list[dict[str, Any]]] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def latest(self) -> int:
@@ -60,6 +61,19 @@ class AppState:
         with self._lock:
             self._geo = (version, geo)
         return model, geo
+
+    def versions(self) -> list[dict[str, Any]]:
+        """Every version, newest first (read once per newest version: versions are only
+        ever added)."""
+        latest = self.latest()
+        with self._lock:
+            cached = self._versions
+        if cached is not None and cached[0] == latest:
+            return cached[1]
+        listed = [v.as_dict() for v in reversed(self.store.versions())]
+        with self._lock:
+            self._versions = (listed[0]["number"] if listed else latest, listed)
+        return listed
 
     def drawn(
         self, key: Hashable, draw: Callable[[], dict[str, str]], keep: int = 8

@@ -18,6 +18,7 @@ from vitaal.web.state import AppState
 
 __all__ = [
     "audit_data",
+    "compare_versions",
     "component_data",
     "component_list",
     "decisions_data",
@@ -286,10 +287,21 @@ def edit_component(
     return save_component(state.store, original, fields, base=base, author=session.user.username)
 
 
+def compare_versions(state: AppState, a: int, b: int) -> dict[str, Any]:
+    """What changed from version ``a`` to version ``b``: per kind the records added, removed
+    and changed, field by field (:meth:`~vitaal.store.ModelStore.diff`)."""
+    latest = state.latest()
+    for name, v in (("a", a), ("b", b)):
+        if not 1 <= v <= latest:
+            raise HTTPException(422, f"{name}: found {v}, expected a version from 1 to {latest}")
+    diff = state.store.diff(a, b).as_dict()
+    return {"a": a, "b": b, "latest": latest, **diff}
+
+
 def audit_data(
     state: AppState, version: int | None, kind: str | None, key: str | None, limit: int = 500
 ) -> dict[str, Any]:
-    versions = [v.as_dict() for v in reversed(state.store.versions())]
+    versions = state.versions()
     entries = []
     if version is not None or kind or key:
         entries = [e.as_dict() for e in state.store.audit(version, kind or None, key or None)]
