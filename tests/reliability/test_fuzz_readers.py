@@ -295,3 +295,17 @@ def test_a_layer_of_records_without_geometry_holds_each_record_once(tmp_path: Pa
     frame = pyogrio.read_dataframe(path, layer="components_telecom")
     assert sorted(frame["id"]) == sorted(telecom)
     assert read_gis(path) == model
+
+
+def test_an_empty_csv_table_is_an_error_not_an_empty_table(tmp_path: Path) -> None:
+    """A CSV file cut to nothing read as a table without records: its records vanished."""
+    import shutil
+
+    folder = Path(shutil.copytree(fuzzing.TINY, tmp_path / "tiny"))
+    (folder / "requirements.csv").write_bytes(b"")
+    code, _, stderr = fuzzing.run_cli("validate", str(folder), "--strict")
+    assert code == 2
+    assert (
+        "requirements.csv:1: found an empty file, expected a first row naming the columns of "
+        "requirements"
+    ) in stderr

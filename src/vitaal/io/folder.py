@@ -139,6 +139,16 @@ class _Reader:
         try:
             header = next(reader, None)
             if header is None:
+                # an empty file (a table cut short, a save that failed) is not an empty table
+                if table is not None:
+                    self.problems.append(
+                        Problem(
+                            Loc(rel, 1),
+                            None,
+                            "an empty file",
+                            f"a first row naming the columns of {table.kind}",
+                        )
+                    )
                 return
             header = [h.strip() for h in header]
             if table is not None:
