@@ -309,3 +309,22 @@ def test_an_empty_csv_table_is_an_error_not_an_empty_table(tmp_path: Path) -> No
         "requirements.csv:1: found an empty file, expected a first row naming the columns of "
         "requirements"
     ) in stderr
+
+
+@pytest.mark.parametrize("raster", ["/etc/passwd", "../../outside.tif", "hazards/../../x.tif"])
+def test_a_raster_outside_the_model_folder_is_refused(tmp_path: Path, raster: str) -> None:
+    """A scenario's ``raster:`` could name any file on the machine, and the cascade opened it."""
+    import shutil
+
+    folder = Path(shutil.copytree(fuzzing.TINY, tmp_path / "tiny"))
+    path = folder / "scenarios" / "flood.yaml"
+    text = path.read_text(encoding="utf-8").replace(
+        "    time_h: 2\n", f"    time_h: 2\n    raster: {raster}\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    code, _, stderr = fuzzing.run_cli("validate", str(folder))
+    assert code == 2
+    assert (
+        f"scenarios/flood.yaml:11: raster: found '{raster}', expected a raster file inside the "
+        "model folder (a path relative to it)"
+    ) in stderr

@@ -276,6 +276,7 @@ class _Reader:
                 else:
                     if kind == "scenarios":
                         raw = self._inline_area_files(raw, loc)
+                        self._check_rasters(raw, loc)
                     self._add(table, raw, loc, model, owners)
         if progress is not None:
             progress(len(files), len(files), "")
@@ -342,6 +343,26 @@ class _Reader:
                 owners,
                 line_source=sub,
             )
+
+    def _check_rasters(self, raw: Mapping[Any, Any], loc: Loc) -> None:
+        """A hazard's ``raster`` names a file inside the model folder: a model read from
+        someone else must not make vitaal open files elsewhere on the machine."""
+        hazards = raw.get("hazards")
+        for hazard in hazards if isinstance(hazards, list) else []:
+            name = hazard.get("raster") if isinstance(hazard, Mapping) else None
+            if not isinstance(name, str) or not name.strip():
+                continue
+            path = (self.root / name.strip()).resolve()
+            if self.root not in path.parents:
+                line_of = mapping_line_of(hazard)
+                self.problems.append(
+                    Problem(
+                        Loc(loc.file, line_of("raster") if line_of else loc.line),
+                        "raster",
+                        show(name),
+                        "a raster file inside the model folder (a path relative to it)",
+                    )
+                )
 
     def _inline_area_files(self, raw: Mapping[Any, Any], loc: Loc) -> Mapping[Any, Any]:
         hazards = raw.get("hazards")
