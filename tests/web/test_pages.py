@@ -133,7 +133,9 @@ def test_compare_two_versions(own_app: FastAPI) -> None:
         ("name", "Substation 1", "Substation one"),
     }
     assert ann.get("/api/compare?a=1&b=3").status_code == 422
-    page = _browser(own_app, "vic", "https://testserver").get("/compare").text  # versions 1 and 2 by default
+    page = (
+        _browser(own_app, "vic", "https://testserver").get("/compare").text
+    )  # versions 1 and 2 by default
     assert "0 added, 0 removed, 1 changed" in page
     assert "Substation one" in page
 
