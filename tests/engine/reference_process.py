@@ -349,10 +349,11 @@ class _Reference:
             return True
         # per backup link: the share of the moved load it takes
         takes: dict[LinkKey, float] = {}
+        lost = {q: self._lost_primaries(q) for q in self.pairs}
         for q in self.pairs:
             if q in self.shed_from:
                 continue
-            moved = sum(self._flow(lk) for lk in self._lost_primaries(q))
+            moved = sum(self._flow(lk) for lk in lost[q])
             backups = [lk for lk in self.into[q] if lk.backup and lk.src in self.delivers]
             for lk in backups if moved > 0 else []:
                 takes[lk.key] = moved / len(backups)
@@ -369,7 +370,7 @@ class _Reference:
                 continue
             if self._mode(b) == "trip":
                 if self.status[b[0]] == WORKING:
-                    self.tripped_by[b[0]] = self._lost_primaries(live[0].dst)[0]
+                    self.tripped_by[b[0]] = lost[live[0].dst][0]
                     self._go_down(b[0], t)
                     changed = True
                 continue

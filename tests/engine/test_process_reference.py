@@ -6,12 +6,10 @@ Compared per case: the outage intervals per node, the service-loss intervals per
 pair, the shed intervals, the degraded intervals, the links cut by degraded suppliers and,
 per service-area pair, the share-weighted hours without the service.
 
-Two slices of options (1,000 random models each) hold where engine and reference agree.
-Each known disagreement follows as a property of its own, marked as a strict xfail and pinned
-by its smallest case (``@example``, with the rule and who is right in its comment); the main
-slices leave its trigger out, by option or by what the reference shows (``_KNOWN``). When the
-engine is fixed, its xfail passes, fails as strict, and is removed with its trigger's filter.
-Last, the reference itself on the worked examples of ``docs/engine.md``.
+Two slices of 1,000 random models each, without and with loads, every rule drawn in both.
+Then the smallest case of each disagreement the slices once found, with the rule and who was
+right in its comment (each was the engine's, and is fixed). Last, the reference itself on the
+worked examples of ``docs/engine.md``.
 """
 
 from __future__ import annotations
@@ -22,7 +20,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import assume, example, given, settings
+from hypothesis import given, settings
 
 from tests.engine.builders import CaseOptions, build_model, random_process_cases, with_requirements
 from tests.engine.reference_process import (
@@ -35,7 +33,7 @@ from vitaal.engine import compile_model
 from vitaal.engine.compile import CompiledModel
 from vitaal.engine.process import Damage, LoadInputs, Overload, ProcessResult, run_process
 from vitaal.engine.restoration import Restoration, process_inputs
-from vitaal.model import Model, Requirement, Role, Scenario
+from vitaal.model import Model, Requirement, Scenario
 
 INF = math.inf
 _MODE = {"shed": Overload.SHED, "trip": Overload.TRIP, "congest": Overload.CONGEST}
@@ -128,45 +126,9 @@ def describe_case(case: ProcessCase) -> str:
     return "\n".join(lines)
 
 
-def _cuts_see_changes(case: ProcessCase, want: ReferenceResult) -> bool:
-    """Whether a node goes down, starts restarting, comes back, or enters or leaves a degraded
-    mode while a link is cut (its start included): only then do cuts that last until the
-    supplier is back to full differ from cuts worked out anew at each round
-    (:data:`CUT_GOES_DOWN`)."""
-    times = {t for _, a, b in want.outages for t in (a, b)}
-    times |= {b - case.restart_h.get(v, 0.0) for v, _, b in want.outages}
-    times |= {t for _, _, a, b in want.degraded for t in (a, b)}
-    return any(a <= t <= min(b, case.horizon) for *_, a, b in want.cuts for t in times)
-
-
-def _degraded_backups(case: ProcessCase, want: ReferenceResult) -> bool:
-    """Whether, with loads, a node that is some consumer's backup is ever degraded
-    (:data:`DEGRADED_BACKUP`)."""
-    backups = {lk.supplier for lk in case.model.supply.values() if lk.role is Role.BACKUP}
-    return case.loads is not None and any(v in backups for v, *_ in want.degraded)
-
-
-def _damage_as_restarted(case: ProcessCase, want: ReferenceResult) -> bool:
-    """Whether a node is damaged at the instant one of its outages ends (its restart
-    completes) (:data:`DAMAGE_AS_RESTARTED`)."""
-    ends = {(v, b) for v, _, b in want.outages}
-    return any((v, t) in ends for v, t, _ in case.damage)
-
-
-#: what a case may not show unless a test allows it: the triggers of known disagreements that
-#: a slice of options cannot leave out
-_KNOWN = {
-    "cut_changes": _cuts_see_changes,
-    "degraded_backups": _degraded_backups,
-    "damage_as_restarted": _damage_as_restarted,
-}
-
-
-def check_case(case: ProcessCase, allow: frozenset[str] = frozenset()) -> None:
-    """The engine equals the reference on ``case``. A case that shows a trigger of
-    :data:`_KNOWN` not in ``allow`` is left out."""
+def check_case(case: ProcessCase) -> None:
+    """The engine equals the reference on ``case``."""
     want = reference_process(case)
-    assume(not any(hits(case, want) for k, hits in _KNOWN.items() if k not in allow))
     got = engine_result(case)
     text = describe_case(case)
     assert got.outages == want.outages, f"outages\n{text}"
@@ -179,22 +141,14 @@ def check_case(case: ProcessCase, allow: frozenset[str] = frozenset()) -> None:
         assert math.isclose(got.share_hours[p], h, abs_tol=1e-9), f"share hours {p}\n{text}"
 
 
-# -- where the engine and the reference agree -------------------------------------------------
+# -- random models: every rule at once ----------------------------------------------------------
 
-#: without loads: no buffers on service areas (AREA_BUFFER), one damage per component (check_case
-#: leaves out damage as a restart completes: DAMAGE_AS_RESTARTED)
-_PLAIN = CaseOptions(loads=False, area_buffers=False, repeat_damage=False)
-#: with loads, and without the triggers of the disagreements below: no restart times
-#: (RESTART_DRAWS_LOAD), no k > 1 where a backup counts (SHED_ENDS), no tripping (TRIP_LOOP);
-#: check_case leaves out the rest (CUT_GOES_DOWN, DEGRADED_BACKUP, DAMAGE_AS_RESTARTED)
-_LOADS = CaseOptions(
-    loads=True,
-    restarts=False,
-    area_buffers=False,
-    repeat_damage=False,
-    k_with_backups=False,
-    modes=("shed", "shed", "congest"),
-)
+#: without loads: restarts, conditions, degraded modes, buffers on service areas, several
+#: damages of one component
+_PLAIN = CaseOptions(loads=False)
+#: with loads: the above, and shedding, tripping and congesting backups, cuts by degraded
+#: suppliers, k > 1 where a backup counts
+_LOADS = CaseOptions(loads=True)
 
 
 @settings(max_examples=1000, deadline=None)
@@ -209,7 +163,7 @@ def test_moving_load_shedding_and_cuts(case: ProcessCase) -> None:
     check_case(case)
 
 
-# -- where they disagree: each with its smallest case, the rule and who is right --------------
+# -- the smallest cases of disagreements found and fixed, each with the rule ------------------
 
 #: Plant P feeds area A, whose buffer is 2 h; P is out from 0 to 1. docs/engine.md: "an
 #: area's buffer bridges only a total loss", so A loses no share (0 share-hours); the engine
@@ -320,71 +274,16 @@ DEGRADED_BACKUP = ProcessCase(
     horizon=6,
 )
 
-_FEW = settings(max_examples=100, deadline=None)
 
-
-@pytest.mark.xfail(
-    strict=True, reason="the engine counts an area's share before its buffer is spent"
-)
-@_FEW
-@example(AREA_BUFFER)
-@given(random_process_cases(dataclasses.replace(_PLAIN, area_buffers=True)))
-def test_an_area_buffer_bridges_a_total_loss(case: ProcessCase) -> None:
+@pytest.mark.parametrize(
+    "case",
+    [AREA_BUFFER, DAMAGE_AS_RESTARTED, SHED_ENDS, RESTART_DRAWS_LOAD, TRIP_LOOP, CUT_GOES_DOWN,
+     DEGRADED_BACKUP],
+    ids=["area_buffer", "damage_as_restarted", "shed_ends", "restart_draws_load", "trip_loop",
+         "cut_goes_down", "degraded_backup"],
+)  # fmt: skip
+def test_a_disagreement_found_and_fixed(case: ProcessCase) -> None:
     check_case(case)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="supply carried on from a restart the same instant's damage undid"
-)
-@_FEW
-@example(DAMAGE_AS_RESTARTED)
-@given(random_process_cases(dataclasses.replace(_PLAIN, repeat_damage=True)))
-def test_damage_at_the_instant_a_restart_completes(case: ProcessCase) -> None:
-    check_case(case, allow=frozenset({"damage_as_restarted"}))
-
-
-@pytest.mark.xfail(
-    strict=True, reason="a shed that ends starts no new round (supply not recomputed)"
-)
-@_FEW
-@example(SHED_ENDS)
-@given(random_process_cases(dataclasses.replace(_LOADS, k_with_backups=True)))
-def test_a_shed_ends_for_a_consumer_that_counts_its_backup(case: ProcessCase) -> None:
-    check_case(case)
-
-
-@pytest.mark.xfail(strict=True, reason="a restart that begins starts no new round (load not moved)")
-@_FEW
-@example(RESTART_DRAWS_LOAD)
-@given(random_process_cases(dataclasses.replace(_LOADS, restarts=True)))
-def test_moving_load_with_restart_times(case: ProcessCase) -> None:
-    check_case(case)
-
-
-@pytest.mark.xfail(strict=True, reason="a backup tripped by a working primary without supply loops")
-@_FEW
-@example(TRIP_LOOP)
-@given(random_process_cases(dataclasses.replace(_LOADS, modes=("shed", "trip", "congest"))))
-def test_tripping_backups(case: ProcessCase) -> None:
-    check_case(case)
-
-
-@pytest.mark.xfail(
-    strict=True, reason="cuts worked out anew each round end when the consumer is down"
-)
-@_FEW
-@example(CUT_GOES_DOWN)
-@given(random_process_cases(_LOADS))
-def test_cuts_last_until_the_supplier_is_back_to_full(case: ProcessCase) -> None:
-    check_case(case, allow=frozenset({"cut_changes"}))
-
-
-@pytest.mark.xfail(strict=True, reason="a degraded share that changes alone starts no new round")
-@_FEW
-@example(DEGRADED_BACKUP)
-@given(random_process_cases(_LOADS))
-def test_a_degraded_backup_has_less_room(case: ProcessCase) -> None:
-    check_case(case, allow=frozenset({"degraded_backups"}))
 
 
 # -- the reference on the worked examples of docs/engine.md (hand-worked answers) -------------

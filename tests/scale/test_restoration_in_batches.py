@@ -473,13 +473,6 @@ def test_dask_equals_in_process_with_restoration(
     assert e.expected_annual == f.expected_annual
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the process does not settle an instant where a restart begins: the consumer "
-    "draws its load again, but loads are moved anew only at the next instant, so an "
-    "unrelated instant makes a backup shed earlier (docs/engine.md, 'Restoration in the "
-    "batches', 'Still wrong')",
-)
 def test_an_unrelated_part_changes_nothing() -> None:
     """What cases side by side rely on: a part of the model that shares nothing with the
     rest (a producer and its consumer, the producer failing at 0.5 h and repaired at 2.5 h)

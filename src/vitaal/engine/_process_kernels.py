@@ -222,7 +222,8 @@ def supply_add(
 ) -> None:
     """Supply after ``nodes[0]`` started working again (``nodes[1]`` is ``node_ptr``), with
     nothing else changed since the last :func:`supply_solve`: additions only, so the search
-    carries on from their pairs that now deliver. O(what changes)."""
+    carries on from their pairs that now deliver. A node listed that is no longer working
+    (damaged again at the instant its restart completed) adds nothing. O(what changes)."""
     pair_node, _, passes = pairs
     new, node_ptr = nodes
     n = pair_node.shape[0]
@@ -235,6 +236,8 @@ def supply_add(
         tail = 0
         for i in range(new.shape[0]):
             v = new[i]
+            if not working[v]:
+                continue
             for p in range(node_ptr[v], node_ptr[v + 1]):
                 if delivers[p]:
                     continue
@@ -326,7 +329,7 @@ def area_shares(
         NDArray[np.bool_],
     ],
     feeds: tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.bool_]],
-    areas: tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64]],
+    areas: tuple[NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64], NDArray[np.bool_]],
     shares: tuple[
         NDArray[np.float64], NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]
     ],
@@ -337,13 +340,15 @@ def area_shares(
     open link covers it. ``links``: source, destination, backup, primary link into an area,
     weight, open; ``feeds``: per pair whether it delivers and whether it is hindered
     (:func:`hindered_pairs`), per link whether it is cut; ``areas``: per pair the total
-    weight, whether it is a required area pair, the loss start; ``shares`` (updated): the share
+    weight, whether it is a required area pair, the loss start, whether it has the resource
+    (an area that has none and whose loss is not open is bridged by its buffer: none of it is
+    without, "an area's buffer bridges only a total loss"); ``shares`` (updated): the share
     without the service now, its peak, the first time above 0 (inf: never), and the share
     hindered now: served by a detour (its lost feeds covered by a backup) or through a
     hindered feed, while it is not without the service."""
     src, dst, backup, area_link, weight, link_open = links
     delivers, hindered, cut = feeds
-    total, area_req, loss_from = areas
+    total, area_req, loss_from, has = areas
     now, peak, first, hinder = shares
     n = total.shape[0]
     lost = np.zeros(n)
@@ -365,6 +370,10 @@ def area_shares(
         whole = total[p] if total[p] > 0 else 1.0
         if not np.isnan(loss_from[p]):
             share = 1.0
+        elif not has[p]:
+            now[p] = 0.0
+            hinder[p] = 0.0
+            continue
         elif covered[p]:
             share = 0.0
         else:

@@ -258,8 +258,9 @@ class _Process:
         self.cut_log = _Log(link=np.int64, start=np.float64, end=np.float64)
         share = inputs.pair_degraded_share
         self.degraded_share = np.ones(p) if share is None else np.asarray(share, dtype=float)
-        #: per pair, the share of its capacity it delivers now (below 1 while degraded)
-        self.cap_share = np.ones(p)
+        #: per pair, the share of its capacity it delivered when load last moved
+        self._share_seen = np.ones(p)
+        #: per node tripped by an overload, the primary link whose loss moved the load (-1)
         self.tripped_by = np.full(n, -1, dtype=np.int64)
         self.shed_from = np.full(p, np.nan)
         self.shed_by = np.full(p, -1, dtype=np.int64)
@@ -314,7 +315,7 @@ class _Process:
         area_req[self.area_cond[~holds[cond]]] = False
         links = (c.link_src, c.link_dst, c.link_backup, self.area_link, self.link_weight,
                  self.link_open)  # fmt: skip
-        areas = (self.area_total, area_req, s.loss_from)
+        areas = (self.area_total, area_req, s.loss_from, self.has)
         graph = (c.out_ptr, c.out_dst, c.out_link, self.link_open)
         state = (self.received, self.delivers, self.cut)
         hindered = hindered_pairs(graph, (c.in_ptr, c.in_src, c.in_link), c.link_backup, state)
@@ -417,10 +418,13 @@ class _Process:
         back = ~np.isnan(self.shed_from) & ~still
         ended = np.flatnonzero(back)
         if ended.size:
+            # the backups open again and the consumer may count them: supply first
             self.shed_log.add(pair=ended, start=self.shed_from[ended], end=t)
-        self.shed_from[back] = np.nan
-        self.shed_by[back] = -1
-        self._open_links()
+            self.shed_from[back] = np.nan
+            self.shed_by[back] = -1
+            self._open_links()
+            return True
+        self._share_seen = self._node_shares()
         shed_now = ~np.isnan(self.shed_from)
         takes = c.link_backup & src_del & ~shed_now[dst] & (moved[dst] > 0)
         n_bk = np.bincount(dst[takes], minlength=c.n_pairs)
@@ -428,7 +432,7 @@ class _Process:
         own = self._own_load()
         extra = np.bincount(c.link_src[takes], weights=share[takes], minlength=c.n_pairs)
         total = own + extra
-        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * self.cap_share
+        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * self._share_seen
         over = np.flatnonzero((total > cap * (1 + 1e-9)) & (extra > 0))
         changed = False
         for b in over.tolist():
@@ -441,8 +445,9 @@ class _Process:
             if mode == Overload.TRIP:
                 v = int(c.pair_node[b])
                 if s.status[v] == WORKING:
-                    primary = self._lost_primary(int(dst[links[0]]), lost)
-                    self.tripped_by[v] = primary
+                    link = self._lost_primary(int(dst[links[0]]), lost)
+                    primary = int(c.pair_node[c.link_src[link]]) if link >= 0 else -1
+                    self.tripped_by[v] = link
                     one = np.ones(1, dtype=np.int64)
                     cause = (one * int(c.pair_resource[b]), one * primary, one * primary)
                     code = np.full(1, int(CauseCode.OVERLOAD), dtype=np.int8)
@@ -460,7 +465,8 @@ class _Process:
                     continue
                 if np.isnan(self.shed_from[q]):
                     self.shed_from[q] = t
-                    self.shed_by[q] = self._lost_primary(q, lost)
+                    link = self._lost_primary(q, lost)
+                    self.shed_by[q] = int(c.pair_node[c.link_src[link]]) if link >= 0 else -1
                     shed_now[q] = True
                     changed = True
             total[b] = served  # what a shedding backup carries: what it kept
@@ -470,37 +476,47 @@ class _Process:
             self._open_links()
         return changed
 
+    def _node_shares(self) -> NDArray[np.float64]:
+        """Per pair, the share of its capacity its node delivers now: the smallest
+        ``degraded_share`` of the node's degraded requirements, 1 when none is degraded."""
+        c = self.c
+        degraded = ~np.isnan(self.s.degraded_from)
+        node_share = np.ones(c.n_nodes)
+        np.minimum.at(node_share, c.pair_node[degraded], self.degraded_share[degraded])
+        return node_share[c.pair_node]
+
     def _degrade(self, t: float) -> bool:
         """Degraded suppliers shed downstream (design.md, "Degraded modes"): a node in a
         degraded mode delivers the smallest share of its degraded requirements; each of its
-        pairs keeps its primary consumers in order of (priority, pair) while their load fits
-        that share of its capacity and cuts the rest, whose load then moves onto their
-        backups. A pair that congests carries on. A cut ends when its supplier is back to
-        full (or down: then nothing is delivered anyway). True when a cut began or ended."""
+        pairs keeps its primary consumers that run in order of (priority, pair) while their
+        load fits that share of its capacity and cuts the rest, whose load then moves onto
+        their backups. A pair that congests carries on. A cut lasts until its supplier is back
+        to full or no longer works, also when its consumer goes down meanwhile (a cut worked
+        out anew would end there, let the consumer restart and cut it again, for ever). True
+        when a cut began or ended."""
         if self.loads is None:
             return False
         c, s, ld = self.c, self.s, self.loads
-        degraded = ~np.isnan(s.degraded_from)
-        node_share = np.ones(c.n_nodes)
-        np.minimum.at(node_share, c.pair_node[degraded], self.degraded_share[degraded])
-        self.cap_share = node_share[c.pair_node]
-        want = np.zeros(c.n_links, dtype=np.bool_)
-        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * self.cap_share
-        short = (self.cap_share < 1.0) & (ld.mode != Overload.CONGEST) & np.isfinite(cap)
+        share = self._node_shares()
+        supplier = c.link_src
+        full = (share[supplier] >= 1.0) | (s.status[c.pair_node[supplier]] != WORKING)
+        end = np.flatnonzero(self.cut & full)
+        want = self.cut & ~full
+        cap = np.where(np.isnan(ld.capacity), INF, ld.capacity) * share
+        short = (share < 1.0) & (ld.mode != Overload.CONGEST) & np.isfinite(cap)
         short &= s.status[c.pair_node] == WORKING
         if short.any():
             dst = c.link_dst
             runs = (s.status[c.pair_node[dst]] != DOWN) | self.area_pair[dst]
-            own = ~c.link_backup & runs & short[c.link_src] & (ld.flow > 0)
-            links = np.flatnonzero(own)
+            kept = ~c.link_backup & runs & short[supplier] & (ld.flow > 0) & ~want
+            links = np.flatnonzero(kept)
             # per supplier pair, its consumers by (priority, consumer pair): keep while they fit
-            order = links[np.lexsort((dst[links], ld.priority[dst[links]], c.link_src[links]))]
-            src = c.link_src[order]
+            order = links[np.lexsort((dst[links], ld.priority[dst[links]], supplier[links]))]
+            src = supplier[order]
             flow = ld.flow[order]
             starts = np.r_[True, src[1:] != src[:-1]]
             group = np.cumsum(starts) - 1
-            first = np.flatnonzero(starts)
-            served = np.zeros(first.size)
+            served = np.zeros(int(starts.sum()))
             for i, lk in enumerate(order.tolist()):
                 g = group[i]
                 if served[g] + flow[i] <= cap[src[i]] * (1 + 1e-9) + 1e-12:
@@ -508,7 +524,6 @@ class _Process:
                 else:
                     want[lk] = True
         begin = np.flatnonzero(want & ~self.cut)
-        end = np.flatnonzero(~want & self.cut)
         if begin.size == 0 and end.size == 0:
             return False
         self.cut_from[begin] = t
@@ -520,13 +535,12 @@ class _Process:
         return True
 
     def _lost_primary(self, q: int, lost: NDArray[np.bool_]) -> int:
-        """The supplier node of consumer pair ``q``'s first primary link that lost supply."""
+        """Consumer pair ``q``'s first primary link (in link order) that lost supply, -1 when
+        none did."""
         c = self.c
-        for e in range(int(c.in_ptr[q]), int(c.in_ptr[q + 1])):
-            lk = int(c.in_link[e])
-            if lost[lk]:
-                return int(c.pair_node[c.link_src[lk]])
-        return -1
+        links = c.in_link[int(c.in_ptr[q]) : int(c.in_ptr[q + 1])]
+        hit = links[lost[links]]
+        return int(hit.min()) if hit.size else -1
 
     def _settle_buffers(self, t: float, holds: NDArray[np.bool_]) -> NDArray[np.bool_]:
         """Update the buffers at ``t`` (:func:`settle_pairs`); the pairs whose buffer is spent
@@ -635,6 +649,8 @@ class _Process:
                 continue
             if self._restart(t, holds):
                 continue
+            if self.loads is not None and not np.array_equal(self._node_shares(), self._share_seen):
+                continue  # a backup whose degraded share changed has other room
             self._measure_shares(t, holds)
             return
         raise ScenarioError(f"the process does not settle at {t:g} h")
@@ -673,9 +689,11 @@ class _Process:
         cand = (s.status == DOWN) & (s.repaired_at <= t)
         tripped = cand & (self.tripped_by >= 0)
         if tripped.any():
-            # a tripped backup is switched back once the primary that moved the load works
+            # a tripped backup is switched back once the primary link that moved the load
+            # feeds again ("works again" would let a backup whose primary is a working carrier
+            # without supply restart and trip again at once, for ever)
             tv = np.flatnonzero(tripped)
-            back = s.status[self.tripped_by[tv]] == WORKING
+            back = self._feeds()[self.tripped_by[tv]]
             cand[tv[~back]] = False
             self.tripped_by[tv[back]] = -1
         nodes = np.flatnonzero(cand)
@@ -694,8 +712,9 @@ class _Process:
         s.status[now] = WORKING
         self.added.append(now)
         self._close(now, t)
-        if now.size:
-            return True  # they deliver again: supply must be computed anew
+        if now.size or self.loads is not None:
+            # they deliver again (supply anew), or they run again and draw their load
+            return True
         # restarting nodes deliver nothing, so supply is as it was; their buffers drain from
         # now (none is spent: a restart needs supply or buffer left for every need)
         self._settle_buffers(t, holds)
