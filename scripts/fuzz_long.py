@@ -35,12 +35,12 @@ from tests.reliability.fuzzing import LIMIT_S, READERS, RuleError, check
 
 #: Inputs per reader in the default run (10,000 in all), by how fast a reader is.
 SHARE = {
-    "folder": 4000,
-    "gpkg": 1200,
-    "epanet": 1500,
-    "pandapower": 1200,
-    "pandapipes": 800,
-    "ensemble": 1300,
+    "folder": 4500,
+    "gpkg": 700,
+    "epanet": 1800,
+    "pandapower": 1100,
+    "pandapipes": 900,
+    "ensemble": 1000,
 }
 
 
