@@ -264,9 +264,7 @@ def _located(problems: list[Any]) -> None:
             raise RuleError(f"a problem without a place: {p}")
 
 
-def _check_writer_result(
-    code: int, stderr: str, out_dir: Path, source_name: str, work: Path
-) -> str:
+def _check_writer_result(code: int, stderr: str, out_dir: Path, source_name: str) -> str:
     """The rule for a command that writes a model folder: 0 and a sound folder, or 1/2, a
     message naming the source, and nothing written."""
     from vitaal.io.folder import load_model
@@ -463,7 +461,7 @@ def check_gpkg(rng: random.Random, work: Path) -> str:
     source = make_gpkg_input(rng, work)
     out = work / "imported"
     code, _, stderr = run_cli("gis-import", str(source), str(out))
-    return _check_writer_result(code, stderr, out, source.name, work)
+    return _check_writer_result(code, stderr, out, source.name)
 
 
 # -- EPANET ---------------------------------------------------------------------------------
@@ -494,7 +492,7 @@ def check_inp(rng: random.Random, work: Path) -> str:
     source = make_inp_input(rng, work)
     out = work / "net"
     code, _, stderr = run_cli("import-epanet", str(source), "--out", str(out))
-    return _check_writer_result(code, stderr, out, source.name, work)
+    return _check_writer_result(code, stderr, out, source.name)
 
 
 # -- pandapower and pandapipes ------------------------------------------------------------
@@ -533,7 +531,7 @@ def _check_panda(rng: random.Random, work: Path, package: str) -> str:
     source = make_panda_input(rng, work, package)
     out = work / "net"
     code, _, stderr = run_cli("import-network", package, str(source), "--out", str(out))
-    return _check_writer_result(code, stderr, out, source.name, work)
+    return _check_writer_result(code, stderr, out, source.name)
 
 
 def check_pandapower(rng: random.Random, work: Path) -> str:
