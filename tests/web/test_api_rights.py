@@ -25,6 +25,8 @@ READS = [
     ("GET", "/api/register", ALL),
     ("GET", "/api/scenarios", ALL),
     ("GET", "/api/map", ALL),
+    ("GET", "/api/subsystems", ALL),
+    ("GET", "/api/subsystems/el-grid", ALL),
     ("GET", "/api/compare?a=1&b=1", ALL),
     ("GET", "/api/components", ALL),
     ("GET", "/api/components/ss-1", ALL),
@@ -44,6 +46,28 @@ def test_the_decisions_of_the_tiny_model(analysed: dict[str, Any]) -> None:
     assert grid["owners"] == ["Grid company"]
     assert grid["decide_by"] == 2027
     assert analysed["version"] == 1
+
+
+def test_a_subsystem_through_the_seven_steps(
+    clients: dict[str, Client], analysed: dict[str, Any]
+) -> None:
+    data = clients["vic"].get("/api/subsystems/el-grid").json()
+    assert [s["key"] for s in data["steps"]] == [
+        "profile",
+        "parts",
+        "flows",
+        "challenges",
+        "coupling",
+        "impact",
+        "flags",
+    ]
+    profile = data["steps"][0]["items"]
+    # as systems.yaml and components/grid.csv of the tiny model say
+    assert profile["goal"] == "Deliver power to the town"
+    assert profile["components"] == 3
+    assert profile["kinds"] == {"substation": 2, "grid_station_hv": 1}
+    assert [s["id"] for s in data["subsystems"]] == ["el-grid", "dw-supply", "tel-scada"]
+    assert clients["vic"].get("/api/subsystems/nope").status_code == 404
 
 
 @pytest.mark.parametrize(("method", "path", "allowed"), READS)
@@ -237,6 +261,8 @@ def test_the_openapi_document_lists_every_endpoint(app: FastAPI) -> None:
         ("POST", "/api/register"),
         ("GET", "/api/scenarios"),
         ("GET", "/api/map"),
+        ("GET", "/api/subsystems"),
+        ("GET", "/api/subsystems/{subsystem_id}"),
         ("GET", "/api/compare"),
         ("POST", "/api/scenarios/{scenario_id}/runs"),
         ("GET", "/api/jobs/{job_id}"),

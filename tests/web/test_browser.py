@@ -123,6 +123,9 @@ def test_decisions_register_and_language(server: str, browser: Any, tmp_path: Pa
     assert "genomen" in page.locator("#register").inner_text()
     page.goto(server + "/decisions")
     assert page.locator("h1").inner_text() == "De besluiten van de tafel"
+    page.goto(server + "/subsystems/el-grid")
+    assert page.locator("section.step").count() == 7
+    assert page.locator("#step-1 h2").inner_text() == "1. Afbakenen en typeren"
     page.click("#lang-en")
     page.wait_for_selector("html[lang=en]")
     page.goto(server + "/map")

@@ -22,6 +22,8 @@ PAGES = [
     "/scenarios",
     "/map",
     "/compare",
+    "/subsystems",
+    "/subsystems/el-grid",
     "/components",
     "/components/ss-1",
     "/audit",

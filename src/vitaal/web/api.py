@@ -191,6 +191,18 @@ def get_audit(
     return views.audit_data(state_of(request), version, kind, key)
 
 
+@router.get("/subsystems", summary="The subsystems of the latest analysis")
+def get_subsystems(request: Request, session: ApiSession) -> JSONResponse:
+    data = views.subsystems_data(state_of(request), session, lang_of(request))
+    return JSONResponse(data, status_code=200 if data["ready"] else 202)
+
+
+@router.get("/subsystems/{subsystem_id}", summary="One subsystem with its seven steps")
+def get_subsystem(request: Request, session: ApiSession, subsystem_id: str) -> JSONResponse:
+    data = views.subsystems_data(state_of(request), session, lang_of(request), subsystem_id)
+    return JSONResponse(data, status_code=200 if data["ready"] else 202)
+
+
 @router.get("/compare", summary="What changed from one version to another")
 def get_compare(
     request: Request,

@@ -243,6 +243,18 @@ def audit_page(
     )
 
 
+@router.get("/subsystems")
+def subsystems_page(request: Request, session: PageSession) -> Response:
+    data = views.subsystems_data(state_of(request), session, lang_of(request))
+    return render(request, "subsystems.html.j2", session, data)
+
+
+@router.get("/subsystems/{subsystem_id}")
+def subsystem_page(request: Request, session: PageSession, subsystem_id: str) -> Response:
+    data = views.subsystems_data(state_of(request), session, lang_of(request), subsystem_id)
+    return render(request, "subsystem.html.j2", session, data)
+
+
 @router.get("/compare")
 def compare_page(
     request: Request, session: PageSession, a: int | None = None, b: int | None = None

@@ -29,6 +29,7 @@ __all__ = [
     "scenario_figures_of",
     "scenario_list",
     "start_scenario",
+    "subsystems_data",
 ]
 
 _CHART_W, _CHART_H = 640.0, 220.0
@@ -105,6 +106,44 @@ def record_decision(
         )
     except register.RegisterError as exc:
         raise HTTPException(422, str(exc)) from None
+
+
+def subsystems_data(
+    state: AppState, session: Session, lang: str, subsystem_id: str | None = None
+) -> dict[str, Any]:
+    """The subsystems of the latest analysis, or one of them with its seven steps (each
+    step's title in ``lang`` and its findings as data), or the analysis's progress."""
+    job = state.analysis(session.user.username)
+    out: dict[str, Any] = {"job": job.as_dict(), "ready": job.status == "done"}
+    if job.status != "done" or job.result is None:
+        return out
+    subs = job.result["subsystems"]
+    out["version"] = job.result["version"]
+    out["subsystems"] = [
+        {
+            "id": sub["id"],
+            "name": (sub.get("name_nl") if lang == "nl" else None) or sub["name"],
+            "system": sub["system"],
+            "owner": sub["owner"],
+        }
+        for sub in subs
+    ]
+    if subsystem_id is None:
+        return out
+    sub = next((x for x in subs if x["id"] == subsystem_id), None)
+    if sub is None:
+        raise HTTPException(404, f"no subsystem '{subsystem_id}' in the latest analysis")
+    out["subsystem"] = next(x for x in out["subsystems"] if x["id"] == subsystem_id)
+    out["steps"] = [
+        {
+            "step": step["step"],
+            "key": step["key"],
+            "title": _text(step["title"], lang),
+            "items": {k: v for k, v in step.items() if k not in ("step", "key", "title")},
+        }
+        for step in sub["steps"]
+    ]
+    return out
 
 
 def register_data(state: AppState, lang: str) -> dict[str, Any]:
