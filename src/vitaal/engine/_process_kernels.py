@@ -479,3 +479,41 @@ def hindered_pairs(
             queue[tail] = q
             tail += 1
     return hindered
+
+
+@njit(cache=True)
+def next_pending(
+    t: float,
+    nodes: tuple[NDArray[np.int8], NDArray[np.float64], NDArray[np.float64]],
+    buffers: tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]],
+    stores: tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]],
+) -> float:
+    """The earliest pending time after ``t``, one pass over nodes and pairs: a restart that
+    completes, a repair of a down node, a draining buffer that runs out or enters its
+    degraded hours, a store that runs dry. ``nodes``: state, restart done, repaired at;
+    ``buffers``: drain start (NaN: not draining), remaining hours, degraded hours;
+    ``stores``: store pairs, their clocks and autonomy hours (per pair)."""
+    status, restart_done, repaired_at = nodes
+    drain_from, remaining, degraded_h = buffers
+    store_pairs, clock, autonomy = stores
+    nxt = np.inf
+    for v in range(status.shape[0]):
+        if status[v] == RESTARTING:
+            nxt = min(nxt, restart_done[v])
+        elif status[v] == DOWN and repaired_at[v] > t:
+            nxt = min(nxt, repaired_at[v])
+    for p in range(drain_from.shape[0]):
+        if np.isnan(drain_from[p]):
+            continue
+        ends = drain_from[p] + remaining[p]
+        if ends > t:
+            nxt = min(nxt, ends)
+        deg = ends - degraded_h[p]
+        if deg > t:
+            nxt = min(nxt, deg)
+    for i in range(store_pairs.shape[0]):
+        p = store_pairs[i]
+        ends = clock[p] + autonomy[p]
+        if ends > t:
+            nxt = min(nxt, ends)
+    return nxt

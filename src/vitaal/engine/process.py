@@ -41,6 +41,7 @@ from vitaal.engine._process_kernels import (
     any_pair_delivers,
     area_shares,
     hindered_pairs,
+    next_pending,
     ready_to_restart,
     settle_pairs,
     supply_add,
@@ -268,6 +269,8 @@ class _Process:
         self.peak = None if self.loads is None else self._own_load()
         self.first_unreceived = np.full(p, INF)
         self.first_without = np.full(p, INF)
+        #: the instants, in order (rows are sorted by their instant)
+        self.times: list[float] = []
         self._init_shares()
 
     # -- partial service of service areas ----------------------------------------------------
@@ -278,6 +281,7 @@ class _Process:
         c = self.c
         self.area_link = ~c.link_backup & self.area_pair[c.link_dst] & self.required[c.link_dst]
         self.area_req = self.area_pair & self.required
+        self.area_idx = np.flatnonzero(self.area_req)
         self.area_cond = np.flatnonzero(self.area_req & (self.inp.pair_condition >= 0))
         w = np.ones(c.n_links)
         if self.loads is not None:
@@ -302,8 +306,9 @@ class _Process:
         horizon)."""
         end = min(t, self.horizon)
         if end > self.share_t:
-            self.share_hours += self.share_now * (end - self.share_t)
-            self.hinder_hours += self.hinder_now * (end - self.share_t)
+            a = self.area_idx  # only required area pairs have shares
+            self.share_hours[a] += self.share_now[a] * (end - self.share_t)
+            self.hinder_hours[a] += self.hinder_now[a] * (end - self.share_t)
             self.share_t = end
 
     def _measure_shares(self, t: float, holds: NDArray[np.bool_]) -> None:
@@ -723,24 +728,10 @@ class _Process:
     def _next_time(self, t: float, k: int) -> float:
         s, c = self.s, self.c
         nxt = float(self.d_time[k]) if k < self.d_time.size else INF
-        rs = s.restart_done[s.status == RESTARTING]
-        if rs.size:
-            nxt = min(nxt, float(rs.min()))
-        rep = s.repaired_at[(s.status == DOWN) & (s.repaired_at > t)]
-        if rep.size:
-            nxt = min(nxt, float(rep.min()))
-        draining = ~np.isnan(s.drain_from)
-        if draining.any():
-            exp = s.drain_from[draining] + s.remaining[draining]
-            deg = exp - self.degraded_h[draining]
-            both = np.concatenate([exp, deg[deg > t]])
-            later = both[both > t]
-            if later.size:
-                nxt = min(nxt, float(later.min()))
-        ends = s.clock + c.pair_autonomy_h
-        ends = ends[self.is_store & (ends > t)]
-        if ends.size:
-            nxt = min(nxt, float(ends.min()))
+        nodes = (s.status, s.restart_done, s.repaired_at)
+        buffers = (s.drain_from, s.remaining, self.degraded_h)
+        stores = (self.stores, s.clock, c.pair_autonomy_h)
+        nxt = min(nxt, next_pending(t, nodes, buffers, stores))
         return min(nxt, _bounds_after(self.inp, t))
 
     def run(self) -> ProcessResult:
@@ -748,12 +739,21 @@ class _Process:
         k = 0
         instants = 0
         while t <= self.horizon:
+            self.times.append(t)
             k1 = int(np.searchsorted(self.d_time, t, side="right"))
             self._instant(t, k, k1)
             k = k1
             instants += 1
             t = self._next_time(t, k)
         return self._result(instants)
+
+    def _by_start(
+        self, start: NDArray[np.generic], key: NDArray[np.generic], n_keys: int
+    ) -> NDArray[np.intp]:
+        """The order of rows by (start, key): every start is an instant, so one integer key
+        (the instant's place, then ``key``) sorts them in one pass instead of two."""
+        place = np.searchsorted(np.asarray(self.times), start).astype(np.int64)
+        return np.argsort(place * np.int64(n_keys) + key.astype(np.int64), kind="stable")
 
     def _result(self, instants: int) -> ProcessResult:
         c, s = self.c, self.s
@@ -768,9 +768,9 @@ class _Process:
         open_cut = np.flatnonzero(self.cut)
         self.cut_log.add(link=open_cut, start=self.cut_from[open_cut], end=INF)
         out = self.out_log.columns()
-        row = np.lexsort((out["node"], out["start"]))
+        row = self._by_start(out["start"], out["node"], c.n_nodes)
         loss = self.loss_log.columns()
-        lrow = np.lexsort((loss["pair"], loss["start"]))
+        lrow = self._by_start(loss["start"], loss["pair"], c.n_pairs)
         # areas: their first loss of any service is their "failure" (unless an event was first)
         lp, ls = loss["pair"][lrow], loss["start"][lrow]
         area = np.flatnonzero(self.area_pair[lp])
@@ -803,16 +803,16 @@ class _Process:
             cause_node=self.cause_node,
             cause_via=self.cause_via,
             cause_resource=self.cause_res,
-            outage_node=out["node"][row].astype(np.int64),
-            outage_start=out["start"][row].astype(np.float64),
-            outage_end=out["end"][row].astype(np.float64),
-            outage_cause=out["cause"][row].astype(np.int8),
-            outage_resource=out["resource"][row].astype(np.int64),
-            outage_via=out["via"][row].astype(np.int64),
-            outage_cause_node=out["cause_node"][row].astype(np.int64),
-            loss_pair=lp.astype(np.int64),
-            loss_start=ls.astype(np.float64),
-            loss_end=loss["end"][lrow].astype(np.float64),
+            outage_node=out["node"][row].astype(np.int64, copy=False),
+            outage_start=out["start"][row].astype(np.float64, copy=False),
+            outage_end=out["end"][row].astype(np.float64, copy=False),
+            outage_cause=out["cause"][row].astype(np.int8, copy=False),
+            outage_resource=out["resource"][row].astype(np.int64, copy=False),
+            outage_via=out["via"][row].astype(np.int64, copy=False),
+            outage_cause_node=out["cause_node"][row].astype(np.int64, copy=False),
+            loss_pair=lp.astype(np.int64, copy=False),
+            loss_start=ls.astype(np.float64, copy=False),
+            loss_end=loss["end"][lrow].astype(np.float64, copy=False),
             receive_time=received,
             supply_end=without,
             degraded=tuple(
