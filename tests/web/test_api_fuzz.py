@@ -18,6 +18,7 @@ ENDPOINTS = [
     ("POST", "/api/register"),
     ("POST", "/api/scenarios/{}/runs"),
     ("GET", "/api/jobs/{}"),
+    ("POST", "/api/plans/intake"),
     ("GET", "/api/components"),
     ("GET", "/api/components/{}"),
     ("PUT", "/api/components/{}"),

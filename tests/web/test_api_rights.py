@@ -147,6 +147,74 @@ def test_run_a_scenario(clients: dict[str, Client], user: str) -> None:
     assert again["id"] == r.json()["id"]
 
 
+HARBOUR = {
+    "title": "Harbour quarter",
+    "areas": ["area-south"],
+    "homes": "2027: 300; 2028: 500",
+    "result_known": False,
+    "repetitive": False,
+}
+
+
+@pytest.mark.parametrize("user", ALL)
+def test_plan_intake(clients: dict[str, Client], user: str) -> None:
+    r = clients[user].write("POST", "/api/plans/intake", json=HARBOUR)
+    if user == "vic":
+        assert r.status_code == 403
+        return
+    assert r.status_code == 202, r.text
+    plan = wait_for(clients[user], r.json()["id"])["plan"]
+    # the intake describes the tiny model's own plan-harbour: the same check as
+    # `vitaal check tests/data/tiny --plan plan-harbour` (REIS: the result is open and the
+    # work custom; run as a project it must comply or explain)
+    assert plan["way_of_working"] == "reis"
+    assert plan["homes"] == 800
+    assert plan["last_year"] == 2028
+    assert plan["comply"] is not None
+    assert [s["scenario"] for s in plan["shocks"]] == ["flood"]
+    assert [f["station"] for f in plan["findings"]] == ["scope_advice"]
+
+
+def test_plan_intake_against_the_command_line(clients: dict[str, Client]) -> None:
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from tests.web.conftest import TINY
+
+    vitaal = Path(sys.executable).parent / "vitaal"
+    out = subprocess.run(
+        [str(vitaal), "check", str(TINY), "--plan", "plan-harbour", "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    cli = json.loads(out.stdout)["plan"]
+    r = clients["ann"].write("POST", "/api/plans/intake", json=HARBOUR)
+    web = wait_for(clients["ann"], r.json()["id"])["plan"]
+    assert web["way_of_working"] == cli["class"]
+    assert web["way_reason"] == cli["class_reason"]["en"]
+    assert web["comply"] == cli["comply_text"]["en"]
+    assert [(s["scenario"], s["impact_class"]) for s in web["shocks"]] == [
+        (s["scenario"], s["impact_class"]) for s in cli["shocks"]
+    ]
+    assert [f["colour"] for f in web["flags"]] == [f["colour"] for f in cli["growth"]["flags"]]
+
+
+def test_plan_intake_refuses_bad_plans(clients: dict[str, Client]) -> None:
+    pim = clients["pim"]
+    bad = pim.write("POST", "/api/plans/intake", json={**HARBOUR, "homes": "2027: lots"})
+    assert bad.status_code == 422
+    assert bad.json()["problems"] == {"homes": ["found 'lots', expected a whole number"]}
+    nowhere = pim.write("POST", "/api/plans/intake", json={**HARBOUR, "areas": ["atlantis"]})
+    assert nowhere.status_code == 422
+    assert "atlantis" in nowhere.json()["problems"]["areas"][0]
+    empty = pim.write("POST", "/api/plans/intake", json={"title": "Somewhere", "areas": []})
+    assert empty.status_code == 422
+    assert "areas" in empty.json()["problems"]
+
+
 def test_unknown_scenario_and_job(clients: dict[str, Client]) -> None:
     assert clients["ann"].write("POST", "/api/scenarios/nope/runs").status_code == 404
     assert clients["ann"].get("/api/jobs/nope").status_code == 404
@@ -266,6 +334,7 @@ def test_the_openapi_document_lists_every_endpoint(app: FastAPI) -> None:
         ("GET", "/api/compare"),
         ("POST", "/api/scenarios/{scenario_id}/runs"),
         ("GET", "/api/jobs/{job_id}"),
+        ("POST", "/api/plans/intake"),
         ("GET", "/api/components"),
         ("GET", "/api/components/{component_id}"),
         ("PUT", "/api/components/{component_id}"),

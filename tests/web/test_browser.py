@@ -166,6 +166,25 @@ def test_run_a_scenario_and_see_flags(server: str, browser: Any, tmp_path: Path)
     v.close()
 
 
+def test_plan_intake(server: str, browser: Any, tmp_path: Path) -> None:
+    v = Visit(browser, server)
+    v.sign_in("pim")
+    page = v.page
+    page.goto(server + "/intake")
+    page.fill("#plan-title", "Harbour quarter")
+    page.select_option("#plan-areas", ["area-south"])
+    page.fill("#plan-homes", "2027: 300; 2028: 500")
+    page.check("#result-open")
+    page.check("#custom-work")
+    page.click("#check-plan")
+    page.wait_for_selector("#way", timeout=180_000)
+    assert page.locator("#way [data-way]").get_attribute("data-way") == "reis"
+    assert page.locator("#comply").count() == 1
+    assert page.locator("#plan-flags li").count() == 3
+    page.screenshot(path=str(tmp_path / "intake.png"), full_page=True)
+    v.close()
+
+
 def test_edit_as_owner_and_refused_as_another(server: str, browser: Any) -> None:
     owner = Visit(browser, server)
     owner.sign_in("gus")

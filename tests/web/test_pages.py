@@ -23,6 +23,7 @@ PAGES = [
     "/map",
     "/compare",
     "/subsystems",
+    "/intake",
     "/subsystems/el-grid",
     "/components",
     "/components/ss-1",

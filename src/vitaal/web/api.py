@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from vitaal.web import accounts, views
 from vitaal.web.deps import SESSION_COOKIE, ApiSession, lang_of, secure, state_of
+from vitaal.web.jobs import Job
 from vitaal.web.rights import may_manage_users
 
 router = APIRouter(prefix="/api", tags=["api"])
@@ -31,6 +32,17 @@ class RegisterBody(BaseModel):
 class ComponentBody(BaseModel):
     base: int = Field(description="the model version the edit was made to")
     fields: dict[str, str] = Field(description="fields as a model folder's CSV holds them")
+
+
+class PlanBody(BaseModel):
+    title: str = Field(max_length=500)
+    areas: list[str] = Field(default_factory=list, max_length=1000)
+    geometry: str | None = Field(default=None, max_length=100_000)
+    homes: str | None = Field(default=None, max_length=2000, description="2028: 300; 2030: 500")
+    jobs: str | None = Field(default=None, max_length=2000)
+    result_known: bool | None = Field(default=None, description="is the result known?")
+    repetitive: bool | None = Field(default=None, description="is the work repetitive?")
+    run_as: Literal["reis", "route", "rit", "routine"] | None = None
 
 
 class NewUser(BaseModel):
@@ -132,6 +144,23 @@ def post_run(request: Request, session: ApiSession, scenario_id: str) -> dict[st
 @router.get("/map", summary="The map of the systems and their dependencies (SVG)")
 def get_map(request: Request, session: ApiSession) -> dict[str, Any]:
     return views.map_data_of(state_of(request), lang_of(request))
+
+
+@router.post("/plans/intake", summary="Check a plan brought to the table", status_code=202)
+def post_intake(request: Request, session: ApiSession, body: PlanBody) -> JSONResponse:
+    form = body.model_dump(exclude_none=True)
+    for name in ("result_known", "repetitive"):
+        if name in form:
+            form[name] = "true" if form[name] else "false"
+    started = views.start_intake(state_of(request), session, form)
+    if isinstance(started, Job):
+        return JSONResponse(started.as_dict(), status_code=202)
+    from vitaal.web.intake import FIELDS
+
+    return JSONResponse(
+        {"detail": "the plan was not checked", "problems": started.by_field(FIELDS)},
+        status_code=422,
+    )
 
 
 @router.get("/jobs/{job_id}", summary="A run's progress and, once done, its result")

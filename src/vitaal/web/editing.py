@@ -60,10 +60,11 @@ class Outcome:
     conflict: ConflictError | None = None
     record: Component | None = None
 
-    def by_field(self) -> dict[str, list[str]]:
+    def by_field(self, fields: tuple[str, ...] = EDITABLE) -> dict[str, list[str]]:
+        """The problems' messages by the form field they belong to ("" for the others)."""
         out: dict[str, list[str]] = {}
         for p in self.problems:
-            name = p.field if p.field in EDITABLE else ""
+            name = p.field if p.field in fields else ""
             out.setdefault(name or "", []).append(f"found {p.found}, expected {p.expected}")
         return out
 

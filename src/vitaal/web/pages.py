@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, HTTPException, Request
@@ -24,6 +24,8 @@ from vitaal.web.deps import (
 )
 from vitaal.web.editing import EDITABLE
 from vitaal.web.i18n import LANGUAGES
+from vitaal.web.intake import FIELDS as INTAKE_FIELDS
+from vitaal.web.jobs import Job
 from vitaal.web.rights import may_manage_users
 
 router = APIRouter(include_in_schema=False)
@@ -240,6 +242,32 @@ def audit_page(
         "audit.html.j2",
         session,
         {**data, "version": version, "kind": kind, "key": key},
+    )
+
+
+@router.get("/intake")
+def intake_page(request: Request, session: PageSession) -> Response:
+    data = views.intake_choices(state_of(request), lang_of(request))
+    return render(request, "intake.html.j2", session, data)
+
+
+@router.post("/intake")
+async def intake_submit(request: Request, session: PageSession) -> Response:
+    form = await request.form()
+    check_csrf(request, session, str(form.get("csrf", "")))
+    fields: dict[str, Any] = {name: str(form.get(name, "")) for name in INTAKE_FIELDS}
+    fields["areas"] = [str(a) for a in form.getlist("areas")]
+    state = state_of(request)
+    started = await run_in_threadpool(views.start_intake, state, session, fields)
+    if isinstance(started, Job):
+        return _see(f"/jobs/{started.id}")
+    data = views.intake_choices(state, lang_of(request))
+    return render(
+        request,
+        "intake.html.j2",
+        session,
+        {**data, "fields": fields, "errors": started.by_field(fields=INTAKE_FIELDS)},
+        status=422,
     )
 
 

@@ -109,6 +109,15 @@ class AppState:
             scenario_id,
         )
 
+    def plan_check(self, owner: str, plain: dict[str, Any]) -> Job:
+        """The check of a plan from the intake on the latest version (run once per plan)."""
+        from vitaal.web.intake import plan_key
+
+        number = self.latest()
+        return self.runner.submit(
+            "plan", ("plan", number, plan_key(plain)), owner, self.config.db_url, number, plain
+        )
+
     def decisions(self, job: Job) -> list[dict[str, Any]]:
         """The table's decisions of a finished analysis job."""
         if job.result is None:

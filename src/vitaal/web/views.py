@@ -7,12 +7,14 @@ from typing import Any
 
 from fastapi import HTTPException
 
+from vitaal.errors import Problem
 from vitaal.store.codec import dump
 from vitaal.web import register, rights
 from vitaal.web.accounts import Session
 from vitaal.web.editing import EDITABLE, Outcome, form_values, read_form, save_component
 from vitaal.web.figures import overview_figures, scenario_figures
 from vitaal.web.i18n import translations
+from vitaal.web.intake import plan_from_form
 from vitaal.web.jobs import Job
 from vitaal.web.state import AppState
 
@@ -23,11 +25,13 @@ __all__ = [
     "component_list",
     "decisions_data",
     "edit_component",
+    "intake_choices",
     "job_data",
     "map_data_of",
     "record_decision",
     "scenario_figures_of",
     "scenario_list",
+    "start_intake",
     "start_scenario",
     "subsystems_data",
 ]
@@ -177,6 +181,35 @@ def start_scenario(state: AppState, session: Session, scenario_id: str) -> Job:
     return state.scenario(session.user.username, scenario_id)
 
 
+def intake_choices(state: AppState, lang: str) -> dict[str, Any]:
+    """What the intake form offers: the model's service areas to pick from."""
+    _, model = state.model()
+    areas = sorted(model.areas.values(), key=lambda a: (a.district or "", a.name))
+    return {
+        "areas": [{"id": a.id, "name": a.name, "district": a.district} for a in areas],
+        "fields": {},
+        "errors": {},
+    }
+
+
+def start_intake(state: AppState, session: Session, form: dict[str, Any]) -> Job | Outcome:
+    """Check a plan from the intake in a worker; the problems by field when the form does not
+    describe a plan."""
+    if not rights.may_run(session.user):
+        raise HTTPException(403, "your role may read results but not start runs")
+    plain, problems = plan_from_form(form, session.user.organisation or session.user.username)
+    if plain is None:
+        return Outcome(problems=problems)
+    _, model = state.model()
+    unknown = [a for a in plain.get("areas", []) if a not in model.areas]
+    if unknown:
+        found = ", ".join(repr(a) for a in unknown[:5])
+        return Outcome(
+            problems=[Problem(None, "areas", found, "service areas of the model", record=None)]
+        )
+    return state.plan_check(session.user.username, plain)
+
+
 def _chart(result: dict[str, Any]) -> list[dict[str, Any]]:
     """Per system that lost a component, its share working over the horizon as SVG points."""
     horizon = float(result["horizon_h"]) or 1.0
@@ -220,9 +253,56 @@ def scenario_figures_of(state: AppState, job: Job, lang: str) -> dict[str, str]:
     return state.drawn(("scenario", job.id, lang), draw)
 
 
+def _plan_view(r: dict[str, Any], lang: str) -> dict[str, Any]:
+    p = r["plan"]
+    growth = p.get("growth") or {}
+    return {
+        "version": r["version"],
+        "title": p["title"],
+        "homes": p.get("homes"),
+        "jobs": p.get("jobs"),
+        "last_year": p.get("last_year"),
+        "way_of_working": p.get("class"),
+        "way_reason": _text(p.get("class_reason"), lang),
+        "run_as": p.get("run_as"),
+        "comply": _text(p.get("comply_text"), lang) if p.get("comply_or_explain") else None,
+        "flags": [
+            {
+                "system": f["system"],
+                "colour": f["colour"],
+                "text": f.get("rule_text_nl") if lang == "nl" else f.get("rule_text"),
+            }
+            for f in growth.get("flags", [])
+        ],
+        "shocks": [{**s, "reason": _text(s.get("reason"), lang)} for s in p.get("shocks", [])],
+        "conflicts": p.get("conflicts", []),
+        "decisions": [
+            {
+                "id": it.get("id"),
+                "text": _text(it.get("text"), lang),
+                "decide_by": it.get("effective_decide_by"),
+                "status": it.get("status"),
+            }
+            for it in p.get("agenda", [])
+        ],
+        "findings": [
+            {
+                "station": f.get("station"),
+                "way": f.get("way_of_working"),
+                "text": _text(f["text"], lang),
+            }
+            for f in r["findings"]
+        ],
+    }
+
+
 def job_data(job: Job, lang: str) -> dict[str, Any]:
-    """A job's progress and, for a finished scenario run, what a page shows of it."""
+    """A job's progress and, for a finished scenario run or plan check, what a page shows
+    of it."""
     out: dict[str, Any] = {"job": job.as_dict()}
+    if job.kind == "plan" and job.result is not None:
+        out["plan"] = _plan_view(job.result, lang)
+        return out
     if job.kind != "scenario" or job.result is None:
         return out
     r = job.result

@@ -11,7 +11,7 @@ from typing import Any
 
 from vitaal.model.model import Model
 
-__all__ = ["FUNCTIONS", "Progress", "analysis", "scenario"]
+__all__ = ["FUNCTIONS", "Progress", "analysis", "plan_check", "scenario"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -70,6 +70,30 @@ def scenario(url: str, version: int, scenario_id: str, progress: Progress) -> di
     return data
 
 
+def plan_check(url: str, version: int, plain: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """A plan from the intake checked on a copy of a version: the plan's part of the
+    analysis (way of working, flags of its growth, shocks, conflicts, the decisions it needs)
+    and its findings, as ``vitaal check --plan`` gives them."""
+    import copy
+
+    from vitaal.errors import Loc
+    from vitaal.method.analysis import run_analysis
+    from vitaal.model.validate import validate_model
+    from vitaal.store.codec import load
+    from vitaal.web.intake import INTAKE_ID, check_errors
+
+    progress("reading the model", 0, 1)
+    model = copy.copy(model_at(url, version))
+    model.plans = {**model.plans, INTAKE_ID: load("plans", INTAKE_ID, plain, Loc("intake"))}
+    check_errors([p for p in validate_model(model) if p.record == INTAKE_ID])
+    data = run_analysis(model, plans=[INTAKE_ID], progress=progress).as_dict()
+    return {
+        "version": version,
+        "plan": data["plans"][0],
+        "findings": [f for f in data["findings"] if f["plan"] == INTAKE_ID],
+    }
+
+
 def _name(model: Model, node_id: str) -> str:
     for table in (model.components, model.areas, model.critical_functions):
         record = table.get(node_id)
@@ -82,4 +106,5 @@ def _name(model: Model, node_id: str) -> str:
 FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "analysis": analysis,
     "scenario": scenario,
+    "plan": plan_check,
 }
