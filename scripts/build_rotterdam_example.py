@@ -16,6 +16,7 @@ loop runs over an ordered list.
 from __future__ import annotations
 
 import csv
+import fnmatch
 import json
 import math
 import random
@@ -151,7 +152,12 @@ class Builder:
     """Collects the records of the model while the sections below add them."""
 
     def __init__(self) -> None:
-        self.refs: dict[str, str | dict[str, Any]] = load_yaml("sources.yaml")
+        cited = load_yaml("sources.yaml")
+        #: publications, each with publisher, title, date, address and what it says
+        self.sources: dict[str, dict[str, Any]] = cited["sources"]
+        #: what is not a publication with an address (expert judgement, unverified claims)
+        self.notes: dict[str, str] = cited["notes"]
+        self.refs: dict[str, str | dict[str, Any]] = {**self.sources, **self.notes}
         self.components: dict[str, dict[str, Any]] = {}
         self.xy: dict[str, tuple[int, int]] = {}
         self.supply: list[dict[str, Any]] = []
@@ -164,6 +170,10 @@ class Builder:
         self.side_outputs: list[dict[str, Any]] = []
         self.by_kind: dict[str, list[str]] = defaultdict(list)
         self.by_area: dict[tuple[str, str], list[str]] = defaultdict(list)
+        #: the upper levels with their sources or reasons (apply_register)
+        self.register: dict[str, dict[str, Any]] = {}
+        #: what a component does without a resource, said after its sources (apply_register)
+        self.dependency_notes: dict[str, list[str]] = defaultdict(list)
 
     def ref(self, key: str | None) -> str | None:
         """The citation of ``key``: keys of sources.yaml (separated by ``;``) become their full
@@ -695,7 +705,7 @@ def build_gas(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], d
         )
         # No supply link of electricity: a gas receiving station delivers gas without grid
         # power (before: it failed 24 h into a power cut and took the city's gas with it).
-        _note(b, g, GAS_STATION_POWER)
+        b.dependency_notes[g].append(GAS_STATION_POWER)
 
 
 def build_heat(b: Builder, areas: list[dict[str, Any]], assets: dict[str, Any], ds_ids: list[str]):
@@ -1274,7 +1284,7 @@ def build_mobility(b: Builder, areas: list[dict[str, Any]], assets: dict[str, An
         if a["kind"] == "bridge":
             # no need of power or of a control centre for road traffic (before: the
             # Erasmusbrug closed four hours into a power cut)
-            _note(b, cid, BRIDGE_POWER)
+            b.dependency_notes[cid].append(BRIDGE_POWER)
     networks = {
         "noord-west": (
             "North-west (Delfshaven, Overschie)",
@@ -1400,16 +1410,16 @@ def build_mobility(b: Builder, areas: list[dict[str, Any]], assets: dict[str, An
                 b.link(sid, ar["id"], "public_transport")
 
 
-#: The port's nautical services and its terminals are separate parts. Each vessel traffic
-#: centre serves the ships of its sector (the port areas below), another centre taking the
-#: sector over when it fails (assumed: the sectors and the fallbacks are not published). A
+#: The port's nautical services and its terminals are separate parts. Two vessel traffic
+#: centres, in the Botlek and in Hoek van Holland, follow every ship (vts_two_centres): each
+#: serves the ships of its sectors (the port areas below), the other taking them over when it
+#: fails (assumed: the centres have a back-up room; who takes over from whom is not published). A
 #: terminal, tank hub, lock or quay works on its own power and data: it does not stop when a
 #: traffic centre or the Harbour Coordination Centre does (ships at berth are worked; arrivals
 #: and departures wait), and a terminal that stops takes no nautical service down.
 PORT_SECTORS = {
     "port-vc-hvh": (["Maasvlakte", "Europoort"], "port-vc-botlek"),
-    "port-vc-botlek": (["Botlek", "Vondelingenplaat"], "port-vc-hvh"),
-    "port-vc-stad": (["Waalhaven", "Eemhaven"], "port-vc-botlek"),
+    "port-vc-botlek": (["Botlek", "Vondelingenplaat", "Waalhaven", "Eemhaven"], "port-vc-hvh"),
 }
 
 
@@ -1672,7 +1682,7 @@ def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
         "Both heat transport lines start at the AVR site in Rozenburg",
         None,
         origin="public_source",
-        ref="wbr_transport; eneco_lon",
+        ref="wbr_vattenfall; eneco_lon",
     )
     cpl(
         "cpl-metro-river-tunnel",
@@ -1710,7 +1720,7 @@ def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
         "One decision and support system closes both barriers of the Europoortkering",
         "Rijkswaterstaat",
         origin="public_source",
-        ref="maeslant",
+        ref="maeslant_2023; europoortkering_2023",
     )
     cpl(
         "cpl-riool-telemetry",
@@ -1784,7 +1794,7 @@ def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
                 "when the barrier is open or fails",
                 None,
                 origin="public_source",
-                ref="maeslant",
+                ref="maeslant_2023; europoortkering_2023",
             )
 
 
@@ -1821,7 +1831,7 @@ def build_side_outputs(b: Builder) -> None:
         "Heat of waste incineration, largely used by both transport lines",
         origin="public_source",
         confidence="medium",
-        ref="wbr_transport; eneco_lon",
+        ref="wbr_vattenfall; eneco_lon",
     )
     so(
         "so-pernis-heat",
@@ -1893,6 +1903,96 @@ def build_side_outputs(b: Builder) -> None:
         origin="public_source",
         ref="owb_museumpark",
     )
+
+
+# --------------------------------------------------------------------------- the register
+
+
+#: The fields a source of sources.yaml must give.
+SOURCE_FIELDS = ("publisher", "title", "date", "address", "says")
+
+
+#: Generated kinds that belong to the upper levels all the same: the main pumping stations of
+#: the sewers and of the polders (one per district, laid out by the builder).
+UPPER_GENERATED_KINDS = ("sewer_pumping_station", "polder_pumping_station")
+
+
+def upper_level_ids(b: Builder, assets: dict[str, Any]) -> list[str]:
+    """The upper levels of every system: the named assets of assets.yaml, the 150 kV
+    distribution stations, the metro lines and the main pumping stations of the sewers and
+    the polders (everything else is generated in bulk: the lower levels)."""
+    ids = [
+        a["id"]
+        for section in assets.values()
+        if isinstance(section, list)
+        for a in section
+        if isinstance(a, dict) and "id" in a and "kind" in a
+    ]
+    ids += [d["id"] for d in assets["distribution_stations"]]
+    ids += [m["id"] for m in load_yaml("metro.yaml")]
+    ids += [cid for kind in UPPER_GENERATED_KINDS for cid in b.by_kind[kind]]
+    return ids
+
+
+def register_entry(register: dict[str, Any], cid: str) -> dict[str, Any]:
+    """The register's entry for ``cid``: its own, else the first pattern (with ``*``) that
+    matches it."""
+    if cid in register:
+        return register[cid]
+    for key, entry in register.items():
+        if "*" in key and fnmatch.fnmatchcase(cid, key):
+            return entry
+    raise ValueError(f"register.yaml: no entry for the upper-level component {cid}")
+
+
+def check_sources(b: Builder) -> None:
+    """Every source gives publisher, title, date, address and what it says; an address is a
+    web address."""
+    for key, src in b.sources.items():
+        missing = [f for f in SOURCE_FIELDS if not str(src.get(f) or "").strip()]
+        if missing:
+            raise ValueError(f"sources.yaml: source {key} lacks {', '.join(missing)}")
+        if not str(src["address"]).startswith(("https://", "http://")):
+            raise ValueError(f"sources.yaml: source {key} has no web address")
+
+
+def apply_register(b: Builder, assets: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Give every upper-level component its provenance from register.yaml: its sources (with
+    the figure as published) make it ``public_source``; without one it is ``assumed``, with
+    the reason. Returns the register as written to the example (``_sources.yaml``)."""
+    check_sources(b)
+    register = load_yaml("register.yaml")
+    out: dict[str, dict[str, Any]] = {}
+    for cid in upper_level_ids(b, assets):
+        c = b.components[cid]
+        entry = register_entry(register, cid)
+        keys = list(entry.get("sources") or [])
+        unknown = [k for k in keys if k not in b.sources]
+        if unknown:
+            raise ValueError(f"register.yaml: {cid} cites {unknown}, which are not sources")
+        published = " ".join(str(entry.get("published") or "").split())
+        assumed = " ".join(str(entry.get("assumed") or "").split())
+        if not keys and not assumed:
+            raise ValueError(f"register.yaml: {cid} has no source and no reason")
+        parts = []
+        if keys:
+            parts.append("Sources: " + "; ".join(cite(b.sources[k]) for k in keys) + ".")
+            if published:
+                parts.append(f"As published: {published}.")
+        if assumed:
+            parts.append(f"Assumed: {assumed}.")
+        parts += [f"{note[0].upper()}{note[1:]}." for note in b.dependency_notes.get(cid, [])]
+        c["ref"] = " ".join(parts)
+        c["origin"] = "public_source" if keys else "assumed"
+        c["confidence"] = "medium" if keys else "low"
+        out[cid] = {
+            "system": SUBSYSTEM_SYSTEM[c["subsystem"]],
+            "kind": c["kind"],
+            "sources": keys,
+            "published": published or None,
+            "assumed": assumed or None,
+        }
+    return out
 
 
 # --------------------------------------------------------------------------- plans and scenarios
@@ -2052,7 +2152,7 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
             "conditions": {"storm_surge": [[0, 36]], "rain": [[0, 24]]},
             "origin": "expert_judgement",
             "confidence": "low",
-            "ref": b.ref("maeslant"),
+            "ref": b.ref("maeslant_2023"),
         },
         "heat-wave": {
             "id": "heat-wave",
@@ -2278,7 +2378,14 @@ def _peak(b: Builder, cid: str, res: str, value: float, unit: str) -> None:
 
 def _note(b: Builder, cid: str, text: str) -> None:
     c = b.components[cid]
-    c["ref"] = f"{c['ref']}; {text}" if c.get("ref") else text
+    ref = c.get("ref")
+    if not ref:
+        c["ref"] = text
+    elif ref.endswith("."):
+        # after the register's sentences, a sentence of its own
+        c["ref"] = f"{ref} {text[0].upper()}{text[1:]}."
+    else:
+        c["ref"] = f"{ref}; {text}"
 
 
 #: Loads of the city's distribution stations that the model does not hold as consumers
@@ -2301,7 +2408,7 @@ DW_PLANT_PEAK = {"dw-bs-kralingen": 11000, "dw-bs-berenplaat": 9500}
 #: else assumed): their dry-weather peak at 12 l per inhabitant per hour includes the towns
 #: around Rotterdam that the model does not hold.
 WWTP_PE = {
-    "ww-wwtp-dokhaven": 470000,
+    "ww-wwtp-dokhaven": 560000,  # dokhaven_load
     "ww-wwtp-kralingseveer": 360000,
     "ww-wwtp-harnaschpolder": 1300000,
     "ww-wwtp-hoek-van-holland": 25000,
@@ -2535,6 +2642,10 @@ def main() -> None:
     build_critical(b, areas, ds_ids)
     build_couplings(b, areas)
     build_side_outputs(b)
+    b.register = apply_register(b, assets)
+    for d in assets["distribution_stations"]:
+        if d["util"] is None:
+            _note(b, d["id"], NOTE_UTIL)
     plans = build_plans(b, areas)
     scenarios, geojson = build_scenarios(b, areas, plans)
 
@@ -2542,6 +2653,7 @@ def main() -> None:
     extend_lives(b)
     clear_owned(OUT)
     write_model(b, OUT, systems, plans, scenarios, geojson)
+    write_sources(b, OUT)
     write_readme(b, plans, scenarios)
 
 
@@ -2556,6 +2668,7 @@ OWNED = (
     "critical_functions.csv",
     "requirements.csv",
     "_ensemble.yaml",
+    "_sources.yaml",
     "supply",
     "stores.csv",
     "couplings.yaml",
@@ -2735,6 +2848,54 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
         f.write("\n")
 
 
+def register_rows(b: Builder) -> list[str]:
+    """The README's table of the share sourced per system and level: the upper level (the
+    register) and the lower level (generated in bulk)."""
+    rows = []
+    systems = sorted({SUBSYSTEM_SYSTEM[c["subsystem"]] for c in b.components.values()})
+    for system in systems:
+        comps = [c for c in b.components.values() if SUBSYSTEM_SYSTEM[c["subsystem"]] == system]
+        upper = [c for c in comps if c["id"] in b.register]
+        lower = [c for c in comps if c["id"] not in b.register]
+        up_src = sum(1 for c in upper if b.register[c["id"]]["sources"])
+        low_src = sum(1 for c in lower if c["origin"] == "public_source")
+
+        def share(n: int, d: int) -> str:
+            return f"{100 * n / d:.0f} %" if d else "-"
+
+        rows.append(
+            f"| {system} | {len(upper)} | {up_src} | {share(up_src, len(upper))} | "
+            f"{len(upper) - up_src} | {len(lower)} | {low_src} | {share(low_src, len(lower))} |"
+        )
+    upper = list(b.register.values())
+    n_up = len(upper)
+    n_src = sum(1 for r in upper if r["sources"])
+    lower = [c for c in b.components.values() if c["id"] not in b.register]
+    n_low_src = sum(1 for c in lower if c["origin"] == "public_source")
+    rows.append(
+        f"| **all** | {n_up} | {n_src} | {100 * n_src / n_up:.0f} % | {n_up - n_src} | "
+        f"{len(lower)} | {n_low_src} | {100 * n_low_src / len(lower):.0f} % |"
+    )
+    return rows
+
+
+def write_sources(b: Builder, out: Path) -> None:
+    """The example's `_sources.yaml`: the sources with their addresses and dates, the notes
+    that are not publications, and the register of the upper levels (each component's
+    sources and figure as published, or what is assumed and why). The model reader skips it
+    (its name starts with `_`); the tests read it."""
+    header = (
+        "Generated by scripts/build_rotterdam_example.py from scripts/rotterdam_sources/\n"
+        "sources.yaml and register.yaml: do not edit. Not a table of the model (the name\n"
+        "starts with _): the sources of the example and the register of its upper levels."
+    )
+    write_yaml(
+        out / "_sources.yaml",
+        {"sources": b.sources, "notes": b.notes, "upper_level": b.register},
+        header=header,
+    )
+
+
 def write_readme(b: Builder, plans, scenarios) -> None:
     by_system: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in b.components.values():
@@ -2787,9 +2948,11 @@ def write_readme(b: Builder, plans, scenarios) -> None:
     readme = text.substitute(
         contents="\n".join(contents),
         system_table="\n".join(rows),
+        register_table="\n".join(register_rows(b)),
         categories=", ".join(f"{k} {v}" for k, v in sorted(cats.items())),
         resources=", ".join(f"{k} {v}" for k, v in sorted(links_by_resource.items())),
-        sources="\n".join(f"- `{k}`: {cite(v)}" for k, v in b.refs.items()),
+        sources="\n".join(f"- `{k}`: {cite(v)}" for k, v in b.sources.items()),
+        notes="\n".join(f"- `{k}`: {cite(v)}" for k, v in b.notes.items()),
         scenarios="\n".join(
             f"- `{k}`: {v['name']}. {v['description']}" for k, v in scenarios.items()
         ),

@@ -166,3 +166,40 @@ def test_a_heat_failure_counts_only_the_connected_homes(rotterdam: Model) -> Non
     ommoord = rotterdam.areas["area-ommoord"]
     assert imp.people_by_service["heat"] == ommoord.people_for("heat")
     assert ommoord.people_for("heat") < 0.7 * ommoord.population
+
+
+# --------------------------------------------------------------------------- gas and port
+
+
+def test_gas_receiving_stations_deliver_without_grid_power(rotterdam: Model) -> None:
+    stations = [c.id for c in rotterdam.components.values() if c.kind == "gas_receiving_station"]
+    assert len(stations) == 9
+    powered = {
+        link.consumer
+        for link in rotterdam.supply.values()
+        if link.resource == "electricity" and link.consumer in stations
+    }
+    assert powered == set()
+    assert all("gas pressure" in (rotterdam.components[s].prov.ref or "") for s in stations)
+
+
+def test_terminals_and_nautical_services_are_separate_parts(rotterdam: Model) -> None:
+    """No terminal, tank hub, lock or quay needs vessel traffic management; the traffic
+    centres do not hang on the Harbour Coordination Centre: losing the centre for good stops
+    no terminal and no traffic centre within three days."""
+    comps = rotterdam.components
+    port_assets = {
+        c.id for c in comps.values() if c.kind in ("terminal", "pipeline_hub", "lock", "quay")
+    }
+    for link in rotterdam.supply.values():
+        if link.resource == "vessel_traffic":
+            assert link.consumer not in port_assets, link
+            assert link.supplier != "port-hcc" or link.consumer in rotterdam.critical_functions
+    c = compile_model(rotterdam)
+    r = run_process(c, [Damage("port-hcc", 0.0, repair_h=1000.0)], 72.0)
+    failed = set(r.as_cascade().failed())
+    assert failed & port_assets == set()
+    assert failed & {"port-vc-hvh", "port-vc-botlek", "port-vc-stad"} == set()
+    # a terminal that stops takes no nautical service down either
+    r = run_process(c, [Damage("port-ect-delta", 0.0, repair_h=1000.0)], 72.0)
+    assert set(r.as_cascade().failed()) == {"port-ect-delta"}

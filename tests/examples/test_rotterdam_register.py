@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from typing import Any
 
 import pytest
 import shapely
+import yaml
 
 from vitaal.catalog import load_data
 from vitaal.errors import ModelError
@@ -183,3 +185,81 @@ def test_nothing_is_older_than_the_district_it_serves(rotterdam: Model) -> None:
         if (rotterdam.components[c].build_year or y) < y
     )
     assert older == []
+
+
+# --------------------------------------------------------------------------- sources
+
+
+UPPER_KINDS = {
+    # the upper levels the issue names, by kind: every component of these kinds is registered
+    "grid_station_hv", "distribution_station", "treatment_plant", "clean_water_storage",
+    "reservoir", "water_intake", "waste_heat_source", "heat_plant", "heat_transport_line",
+    "heat_transfer_station", "heat_storage", "wwtp", "sewer_pumping_station",
+    "polder_pumping_station", "storm_surge_barrier", "dike", "data_centre", "exchange",
+    "control_system", "bridge", "tunnel", "metro_line", "port_control", "terminal", "lock",
+    "quay", "pipeline_hub", "gas_receiving_station", "power_plant",
+}  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def register() -> dict[str, Any]:
+    with (example_path("rotterdam") / "_sources.yaml").open(encoding="utf-8") as f:
+        return yaml.safe_load(f)
+
+
+def test_every_source_has_an_address_and_a_date(register: dict[str, Any]) -> None:
+    sources = register["sources"]
+    assert len(sources) >= 40
+    for key, src in sources.items():
+        for field in ("publisher", "title", "date", "address", "says"):
+            assert str(src.get(field) or "").strip(), (key, field)
+        assert str(src["address"]).startswith(("https://", "http://")), key
+        assert re.search(r"(19|20)\d\d", str(src["date"])), (key, src["date"])
+    # what has no address is not passed off as a source: it is a note
+    assert all(isinstance(v, str) and v.strip() for v in register["notes"].values())
+    assert set(register["notes"]).isdisjoint(sources)
+
+
+def test_no_upper_level_component_without_a_source_or_a_reason(
+    rotterdam: Model, register: dict[str, Any]
+) -> None:
+    upper = register["upper_level"]
+    sources = register["sources"]
+    kinds = {c.kind for c in rotterdam.components.values() if c.id in upper}
+    assert kinds >= UPPER_KINDS - {"heat_storage"} or kinds >= UPPER_KINDS
+    for c in rotterdam.components.values():
+        if c.kind in UPPER_KINDS:
+            assert c.id in upper, c.id
+    for cid, entry in upper.items():
+        c = rotterdam.components[cid]
+        ref = c.prov.ref or ""
+        if entry["sources"]:
+            assert c.prov.origin.value == "public_source", cid
+            for key in entry["sources"]:
+                assert key in sources, (cid, key)
+                assert sources[key]["address"] in ref, (cid, key)
+        else:
+            assert entry["assumed"], cid
+            assert c.prov.origin.value == "assumed", cid
+            assert "Assumed: " in ref, cid
+    # something is sourced in every system that has upper levels, and the share is reported
+    sourced = {upper[c]["system"] for c in upper if upper[c]["sources"]}
+    assert sourced >= {"electricity", "heat", "drinking_water", "wastewater", "flood_defence",
+                       "mobility", "port"}  # fmt: skip
+
+
+def test_the_readme_lists_the_share_sourced_per_system_and_level(
+    rotterdam: Model, register: dict[str, Any]
+) -> None:
+    readme = (example_path("rotterdam") / "README.md").read_text(encoding="utf-8")
+    upper = register["upper_level"]
+    by_system: dict[str, list[str]] = {}
+    for c in rotterdam.components.values():
+        by_system.setdefault(rotterdam.system_of(c.id), []).append(c.id)
+    for system, ids in by_system.items():
+        up = [i for i in ids if i in upper]
+        n_src = sum(1 for i in up if upper[i]["sources"])
+        share = f"{100 * n_src / len(up):.0f} %" if up else "-"
+        lower = len(ids) - len(up)
+        row = f"| {system} | {len(up)} | {n_src} | {share} | {len(up) - n_src} | {lower} |"
+        assert row in readme, row
