@@ -241,6 +241,8 @@ def _print_diff(d: dict[str, Any]) -> None:
 def _register() -> None:
     from vitaal.cli.capacity_cmd import capacity
     from vitaal.cli.cascade_cmd import cascade
+    from vitaal.cli.compare_cmd import compare
+    from vitaal.cli.export_cmd import export_results
     from vitaal.cli.method_cmd import check, run
     from vitaal.cli.network_cmd import import_network
     from vitaal.cli.report_cmd import report
@@ -251,6 +253,8 @@ def _register() -> None:
 
     cli.add_command(capacity)
     cli.add_command(cascade)
+    cli.add_command(compare)
+    cli.add_command(export_results)
     cli.add_command(check)
     cli.add_command(run)
     cli.add_command(import_network)

@@ -336,6 +336,14 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
     help="Print the analysis (what analysis.json holds) as JSON on standard output instead of "
     "the summary.",
 )
+@click.option(
+    "--export",
+    "exports",
+    type=click.Choice(["csv", "xlsx", "gpkg"]),
+    multiple=True,
+    help="Also write the results as files people open, into OUT/exports: csv, xlsx or gpkg "
+    "(repeat for several; as vitaal export-results writes them).",
+)
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
 @handle_errors
 def run(
@@ -345,6 +353,7 @@ def run(
     pdf: bool,
     show_all: bool,
     as_json: bool,
+    exports: tuple[str, ...],
     version: int | None,
 ) -> None:
     """The main job: the whole analysis (every subsystem, scenario and plan), a summary, and
@@ -392,4 +401,9 @@ def run(
             nodes=analysis.failed_nodes(),
         )  # fmt: skip
         say.print(f"Report written to {report}; analysis in {json_path}", markup=False)
+    if exports:
+        from vitaal.cli.export_cmd import export_analysis
+
+        written = export_analysis(analysis, out_dir / "exports", exports, lang)
+        say.print(f"{len(written)} export file(s) in {out_dir / 'exports'}", markup=False)
     err.print(f"done in {time.perf_counter() - start:.1f} s", markup=False)

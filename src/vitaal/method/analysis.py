@@ -16,7 +16,8 @@ from vitaal.engine.compile import compile_model
 from vitaal.errors import ScenarioError
 from vitaal.method.agenda import Issues, Need, build_agenda, decide_by, split_agenda
 from vitaal.method.agenda_rules import agenda_rules, assess_single_point, coupled_across_systems
-from vitaal.method.context import HEADROOM, Context
+from vitaal.method.challenged import questioned
+from vitaal.method.context import HEADROOM, Context, Envelope
 from vitaal.method.coupling import find_single_points_of_failure
 from vitaal.method.decisions import build_decisions
 from vitaal.method.finding_rules import collect_findings, plan_findings
@@ -49,6 +50,8 @@ class Analysis:
     plan_runs: dict[str, PlanRuns]
     findings: tuple[Finding, ...]
     data: dict[str, Any] = field(repr=False)
+    #: The capacity envelope over the scenario set (the capacity per component per year).
+    envelope: Envelope | None = field(default=None, repr=False)
 
     def as_dict(self) -> dict[str, Any]:
         """The analysis as JSON-able data (see ``docs/method.md``)."""
@@ -115,6 +118,7 @@ def agenda_issues(ctx: Context) -> Issues:
         single_points=frozenset(c for c, s in ctx.spof.items() if s["on_table"]),
         coupled=coupled_across_systems(ctx.model),
         losses={c: s["restoration"] for c, s in ctx.spof.items()},
+        challenges=questioned(ctx.model, ctx.compiled),
     )
 
 
@@ -298,7 +302,7 @@ def run_analysis(
         timing,
     )
     timing["total"] = round(time.perf_counter() - t0, 3)
-    return Analysis(model, runs, plan_runs, tuple(findings), data)
+    return Analysis(model, runs, plan_runs, tuple(findings), data, ctx.envelope)
 
 
 def _assemble(
