@@ -16,7 +16,6 @@ from vitaal.engine.compile import compile_model
 from vitaal.errors import ScenarioError
 from vitaal.method.agenda import Issues, Need, build_agenda, decide_by, split_agenda
 from vitaal.method.agenda_rules import agenda_rules, assess_single_point, coupled_across_systems
-from vitaal.method.challenged import questioned
 from vitaal.method.context import HEADROOM, Context, Envelope
 from vitaal.method.coupling import find_single_points_of_failure
 from vitaal.method.decisions import build_decisions
@@ -118,7 +117,6 @@ def agenda_issues(ctx: Context) -> Issues:
         single_points=frozenset(c for c, s in ctx.spof.items() if s["on_table"]),
         coupled=coupled_across_systems(ctx.model),
         losses={c: s["restoration"] for c, s in ctx.spof.items()},
-        challenges=questioned(ctx.model, ctx.compiled),
     )
 
 
