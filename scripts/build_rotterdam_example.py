@@ -2425,6 +2425,10 @@ HEAT_NAMED_KINDS = {
     "heat_junction",
 }
 
+#: Utilisation of a motorway section at its peak (assumed): the ring roads run close to
+#: capacity in the rush hour.
+MOTORWAY_PEAK_UTIL = 0.9
+
 #: The horizon of the network operators' investment plans: bulk components in development
 #: areas are sized for the demand expected by then.
 DESIGN_YEAR = 2030
@@ -2546,6 +2550,19 @@ def size_from_engine(b: Builder, areas, systems, plans, scenarios, geojson) -> N
         target = 0.93 if c["kind"] == "waste_heat_source" else r.uniform(0.66, 0.86)
         _capacity(b, cid, "heat", math.ceil(load / target / 5) * 5, "MW")
         _note(b, cid, "rating assumed from the heat it carries at peak")
+
+    # The motorway sections carry what the bridges, tunnels and city road networks they feed
+    # carry (the links of the road model): their peak is that load and their capacity about a
+    # tenth above it (the ring roads run close to capacity at peak; assumed). Before, measured
+    # peaks of their own (assumed) sat below what they fed, and every scenario found them
+    # congested on a normal day.
+    for cid in sorted(b.components):
+        if not cid.startswith("mob-a") or b.components[cid]["kind"] != "road_section":
+            continue
+        load = base_load(loads, cid, "road_access")
+        _peak(b, cid, "road_access", round(load, -2), "veh/h")
+        _capacity(b, cid, "road_access", math.ceil(load / MOTORWAY_PEAK_UTIL / 100) * 100, "veh/h")
+        _note(b, cid, "peak from the traffic of the links it feeds, capacity about a tenth above")
 
     # Everything the engine loads and that has no public capacity: size on the load.
     for cid, c in b.components.items():

@@ -42,3 +42,18 @@ def test_a_barrier_needed_only_in_a_storm_surge_is_no_single_point_of_failure() 
         requirements={k: dataclasses.replace(r, condition=None) for k, r in m.requirements.items()},
     )
     assert sorted(find_single_points_of_failure(plain, compile_model(plain))) == ["B", "G", "P"]
+
+
+def test_a_plant_on_manual_control_outlasts_the_loss_of_its_control_system() -> None:
+    """Plant W needs control from SCADA S (buffer 4 h) and then runs on manual control for a
+    week; area A takes water from W. S alone is no single point of failure within 72 h;
+    without the manual mode it is (W fails at 4 h)."""
+    m = build_model(
+        [("S", "W", "control"), ("W", "A", "water")],
+        areas=["A"],
+        requirements=[("W", "control", 4.0, 1)],
+    )
+    manual = dataclasses.replace(m.requirements["W|control"], degraded_h=168.0, degraded_share=0.7)
+    with_manual = dataclasses.replace(m, requirements={"W|control": manual})
+    assert "S" not in find_single_points_of_failure(with_manual, compile_model(with_manual))
+    assert "S" in find_single_points_of_failure(m, compile_model(m))

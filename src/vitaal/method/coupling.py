@@ -21,6 +21,7 @@ from vitaal.engine.causes import InitialFailure
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
 from vitaal.method.context import HEADROOM, Context, num
 from vitaal.model.model import Model
+from vitaal.model.records import Requirement
 
 __all__ = ["find_single_points_of_failure", "subsystem_coupling"]
 
@@ -41,7 +42,8 @@ def find_single_points_of_failure(
     condition holds, so a need that holds only under a condition (a polder's drainage in
     rain, its flood protection in a storm surge) is met, and a consumer that loses only such
     a service is not cut off (a storm-surge barrier is no single point of failure on a dry,
-    calm day).
+    calm day); a degraded mode (a plant on manual control) delays a failure by its hours, as
+    in the process.
 
     Returns
     -------
@@ -72,8 +74,8 @@ def find_single_points_of_failure(
     conditional = {
         (r.consumer, r.resource) for r in model.requirements.values() if r.condition is not None
     }
-    if conditional:
-        # a normal day: every need under a condition is met (it never runs out)
+    if conditional or any(r.degraded_h > 0 for r in model.requirements.values()):
+        # a normal day: every need under a condition is met, degraded modes delay failures
         compiled = compile_model(_normal_day(model, horizon))
     cons_pairs = np.flatnonzero(compiled.pair_node >= n_comp)
     if conditional:
@@ -131,13 +133,21 @@ def find_single_points_of_failure(
 
 
 def _normal_day(model: Model, horizon_h: float) -> Model:
-    """``model`` on a day on which no scenario condition holds: a requirement that holds only
-    under a condition is met whatever reaches it (its buffer outlasts the horizon)."""
+    """``model`` as the process sees it on a day on which no scenario condition holds, for a
+    cascade without loads: a requirement that holds only under a condition is met whatever
+    reaches it (its buffer outlasts the horizon), and a degraded mode (local or manual
+    control) only delays the failure, by its hours (without loads its reduced share cuts
+    nobody off)."""
     beyond = 2.0 * horizon_h + 1.0
-    reqs = {
-        key: dataclasses.replace(r, buffer_h=max(r.buffer_h, beyond)) if r.condition else r
-        for key, r in model.requirements.items()
-    }
+
+    def normal(r: Requirement) -> Requirement:
+        if r.condition:
+            return dataclasses.replace(r, buffer_h=max(r.buffer_h, beyond))
+        if r.degraded_h > 0:
+            return dataclasses.replace(r, buffer_h=r.buffer_h + r.degraded_h, degraded_h=0.0)
+        return r
+
+    reqs = {key: normal(r) for key, r in model.requirements.items()}
     return dataclasses.replace(model, requirements=reqs)
 
 
