@@ -20,6 +20,7 @@ from typing import Any
 
 from vitaal.engine.compile import CompiledModel
 from vitaal.method.agenda_rules import AgendaRules, agenda_rules
+from vitaal.method.challenged import Questioned, challenged_by
 from vitaal.method.findings import owners_of
 from vitaal.method.impact import CLASSES
 from vitaal.method.levels import Reach, level_by_stake
@@ -108,13 +109,15 @@ class Issues:
     single points of failure above the table's threshold, the couplings across systems each
     component is a member of, and per single point of failure its loss after restoration
     (``losses``: :func:`~vitaal.method.agenda_rules.assess_single_point`), what a replacement
-    puts at stake."""
+    puts at stake; per challenge what it questions (``challenges``:
+    :func:`~vitaal.method.challenged.questioned`)."""
 
     short: frozenset[str] = frozenset()
     no_headroom: frozenset[str] = frozenset()
     single_points: frozenset[str] = frozenset()
     coupled: Mapping[str, list[str]] = field(default_factory=dict)
     losses: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    challenges: Mapping[str, Questioned] = field(default_factory=dict)
 
 
 def lateness(need_year: int, effective_decide_by: int | None, base_year: int) -> tuple[int, int]:
@@ -189,6 +192,9 @@ def _issues_of(
         found.append(("coupling", list(issues.coupled[cid])))
     if cid in issues.single_points:
         found.append(("single_point_of_failure", []))
+    questioned_by = challenged_by(issues.challenges, cid, need.kind)
+    if questioned_by:
+        found.append(("challenged", questioned_by))
     return [{"code": c, "text": dict(rules.issues[c]), "detail": d} for c, d in found]
 
 
@@ -403,6 +409,9 @@ def build_agenda(
                 "way_of_working": way_for_level(level).value,
                 "routine": routine,
                 "issues": found[iid],
+                "challenged_by": next(
+                    (i["detail"] for i in found[iid] if i["code"] == "challenged"), []
+                ),
                 **stakes[iid].as_dict(),
                 "consequence": eff_cls[iid],
                 "consequence_own": cls[iid],

@@ -16,6 +16,7 @@ from vitaal.engine.compile import compile_model
 from vitaal.errors import ScenarioError
 from vitaal.method.agenda import Issues, Need, build_agenda, decide_by, split_agenda
 from vitaal.method.agenda_rules import agenda_rules, assess_single_point, coupled_across_systems
+from vitaal.method.challenged import questioned
 from vitaal.method.context import HEADROOM, Context, Envelope
 from vitaal.method.coupling import find_single_points_of_failure
 from vitaal.method.decisions import build_decisions
@@ -117,6 +118,7 @@ def agenda_issues(ctx: Context) -> Issues:
         single_points=frozenset(c for c, s in ctx.spof.items() if s["on_table"]),
         coupled=coupled_across_systems(ctx.model),
         losses={c: s["restoration"] for c, s in ctx.spof.items()},
+        challenges=questioned(ctx.model, ctx.compiled),
     )
 
 
@@ -272,6 +274,8 @@ def run_analysis(
         ]
         mine = build_agenda(model, cm, plan_needs(model, cm, pr), stations, issues)
         d["agenda"] = [it for it in mine if not it["routine"]]
+        # a plan rests on a challenged assumption when its own agenda holds a marked item
+        d["challenged_by"] = sorted({c for it in mine for c in it["challenged_by"]})
         d["agenda_routine"] = sum(1 for it in mine if it["routine"])
         plan_dicts.append(d)
     iceberg_missing = build_iceberg(ctx, [])["missing_data"]

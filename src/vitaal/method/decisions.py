@@ -7,6 +7,8 @@ Two bundles (``docs/method.md``, "The decisions"):
   station upstream that the reinforcements downstream wait for) or about the same component
   (its reinforcement and its replacement) are one decision. Its lead is the first of them in
   the agenda's order: the root of the chain, with the highest consequence.
+- **One challenge.** Items that rest on an assumption a challenge breaks (step 4) are one
+  decision to reconsider them together, named by the challenge.
 - **One area.** Single points of failure on the table that are not already part of an agenda
   decision and cut off exactly the same consumers (a station and the cable that feeds it):
   one decision about those consumers' second supply, named by its components and the consumer
@@ -23,6 +25,7 @@ from typing import Any
 
 from vitaal.method.impact import CLASSES
 from vitaal.method.levels import Reach, level_by_stake
+from vitaal.method.stake import cost_class
 from vitaal.method.ways import way_for_level
 from vitaal.model.enums import Level
 from vitaal.model.model import Model
@@ -51,6 +54,9 @@ def _groups(items: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
                 parent[root(it["id"])] = root(d)
         c = first_of.setdefault(it["component"], it["id"])
         parent[root(it["id"])] = root(c)
+        for ch in it.get("challenged_by", ()):
+            c = first_of.setdefault(f"challenge:{ch}", it["id"])
+            parent[root(it["id"])] = root(c)
     out: dict[str, list[dict[str, Any]]] = {}
     for it in items:
         out.setdefault(root(it["id"]), []).append(it)
@@ -69,7 +75,24 @@ def _line(item_id: str, text: Mapping[str, str]) -> dict[str, Any]:
     return {"id": item_id, "text": dict(text)}
 
 
+def _reconsider_title(model: Model, group: list[dict[str, Any]]) -> dict[str, str] | None:
+    """The title of a bundle that rests on a challenged assumption, ``None`` for others."""
+    ids = sorted({c for it in group for c in it.get("challenged_by", ())})
+    if not ids:
+        return None
+    chs = [model.challenges[c] for c in ids]
+    n = sum(1 for it in group if it.get("challenged_by"))
+    what = "; ".join(f"'{ch.assumption}' ({ch.driver})" for ch in chs)
+    return {
+        "en": f"Reconsider {n} agenda item(s) that rest on an assumption a challenge breaks: "
+        f"{what}",
+        "nl": f"Heroverweeg {n} agendapunt(en) die rusten op een aanname die een uitdaging "
+        f"onderuit haalt: {what}",
+    }
+
+
 def _agenda_decision(
+    model: Model,
     group: list[dict[str, Any]],
     spof: Mapping[str, Mapping[str, Any]],
     plans_of: Mapping[str, list[str]],
@@ -112,14 +135,26 @@ def _agenda_decision(
     more_en = f", with {n - 1} decision(s) that wait for it or go with it" if n > 1 else ""
     more_nl = f", met {n - 1} besluit(en) die erop wachten of erbij horen" if n > 1 else ""
     level = max((Level(it["level"]) for it in group), key=_LEVELS.index)
+    reconsider = _reconsider_title(model, group)
+    top_class, top_by = top["consequence"], top["consequence_by"]
+    if reconsider is not None:
+        # the challenge's level; and the money of the whole bundle, which may be spent on
+        # assets the challenge makes redundant
+        chs = {c for it in group for c in it.get("challenged_by", ())}
+        level = max([level, *(model.challenges[c].level for c in chs)], key=_LEVELS.index)
+        bundle_class = cost_class(sum(costs) if costs else None)
+        if CLASSES.index(bundle_class) > CLASSES.index(top_class):
+            top_class, top_by = bundle_class, "cost"
     return {
         "id": f"decision:{lead['id']}",
-        "kind": "agenda",
+        "kind": "agenda" if reconsider is None else "reconsider",
         "level": level.value,
         "way_of_working": way_for_level(level).value,
-        "title": {"en": f"{name}: {what_en}{more_en}", "nl": f"{name}: {what_nl}{more_nl}"},
-        "consequence": top["consequence"],
-        "consequence_by": top["consequence_by"],
+        "title": reconsider
+        or {"en": f"{name}: {what_en}{more_en}", "nl": f"{name}: {what_nl}{more_nl}"},
+        "challenges": sorted({c for it in group for c in it.get("challenged_by", ())}),
+        "consequence": top_class,
+        "consequence_by": top_by,
         "people": max(it["people"] for it in group),
         "critical_functions": _union([it["critical_functions"] for it in group]),
         "cost_eur": sum(costs) if costs else None,
@@ -238,7 +273,7 @@ def build_decisions(
     decision). Returns ``items`` (every decision, ranked, each with its ``rank``),
     ``first_page`` (how many the first page shows) and ``count``.
     """
-    decisions = [_agenda_decision(g, spof, plans_of) for g in _groups(agenda)]
+    decisions = [_agenda_decision(model, g, spof, plans_of) for g in _groups(agenda)]
     taken = {it["component"] for it in agenda}
     decisions += _spof_decisions(model, spof, taken)
     decisions.sort(key=_rank)

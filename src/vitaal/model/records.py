@@ -264,9 +264,19 @@ class SideOutput:
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 
 
+#: the agenda kinds a challenge may question (:attr:`Challenge.actions`)
+CHALLENGE_ACTIONS = ("replacement", "shortfall")
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Challenge:
-    """Step 4: a driver that breaks an assumption of a subsystem's logic, at a level."""
+    """Step 4: a driver that breaks an assumption of a subsystem's logic, at a level.
+
+    What rests on the assumption is marked (``docs/method.md``, "Step 4 that bites"): the
+    agenda items of the kinds in ``actions`` (``replacement``: like-for-like renewal,
+    ``shortfall``: reinforcement) about the subsystem's components of ``kinds`` (all when
+    empty) that serve ``areas`` or the areas of ``plans`` (everywhere when both are empty),
+    and the plans whose own agenda holds such an item. No ``actions``: nothing is marked."""
 
     id: str
     subsystem: str
@@ -274,6 +284,10 @@ class Challenge:
     assumption: str
     level: Level
     description: str | None = None
+    actions: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    areas: tuple[str, ...] = ()
+    plans: tuple[str, ...] = ()
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 

@@ -21,7 +21,7 @@ from vitaal.catalog import data_mapping, load_data
 from vitaal.errors import Loc, Problem, Severity
 from vitaal.model.enums import CongestionStatus
 from vitaal.model.model import Model
-from vitaal.model.records import Component, Plan
+from vitaal.model.records import CHALLENGE_ACTIONS, Challenge, Component, Plan
 from vitaal.model.units import Quantity, UnitError, dimension_of
 
 #: The most primary and backup suppliers one consumer may have for one resource: the compiled
@@ -225,8 +225,7 @@ def validate_model(model: Model) -> list[Problem]:
             if s not in model.systems:
                 c.error(so.loc, "usable_by", repr(s), "an existing system id", so.id)
     for ch in model.challenges.values():
-        if ch.subsystem not in model.subsystems:
-            c.error(ch.loc, "subsystem", repr(ch.subsystem), "an existing subsystem id", ch.id)
+        _check_challenge(c, model, ch)
 
     for plan in model.plans.values():
         if plan.system is not None and plan.system not in model.systems:
@@ -456,6 +455,26 @@ def _check_congestion(c: _Collector, comp: Component, base: int) -> None:
 
 #: how far a plan's area shares may add up from 1 (rounding of shares given to three places)
 SHARE_SUM_TOLERANCE = 0.005
+
+
+def _check_challenge(c: _Collector, model: Model, ch: Challenge) -> None:
+    """A challenge names an existing subsystem, agenda kinds it questions, and kinds, areas
+    and plans that exist."""
+    if ch.subsystem not in model.subsystems:
+        c.error(ch.loc, "subsystem", repr(ch.subsystem), "an existing subsystem id", ch.id)
+    for a in ch.actions:
+        if a not in CHALLENGE_ACTIONS:
+            c.error(ch.loc, "actions", repr(a), " or ".join(CHALLENGE_ACTIONS), ch.id)
+    kinds = {cp.kind for cp in model.components.values() if cp.subsystem == ch.subsystem}
+    for k in ch.kinds:
+        if k not in kinds:
+            c.error(ch.loc, "kinds", repr(k), f"a kind of {ch.subsystem}'s components", ch.id)
+    for a in ch.areas:
+        if a not in model.areas:
+            c.error(ch.loc, "areas", repr(a), "an existing area id", ch.id)
+    for p in ch.plans:
+        if p not in model.plans:
+            c.error(ch.loc, "plans", repr(p), "an existing plan id", ch.id)
 
 
 def _check_area_shares(c: _Collector, plan: Plan) -> None:
