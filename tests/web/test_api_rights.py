@@ -6,6 +6,7 @@ drinking water by the Water company: gus speaks for the first, wil for the secon
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -215,6 +216,26 @@ def test_plan_intake_refuses_bad_plans(clients: dict[str, Client]) -> None:
     assert "areas" in empty.json()["problems"]
 
 
+@pytest.mark.parametrize("user", ALL)
+@pytest.mark.parametrize(("lang", "heading"), [("en", "Summary"), ("nl", "Samenvatting")])
+def test_download_the_report(
+    clients: dict[str, Client], analysed: dict[str, Any], user: str, lang: str, heading: str
+) -> None:
+    for _ in range(1200):
+        r = clients[user].get(f"/api/report/{lang}")
+        if r.status_code != 202:
+            break
+        time.sleep(0.1)
+    assert r.status_code == 200, r.text
+    assert (
+        r.headers["content-disposition"]
+        == f'attachment; filename="vitaal-report-v{analysed["version"]}-{lang}.html"'
+    )
+    assert f'<html lang="{lang}"' in r.text
+    assert f">{heading}</h2>" in r.text
+    assert "Grid station" in r.text  # the decisions are in it
+
+
 def test_unknown_scenario_and_job(clients: dict[str, Client]) -> None:
     assert clients["ann"].write("POST", "/api/scenarios/nope/runs").status_code == 404
     assert clients["ann"].get("/api/jobs/nope").status_code == 404
@@ -335,6 +356,7 @@ def test_the_openapi_document_lists_every_endpoint(app: FastAPI) -> None:
         ("POST", "/api/scenarios/{scenario_id}/runs"),
         ("GET", "/api/jobs/{job_id}"),
         ("POST", "/api/plans/intake"),
+        ("GET", "/api/report/{lang}"),
         ("GET", "/api/components"),
         ("GET", "/api/components/{component_id}"),
         ("PUT", "/api/components/{component_id}"),

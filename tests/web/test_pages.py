@@ -4,6 +4,7 @@ language, the edit form's messages and conflicts, the register's hash chain."""
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -246,7 +247,10 @@ def test_second_editor_sees_both_versions(app: FastAPI) -> None:
 def test_register_chain_finds_tampering(own_app: FastAPI, tmp_path: Path) -> None:
     http = _browser(own_app, "ann", "https://testserver")
     page = http.get("/decisions")
-    while "data-job=" in page.text:  # the analysis runs first
+    for _ in range(1800):  # the analysis runs first
+        if "data-job=" not in page.text:
+            break
+        time.sleep(0.1)
         page = http.get("/decisions")
     token = _token(page.text)
     for status in ("deferred", "taken"):

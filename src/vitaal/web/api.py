@@ -163,6 +163,20 @@ def post_intake(request: Request, session: ApiSession, body: PlanBody) -> JSONRe
     )
 
 
+@router.get(
+    "/report/{lang}",
+    summary="The report of the latest version (HTML file; 202 with the job while written)",
+)
+def get_report(request: Request, session: ApiSession, lang: str) -> Response:
+    job = views.report_job(state_of(request), session, lang)
+    download = views.report_download(job) if job.status == "done" else None
+    if download is not None:
+        return download
+    if job.status == "failed":
+        raise HTTPException(422, job.error or "the report could not be written")
+    return JSONResponse(job.as_dict(), status_code=202)
+
+
 @router.get("/jobs/{job_id}", summary="A run's progress and, once done, its result")
 def get_job(request: Request, session: ApiSession, job_id: str) -> dict[str, Any]:
     job = state_of(request).runner.get(job_id)

@@ -271,6 +271,16 @@ async def intake_submit(request: Request, session: PageSession) -> Response:
     )
 
 
+@router.get("/report/{lang}")
+def report_page(request: Request, session: PageSession, lang: str) -> Response:
+    """The report to save; while it is written, its progress (the page reloads itself)."""
+    job = views.report_job(state_of(request), session, lang)
+    download = views.report_download(job) if job.status == "done" else None
+    if download is not None:
+        return download
+    return render(request, "job.html.j2", session, views.job_data(job, lang_of(request)))
+
+
 @router.get("/subsystems")
 def subsystems_page(request: Request, session: PageSession) -> Response:
     data = views.subsystems_data(state_of(request), session, lang_of(request))

@@ -118,6 +118,21 @@ class AppState:
             "plan", ("plan", number, plan_key(plain)), owner, self.config.db_url, number, plain
         )
 
+    def report(self, owner: str, analysis: Job, lang: str) -> Job:
+        """The report of a finished analysis in ``lang`` (written once per version)."""
+        if analysis.result is None:
+            raise StoreError("the analysis has not finished: no report to write yet")
+        number = int(analysis.result["version"])
+        return self.runner.submit(
+            "report",
+            ("report", number, lang),
+            owner,
+            self.config.db_url,
+            number,
+            analysis.result,
+            lang,
+        )
+
     def decisions(self, job: Job) -> list[dict[str, Any]]:
         """The table's decisions of a finished analysis job."""
         if job.result is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import HTTPException
+from fastapi.responses import Response
 
 from vitaal.errors import Problem
 from vitaal.store.codec import dump
@@ -29,6 +30,8 @@ __all__ = [
     "job_data",
     "map_data_of",
     "record_decision",
+    "report_download",
+    "report_job",
     "scenario_figures_of",
     "scenario_list",
     "start_intake",
@@ -148,6 +151,30 @@ def subsystems_data(
         for step in sub["steps"]
     ]
     return out
+
+
+def report_job(state: AppState, session: Session, lang: str) -> Job:
+    """The job writing the report of the latest version in ``lang`` (the analysis's job while
+    that still runs)."""
+    if lang not in ("en", "nl"):
+        raise HTTPException(404, f"no report language '{lang}'; choose en or nl")
+    analysis = state.analysis(session.user.username)
+    if analysis.status != "done" or analysis.result is None:
+        return analysis
+    return state.report(session.user.username, analysis, lang)
+
+
+def report_download(job: Job) -> Response | None:
+    """The finished report as a file to save, or ``None`` while it is being written."""
+    if job.kind != "report" or job.result is None:
+        return None
+    r = job.result
+    name = f"vitaal-report-v{r['version']}-{r['lang']}.html"
+    return Response(
+        r["html"],
+        media_type="text/html; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def register_data(state: AppState, lang: str) -> dict[str, Any]:

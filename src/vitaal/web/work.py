@@ -11,7 +11,7 @@ from typing import Any
 
 from vitaal.model.model import Model
 
-__all__ = ["FUNCTIONS", "Progress", "analysis", "plan_check", "scenario"]
+__all__ = ["FUNCTIONS", "Progress", "analysis", "plan_check", "report", "scenario"]
 
 Progress = Callable[[str, int, int], None]
 
@@ -47,9 +47,27 @@ def analysis(url: str, version: int, progress: Progress) -> dict[str, Any]:
     progress("reading the model", 0, 1)
     model = model_at(url, version)
     progress("reading the model", 1, 1)
-    data = dict(run_analysis(model, progress=progress).as_dict())
+    result = run_analysis(model, progress=progress)
+    data = dict(result.as_dict())
     data["version"] = version
+    # the failed nodes per scenario, with their causes: what the report's maps need
+    data["nodes"] = result.failed_nodes()
     return data
+
+
+def report(
+    url: str, version: int, analysis_data: dict[str, Any], lang: str, progress: Progress
+) -> dict[str, Any]:
+    """The report of a version's analysis in ``lang`` (one self-contained HTML text), as
+    ``vitaal report`` writes it."""
+    from vitaal.report.writer import render_html
+
+    progress("writing the report", 0, 1)
+    model = model_at(url, version)
+    data = {k: v for k, v in analysis_data.items() if k != "nodes"}
+    html = render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
+    progress("writing the report", 1, 1)
+    return {"version": version, "lang": lang, "html": html}
 
 
 def scenario(url: str, version: int, scenario_id: str, progress: Progress) -> dict[str, Any]:
@@ -107,4 +125,5 @@ FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "analysis": analysis,
     "scenario": scenario,
     "plan": plan_check,
+    "report": report,
 }
