@@ -19,6 +19,7 @@ The generators draw from a :class:`random.Random`, so an input is reproduced fro
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import io
 import json
@@ -120,7 +121,7 @@ YAML_SNIPPETS = [
 
 
 def odd_value(rng: random.Random) -> Any:
-    value = rng.choice(ODD_VALUES)
+    value = copy.deepcopy(rng.choice(ODD_VALUES))  # a copy: inputs mutate what they get
     if rng.random() < 0.2:
         depth = rng.randint(1, 120)
         return json.loads("[" * depth + "1" + "]" * depth) if depth < 900 else value

@@ -328,3 +328,71 @@ def test_a_raster_outside_the_model_folder_is_refused(tmp_path: Path, raster: st
         f"scenarios/flood.yaml:11: raster: found '{raster}', expected a raster file inside the "
         "model folder (a path relative to it)"
     ) in stderr
+
+
+@pytest.mark.parametrize(
+    ("doc", "found"),
+    [
+        ({"type": "FeatureCollection", "features": 7}, "features: found 7, expected a list"),
+        (
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": [1]}]},
+            "areas.geojson#1: properties: found [1], expected a mapping",
+        ),
+        (
+            {"type": "FeatureCollection", "crs": {"properties": True}, "features": []},
+            None,
+        ),
+        (
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"id": "a", "name": "A"},
+                        "geometry": {"type": "Point", "coordinates": [10**400, 1]},
+                    }
+                ],
+            },
+            "areas.geojson#1: geometry: found an unreadable geometry, expected GeoJSON",
+        ),
+    ],
+    ids=["features-a-number", "properties-a-list", "crs-properties-not-a-mapping", "huge"],
+)
+def test_geojson_of_the_wrong_shape_is_a_located_error(
+    tmp_path: Path, doc: object, found: str | None
+) -> None:
+    """TypeError, ValueError, AttributeError and OverflowError escaped the GeoJSON reader."""
+    import shutil
+
+    from vitaal.io.folder import load_model
+
+    folder = Path(shutil.copytree(fuzzing.TINY, tmp_path / "tiny"))
+    (folder / "areas.geojson").write_text(json.dumps(doc), encoding="utf-8")
+    _, problems = load_model(folder)
+    mine = [str(p) for p in problems if p.loc is not None and "geojson" in p.loc.file]
+    assert mine == ([] if found is None else [mine[0]])
+    if found is not None:
+        assert found in mine[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("- id: p1\n  title: Plan\n  description: 2026-13-45\n", "a value YAML cannot build ("),
+        ("- id: p1\n  title: " + "9" * 6000 + "\n", "a value YAML cannot build ("),
+        ("\n# nothing here yet\n\n", "an empty file"),
+    ],
+    ids=["date-out-of-range", "6000-digits", "empty"],
+)
+def test_yaml_that_cannot_be_built_or_is_empty_is_a_located_error(
+    tmp_path: Path, text: str, found: str
+) -> None:
+    """A date PyYAML cannot build and an integer over Python's 4,300 digits raised ValueError;
+    a table file cut to nothing read as a table without records."""
+    import shutil
+
+    folder = Path(shutil.copytree(fuzzing.TINY, tmp_path / "tiny"))
+    (folder / "plans.yaml").write_text(text, encoding="utf-8")
+    code, _, stderr = fuzzing.run_cli("validate", str(folder))
+    assert code == 2
+    assert f"plans.yaml:1: found {found}" in stderr or f"plans.yaml: found {found}" in stderr

@@ -118,6 +118,16 @@ class _Reader:
             data, problems = load_yaml(text, rel)
             self.problems.extend(problems)
             if data is None:
+                if not problems and table is not None:
+                    # nothing but blanks and comments: a file cut short, not "no records"
+                    self.problems.append(
+                        Problem(
+                            Loc(rel, 1),
+                            None,
+                            "an empty file",
+                            f"a list of {table.kind} ([] when there are none)",
+                        )
+                    )
                 return
             items = data if isinstance(data, list) else [data]
             for item in items:

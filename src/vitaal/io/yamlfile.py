@@ -193,6 +193,10 @@ def _parse(text: str, file: str, loader: type[_LimitedLoader]) -> tuple[Any, lis
         return None, [Problem(Loc(file, line), None, f"invalid YAML ({what})", "well-formed YAML")]
     except yaml.YAMLError as exc:
         return None, [Problem(Loc(file), None, f"invalid YAML ({exc})", "well-formed YAML")]
+    except (ValueError, OverflowError) as exc:
+        # a scalar PyYAML resolves but cannot build: a date 2026-13-45, 5,000 digits
+        found = f"a value YAML cannot build ({str(exc)[:120]})"
+        return None, [Problem(Loc(file), None, found, "well-formed YAML")]
     except RecursionError:  # not reached within the depth limit; kept so no traceback escapes
         return None, [
             Problem(Loc(file), None, "nesting too deep to read", "fewer levels of nesting")
