@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from vitaal.engine.compile import CompiledModel
 from vitaal.errors import ScenarioError
 from vitaal.method.agenda import Need
@@ -119,14 +121,22 @@ def run_plan(
     return PlanRuns(plan, classify_plan(plan), last_year(model, plan), growth, tuple(shocks))
 
 
-def upstream_components(model: Model, compiled: CompiledModel, plan: Plan) -> list[str]:
-    """Components upstream of the plan's areas along primary supply links (model order)."""
+def upstream_components(
+    model: Model, compiled: CompiledModel, plan: Plan, resources: set[int] | None = None
+) -> list[str]:
+    """Components upstream of the plan's areas along primary supply links (model order);
+    with ``resources``, only along the supply chains of those resources (a walk upstream stays
+    in the resource of the link it follows)."""
     n_comp = len(model.components)
     stack: list[int] = []
     for a in plan.areas:
         v = compiled.node_index.get(a)
         if v is not None:
-            stack.extend(range(int(compiled.node_ptr[v]), int(compiled.node_ptr[v + 1])))
+            stack.extend(
+                p
+                for p in range(int(compiled.node_ptr[v]), int(compiled.node_ptr[v + 1]))
+                if resources is None or int(compiled.pair_resource[p]) in resources
+            )
     seen: set[int] = set(stack)
     nodes: set[int] = set()
     while stack:
@@ -146,11 +156,17 @@ def upstream_components(model: Model, compiled: CompiledModel, plan: Plan) -> li
 def plan_needs(model: Model, compiled: CompiledModel, runs: PlanRuns) -> list[Need]:
     """The agenda needs a plan calls for: the shortfalls its growth causes (components that
     run out of room by its last year and carry extra load from it) and the replacements on
-    its supply chains whose end of life falls by its last year."""
+    the supply chains its growth draws more from (a resource whose load it raises anywhere),
+    whose end of life falls by its last year. A housing plan waits for the station that must
+    carry its homes, not for the bridge on its district's road (nor does an electrification
+    programme)."""
     cap = runs.growth.capacity
     sid = runs.growth.scenario.id
     needs: list[Need] = []
     base_col = cap.year_index(model.info.base_year)
+    last_col = cap.year_index(min(runs.last_year, int(cap.years[-1])))
+    raised = cap.load[:, last_col] > cap.load[:, base_col] + 1e-12
+    resources = {int(r) for r in np.unique(cap.row_resource[raised])}
     for k in cap.component_rows().tolist():
         ex = int(cap.exhausted[k])
         if ex < 0 or ex > runs.last_year:
@@ -167,7 +183,7 @@ def plan_needs(model: Model, compiled: CompiledModel, runs: PlanRuns) -> list[Ne
                 sid,
             )
         )
-    for cid in upstream_components(model, compiled, runs.plan):
+    for cid in upstream_components(model, compiled, runs.plan, resources):
         eol = model.components[cid].end_of_life_year
         if eol is not None and eol <= runs.last_year:
             needs.append(Need("replacement", cid, eol))
