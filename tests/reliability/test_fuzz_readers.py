@@ -396,3 +396,39 @@ def test_yaml_that_cannot_be_built_or_is_empty_is_a_located_error(
     code, _, stderr = fuzzing.run_cli("validate", str(folder))
     assert code == 2
     assert f"plans.yaml:1: found {found}" in stderr or f"plans.yaml: found {found}" in stderr
+
+
+def test_an_inp_file_that_wntr_reads_into_a_broken_network_is_a_located_error(
+    tmp_path: Path,
+) -> None:
+    """A ``[JUNCTIONS]`` header under ``[QUALITY]`` makes WNTR list the reservoir among the
+    junctions; the mapping raised AttributeError."""
+    text = fuzzing._net1().replace("[QUALITY]\n", "[QUALITY]\n[JUNCTIONS]\n", 1)
+    path = _net1(tmp_path, text)
+    code, _, stderr = fuzzing.run_cli("import-epanet", str(path), "--out", str(tmp_path / "o"))
+    assert code == 2
+    assert stderr.startswith(f"{path}: found an EPANET network whose tables cannot be mapped (")
+    assert not (tmp_path / "o").exists()
+
+
+def test_an_infinite_demand_is_an_error_and_an_infinite_coordinate_no_geometry(
+    tmp_path: Path,
+) -> None:
+    """A demand of Infinity gave a model with a peak load 'inf m3/h', and a coordinate of
+    10**400 a line with an infinite point: both written, exit 0, invalid."""
+    from vitaal.io.epanet import import_epanet
+
+    net = fuzzing._net1()
+    demand = net.replace(" 13              \t695         \t100", " 13  \t695  \tInfinity", 1)
+    assert demand != net
+    with pytest.raises(ModelError) as exc:
+        import_epanet(_net1(tmp_path, demand))
+    assert "junction '13' has a demand that is not a finite number" in _problem(exc)
+
+    far = net.replace("\n31              \t30.000", "\n31\t1" + "0" * 400, 1)
+    assert far != net
+    imp = import_epanet(_net1(tmp_path, far))
+    assert imp.model.components["wn-net-junction-31"].geometry is None
+    pipes_at_31 = [c for c in imp.model.components.values() if c.id.startswith("wn-net-pipe-31")]
+    assert pipes_at_31
+    assert all(c.geometry is None for c in pipes_at_31)

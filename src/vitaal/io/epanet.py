@@ -279,6 +279,30 @@ def import_epanet(
     >>> imp.model.components["wn-net3-tank-1"].kind            # doctest: +SKIP
     'tank'
     """
+    from vitaal.io.network_map import net_file_errors
+
+    wn = load_water_network(source)  # its own errors: no such file, not EPANET, no nodes
+    with net_file_errors(source, "EPANET"):
+        return _import_epanet(
+            wn,
+            prefix=prefix,
+            name=name,
+            crs=crs,
+            power_map=power_map,
+            idle_tank_autonomy_h=idle_tank_autonomy_h,
+        )
+
+
+def _import_epanet(
+    source: str | os.PathLike[str] | Any,
+    *,
+    prefix: str = "net",
+    name: str | None = None,
+    crs: str | None = None,
+    power_map: Mapping[str, str] | None = None,
+    idle_tank_autonomy_h: float = IDLE_TANK_AUTONOMY_H,
+) -> EpanetImport:
+    """The mapping of :func:`import_epanet`, which turns its errors into located ones."""
     wn = load_water_network(source)
     power_map = dict(power_map or {})
     pfx = sanitise_id(prefix)
@@ -349,7 +373,7 @@ def import_epanet(
             *[tuple(map(float, v)) for v in link.vertices],
             tuple(map(float, b)),
         ]
-        if len(set(pts)) < 2:
+        if len(set(pts)) < 2 or not all(math.isfinite(c) for p in pts for c in p):
             return None
         import shapely
 
@@ -365,6 +389,8 @@ def import_epanet(
         vid = new_id("junction", jname)
         node_id[jname] = vid
         avg, peak = _demand_rates(wn, j)
+        if not (math.isfinite(avg) and math.isfinite(peak)):
+            raise ValueError(f"junction {jname!r} has a demand that is not a finite number")
         avg_demand[jname] = avg
         total_peak += max(peak, 0.0)
         peak_load = {WATER: Quantity(round(peak, 6), "m3/h")} if peak > 0 else {}

@@ -498,8 +498,9 @@ def net_file_errors(source: Any, package: str) -> Iterator[None]:
         if not from_file:
             raise
         reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:300]
-        found = f"a {package} network whose tables cannot be mapped ({reason})"
-        expected = f"a {package} network as {package} writes it"
+        a = "an" if package[:1] in "AEIOU" else "a"
+        found = f"{a} {package} network whose tables cannot be mapped ({reason})"
+        expected = f"{a} {package} network as {package} writes it"
         raise ModelError([Problem(Loc(str(source)), None, found, expected)]) from None
 
 
