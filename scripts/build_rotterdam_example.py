@@ -483,9 +483,9 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
                 else built_in(rng, ar, 1965, 2020)
             )
             cond = 1 + min(5, max(0, (BASE_YEAR - built) // 14 + rng.choice((-1, 0, 0, 1))))
-            thr = "water_depth: 0.3 m"
-            if built < 1975 and ar["district"] in ("Rotterdam Centrum", "Noord", "Delfshaven"):
-                thr += "; temperature: 36 degC"
+            # a transformer is built for ambient air up to 40 degC (IEC 60076-1, normal service
+            # conditions); above it, it is not fit to run: the heat threshold of every substation
+            thr = "water_depth: 0.3 m; temperature: 40 degC"
             sid = b.add(
                 f"el-sub-{aid[5:]}-{i + 1:03d}",
                 "el-mv",
@@ -504,7 +504,7 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
                 thresholds=thr,
                 origin="assumed",
                 confidence="low",
-                ref="stedin_build",
+                ref="stedin_build; iec_60076_1",
             )
             sub_ids.append(sid)
             b.link(sid, aid, "electricity")
