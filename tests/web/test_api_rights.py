@@ -26,6 +26,8 @@ READS = [
     ("GET", "/api/register", ALL),
     ("GET", "/api/scenarios", ALL),
     ("GET", "/api/map", ALL),
+    ("GET", "/api/records/requirements/wtp-1%7Celectricity", ALL),
+    ("GET", "/api/records/supply/gs-1%3Ess-1%7Celectricity", ALL),
     ("GET", "/api/subsystems", ALL),
     ("GET", "/api/subsystems/el-grid", ALL),
     ("GET", "/api/compare?a=1&b=1", ALL),
@@ -284,6 +286,49 @@ def test_edit_a_component(
         assert after["fields"] == current["fields"]
 
 
+@pytest.mark.parametrize(
+    ("user", "kind", "key", "status"),
+    [
+        # the treatment plant's need for power: a water component (the Water company's)
+        ("ada", "requirements", "wtp-1|electricity", 200),
+        ("ann", "requirements", "wtp-1|electricity", 200),
+        ("wil", "requirements", "wtp-1|electricity", 200),
+        ("gus", "requirements", "wtp-1|electricity", 403),
+        ("pim", "requirements", "wtp-1|electricity", 403),
+        ("vic", "requirements", "wtp-1|electricity", 403),
+        # the grid station feeding substation 1: both ends the Grid company's
+        ("gus", "supply", "gs-1>ss-1|electricity", 200),
+        ("wil", "supply", "gs-1>ss-1|electricity", 403),
+    ],
+)
+def test_edit_a_requirement_or_link(
+    clients: dict[str, Client], user: str, kind: str, key: str, status: int
+) -> None:
+    from urllib.parse import quote
+
+    url = f"/api/records/{kind}/{quote(key, safe='')}"
+    current = clients["ann"].get(url).json()
+    assert clients[user].get(url).json()["may_edit"] is (status == 200)
+    ref = f"checked by {user}"
+    body = {"base": current["version"], "fields": {"ref": ref}}
+    r = clients[user].write("PUT", url, json=body)
+    assert r.status_code == status, r.text
+    after = clients["ann"].get(url).json()
+    assert (after["fields"]["ref"] == ref) is (status == 200)
+
+
+def test_a_requirement_is_read_as_the_model_reads_it(clients: dict[str, Client]) -> None:
+    url = "/api/records/requirements/wtp-1%7Celectricity"
+    current = clients["ann"].get(url).json()
+    bad = clients["ann"].write(
+        "PUT", url, json={"base": current["version"], "fields": {"buffer_h": "soon"}}
+    )
+    assert bad.status_code == 422
+    assert list(bad.json()["problems"]) == ["buffer_h"]
+    assert clients["ann"].get("/api/records/plans/x").status_code == 404
+    assert clients["ann"].get("/api/records/requirements/none%7Cx").status_code == 404
+
+
 @pytest.mark.parametrize("user", ALL)
 def test_manage_users(clients: dict[str, Client], user: str) -> None:
     body = {"username": f"new-{user}", "role": "viewer"}
@@ -360,6 +405,8 @@ def test_the_openapi_document_lists_every_endpoint(app: FastAPI) -> None:
         ("GET", "/api/components"),
         ("GET", "/api/components/{component_id}"),
         ("PUT", "/api/components/{component_id}"),
+        ("GET", "/api/records/{kind}/{key}"),
+        ("PUT", "/api/records/{kind}/{key}"),
         ("GET", "/api/audit"),
         ("GET", "/api/users"),
         ("POST", "/api/users"),

@@ -28,6 +28,7 @@ PAGES = [
     "/subsystems/el-grid",
     "/components",
     "/components/ss-1",
+    "/records/requirements/wtp-1%7Celectricity",
     "/audit",
 ]
 
@@ -209,6 +210,32 @@ def test_edit_form_shows_problems_next_to_the_field(app: FastAPI) -> None:
     )
     assert r.status_code == 422
     assert re.search(r'id="err-subsystem">[^<]*no-such', r.text)
+
+
+def test_requirement_form(app: FastAPI) -> None:
+    http = _browser(app, "ann")
+    page = http.get("/components/wtp-1")
+    assert "/records/requirements/wtp-1%7Celectricity" in page.text
+    form = http.get("/records/requirements/wtp-1%7Celectricity/edit")
+    assert form.status_code == 200
+    base = re.search(r'name="base" value="(\d+)"', form.text)
+    assert base is not None
+    r = http.post(
+        "/records/requirements/wtp-1%7Celectricity/edit",
+        data={"csrf": _token(form.text), "base": base.group(1), "k": "0"},
+    )
+    assert r.status_code == 422
+    assert re.search(r'id="err-k">[^<]*found', r.text)
+    ok = http.post(
+        "/records/requirements/wtp-1%7Celectricity/edit",
+        data={"csrf": _token(form.text), "base": base.group(1), "buffer_h": "6"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303
+    shown = http.get(ok.headers["location"]).text
+    assert re.search(r'data-field="buffer_h">6(\.0)?<', shown)
+    refused = _browser(app, "gus").get("/records/requirements/wtp-1%7Celectricity/edit")
+    assert refused.status_code == 403
 
 
 def test_second_editor_sees_both_versions(app: FastAPI) -> None:

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from vitaal.web import accounts, views
 from vitaal.web.deps import SESSION_COOKIE, ApiSession, lang_of, secure, state_of
+from vitaal.web.editing import Outcome
 from vitaal.web.jobs import Job
 from vitaal.web.rights import may_manage_users
 
@@ -206,6 +207,24 @@ def put_component(
     request: Request, session: ApiSession, component_id: str, body: ComponentBody
 ) -> JSONResponse:
     outcome = views.edit_component(state_of(request), session, component_id, body.base, body.fields)
+    return _saved(outcome)
+
+
+@router.get("/records/{kind}/{key}", summary="A requirement or supply link")
+def get_record(request: Request, session: ApiSession, kind: str, key: str) -> dict[str, Any]:
+    return views.record_data(state_of(request), session, kind, key)
+
+
+@router.put("/records/{kind}/{key}", summary="Change a requirement or supply link")
+def put_record(
+    request: Request, session: ApiSession, kind: str, key: str, body: ComponentBody
+) -> JSONResponse:
+    outcome = views.edit_record(state_of(request), session, kind, key, body.base, body.fields)
+    return _saved(outcome)
+
+
+def _saved(outcome: Outcome) -> JSONResponse:
+    """A saved edit's answer: 200 with the version, 409 with both versions, 422 by field."""
     if outcome.conflict is not None:
         return JSONResponse(
             {
@@ -217,7 +236,10 @@ def put_component(
         )
     if outcome.problems:
         return JSONResponse(
-            {"detail": "the component was not saved", "problems": outcome.by_field()},
+            {
+                "detail": "the record was not saved",
+                "problems": outcome.by_field(outcome.record_fields),
+            },
             status_code=422,
         )
     return JSONResponse({"version": outcome.version})

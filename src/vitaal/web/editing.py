@@ -14,21 +14,33 @@ from typing import Any
 from vitaal.errors import Loc, ModelError, Problem
 from vitaal.io.fields import cell_list, cell_mapping
 from vitaal.io.tables import TABLES, parse_record
-from vitaal.model.records import Component
 from vitaal.model.units import format_number
 from vitaal.store import Change, ConflictError, ModelStore
-from vitaal.store.codec import dump
+from vitaal.store.codec import dump, key_of
 
-__all__ = ["EDITABLE", "Outcome", "form_values", "save_component"]
+__all__ = ["EDITABLE", "KINDS", "Outcome", "editable", "form_values", "save_component"]
 
-_TABLE = TABLES["components"]
-#: the fields a form shows, in order (the id is the record's key and cannot change here)
-EDITABLE: tuple[str, ...] = (
-    *(f.name for f in _TABLE.fields if f.name != "id"),
-    "origin",
-    "confidence",
-    "ref",
-)
+#: the fields that make a record's key, per kind a form edits (they cannot change here)
+KINDS: dict[str, tuple[str, ...]] = {
+    "components": ("id",),
+    "requirements": ("consumer", "resource"),
+    "supply": ("supplier", "consumer", "resource"),
+}
+
+
+def editable(kind: str) -> tuple[str, ...]:
+    """The fields a form of ``kind`` shows, in order: all but the key's, and provenance."""
+    keys = KINDS[kind]
+    return (
+        *(f.name for f in TABLES[kind].fields if f.name not in keys),
+        "origin",
+        "confidence",
+        "ref",
+    )
+
+
+#: the fields of a component's form
+EDITABLE: tuple[str, ...] = editable("components")
 
 
 def _cell(value: Any) -> str:
@@ -45,10 +57,10 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def form_values(component: Component) -> dict[str, str]:
-    """Each editable field of ``component`` as the text a form shows."""
-    plain = dump("components", component)
-    return {name: _cell(plain.get(name)) for name in EDITABLE}
+def form_values(record: Any, kind: str = "components") -> dict[str, str]:
+    """Each editable field of ``record`` as the text a form shows."""
+    plain = dump(kind, record)
+    return {name: _cell(plain.get(name)) for name in editable(kind)}
 
 
 @dataclass
@@ -58,7 +70,9 @@ class Outcome:
     version: int | None = None
     problems: list[Problem] = field(default_factory=list)
     conflict: ConflictError | None = None
-    record: Component | None = None
+    record: Any | None = None
+    #: the form's fields (the problems of others are shown with the form, not by a field)
+    record_fields: tuple[str, ...] = EDITABLE
 
     def by_field(self, fields: tuple[str, ...] = EDITABLE) -> dict[str, list[str]]:
         """The problems' messages by the form field they belong to ("" for the others)."""
@@ -69,11 +83,13 @@ class Outcome:
         return out
 
 
-def read_form(original: Component, submitted: Mapping[str, str]) -> tuple[Any, list[Problem]]:
-    """The component the form describes, read as the model's reader reads a CSV row."""
-    plain: dict[str, Any] = dump("components", original)
-    shown = form_values(original)
-    for name in EDITABLE:
+def read_form(
+    original: Any, submitted: Mapping[str, str], kind: str = "components"
+) -> tuple[Any, list[Problem]]:
+    """The record the form describes, read as the model's reader reads a CSV row."""
+    plain: dict[str, Any] = dump(kind, original)
+    shown = form_values(original, kind)
+    for name in editable(kind):
         if name not in submitted:
             continue
         text = str(submitted[name]).strip()
@@ -83,32 +99,34 @@ def read_form(original: Component, submitted: Mapping[str, str]) -> tuple[Any, l
             plain[name] = text
         else:
             plain.pop(name, None)
-    return parse_record(_TABLE, plain, Loc("form"), line_of=None)
+    return parse_record(TABLES[kind], plain, Loc("form"), line_of=None)
 
 
 def save_component(
     store: ModelStore,
-    original: Component,
+    original: Any,
     submitted: Mapping[str, str],
     *,
     base: int,
     author: str,
+    kind: str = "components",
 ) -> Outcome:
     """Write the form over version ``base``: a new version, or the problems (the reader's and
-    the model's validation, by field), or a conflict when someone changed the component since
+    the model's validation, by field), or a conflict when someone changed the record since
     ``base`` (nothing is written; :class:`ConflictError` holds both versions)."""
-    record, problems = read_form(original, submitted)
+    record, problems = read_form(original, submitted, kind)
+    fields = editable(kind)
     if problems or record is None:
-        return Outcome(problems=problems)
+        return Outcome(problems=problems, record_fields=fields)
     try:
         version = store.apply(
-            [Change.put("components", record)],
+            [Change.put(kind, record)],
             author=author,
             base=base,
-            message=f"component {original.id} edited in the web app",
+            message=f"{kind} {key_of(kind, original)} edited in the web app",
         )
     except ConflictError as exc:
-        return Outcome(conflict=exc, record=record)
+        return Outcome(conflict=exc, record=record, record_fields=fields)
     except ModelError as exc:
-        return Outcome(problems=exc.errors, record=record)
-    return Outcome(version=version, record=record)
+        return Outcome(problems=exc.errors, record=record, record_fields=fields)
+    return Outcome(version=version, record=record, record_fields=fields)

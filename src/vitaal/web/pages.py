@@ -22,7 +22,7 @@ from vitaal.web.deps import (
     secure,
     state_of,
 )
-from vitaal.web.editing import EDITABLE
+from vitaal.web.editing import EDITABLE, Outcome
 from vitaal.web.i18n import LANGUAGES
 from vitaal.web.intake import FIELDS as INTAKE_FIELDS
 from vitaal.web.jobs import Job
@@ -201,6 +201,49 @@ async def save_component_form(
     if outcome.version is not None:
         return _see(f"/components/{quote(component_id, safe='')}?saved={outcome.version}")
     data = views.component_data(state, session, component_id)
+    return _edit_outcome(request, session, data, outcome, fields, base)
+
+
+@router.get("/records/{kind}/{key}")
+def record_page(request: Request, session: PageSession, kind: str, key: str) -> Response:
+    data = views.record_data(state_of(request), session, kind, key)
+    return render(request, "record.html.j2", session, data)
+
+
+@router.get("/records/{kind}/{key}/edit")
+def record_form(request: Request, session: PageSession, kind: str, key: str) -> Response:
+    data = views.record_data(state_of(request), session, kind, key)
+    if not data["may_edit"]:
+        raise HTTPException(403, "your role or organisation may not edit this record")
+    return render(request, "edit.html.j2", session, {**data, "base": data["version"], "errors": {}})
+
+
+@router.post("/records/{kind}/{key}/edit")
+async def save_record_form(request: Request, session: PageSession, kind: str, key: str) -> Response:
+    form = await request.form()
+    check_csrf(request, session, str(form.get("csrf", "")))
+    try:
+        base = int(str(form.get("base", "")))
+    except ValueError:
+        raise HTTPException(422, "base: expected the version the form was made to") from None
+    state = state_of(request)
+    data = views.record_data(state, session, kind, key)
+    fields = {name: str(form[name]) for name in data["editable"] if name in form}
+    outcome = await run_in_threadpool(views.edit_record, state, session, kind, key, base, fields)
+    if outcome.version is not None:
+        return _see(f"/records/{kind}/{quote(key, safe='')}?saved={outcome.version}")
+    return _edit_outcome(request, session, data, outcome, fields, base)
+
+
+def _edit_outcome(
+    request: Request,
+    session: accounts.Session,
+    data: dict[str, Any],
+    outcome: Outcome,
+    fields: dict[str, str],
+    base: int,
+) -> Response:
+    """The form again with its problems (422), or both versions to choose from (409)."""
     if outcome.conflict is not None:
         return render(
             request,
@@ -222,7 +265,7 @@ async def save_component_form(
             **data,
             "fields": {**data["fields"], **fields},
             "base": base,
-            "errors": outcome.by_field(),
+            "errors": outcome.by_field(tuple(data["editable"])),
         },
         status=422,
     )

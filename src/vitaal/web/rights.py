@@ -23,6 +23,7 @@ from vitaal.web.accounts import User
 __all__ = [
     "may_edit_component",
     "may_edit_in_subsystem",
+    "may_edit_record",
     "may_manage_users",
     "may_record",
     "may_run",
@@ -68,6 +69,23 @@ def may_edit_component(user: User, model: Model, component_id: str) -> bool:
         return True
     if user.role == "system_owner":
         return _speaks_for(user, owners_of_component(model, component_id))
+    return False
+
+
+def may_edit_record(user: User, model: Model, kind: str, record: Any) -> bool:
+    """Change a component, a requirement or a supply link: a system owner edits a requirement
+    of a component of its systems, and a supply link from or to one."""
+    if user.role in _EDITORS:
+        return True
+    if kind == "components":
+        return may_edit_component(user, model, record.id)
+    if kind == "requirements":
+        return may_edit_component(user, model, record.consumer)
+    if kind == "supply":
+        return any(
+            n in model.components and may_edit_component(user, model, n)
+            for n in (record.supplier, record.consumer)
+        )
     return False
 
 

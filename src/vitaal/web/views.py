@@ -12,7 +12,15 @@ from vitaal.errors import Problem
 from vitaal.store.codec import dump
 from vitaal.web import register, rights
 from vitaal.web.accounts import Session
-from vitaal.web.editing import EDITABLE, Outcome, form_values, read_form, save_component
+from vitaal.web.editing import (
+    EDITABLE,
+    KINDS,
+    Outcome,
+    editable,
+    form_values,
+    read_form,
+    save_component,
+)
 from vitaal.web.figures import overview_figures, scenario_figures
 from vitaal.web.i18n import translations
 from vitaal.web.intake import plan_from_form
@@ -26,9 +34,12 @@ __all__ = [
     "component_list",
     "decisions_data",
     "edit_component",
+    "edit_record",
     "intake_choices",
     "job_data",
+    "links_of",
     "map_data_of",
+    "record_data",
     "record_decision",
     "report_download",
     "report_job",
@@ -405,6 +416,7 @@ def component_data(state: AppState, session: Session, component_id: str) -> dict
         "editable": list(EDITABLE),
         "owners": sorted(rights.owners_of_component(model, comp.id)),
         "may_edit": rights.may_edit_component(session.user, model, comp.id),
+        "links": links_of(state, comp.id),
     }
 
 
@@ -442,6 +454,58 @@ def compare_versions(state: AppState, a: int, b: int) -> dict[str, Any]:
             raise HTTPException(422, f"{name}: found {v}, expected a version from 1 to {latest}")
     diff = state.store.diff(a, b).as_dict()
     return {"a": a, "b": b, "latest": latest, **diff}
+
+
+def _record(state: AppState, kind: str, key: str, version: int | None = None) -> Any:
+    if kind not in KINDS or kind == "components":
+        raise HTTPException(404, f"no form for '{kind}': requirements or supply")
+    number, model = state.model(version)
+    record = model.table(kind).get(key)
+    if record is None:
+        raise HTTPException(404, f"no {kind} '{key}' in version {number}")
+    return record
+
+
+def record_data(state: AppState, session: Session, kind: str, key: str) -> dict[str, Any]:
+    """A requirement or supply link of the latest version, with its form's fields."""
+    record = _record(state, kind, key)
+    version, model = state.model()
+    return {
+        "version": version,
+        "kind": kind,
+        "id": key,
+        "name": key,
+        "record": dump(kind, record),
+        "fields": form_values(record, kind),
+        "editable": list(editable(kind)),
+        "may_edit": rights.may_edit_record(session.user, model, kind, record),
+    }
+
+
+def edit_record(
+    state: AppState, session: Session, kind: str, key: str, base: int, fields: dict[str, str]
+) -> Outcome:
+    """Save a requirement's or supply link's form made to version ``base`` (403 unless the
+    user may edit it)."""
+    if base < 1 or base > state.latest():
+        raise HTTPException(422, f"base: found {base}, expected a version the store holds")
+    current = _record(state, kind, key)
+    original = _record(state, kind, key, base)
+    _, model = state.model()
+    if not rights.may_edit_record(session.user, model, kind, current):
+        raise HTTPException(403, "your role or organisation may not edit this record")
+    return save_component(
+        state.store, original, fields, base=base, author=session.user.username, kind=kind
+    )
+
+
+def links_of(state: AppState, component_id: str) -> dict[str, list[str]]:
+    """The keys of a component's requirements and of the supply links from and to it."""
+    _, model = state.model()
+    return {
+        "requirements": [k for k, r in model.requirements.items() if r.consumer == component_id],
+        "supply": [k for k, s in model.supply.items() if component_id in (s.supplier, s.consumer)],
+    }
 
 
 def audit_data(
