@@ -73,6 +73,8 @@ _FAMILY = {
     "MultiPolygon": "polygons",
 }
 _TOLERANCE_M = 0.01
+#: What a file given to :func:`read_gis` should be.
+_GPKG = "a GeoPackage written by vitaal's gis-export"
 #: The field each layer's QGIS style is categorised by.
 _STYLE_ATTR = {
     "components": "kind",
@@ -509,7 +511,7 @@ def _model_doc(source: Path) -> tuple[Any, list[str], dict[str, Path]]:
     elif source.is_file():
         where = f"{source}/vitaal_model"
         try:
-            con = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+            con = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
         except sqlite3.Error as exc:
             raise _refuse(str(source), f"a file SQLite cannot open ({exc})", _GPKG) from None
         try:
@@ -536,9 +538,6 @@ def _model_doc(source: Path) -> tuple[Any, list[str], dict[str, Path]]:
     if not isinstance(doc, dict):
         raise _refuse(where, show(doc), "the model as a JSON object")
     return doc, layer_names, layer_files
-
-
-_GPKG = "a GeoPackage written by vitaal's gis-export"
 
 
 def read_gis(path: str | os.PathLike[str]) -> Model:
