@@ -79,3 +79,24 @@ def test_an_area_losing_two_services_of_one_system_counts_its_people_once() -> N
     losses = (r.service_from(), r.service_hours(), r.share_peak)
     [flag] = check_cascade(m, c, r.as_cascade(), losses=losses)
     assert flag.evidence["people_losing_service"] == 1000
+
+
+def test_what_a_heat_decision_puts_at_stake_counts_only_connected_homes() -> None:
+    """A heat plant H feeds area A (1,000 people in 400 homes, 100 on the heat network) and
+    area B (500 people, no connection count: all of them); G feeds A with electricity. A
+    decision about H puts at stake the people behind its heat connections: 1,000 x 100 / 400
+    = 250 in A plus 500 in B = 750, not 1,500; one about G the whole of A, 1,000."""
+    from vitaal.method.stake import served_through
+
+    m = build_model([("H", "A", "heat"), ("H", "B", "heat"), ("G", "A", "el")], areas=["A", "B"])
+    m.resources = {**m.resources, "heat": Resource(id="heat", name="Heat", unit="MW")}
+    m.areas = {
+        "A": dataclasses.replace(
+            m.areas["A"], population=1000, homes=400, connections={"heat": 100}
+        ),
+        "B": dataclasses.replace(m.areas["B"], population=500, homes=200),
+    }
+    c = compile_model(m)
+    assert served_through(m, c, "H", "heat") == (750, ())
+    assert served_through(m, c, "H", None) == (750, ())
+    assert served_through(m, c, "G", None) == (1000, ())

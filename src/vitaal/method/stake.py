@@ -50,9 +50,11 @@ class Stake:
 def served_through(
     model: Model, compiled: CompiledModel, component: str, resource: str | None
 ) -> tuple[int, tuple[str, ...]]:
-    """The people (service areas' population) and critical functions that receive
-    ``resource`` (every resource the component delivers when ``None``) through ``component``
-    along primary supply links of that resource, however far downstream.
+    """The people (behind the service areas' connections to the resource:
+    :meth:`~vitaal.model.records.ServiceArea.people_for`, as the impact indicator counts them)
+    and critical functions that receive ``resource`` (every resource the component delivers
+    when ``None``; an area reached by several counts its largest) through ``component`` along
+    primary supply links of that resource, however far downstream.
 
     A consumer reached through the component is counted even when it has a second feed:
     a capacity or replacement decision concerns everyone served through the asset.
@@ -61,6 +63,7 @@ def served_through(
     want = compiled.resource_index.get(resource) if resource is not None else None
     seen_pairs: set[int] = set()
     reached: set[int] = set()
+    area_people: dict[int, int] = {}
     stack = [
         p
         for p in range(int(compiled.node_ptr[v]), int(compiled.node_ptr[v + 1]))
@@ -77,20 +80,18 @@ def served_through(
                 continue
             seen_pairs.add(q)
             u = int(compiled.pair_node[q])
-            if int(compiled.node_kind[u]) in (NodeKind.AREA, NodeKind.CRITICAL_FUNCTION):
+            if int(compiled.node_kind[u]) == NodeKind.AREA:
+                area = model.areas[compiled.node_ids[u]]
+                n = area.people_for(compiled.resource_ids[int(compiled.pair_resource[q])])
+                area_people[u] = max(area_people.get(u, 0), n)
+            elif int(compiled.node_kind[u]) == NodeKind.CRITICAL_FUNCTION:
                 reached.add(u)
             # carry on along the same resource: what the consumer delivers onwards (a node
             # receives and delivers a resource through its one pair for it)
             if int(compiled.pair_resource[q]) == r:
                 stack.append(q)
-    people = 0
-    cfs: list[str] = []
-    for u in sorted(reached):
-        nid = compiled.node_ids[u]
-        if int(compiled.node_kind[u]) == NodeKind.AREA:
-            people += model.areas[nid].population
-        else:
-            cfs.append(nid)
+    people = sum(area_people.values())
+    cfs = [compiled.node_ids[u] for u in sorted(reached)]
     return people, tuple(sorted(cfs))
 
 
