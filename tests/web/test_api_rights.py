@@ -223,7 +223,7 @@ def test_plan_intake_refuses_bad_plans(clients: dict[str, Client]) -> None:
 def test_download_the_report(
     clients: dict[str, Client], analysed: dict[str, Any], user: str, lang: str, heading: str
 ) -> None:
-    for _ in range(1200):
+    for _ in range(9000):
         r = clients[user].get(f"/api/report/{lang}")
         if r.status_code != 202:
             break

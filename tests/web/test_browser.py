@@ -102,7 +102,7 @@ def test_decisions_register_and_language(server: str, browser: Any, tmp_path: Pa
     v.sign_in("gus")
     page = v.page
     # the analysis runs in a worker; the page polls its progress and reloads when done
-    page.wait_for_selector("#decisions", timeout=180_000)
+    page.wait_for_selector("#decisions", timeout=900_000)
     rows = page.locator("#decisions tbody tr")
     assert rows.count() == 2
     grid = page.locator('tr[data-decision="decision:replacement:gs-1"]')
@@ -145,7 +145,7 @@ def test_run_a_scenario_and_see_flags(server: str, browser: Any, tmp_path: Path)
     page = v.page
     page.goto(server + "/scenarios")
     page.locator('tr[data-scenario="flood"] button').click()
-    page.wait_for_selector("#flags", timeout=180_000)
+    page.wait_for_selector("#flags", timeout=900_000)
     flags = {
         li.get_attribute("data-system"): li.get_attribute("data-colour")
         for li in page.locator("#flags li").all()
@@ -177,7 +177,7 @@ def test_plan_intake(server: str, browser: Any, tmp_path: Path) -> None:
     page.check("#result-open")
     page.check("#custom-work")
     page.click("#check-plan")
-    page.wait_for_selector("#way", timeout=180_000)
+    page.wait_for_selector("#way", timeout=900_000)
     assert page.locator("#way [data-way]").get_attribute("data-way") == "reis"
     assert page.locator("#comply").count() == 1
     assert page.locator("#plan-flags li").count() == 3

@@ -274,7 +274,7 @@ def test_second_editor_sees_both_versions(app: FastAPI) -> None:
 def test_register_chain_finds_tampering(own_app: FastAPI, tmp_path: Path) -> None:
     http = _browser(own_app, "ann", "https://testserver")
     page = http.get("/decisions")
-    for _ in range(1800):  # the analysis runs first
+    for _ in range(9000):  # the analysis runs first (a cold clone compiles the kernels)
         if "data-job=" not in page.text:
             break
         time.sleep(0.1)

@@ -48,7 +48,14 @@ def serve(
     On first start it imports the bundled example into an empty store and makes an
     administrator 'admin' whose password it prints once.
     """
+    import warnings
+
     import uvicorn
+    from pydantic.warnings import UnsupportedFieldAttributeWarning
+
+    # pydantic 2.12 warns about the alias FastAPI gives every form and body parameter,
+    # which does take effect (pydantic/pydantic#12356): not for the server's log
+    warnings.filterwarnings("ignore", category=UnsupportedFieldAttributeWarning)
 
     from vitaal.store import open_store
     from vitaal.web import WebConfig, create_app

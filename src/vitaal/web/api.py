@@ -94,6 +94,14 @@ def set_session_cookie(request: Request, response: Response, token: str) -> None
     )
 
 
+def _status_of(data: dict[str, Any]) -> int:
+    """200 with the analysis's results, 202 while it runs, 422 when it stopped (its error
+    is in ``job``; the next request starts it again)."""
+    if data["ready"]:
+        return 200
+    return 422 if data["job"]["status"] == "failed" else 202
+
+
 @router.post("/session", summary="Sign in")
 def post_session(request: Request, body: Credentials) -> JSONResponse:
     token, session = sign_in(request, body.username, body.password)
@@ -118,7 +126,7 @@ def get_me(session: ApiSession) -> dict[str, Any]:
 @router.get("/decisions", summary="The table's decisions of the latest version")
 def get_decisions(request: Request, session: ApiSession) -> JSONResponse:
     data = views.decisions_data(state_of(request), session, lang_of(request))
-    return JSONResponse(data, status_code=200 if data["ready"] else 202)
+    return JSONResponse(data, status_code=_status_of(data))
 
 
 @router.get("/register", summary="The decision register, newest first")
@@ -259,13 +267,13 @@ def get_audit(
 @router.get("/subsystems", summary="The subsystems of the latest analysis")
 def get_subsystems(request: Request, session: ApiSession) -> JSONResponse:
     data = views.subsystems_data(state_of(request), session, lang_of(request))
-    return JSONResponse(data, status_code=200 if data["ready"] else 202)
+    return JSONResponse(data, status_code=_status_of(data))
 
 
 @router.get("/subsystems/{subsystem_id}", summary="One subsystem with its seven steps")
 def get_subsystem(request: Request, session: ApiSession, subsystem_id: str) -> JSONResponse:
     data = views.subsystems_data(state_of(request), session, lang_of(request), subsystem_id)
-    return JSONResponse(data, status_code=200 if data["ready"] else 202)
+    return JSONResponse(data, status_code=_status_of(data))
 
 
 @router.get("/compare", summary="What changed from one version to another")
