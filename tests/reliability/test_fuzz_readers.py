@@ -432,3 +432,44 @@ def test_an_infinite_demand_is_an_error_and_an_infinite_coordinate_no_geometry(
     pipes_at_31 = [c for c in imp.model.components.values() if c.id.startswith("wn-net-pipe-31")]
     assert pipes_at_31
     assert all(c.geometry is None for c in pipes_at_31)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("seed: " + "9" * 30 + "\n", "seed must be a whole number from 0 to 2**63 - 1"),
+        ("n_scenarios: 1.0e+400\n", "n_scenarios: found inf, expected a whole number"),
+        ("hazards:\n  heat: {return_periods: 5}\n", "heat.return_periods: found 5, expected a"),
+        ("hazards:\n  heat: {share: [1, 2]}\n", "heat.share: found [1, 2], expected a number"),
+        ("hazards:\n  random: {share: 1.0e+308}\n", "shares must be between 0 and 1e9"),
+    ],
+    ids=["seed-too-large", "infinite-count", "list-as-number", "number-as-list", "huge-share"],
+)
+def test_ensemble_settings_of_the_wrong_type_or_size_are_located_errors(
+    tmp_path: Path, text: str, found: str
+) -> None:
+    """OverflowError and TypeError escaped the specification or the sampler."""
+    from vitaal.engine.ensemble import read_ensemble_spec
+
+    path = tmp_path / "ensemble.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ScenarioError) as exc:
+        read_ensemble_spec(path)
+    assert str(exc.value).startswith(f"{path}: ")
+    assert found in str(exc.value)
+
+
+def test_a_network_element_index_too_large_for_an_id_is_a_located_error(tmp_path: Path) -> None:
+    """An index of 1e300 made an id over 200 characters: a model with errors, exit 0."""
+    doc = json.loads(fuzzing._panda_text("pandapower"))
+    table = json.loads(doc["_object"]["load"]["_object"])
+    table["index"][0] = 1e300
+    doc["_object"]["load"]["_object"] = json.dumps(table)
+    path = tmp_path / "net.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    out = tmp_path / "out"
+    code, _, stderr = fuzzing.run_cli("import-network", "pandapower", str(path), "--out", str(out))
+    assert code == 2
+    assert "is too large for an id" in stderr
+    assert stderr.startswith(f"{path}: found a pandapower network whose tables cannot be mapped")
+    assert not out.exists()

@@ -139,34 +139,62 @@ def spec_from_mapping(data: Mapping[str, Any]) -> EnsembleSpec:
     def build(cls: Any, key: str) -> Any:
         if key not in hazards:
             return None
-        raw = dict(hazards[key] or {})
+        given = hazards[key] or {}
+        if not isinstance(given, Mapping):
+            raise ScenarioError(f"{key}: found {given!r:.60}, expected a mapping of settings")
+        raw = dict(given)
         names = set(cls.__dataclass_fields__)
         if set(raw) - names:
-            bad = ", ".join(sorted(set(raw) - names))
+            bad = ", ".join(sorted(map(str, set(raw) - names)))
             raise ScenarioError(f"unknown setting(s) of {key}: {bad}")
-        try:
-            return cls(
-                **{
-                    k: tuple(float(x) for x in v) if isinstance(v, list) else float(v)
-                    for k, v in raw.items()
-                }
-            )
-        except (TypeError, ValueError) as exc:
-            raise ScenarioError(f"{key}: {exc}") from exc
+        defaults = cls()
+        kwargs: dict[str, Any] = {}
+        for k, v in raw.items():
+            if isinstance(getattr(defaults, k), tuple):
+                if not isinstance(v, list) or not all(_finite(x) for x in v):
+                    raise ScenarioError(f"{key}.{k}: found {v!r:.60}, expected a list of numbers")
+                kwargs[k] = tuple(float(x) for x in v)
+            elif _finite(v):
+                kwargs[k] = float(v)
+            else:
+                raise ScenarioError(f"{key}.{k}: found {v!r:.60}, expected a number")
+        return cls(**kwargs)
 
-    try:
-        spec = EnsembleSpec(
-            n_scenarios=int(data.get("n_scenarios", 1000)),
-            seed=int(data.get("seed", 0)),
-            horizon_h=float(data.get("horizon_h", 72.0)),
-            flood=build(FloodSpec, "flood"),
-            heat=build(HeatSpec, "heat"),
-            random=build(RandomSpec, "random"),
-        )
-    except (TypeError, ValueError) as exc:
-        raise ScenarioError(f"ensemble settings: {exc}") from exc
+    settings = {"n_scenarios": 1000, "seed": 0, "horizon_h": 72.0}
+    for name, default in settings.items():
+        value = data.get(name, default)
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if not _finite(value) or (name != "horizon_h" and not whole):
+            what = "a number" if name == "horizon_h" else "a whole number"
+            raise ScenarioError(f"{name}: found {value!r:.60}, expected {what}")
+    if not 1 <= int(data.get("n_scenarios", 1000)) <= MAX_SCENARIOS:
+        raise ScenarioError(f"n_scenarios must be between 1 and {MAX_SCENARIOS:,}")
+    if not 0 <= int(data.get("seed", 0)) < 2**63:
+        raise ScenarioError("seed must be a whole number from 0 to 2**63 - 1")
+    spec = EnsembleSpec(
+        n_scenarios=int(data.get("n_scenarios", 1000)),
+        seed=int(data.get("seed", 0)),
+        horizon_h=float(data.get("horizon_h", 72.0)),
+        flood=build(FloodSpec, "flood"),
+        heat=build(HeatSpec, "heat"),
+        random=build(RandomSpec, "random"),
+    )
     _check(spec)
     return spec
+
+
+#: Most scenarios one ensemble samples (each holds its damaged components in memory).
+MAX_SCENARIOS = 10_000_000
+
+
+def _finite(value: Any) -> bool:
+    """Whether ``value`` is a finite number (not a bool, not text, not 10**400)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(float(value))
+    except OverflowError:
+        return False
 
 
 def read_ensemble_spec(
@@ -219,8 +247,9 @@ def _check(spec: EnsembleSpec) -> None:
     if spec.random is not None and len(spec.random.probability_by_condition) != 6:
         problems.append("random: probability_by_condition needs 6 values (NEN 2767 1-6)")
     shares = [h.share for h in (spec.flood, spec.heat, spec.random) if h is not None]
-    if not shares or any(s < 0 for s in shares) or sum(shares) <= 0:
-        problems.append("the hazards' shares must be >= 0 and not all 0")
+    if not shares or any(not 0 <= s <= 1e9 for s in shares) or sum(shares) <= 0:
+        # shares are weights; 1e9 keeps n_scenarios times a share finite
+        problems.append("the hazards' shares must be between 0 and 1e9 and not all 0")
     if problems:
         raise ScenarioError("; ".join(problems))
 

@@ -449,7 +449,10 @@ def load_schutterwald() -> tuple[Model, dict[str, NetworkImport]]:
 def panda_element_id(prefix: str, table: str, index: int) -> str:
     """The component id of element ``table`` ``index`` of a pandapower or pandapipes net:
     ``{prefix}-{table}-{index}`` with ``_`` in the table name as ``-`` (``pp-ext-grid-0``)."""
-    return f"{prefix}-{table.replace('_', '-')}-{int(index)}"
+    element = f"{prefix}-{table.replace('_', '-')}-{int(index)}"
+    if len(element) > 200:  # an index of 10**100: no id (ids are at most 200 characters)
+        raise ValueError(f"{table} index {str(index)[:20]}... is too large for an id")
+    return element
 
 
 def load_panda_net(source: str | os.PathLike[str], package: str) -> Any:
