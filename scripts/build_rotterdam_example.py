@@ -30,6 +30,7 @@ from typing import Any
 
 import yaml
 from pyproj import Transformer
+from rotterdam_interventions import add_likelihood, write_interventions
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = Path(__file__).resolve().parent / "rotterdam_sources"
@@ -2665,11 +2666,13 @@ def main() -> None:
             _note(b, d["id"], NOTE_UTIL)
     plans = build_plans(b, areas)
     scenarios, geojson = build_scenarios(b, areas, plans)
+    add_likelihood(scenarios)
 
     size_from_engine(b, areas, systems, plans, scenarios, geojson)
     extend_lives(b)
     clear_owned(OUT)
     write_model(b, OUT, systems, plans, scenarios, geojson)
+    write_interventions(OUT)
     write_sources(b, OUT)
     write_readme(b, plans, scenarios)
 

@@ -245,6 +245,7 @@ def _register() -> None:
     from vitaal.cli.export_cmd import export_results
     from vitaal.cli.method_cmd import check, run
     from vitaal.cli.network_cmd import import_network
+    from vitaal.cli.options_cmd import options
     from vitaal.cli.report_cmd import report
     from vitaal.cli.scale_cmd import criticality, ensemble
     from vitaal.cli.serve_cmd import serve
@@ -258,6 +259,7 @@ def _register() -> None:
     cli.add_command(check)
     cli.add_command(run)
     cli.add_command(import_network)
+    cli.add_command(options)
     cli.add_command(report)
     cli.add_command(criticality)
     cli.add_command(ensemble)

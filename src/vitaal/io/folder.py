@@ -627,7 +627,7 @@ def _write_files(model: Model, root: Path) -> None:
         records = model.table(kind)
         if records:
             put(f"{kind}.csv", _csv_text(TABLES[kind], records.values()))
-    for kind in ("couplings", "side_outputs", "challenges", "plans"):
+    for kind in ("couplings", "side_outputs", "challenges", "plans", "interventions"):
         records = model.table(kind)
         if records:
             put(f"{kind}.yaml", _yaml_table(kind, records.values()))

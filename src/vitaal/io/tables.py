@@ -43,7 +43,9 @@ from vitaal.model.enums import (
     Confidence,
     CongestionStatus,
     CouplingKind,
+    EditOp,
     EventKind,
+    InterventionKind,
     Level,
     OnOverload,
     Origin,
@@ -57,9 +59,11 @@ from vitaal.model.records import (
     Component,
     Coupling,
     CriticalFunction,
+    Edit,
     Event,
     Hazard,
     HazardArea,
+    Intervention,
     ModelInfo,
     Plan,
     Profile,
@@ -237,6 +241,13 @@ def _dump_hazard(h: Hazard) -> dict[str, Any]:
 _year_int = mapping_parser(parse_year, parse_count)
 _year_share = mapping_parser(parse_year, parse_share)
 _demand = mapping_parser(parse_id, mapping_parser(parse_year, parse_quantity_field))
+
+
+def _parse_positive(value: Any) -> float:
+    result = parse_float(value)
+    if not result > 0:
+        raise FieldError(show(value), "a number > 0")
+    return result
 
 
 def _f(name: str, parse: Parser, required: bool = False) -> Field:
@@ -465,11 +476,156 @@ TABLES: dict[str, Table] = {
                 _f("events", list_parser(_parse_event)),
                 _f("hazards", list_parser(_parse_hazard)),
                 _f("conditions", mapping_parser(parse_id, _intervals)),
+                _f("return_period_y", _parse_positive),
+                _f("likelihood_class", parse_id),
+            ),
+            key=lambda r: r.id,
+        ),
+        Table(
+            "interventions",
+            Intervention,
+            (
+                _f("id", parse_id, True),
+                _f("name", parse_text, True),
+                _f("kind", enum_parser(InterventionKind), True),
+                _f("owner", parse_text),
+                _f("system", parse_id),
+                _f("investment_eur", parse_nonneg),
+                _f("yearly_cost_eur", parse_nonneg),
+                _f("lead_time_y", parse_nonneg),
+                _f("lifetime_y", _parse_positive),
+                _f("description", parse_text),
+                _f("changes", lambda v: _parse_edits(v), True),
             ),
             key=lambda r: r.id,
         ),
     )
 }
+
+
+#: the record kinds an intervention may change, and the fields that make each one's key
+EDIT_KINDS: dict[str, tuple[str, ...]] = {
+    "components": ("id",),
+    "areas": ("id",),
+    "critical_functions": ("id",),
+    "requirements": ("consumer", "resource"),
+    "supply": ("supplier", "consumer", "resource"),
+    "stores": ("component", "resource"),
+    "couplings": ("id",),
+    "side_outputs": ("id",),
+}
+#: the times a ``repair`` change may set (``vitaal/data/restoration.yaml``)
+REPAIR_FIELDS = ("repair_h", "hazard_repair_h", "restart_h")
+_EDIT_EXPECTED = (
+    "a change: 'set: KIND/KEY' with fields, 'add: KIND' with a record, 'remove: KIND/KEY' or "
+    "'repair: COMPONENT_KIND' with repair_h, hazard_repair_h, restart_h "
+    f"(KIND one of {', '.join(EDIT_KINDS)})"
+)
+
+
+def _edit_target(value: Any, with_key: bool) -> tuple[str, str]:
+    text = parse_text(value) if isinstance(value, str) else None
+    if text is None:
+        raise FieldError(show(value), _EDIT_EXPECTED)
+    kind, _, key = text.partition("/")
+    kind, key = kind.strip(), key.strip()
+    if kind not in EDIT_KINDS:
+        raise FieldError(f"the kind {show(kind)}", f"one of {', '.join(EDIT_KINDS)}")
+    if with_key and not key:
+        raise FieldError(show(text), f"{kind}/KEY: the kind, a slash and the record's key")
+    if not with_key and key:
+        raise FieldError(show(text), f"'{kind}' alone: the new record gives its key")
+    return kind, key
+
+
+def _parse_edit(item: Any, line: int | None) -> Edit:
+    if not isinstance(item, Mapping):
+        raise FieldError(show(item), _EDIT_EXPECTED)
+    ops = [op for op in EditOp if op.value in item]
+    if len(ops) != 1:
+        raise FieldError(show(item), _EDIT_EXPECTED)
+    op = ops[0]
+    rest = {str(k): v for k, v in item.items() if k != op.value}
+    if op is EditOp.REPAIR:
+        kind = parse_id(item[op.value])
+        unknown = sorted(set(rest) - set(REPAIR_FIELDS))
+        if unknown or not rest:
+            found = f"field '{unknown[0]}'" if unknown else "no time"
+            raise FieldError(found, f"some of {', '.join(REPAIR_FIELDS)} (hours; null: never)")
+        times = {k: None if is_blank(v) else parse_nonneg(v) for k, v in rest.items()}
+        return Edit(op=op, kind="restoration", key=kind, fields=times, line=line)
+    if op is EditOp.REMOVE:
+        kind, key = _edit_target(item[op.value], True)
+        if rest:
+            raise FieldError(f"field '{sorted(rest)[0]}'", "nothing beside 'remove'")
+        return Edit(op=op, kind=kind, key=key, line=line)
+    if op is EditOp.ADD:
+        kind, _ = _edit_target(item[op.value], False)
+        table = TABLES[kind]
+        record, problems = parse_record(table, rest, Loc("changes", line), line_of=None)
+        if problems or record is None:
+            first = problems[0] if problems else None
+            found = f"{first.field}: {first.found}" if first else show(rest)
+            raise FieldError(found, first.expected if first else f"a record of {kind}")
+        return Edit(op=op, kind=kind, key=str(table.key(record)), record=record, line=line)
+    kind, key = _edit_target(item[op.value], True)
+    table = TABLES[kind]
+    parsers = {f.name: f.parse for f in table.fields if f.name not in EDIT_KINDS[kind]}
+    fields: dict[str, Any] = {}
+    if table.has_geometry and ("x" in rest or "y" in rest):
+        if "geometry" in rest or is_blank(rest.get("x")) or is_blank(rest.get("y")):
+            raise FieldError("x or y alone, or beside geometry", "both x and y, or geometry")
+        fields["geometry"] = point_wkt(parse_float(rest.pop("x")), parse_float(rest.pop("y")))
+    if not rest and not fields:
+        raise FieldError("no field to set", f"some of {', '.join(parsers)}")
+    for name, value in rest.items():
+        # a list field takes items out ('members-') or adds them ('members+')
+        base = name[:-1] if name.endswith(("+", "-")) else name
+        if base not in parsers:
+            raise FieldError(f"field '{name}'", f"one of {', '.join(parsers)} (not its key)")
+        if is_blank(value):
+            raise FieldError(f"{name}: nothing", "a value")
+        try:
+            fields[name] = parsers[base](value)
+        except FieldError as exc:
+            raise FieldError(f"{name}: {exc.found}", exc.expected) from None
+        if base != name and not isinstance(fields[name], tuple):
+            raise FieldError(f"field '{name}'", f"'{base}' itself ('+' and '-' are for lists)")
+    return Edit(op=op, kind=kind, key=key, fields=fields, line=line)
+
+
+def _parse_edits(value: Any) -> tuple[Edit, ...]:
+    """The changes of an intervention, each read against the table it changes. Every change
+    that cannot be read is named by its number and line."""
+    if not isinstance(value, list | tuple) or not value:
+        raise FieldError(show(value), "a list of changes (set, add, remove, repair)")
+    out: list[Edit] = []
+    wrong: list[tuple[str, FieldError]] = []
+    for n, item in enumerate(value, 1):
+        line = getattr(item, "line", None)
+        try:
+            out.append(_parse_edit(item, line))
+        except FieldError as exc:
+            wrong.append((f"change {n}" + (f" (line {line})" if line else ""), exc))
+    if len(wrong) == 1:
+        where, error = wrong[0]
+        raise FieldError(f"{where}: {error.found}", error.expected)
+    if wrong:
+        raise FieldError(
+            "; ".join(f"{w}: {e.found}, expected {e.expected}" for w, e in wrong),
+            "changes as docs/interventions.md describes them",
+        )
+    return tuple(out)
+
+
+def _dump_edit(e: Edit) -> dict[str, Any]:
+    if e.op is EditOp.REPAIR:
+        return {"repair": e.key, **dict(e.fields)}
+    if e.op is EditOp.REMOVE:
+        return {"remove": f"{e.kind}/{e.key}"}
+    if e.op is EditOp.ADD:
+        return {"add": e.kind, **dump_record(TABLES[e.kind], e.record)}
+    return {"set": f"{e.kind}/{e.key}", **{k: _plain(v) for k, v in e.fields.items()}}
 
 
 def parse_record(
@@ -591,6 +747,8 @@ def _plain(value: Any) -> Any:
         return _dump_profile(value)
     if isinstance(value, Hazard):
         return _dump_hazard(value)
+    if isinstance(value, Edit):
+        return _dump_edit(value)
     if isinstance(value, Event):
         out: dict[str, Any] = {"target": value.target}
         if value.time_h:

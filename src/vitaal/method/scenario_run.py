@@ -18,7 +18,7 @@ from vitaal.engine.causes import CauseCode
 from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
 from vitaal.engine.hazard import initial_failures
 from vitaal.engine.process import ProcessResult, run_process
-from vitaal.engine.restoration import damage_of, load_inputs, process_inputs
+from vitaal.engine.restoration import Restoration, damage_of, load_inputs, process_inputs
 from vitaal.errors import ScenarioError
 from vitaal.method.flags import Flag, check_cascade
 from vitaal.method.impact import Impact, assess_impact, hindrance_services
@@ -160,6 +160,7 @@ def run_scenario(
     horizon_h: float | None = None,
     model_root: str | Path | None = None,
     compiled: CompiledModel | None = None,
+    restoration: Restoration | None = None,
 ) -> ScenarioRun:
     """Run ``scenario`` on ``model``: the loads of its year meet its shock.
 
@@ -172,7 +173,8 @@ def run_scenario(
     counts people and person-hours up to restoration, and for a scenario with growth the
     capacity shortfall it causes against the same years without it; the cascade checker reads
     the first outages. ``model_root`` is the model folder, against which
-    raster hazard files are resolved.
+    raster hazard files are resolved. ``restoration``: repair and restart times other than
+    the packaged ones (``restoration.yaml``), as an intervention that repairs faster has them.
     """
     sc = find_scenario(model, scenario) if isinstance(scenario, str) else scenario
     horizon = float(horizon_h if horizon_h is not None else sc.horizon_h or model.info.horizon_h)
@@ -186,12 +188,13 @@ def run_scenario(
     else:
         capacity = project_capacity(model, sc, years=[model.info.base_year], compiled=comp)
     events = initial_failures(model, sc, compiled=comp, root=model_root)
-    damage = damage_of(model, sc, events)
+    damage = damage_of(model, sc, events, restoration)
     year = capacity.cascade_year
     loads = load_inputs(
-        model, comp, capacity.load_at(year), comp.capacity, capacity.link_load_at(year)
+        model, comp, capacity.load_at(year), comp.capacity, capacity.link_load_at(year), restoration
     )
-    process = run_process(comp, damage, horizon, process_inputs(model, comp, sc, loads=loads))
+    inputs = process_inputs(model, comp, sc, restoration, loads=loads)
+    process = run_process(comp, damage, horizon, inputs)
     cascade = process.as_cascade()
     # replaced, not repaired: what a hazard or common cause damaged beyond repair
     physical = (CauseCode.HAZARD, CauseCode.COMMON_CAUSE)

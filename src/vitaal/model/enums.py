@@ -105,3 +105,26 @@ class OnOverload(StrEnum):
     FAIL = "fail"
     SHED = "shed"
     CONGEST = "congest"
+
+
+class InterventionKind(StrEnum):
+    """What an intervention does about a vulnerability (``docs/interventions.md``)."""
+
+    REINFORCEMENT = "reinforcement"  # added capacity
+    REDUNDANCY = "redundancy"  # a new backup link or station
+    AUTONOMY = "autonomy"  # battery hours, a generator, storage
+    PROTECTION = "protection"  # a raised threshold: a flood-proofed station
+    RELOCATION = "relocation"  # moved out of harm's way
+    DEGRADED_MODE = "degraded_mode"  # manual or local control once the buffer is spent
+    FASTER_REPAIR = "faster_repair"  # spares, mobile units
+    DEMAND_MEASURE = "demand_measure"  # flexible connections, heat-pump timing
+
+
+class EditOp(StrEnum):
+    """What one change of an intervention does: ``set`` fields of a record, ``add`` a record,
+    ``remove`` a record, or set the ``repair`` times of a component kind."""
+
+    SET = "set"
+    ADD = "add"
+    REMOVE = "remove"
+    REPAIR = "repair"

@@ -11,6 +11,7 @@ from vitaal.model.records import (
     Component,
     Coupling,
     CriticalFunction,
+    Intervention,
     ModelInfo,
     Plan,
     Requirement,
@@ -40,6 +41,7 @@ RECORD_KINDS: tuple[str, ...] = (
     "challenges",
     "plans",
     "scenarios",
+    "interventions",
 )
 
 
@@ -80,6 +82,7 @@ class Model:
     challenges: dict[str, Challenge] = field(default_factory=dict)
     plans: dict[str, Plan] = field(default_factory=dict)
     scenarios: dict[str, Scenario] = field(default_factory=dict)
+    interventions: dict[str, Intervention] = field(default_factory=dict)
 
     def table(self, kind: str) -> dict[str, Any]:
         """The mapping of one record kind (one of :data:`RECORD_KINDS`)."""

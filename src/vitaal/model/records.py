@@ -10,6 +10,7 @@ records.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from vitaal.errors import Loc
 from vitaal.model.enums import (
@@ -17,7 +18,9 @@ from vitaal.model.enums import (
     Confidence,
     CongestionStatus,
     CouplingKind,
+    EditOp,
     EventKind,
+    InterventionKind,
     Level,
     OnOverload,
     Origin,
@@ -347,6 +350,10 @@ class Scenario:
     #: per condition (``rain``, ``storm_surge`` ...), the intervals ``[start, end)`` in hours in
     #: which it holds; a condition not named does not hold (a normal day has none)
     conditions: dict[str, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    #: how often it happens: once in ``return_period_y`` years, or the national risk
+    #: assessment's likelihood class (``vitaal/data/likelihood.yaml``); ``None``: not given
+    return_period_y: float | None = None
+    likelihood_class: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 
@@ -412,4 +419,45 @@ class ModelInfo:
     horizons: Horizons = field(default_factory=Horizons)
     horizon_h: float = 72.0
     kinds: tuple[str, ...] = ()
+    loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Edit:
+    """One change an intervention makes to the model (``docs/interventions.md``).
+
+    ``op`` ``set``: ``fields`` of the record ``key`` of ``kind`` take new values (a mapping
+    field such as ``capacity`` merges key by key); ``add``: ``record`` joins ``kind`` under
+    ``key``; ``remove``: the record ``key`` of ``kind`` goes; ``repair``: the repair and
+    restart times (``fields``: ``repair_h``, ``hazard_repair_h``, ``restart_h``) of the
+    component kind ``key`` (``kind`` is ``restoration``). ``line`` is where the change is
+    written (never part of equality)."""
+
+    op: EditOp
+    kind: str
+    key: str
+    fields: dict[str, Any] = field(default_factory=dict)
+    record: Any = None
+    line: int | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Intervention:
+    """An option in the intervention register: what it changes in the model (``changes``,
+    a patch), what it costs (``investment_eur`` once, ``yearly_cost_eur`` each year it
+    works), how long it takes (``lead_time_y``), how long it lasts (``lifetime_y``), who
+    owns it and where its figures come from (``prov``). ``None``: not known."""
+
+    id: str
+    name: str
+    kind: InterventionKind
+    changes: tuple[Edit, ...]
+    owner: str | None = None
+    system: str | None = None
+    investment_eur: float | None = None
+    yearly_cost_eur: float = 0.0
+    lead_time_y: float = 0.0
+    lifetime_y: float | None = None
+    description: str | None = None
+    prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)

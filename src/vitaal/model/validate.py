@@ -19,9 +19,9 @@ from shapely.errors import ShapelyError
 
 from vitaal.catalog import data_mapping, load_data
 from vitaal.errors import Loc, Problem, Severity
-from vitaal.model.enums import CongestionStatus
+from vitaal.model.enums import CongestionStatus, EditOp
 from vitaal.model.model import Model
-from vitaal.model.records import CHALLENGE_ACTIONS, Challenge, Component, Plan
+from vitaal.model.records import CHALLENGE_ACTIONS, Challenge, Component, Plan, Scenario
 from vitaal.model.units import Quantity, UnitError, dimension_of
 
 #: The most primary and backup suppliers one consumer may have for one resource: the compiled
@@ -322,8 +322,10 @@ def validate_model(model: Model) -> list[Problem]:
                 _check_geometry(c, sc.loc, sc.id, hz_area.geometry, rd)
         if sc.year is not None and sc.year < base - 50:
             c.error(sc.loc, "year", str(sc.year), f"a year from {base - 50} on", sc.id)
+        _check_likelihood(c, sc)
 
     _check_supply(c, model, needs, suppliers)
+    _check_interventions(c, model, kinds)
     return c.problems
 
 
@@ -610,3 +612,101 @@ def _check_supply(
             "a supply path back to a producer before anything fails",
             v,
         )
+
+
+def _check_likelihood(c: _Collector, sc: Scenario) -> None:
+    """A scenario's likelihood: a return period or a class of ``likelihood.yaml``, not both."""
+    classes = data_mapping("likelihood", "classes")
+    if sc.likelihood_class is not None and sc.likelihood_class not in classes:
+        c.error(
+            sc.loc,
+            "likelihood_class",
+            repr(sc.likelihood_class),
+            f"a class of vitaal/data/likelihood.yaml: {', '.join(classes)}",
+            sc.id,
+        )
+    if sc.likelihood_class is not None and sc.return_period_y is not None:
+        c.error(
+            sc.loc,
+            "likelihood_class",
+            "both a return period and a likelihood class",
+            "one of return_period_y and likelihood_class",
+            sc.id,
+        )
+
+
+def _check_interventions(c: _Collector, model: Model, kinds: Iterable[str]) -> None:
+    """Each change of each intervention names a record that is there (set, remove) or not yet
+    (add), or a known component kind (repair); the register gives what a benefit-cost ratio
+    needs. Whether the model with the intervention applied is sound is checked where it is
+    applied (``vitaal.method.interventions.check_intervention``)."""
+    known_kinds = set(kinds)
+    nodes = ("components", "areas", "critical_functions")
+    for iv in model.interventions.values():
+        if iv.system is not None and iv.system not in model.systems:
+            c.error(iv.loc, "system", repr(iv.system), "an existing system id", iv.id)
+        added: set[tuple[str, str]] = set()
+        removed: set[tuple[str, str]] = set()
+
+        def present(
+            kind: str,
+            key: str,
+            added: set[tuple[str, str]] = added,
+            removed: set[tuple[str, str]] = removed,
+        ) -> bool:
+            if (kind, key) in removed:
+                return False
+            return (kind, key) in added or key in model.table(kind)
+
+        for n, e in enumerate(iv.changes, 1):
+            where = f"change {n}" + (f" (line {e.line})" if e.line else "")
+            if e.op is EditOp.REPAIR:
+                if e.key not in known_kinds:
+                    c.error(
+                        iv.loc,
+                        "changes",
+                        f"{where}: repair of kind {e.key!r}",
+                        "a component kind (vitaal/data/kinds.yaml or the model's kinds)",
+                        iv.id,
+                    )
+                continue
+            if e.op is EditOp.ADD:
+                # components, areas and critical functions share one namespace: nodes
+                space = nodes if e.kind in nodes else (e.kind,)
+                if any(present(k, e.key) for k in space):
+                    c.error(
+                        iv.loc,
+                        "changes",
+                        f"{where}: {e.kind} '{e.key}' is already in the model",
+                        "a new key (change the record with 'set')",
+                        iv.id,
+                    )
+                added.add((e.kind, e.key))
+                removed.discard((e.kind, e.key))
+            elif not present(e.kind, e.key):
+                c.error(
+                    iv.loc,
+                    "changes",
+                    f"{where}: {e.kind} '{e.key}' (not in the model)",
+                    f"the key of an existing record of {e.kind}",
+                    iv.id,
+                )
+            elif e.op is EditOp.REMOVE:
+                removed.add((e.kind, e.key))
+                added.discard((e.kind, e.key))
+        if iv.investment_eur is None:
+            c.warn(
+                iv.loc,
+                "investment_eur",
+                "no investment",
+                "the investment in euros (the benefit-cost ratio needs it)",
+                iv.id,
+            )
+        if iv.lifetime_y is None:
+            c.warn(
+                iv.loc,
+                "lifetime_y",
+                "no lifetime",
+                "the years it works once in place (taken to last to the horizon without it)",
+                iv.id,
+            )
