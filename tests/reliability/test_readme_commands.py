@@ -9,7 +9,7 @@ unseen: setting up the environment, the test suite itself, and timing runs of th
 Synopsis lines (``vitaal capacity MODEL [--json]``) are not commands.
 
 Each distinct command runs once (the main job on the example takes half a minute); the
-whole file takes four to five minutes.
+whole file takes 4 to 16 minutes (idle or loaded machine).
 """
 
 from __future__ import annotations
