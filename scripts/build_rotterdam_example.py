@@ -1676,15 +1676,9 @@ def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
         None,
         confidence="low",
     )
-    cpl(
-        "cpl-avr-single-source",
-        "co_location",
-        ["heat-avr-rozenburg", "heat-wbr-west", "heat-lon"],
-        "Both heat transport lines start at the AVR site in Rozenburg",
-        None,
-        origin="public_source",
-        ref="wbr_vattenfall; eneco_lon",
-    )
+    # Both heat transport lines start at the AVR site, but a fire there does not take them
+    # along: after the AVR fire of 2023 both carried Uniper's heat (avr_fire_2023). No
+    # co-location coupling, which would fail them with AVR.
     cpl(
         "cpl-metro-river-tunnel",
         "same_structure",
@@ -1833,14 +1827,6 @@ def build_side_outputs(b: Builder) -> None:
         origin="public_source",
         confidence="medium",
         ref="wbr_vattenfall; eneco_lon",
-    )
-    so(
-        "so-pernis-heat",
-        "heat-shell-pernis",
-        "waste_heat",
-        "150 MW",
-        ["heat"],
-        "Refinery waste heat of which only part is used",
     )
     so(
         "so-mpp3-heat",
@@ -2246,6 +2232,26 @@ def build_scenarios(b: Builder, areas: list[dict[str, Any]], plans: list[dict[st
             "origin": "expert_judgement",
             "confidence": "low",
         },
+        "avr-fire": {
+            "id": "avr-fire",
+            "name": "Fire at AVR Rozenburg: the waste heat for the city stops",
+            "kind": "shock",
+            "origin_system": "heat",
+            "horizon_h": 72,
+            "year": BASE_YEAR,
+            "description": (
+                "As on 21 September 2023: a fire stops AVR's waste incineration, the source of "
+                "both heat transport lines, for far longer than the horizon (AVR was back at "
+                "full capacity in April 2025). The peak and backup boilers and the backup "
+                "source on the south bank take the heat over."
+            ),
+            "events": [
+                {"target": "heat-avr-rozenburg", "time_h": 0, "kind": "failure", "repair_h": 4000}
+            ],
+            "origin": "public_source",
+            "confidence": "medium",
+            "ref": b.ref("avr_fire_2023; avr_restart_2025"),
+        },
         "scada-evides-failure": {
             "id": "scada-evides-failure",
             "name": "Failure of the Evides SCADA",
@@ -2607,6 +2613,481 @@ def size_from_engine(b: Builder, areas, systems, plans, scenarios, geojson) -> N
             _capacity(b, "ww-st-" + cid[6:], "sewer", cap, "m3/h")
 
 
+# --------------------------------------------------------------------------- the review
+
+
+class ReviewPremiseError(ValueError):
+    """A figure of the run contradicts what a hand-written sentence of REVIEW.md says: the
+    text must be rewritten, not the figure."""
+
+
+def _n(value: float) -> str:
+    """A whole number with thousands separators."""
+    return f"{round(value):,}"
+
+
+def _h(value: float) -> str:
+    """Hours, without a trailing .0."""
+    return num(value, 1)
+
+
+def _expect(ok: bool, what: str) -> None:
+    if not ok:
+        raise ReviewPremiseError(f"REVIEW.md: {what} no longer holds; rewrite its text")
+
+
+def review_facts(model: Any) -> dict[str, Any]:
+    """The figures of the model itself that REVIEW.md cites (names, connections, storage,
+    manual control, the growth scenario's shares), read from the written folder."""
+    areas = model.areas
+    reqs = {(r.consumer, r.resource): r for r in model.requirements.values()}
+    manual = reqs[("dw-tp-kralingen", "control")]
+    stores = [s.autonomy_h for s in model.stores.values() if s.component.startswith("ww-st-")]
+    heat = model.scenarios["growth-2035"].transitions["heat_network"]
+    years = sorted(heat)
+    return {
+        "names": {cid: (c.name or cid) for cid, c in model.components.items()},
+        "heat_homes": sum(a.connections.get("heat", 0) for a in areas.values()),
+        "homes": sum(a.homes for a in areas.values()),
+        "ommoord_people": areas["area-ommoord"].population,
+        "ommoord_heat_people": areas["area-ommoord"].people_for("heat"),
+        "storage_h": (min(stores), max(stores)),
+        "manual_share": manual.degraded_share,
+        "manual_h": manual.degraded_h,
+        "heat_growth": [(y, round(100 * (heat[y] - heat[years[0]]))) for y in years[1:]],
+    }
+
+
+def render_review(data: dict[str, Any], register: dict[str, Any], facts: dict[str, Any]) -> str:
+    """REVIEW.md from the analysis of ``vitaal run`` (``data``, what analysis.json holds), the
+    register of ``_sources.yaml`` and the model's own figures (:func:`review_facts`). Every
+    figure comes from them; the sentences around them are written for the city's
+    vital-systems team, and each checks the premise it rests on (:class:`ReviewPremiseError`)."""
+    comps = facts["names"]
+    scen = {s["id"]: s for s in data["scenarios"]}
+    dec = {d["id"]: d for d in data["decisions"]["items"]}
+    upper = register["upper_level"]
+
+    def impact(sid: str) -> dict[str, Any]:
+        return scen[sid]["impact"]
+
+    def red(sid: str) -> list[str]:
+        return [f["system"] for f in scen[sid]["flags"] if f["colour"] == "red"]
+
+    def cfs(sid: str) -> str:
+        lost = impact(sid)["critical_functions_lost"]
+        if not lost:
+            return "none"
+        return "; ".join(
+            f"{c['name']} after {_h(c['fail_time_h'])} h ({c['resource']})" for c in lost
+        )
+
+    def ph(sid: str) -> str:
+        hours = impact(sid)["person_hours"]
+        if not hours:
+            return "0"
+        service, value = max(hours.items(), key=lambda kv: (kv[1], kv[0]))
+        return f"{_n(value)} ({service})"
+
+    def ph_text(sid: str) -> str:
+        hours = impact(sid)["person_hours"]
+        service, value = max(hours.items(), key=lambda kv: (kv[1], kv[0]))
+        return f"{_n(value)} person-hours without {service}"
+
+    def prov(cid: str) -> str:
+        r = upper.get(cid)
+        name = comps.get(cid, cid)
+        if r is None:
+            return f"{name}: generated (lower level, assumed by rule)"
+        if r["sources"]:
+            return f"{name}: sourced ({', '.join(r['sources'])})"
+        return f"{name}: assumed ({r['assumed']})"
+
+    def chain(*ids: str) -> str:
+        return "\n".join(f"   - {prov(c)}" for c in ids)
+
+    def sure(level: str, ids: tuple[str, ...], why: str) -> str:
+        n_src = sum(1 for c in ids if upper.get(c, {}).get("sources"))
+        return (
+            f"   How sure: **{level}**. Records of the chain with a published source: {n_src} "
+            f"of {len(ids)}. {why}"
+        )
+
+    parts: list[str] = []
+    n_up = len(upper)
+    n_src = sum(1 for r in upper.values() if r["sources"])
+    counts = data["summary"]["counts"]
+    parts.append(
+        "# Rotterdam example: a review for the city's vital-systems team\n\n"
+        "This page is written for the team that keeps the city's vital systems in view (the\n"
+        "Vaktafel vitale systemen): what the bundled example says, how it comes to say it, and\n"
+        "whether an operator would sign it. Every figure on it comes from `vitaal run` on this\n"
+        "folder, run by `scripts/build_rotterdam_example.py` when it wrote the folder (it writes\n"
+        "this page too); a test runs the analysis again and checks that the page is what it\n"
+        "gives, so the figures cannot drift from the model. Where a figure would contradict a\n"
+        "sentence, the builder stops and the sentence must be rewritten.\n\n"
+        "The example is illustrative. Of its "
+        f"{n_up} upper-level components (stations, plants, barriers, bridges, the port's nodes),\n"
+        f"{n_src} cite a publication with its address and date; the others say what is assumed\n"
+        "and why (README.md, `_sources.yaml`). The lower levels (substations, mains, pumping\n"
+        "units, masts) are generated from the neighbourhoods. What follows is as good as that.\n\n"
+        f"The run: {_n(counts['decisions'])} decisions for the table ({_n(counts['agenda'])} "
+        f"agenda items, {_n(counts['overdue'])} overdue), "
+        f"{_n(counts['single_points_of_failure'])} single points of failure on the table, "
+        f"{_n(counts['routine'])} like-for-like replacements on the owners' routine lists "
+        f"({_n(counts['routine_overdue'])} overdue), {len(scen)} scenarios.\n\n"
+        "How sure, in three words: **fair** when published figures and a mechanism the\n"
+        "operators describe carry the claim, **weak** when published anchors hold assumed\n"
+        "figures in between, **poor** when it rests on assumed figures or on a rule of the\n"
+        "tool that an operator would not sign.\n"
+    )
+
+    # ------------------------------------------------------------------ ten things
+    things: list[str] = []
+
+    dry, rain = impact("sewer-pumping-station-dry"), impact("sewer-pumping-station-rain")
+    _expect(dry["people_affected"] == 0, "a stopped sewage station on a dry day affects nobody")
+    _expect(rain["people_affected"] > 0, "in a cloudburst the same stop makes the sewer overflow")
+    onset = min(c["fail_time_h"] for c in rain["critical_functions_lost"])
+    rain_h = scen["sewer-pumping-station-rain"]
+    things.append(
+        "**A stopped sewage pumping station is a matter of hours on a dry day and of minutes in "
+        "a cloudburst.** With the district station of Ommoord down, nobody is affected on a dry "
+        f"day (class {dry['class']}); in heavy rain the sewer behind its pumping units is full "
+        f"and overflows after {_h(onset)} h, for {_n(rain['people_affected'])} people until the "
+        f"rain stops (class {rain['class']}, {ph_text('sewer-pumping-station-rain')}).\n"
+        "   Evidence: the station fails; its pumping units run on into the sewer; each unit's "
+        f"catchment stores {_h(facts['storage_h'][0])} h of dry-weather flow (7 mm over the "
+        "paved area, expert judgement after the reference system of Dutch sewer policy) and "
+        f"fills within half an hour in rain ({rain_h['name']}).\n"
+        + chain("ww-dps-ommoord", "ww-wwtp-kralingseveer")
+        + "\n"
+        + sure(
+            "weak",
+            ("ww-dps-ommoord", "ww-wwtp-kralingseveer"),
+            "The mechanism is the one sewer operators describe; the hours are a rule of thumb, "
+            "to be replaced by the storage and pump capacity of each sewer district.",
+        )
+    )
+
+    avr = impact("avr-fire")
+    _expect(avr["people_affected"] == 0, "the AVR fire leaves every heat customer supplied")
+    things.append(
+        "**Losing AVR, the source of both heat transport lines, costs no customer their heat "
+        f"within {_h(scen['avr-fire']['horizon_h'])} h**: the backup heat and the peak and "
+        "backup boilers take over "
+        f"(scenario avr-fire: class {avr['class']}). This is what happened after the AVR fire "
+        "of 21 September 2023: Eneco and Vattenfall switched to Uniper's heat and emergency "
+        "boilers and their customers noticed nothing.\n"
+        "   Evidence: AVR feeds the Leiding over Noord and the Warmtebedrijf's line; both take "
+        "a backup supply (a stand-in for Uniper's heat); the networks' junctions share the peak "
+        "with boilers.\n"
+        + chain("heat-avr-rozenburg", "heat-uniper-backup", "heat-lon", "heat-wbr-west")
+        + "\n"
+        + sure(
+            "fair",
+            ("heat-avr-rozenburg", "heat-uniper-backup", "heat-lon", "heat-wbr-west"),
+            "An event that happened confirms it; where and how much backup heat enters the "
+            "lines is assumed.",
+        )
+    )
+
+    conn = sum(1 for r in upper.values() if r["kind"] == "heat_junction")
+    share = facts["heat_homes"] / facts["homes"]
+    _expect(0.14 < share < 0.19, "about one home in six is on a heat network")
+    things.append(
+        f"**{_n(facts['heat_homes'])} homes are on a heat network (Eneco about 46,000, "
+        "Vattenfall about 8,000, as published), one in six; a heat failure counts only them.** "
+        "A failure of the pump station of Ommoord's heat network affects the "
+        f"{_n(facts['ommoord_heat_people'])} people behind its connections, not the "
+        f"{_n(facts['ommoord_people'])} who live there.\n"
+        "   Evidence: the operators' published counts, spread over their networks' "
+        f"neighbourhoods in proportion to an expert reading of where the networks lie; "
+        f"{conn} network junctions.\n"
+        + chain("heat-net-north", "heat-net-east", "heat-net-south", "heat-net-hoogvliet")
+        + "\n"
+        + sure(
+            "weak",
+            ("heat-net-north", "heat-net-east", "heat-net-south", "heat-net-hoogvliet"),
+            "The totals are published; how they spread over neighbourhoods is assumed.",
+        )
+    )
+
+    scada = impact("scada-evides-failure")
+    _expect(scada["people_affected"] == 0, "the Evides SCADA failure leaves everyone with water")
+    cws = dec.get("decision:single_point_of_failure:dw-cws-kralingen")
+    _expect(cws is not None, "Kralingen's storage and pumps are a single point of failure")
+    things.append(
+        "**Drinking water on the north bank hangs on one plant, Kralingen, and its 60 million "
+        "litres of clean water (five to six hours at peak).** Its storage, high-lift pumps and "
+        "raw-water main are each a single point of failure for "
+        f"{_n(cws['people'])} people; a failure of the control system (SCADA) costs nobody "
+        f"their water (class {scada['class']}), since the plants run "
+        f"{_h(facts['manual_h'])} h on manual control at {round(100 * facts['manual_share'])} %.\n"
+        "   Evidence: the storage and its hours are published; the plant's capacity, the "
+        "manual mode and the interconnections with the south bank are assumed.\n"
+        + chain("dw-tp-kralingen", "dw-cws-kralingen", "dw-bs-kralingen", "dw-raw-kralingen")
+        + "\n"
+        + sure(
+            "weak",
+            ("dw-tp-kralingen", "dw-cws-kralingen", "dw-bs-kralingen", "dw-raw-kralingen"),
+            "Evides' network is meshed and has other plants: the single points of failure may "
+            "be fewer than the example's one-way interconnections make them.",
+        )
+    )
+
+    vbo = impact("vbo-closure")
+    vbo_dec = dec["decision:replacement:mob-vanbrienenoordbrug"]
+    _expect(vbo["people_affected"] == 0, "closing the bridge takes nobody's service away")
+    things.append(
+        "**The Van Brienenoordbrug is at the end of its life and its renovation waits until "
+        f"2030**; on the table's agenda it is decision {vbo_dec['rank']} "
+        f"(class {vbo_dec['consequence']}, by its cost). Three months closed, it costs "
+        f"{_n(vbo['hindrance_hours'].get('road_access', 0))} travel hours of detour "
+        f"(class {vbo['class']}).\n"
+        "   Evidence: the bridge's age, traffic (230,000 vehicles a day), delay and cost are "
+        "published; the detour is the road model's (no travel times).\n"
+        + chain("mob-vanbrienenoordbrug", "mob-a16-north", "mob-a15-ringzuid")
+        + "\n"
+        + sure(
+            "weak",
+            ("mob-vanbrienenoordbrug", "mob-a16-north", "mob-a15-ringzuid"),
+            "The facts are published; the hours of detour are an order of magnitude.",
+        )
+    )
+
+    growth = impact("growth-2035")["shortfall"]
+    _expect(growth["people_refused"] > 0, "growth to 2035 leaves people unconnected")
+    things.append(
+        f"**Growth and the energy transition leave {_n(growth['people_refused'])} people "
+        f"without a connection to {growth['service']} in {growth['year']}**, before "
+        "reinforcements decided now can be ready (scenario growth-2035, class "
+        f"{impact('growth-2035')['class']}; the worst component is {growth['years_short']} years "
+        "short). The grid operators already keep a waiting list for large connections across "
+        "the city, in Rotterdam-Zuid until 2029.\n"
+        "   Evidence: loads from demand norms per home, person and job; the stations' "
+        "utilisation is assumed (none is published); the congestion status is published.\n"
+        + chain("el-ds-feijenoord", "el-ds-zuidplein", "el-gs-krimpen")
+        + "\n"
+        + sure(
+            "weak",
+            ("el-ds-feijenoord", "el-ds-zuidplein", "el-gs-krimpen"),
+            "The direction is what the operators say; the years and numbers rest on assumed "
+            "station loads and on the scenario's shares of heat pumps and cars.",
+        )
+    )
+
+    flood = impact("river-flood")
+    shocks = [s["impact"]["class"] for s in scen.values() if s["kind"] == "shock"]
+    _expect(flood["class"] == max(shocks), "the storm surge is the worst of the shocks")
+    things.append(
+        "**A storm surge with water outside the dikes is the worst of the shocks here**: class "
+        f"{flood['class']}, {_n(flood['people_affected'])} people lose a service, "
+        f"{ph('river-flood')} person-hours of the largest, red flags in "
+        f"{len(red('river-flood'))} systems. The Maeslantkering closes automatically at 3.0 m "
+        "above NAP; the outside-dike port and waterfront areas flood.\n"
+        "   Evidence: the barrier's rule is published; the depths, the assets' thresholds and "
+        "the repair times after a flood are assumed.\n"
+        + chain("fd-maeslantkering", "fd-hartelkering", "port-hcc")
+        + "\n"
+        + sure(
+            "poor",
+            ("fd-maeslantkering", "fd-hartelkering", "port-hcc"),
+            "The flood map is drawn by hand, not from a flood model; read the systems it "
+            "touches, not the numbers.",
+        )
+    )
+
+    hw = impact("heat-wave")
+    _expect(hw["people_affected"] == 0, "the heat wave takes nobody's supply away")
+    _expect(sum(hw["hindrance_hours"].values()) > 0, "the heat wave hinders travel")
+    hw_failed = [f for f in scen["heat-wave"]["flags"] if f["colour"] != "green"]
+    _expect(all(f["system"] != "electricity" for f in hw_failed), "no substation fails in the heat")
+    things.append(
+        "**A heat wave hinders more than it cuts off**: no substation fails (transformers are "
+        "built for air up to 40 degC), but the bascule bridge of the Erasmusbrug and the metro's "
+        "traction substations in the hot centre stop at their heat thresholds: "
+        f"{_n(sum(hw['hindrance_hours'].values()))} travel hours hindered, class {hw['class']}, "
+        f"flags in {len(hw_failed)} systems.\n"
+        "   Evidence: a 38 degC heat island over the centre (assumed); the substations' limit "
+        "is the transformer standard's; the bridge's and the traction substations' thresholds "
+        "are assumed.\n"
+        + chain("mob-erasmusbrug", "mob-metro-abc-west", "mob-metro-de-north")
+        + "\n"
+        + sure(
+            "weak",
+            ("mob-erasmusbrug", "mob-metro-abc-west", "mob-metro-de-north"),
+            "A threshold that stops everything above it at once is a rule of the tool; heat "
+            "raises a failure rate and brings restrictions rather than a clean stop.",
+        )
+    )
+
+    bies = dec["decision:single_point_of_failure:dw-biesbosch"]
+    grid = dec["decision:single_point_of_failure:el-ext-380"]
+    things.append(
+        f"**{counts['single_points_of_failure']} single points of failure reach the table.** "
+        f"The largest: the Biesbosch reservoirs ({_n(bies['people'])} people) and the national "
+        f"380 kV grid ({_n(grid['people'])} people). A normal day is assumed: needs that hold "
+        "only in rain or a storm surge are met, and plants on manual control outlast a loss of "
+        "their control system.\n"
+        "   Evidence: one cascade per component, on the model's supply links, each back after "
+        "its kind's repair and restart time.\n"
+        + chain("dw-biesbosch", "el-ext-380")
+        + "\n"
+        + sure(
+            "weak",
+            ("dw-biesbosch", "el-ext-380"),
+            "The three Biesbosch reservoirs are one record here, so one failure takes all "
+            "three; the national grid as one node is a boundary of the model, not an asset.",
+        )
+    )
+
+    first = data["decisions"]["items"][0]
+    _expect(
+        first["id"] == "decision:shortfall:heat-avr-rozenburg|heat",
+        "the first decision is AVR's heat",
+    )
+    things.append(
+        f"**The first decision for the table is heat for growth: {first['title']['en']}** "
+        f"(class {first['consequence']}, {first['status']}"
+        + (f" since {first['overdue_since']}" if first.get("overdue_since") else "")
+        + "). The heat network's growth needs more source capacity than AVR gives.\n"
+        "   Evidence: AVR's heat output is sized to run nearly flat out at peak (assumed); the "
+        "growth of the heat network ("
+        + ", ".join(f"+{p} points of the homes by {y}" for y, p in facts["heat_growth"])
+        + ") comes on top.\n"
+        + chain("heat-avr-rozenburg", "heat-hwc-zuid")
+        + "\n"
+        + sure(
+            "poor",
+            ("heat-avr-rozenburg", "heat-hwc-zuid"),
+            "The question (where the heat for growth comes from) is real; that it is AVR's "
+            "to reinforce is the tool's framing, and AVR's output is not published here.",
+        )
+    )
+
+    parts.append("## The ten things that matter most\n")
+    parts.append("\n\n".join(f"{i}. {t}" for i, t in enumerate(things, 1)) + "\n")
+
+    # ------------------------------------------------------------------ every scenario
+    verdicts: dict[str, str] = {
+        "avr-fire": (
+            "Yes: it is what happened in September 2023. They would add that the backup heat "
+            "came from Uniper and emergency boilers placed in the city, which the example only "
+            "stands in for."
+        ),
+        "distribution-station-fire": (
+            "Partly. The backup stations taking over what fits is how Stedin switches; but the "
+            "neighbourhoods left over stay without power for the whole horizon, where Stedin "
+            "would restore them within hours by switching and mobile units, and the sewer "
+            "overflow that follows after the storage is spent would not come."
+        ),
+        "grid-station-failure": (
+            "Yes: the distribution stations move to their second 380/150 kV station, which has "
+            "room; TenneT would add the hours of switching, which the example does not count."
+        ),
+        "growth-2035": (
+            "Yes in direction: the waiting lists are real. The years and the number of people "
+            "rest on assumed station loads; the operators' own load figures would move them."
+        ),
+        "heat-wave": (
+            "Partly: heat is hard on movable bridges and on equipment rooms, and operators "
+            "would recognise the Erasmusbrug and the metro as the weak spots. That they stop at "
+            "one temperature and stay out until their repair after a hazard is a rule of the "
+            "tool; in practice heat brings restrictions and more faults, not a clean stop."
+        ),
+        "river-flood": (
+            "In outline: the systems it touches (power, telecom, the port, the sewers in the "
+            "outside-dike areas) are the ones a surge touches. The numbers are not: the flood "
+            "depths are drawn by hand and the repairs after a flood assumed."
+        ),
+        "scada-evides-failure": (
+            "Yes: plants and pumps run on by hand and the clean-water storage bridges; Evides "
+            f"would check the {round(100 * facts['manual_share'])} % and the "
+            f"{_h(facts['manual_h'])} h the example assumes for manual control."
+        ),
+        "sewer-pumping-station-dry": (
+            "Yes: a stopped pump on a dry day is a maintenance call; the sewer stores the "
+            "wastewater until it runs again."
+        ),
+        "sewer-pumping-station-rain": (
+            "Yes: in a cloudburst a stopped station means overflows and water on the street "
+            "at once. Counting everyone in the district as losing their wastewater removal "
+            "overstates what people notice: it is the sewer that overflows."
+        ),
+        "vbo-closure": (
+            "In kind: the detours are what Rijkswaterstaat plans for. The hours are an order of "
+            "magnitude: the road model has no travel times, and the other crossings' "
+            "congestion is not counted."
+        ),
+    }
+    for sid in scen:
+        _expect(sid in verdicts, f"a verdict for the scenario {sid}")
+    _expect(
+        impact("grid-station-failure")["people_affected"] == 0,
+        "the grid station's failure costs nobody their power",
+    )
+    _expect(
+        impact("distribution-station-fire")["people_affected"] > 0,
+        "the distribution station fire leaves some neighbourhoods without power",
+    )
+    rows = [
+        (
+            "| scenario | class | people affected | person-hours (largest service) | hindrance "
+            "hours | critical functions lost | red flags |"
+        ),
+        "|---|---|---:|---|---:|---:|---|",
+    ]
+    for sid, s in scen.items():
+        imp = s["impact"]
+        rows.append(
+            f"| {sid} | {imp['class']} | {_n(imp['people_affected'])} | {ph(sid)} | "
+            f"{_n(sum(imp['hindrance_hours'].values()))} | "
+            f"{len(imp['critical_functions_lost'])} | {', '.join(red(sid)) or '-'} |"
+        )
+    parts.append("## Every scenario\n")
+    parts.append(
+        "The figures of the run, then per scenario what it says and whether an operator would "
+        "recognise it.\n\n" + "\n".join(rows) + "\n"
+    )
+    for sid, s in scen.items():
+        imp = s["impact"]
+        parts.append(
+            f"### {s['name']} (`{sid}`)\n\n"
+            f"{imp['reason'][0].upper()}{imp['reason'][1:]}. Critical functions lost: "
+            f"{cfs(sid)}.\n\n"
+            f"Would an operator recognise it? {verdicts[sid]}\n"
+        )
+
+    parts.append(
+        "## What the example does not do yet\n\n"
+        "- A component's failure lasts its kind's repair time; mobile units and switching that "
+        'shorten an outage are not modelled (docs/engine.md, "Still wrong").\n'
+        "- A hazard fails everything above a threshold at once; it should raise a failure "
+        "rate.\n"
+        "- The road model carries demand over links, not travel times: hindrance is an order "
+        "of magnitude, and the delay of others on a congested road is not counted.\n"
+        "- Losing wastewater removal is counted as people without a service; what they notice "
+        "is the sewer overflowing into the canals and onto the street.\n"
+        f"- The sources cover {round(100 * n_src / n_up)} % of the upper levels; the rest, and "
+        'all of the lower levels, are assumed (README.md, "Sources per system and level").\n'
+    )
+    return "\n".join(parts)
+
+
+def write_review(b: Builder, out: Path) -> None:
+    """Run the analysis of ``vitaal run`` on the written folder and write REVIEW.md from it."""
+    from vitaal.io.folder import read_model
+    from vitaal.method.analysis import run_analysis
+
+    model = read_model(out)
+    data = run_analysis(model, model_root=out).as_dict()
+    with (out / "_sources.yaml").open(encoding="utf-8") as f:
+        register = yaml.safe_load(f)
+    text = render_review(data, register, review_facts(model))
+    (out / "REVIEW.md").write_text(text, encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- writing
 
 
@@ -2675,6 +3156,7 @@ def main() -> None:
     write_interventions(OUT)
     write_sources(b, OUT)
     write_readme(b, plans, scenarios)
+    write_review(b, OUT)
 
 
 #: What the builder writes into the example folder. Anything else there (an interventions
