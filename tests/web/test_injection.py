@@ -1,0 +1,81 @@
+"""The web app's map and dependency pages, which insert the report's SVG as markup, show a
+model whose every name holds an injection payload as text, never as markup.
+
+The figures are drawn by the report's own SVG code (``vitaal.report.svg``), which escapes
+every model text (``tests/report/test_injection.py`` checks the report); here the tiny
+model with a payload in every name is stored, served, and the page parsed as a browser gets
+it: every script element is the app's own file, no event-handler attribute, no image, no
+``javascript:`` URL, and the payloads stand in the page escaped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.report.test_injection import PAYLOADS, TINY, _Elements
+from tests.web.conftest import PASSWORD, sign_in
+from vitaal.io.folder import read_model
+from vitaal.model.model import Model
+from vitaal.store import open_store
+from vitaal.web import WebConfig, create_app
+from vitaal.web.accounts import create_user
+
+
+def _named_model() -> Model:
+    """The tiny model with an injection payload in the name of every system, area, critical
+    function and component: the texts the map and the dependency diagram draw (and that a
+    stored model must read back as they are)."""
+    model = read_model(TINY)
+    n = itertools.count()
+
+    def poison(table: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: dataclasses.replace(r, name=f"{r.name or k} {PAYLOADS[next(n) % len(PAYLOADS)]}")
+            for k, r in table.items()
+        }
+
+    return dataclasses.replace(
+        model,
+        systems=poison(model.systems),
+        areas=poison(model.areas),
+        critical_functions=poison(model.critical_functions),
+        components=poison(model.components),
+    )
+
+
+@pytest.fixture(scope="module")
+def poisoned_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('web-poisoned') / 'web.db'}"
+    store = open_store(url)
+    model = _named_model()
+    store.import_model(model, author="setup", message="poisoned")
+    create_user(store, "vic", role="viewer", password=PASSWORD, created_by="setup")
+    application = create_app(WebConfig(db_url=url, workers="thread", max_workers=1), store)
+    with TestClient(application):
+        yield application
+    store.close()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_map_page_shows_payloads_as_text(poisoned_app: FastAPI, lang: str) -> None:
+    vic = sign_in(poisoned_app, "vic")
+    r = vic.get("/map", params={"lang": lang})
+    assert r.status_code == 200, r.text
+    page = r.text
+    parser = _Elements()
+    parser.feed(page)
+    # scripts only as the app's own files, never inline or from a name
+    assert page.count("<script") == page.count('<script src="/')
+    assert "img" not in parser.tags
+    assert [a for a in parser.attrs if a.startswith("on")] == []
+    assert [u for u in parser.urls if u.strip().lower().startswith("javascript:")] == []
+    assert page.count("<svg ") == page.count('<svg class="figure"')
+    assert 'data-figure="map"' in page
+    assert "&lt;script&gt;alert(" in page
