@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
+from pathlib import Path
+from typing import Any
 
 from vitaal.examples import example_path
 from vitaal.io.folder import read_model
@@ -27,3 +30,31 @@ def test_rotterdam_structure() -> None:
     assert not any(i["routine"] for i in items)
     assert all(i["routine"] and not i["issues"] for i in data["agenda"]["routine_items"])
     json.dumps(data, allow_nan=False)
+    _basis_matches_the_files(root, data)
+
+
+def _basis_matches_the_files(root: Path, data: dict[str, Any]) -> None:
+    """Every result names as assumed only components whose row in the example's CSV files says
+    ``assumed``; the example's AVR fire rests on the one plant, which is sourced."""
+    origin = {}
+    for path in sorted((root / "components").glob("*.csv")):
+        with path.open(encoding="utf-8") as fh:
+            origin.update({r["id"]: r["origin"] for r in csv.DictReader(fh)})
+    results = [*data["decisions"]["items"], *data["scenarios"], *data["findings"]]
+    for r in results:
+        b = r["basis"]
+        assert b["assumed"] <= b["records"]
+        for ref in b["assumed_records"]:
+            kind, _, key = ref.partition(":")
+            if kind == "component":
+                assert origin[key] == "assumed", (r["id"], ref)
+    scen = {s["id"]: s["basis"] for s in data["scenarios"]}
+    assert origin["heat-avr-rozenburg"] != "assumed"
+    assert scen["avr-fire"] == {
+        "verdict": "sourced",
+        "records": 1,
+        "assumed": 0,
+        "assumed_records": [],
+    }
+    counts = data["summary"]["basis"]["decisions"]
+    assert sum(counts.values()) == data["summary"]["counts"]["decisions"]

@@ -77,6 +77,14 @@ def print_run(data: dict[str, Any]) -> None:
             markup=False,
         )
     out.print(f"{data['failed']} components and consumers fail within the horizon.", markup=False)
+    basis = data.get("basis") or {}
+    if basis.get("assumed"):
+        out.print(
+            f"This result rests on {basis['assumed']} assumed record(s) of {basis['records']}: "
+            + "; ".join(basis["assumed_records"])
+            + (" ..." if basis["assumed"] > len(basis["assumed_records"]) else ""),
+            markup=False,
+        )
 
 
 @click.command("cascade")

@@ -174,6 +174,16 @@ _WORDS: dict[str, dict[str, str]] = {
         "nl": "maakt {n} besluit(en) mogelijk die erop wachten of erbij horen",
     },
     "plans": {"en": "plans that wait: {plans}", "nl": "plannen die wachten: {plans}"},
+    "assumed": {
+        "en": "rests on assumed records: {n} of {m}",
+        "nl": "berust op aangenomen gegevens: {n} van {m}",
+    },
+    "basis": {
+        "en": "{n} of these {total} decisions rest on assumed records ({all} wholly): their "
+        "owners' figures must confirm them before the table acts on them.",
+        "nl": "{n} van deze {total} besluiten berusten op aangenomen gegevens ({all} geheel): de "
+        "cijfers van hun eigenaren moeten ze bevestigen voordat de tafel erop handelt.",
+    },
     "none": {"en": "No decision for the table.", "nl": "Geen besluit voor de tafel."},
     "counts": {
         "en": "{decisions} decisions ({agenda} agenda items, {overdue} overdue; {spof} single "
@@ -234,6 +244,10 @@ def print_decisions(data: dict[str, Any], lang: str) -> None:
             waiting = [titles.get(p, p) for p in d["blocks_plans"]]
             names = "; ".join(waiting[:2]) + (f" (+{len(waiting) - 2})" if len(waiting) > 2 else "")
             lines.append(escape(_w("plans", lang, plans=names)))
+        basis = d.get("basis") or {}
+        if basis.get("assumed"):
+            assumed = _w("assumed", lang, n=basis["assumed"], m=basis["records"])
+            lines.append(f"[yellow]{escape(assumed)}[/]")
         stake = [f"{_num(d['people'], lang)} {_w('people', lang)}"]
         if d["critical_functions"]:
             stake.append(f"{len(d['critical_functions'])} {_w('cf', lang)}")
@@ -256,6 +270,10 @@ def print_decisions(data: dict[str, Any], lang: str) -> None:
             when,
         )
     out.print(table)
+    fb = (data["summary"].get("basis") or {}).get("first_page") or {}
+    if fb.get("assumed") or fb.get("partly_assumed"):
+        n = fb.get("assumed", 0) + fb.get("partly_assumed", 0)
+        out.print(_w("basis", lang, n=n, total=len(first), all=fb.get("assumed", 0)), markup=False)
     c = data["summary"]["counts"]
     out.print(
         _w(

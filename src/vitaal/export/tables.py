@@ -68,6 +68,17 @@ def _sheet(
     )
 
 
+def _basis_columns() -> list[tuple[str, Callable[[Decision | FindingItem | ScenarioResult], Cell]]]:
+    """What a result rests on (``method/basis.py``): its verdict, how many records and how many
+    of them assumed, and the first assumed ones."""
+    return [
+        ("basis", lambda r: r.basis.verdict),
+        ("basis_records", lambda r: r.basis.records),
+        ("basis_assumed", lambda r: r.basis.assumed),
+        ("assumed_records", lambda r: _join(r.basis.assumed_records)),
+    ]
+
+
 def _decisions(results: Results, lang: str) -> Sheet:
     cols: list[tuple[str, Callable[[Decision], Cell]]] = [
         ("rank", lambda d: d.rank),
@@ -93,6 +104,7 @@ def _decisions(results: Results, lang: str) -> Sheet:
         ("blocks_plans", lambda d: _join(d.blocks_plans)),
         ("items", lambda d: _join(d.items)),
         ("evidence", lambda d: " | ".join(e.in_(lang) for e in d.evidence)),
+        *_basis_columns(),
     ]
     return _sheet("decisions", results.decisions, cols)
 
@@ -165,6 +177,7 @@ def _findings(results: Results, lang: str) -> Sheet:
         ("scenario", lambda f: f.scenario),
         ("plan", lambda f: f.plan),
         ("text", lambda f: f.text.in_(lang)),
+        *_basis_columns(),
     ]
     return _sheet("findings", results.findings, cols)
 
@@ -193,6 +206,7 @@ def _scenarios(results: Results, lang: str) -> Sheet:
         ("red", colour_count("red")),
         ("orange", colour_count("orange")),
         ("green", colour_count("green")),
+        *_basis_columns(),
     ]
     return _sheet("scenarios", results.scenarios, cols)
 

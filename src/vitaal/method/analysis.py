@@ -16,6 +16,7 @@ from vitaal.engine.compile import compile_model
 from vitaal.errors import ScenarioError
 from vitaal.method.agenda import Issues, Need, build_agenda, decide_by, split_agenda
 from vitaal.method.agenda_rules import agenda_rules, assess_single_point, coupled_across_systems
+from vitaal.method.basis import basis_of, basis_summary, finding_refs
 from vitaal.method.challenged import questioned
 from vitaal.method.context import HEADROOM, Context, Envelope
 from vitaal.method.coupling import find_single_points_of_failure
@@ -373,9 +374,17 @@ def _assemble(
                 "flags": d["flags"],
                 "impact": d["impact"],
                 "timeline": scenario_timeline(ctx, run),
+                "basis": d["basis"],
             }
         )
     f_dicts = [f.as_dict() for f in findings]
+    refs = {f.id: finding_refs(model, f, ctx.runs) for f in findings}
+    for fd in f_dicts:
+        fd["basis"] = basis_of(model, refs[fd["id"]]).as_dict()
+    for dec in agenda["decisions"]["items"]:
+        dec["basis"] = basis_of(
+            model, (r for item in dec.get("items", ()) for r in refs.get(item, ()))
+        ).as_dict()
     assigned: dict[str, int] = {}
     for f in findings:
         assigned[f.station] = assigned.get(f.station, 0) + 1
@@ -436,6 +445,9 @@ def _assemble(
                 {"scenario": worst[0], "class": worst[1].impact.cls} if worst else None
             ),
             "top_findings": f_dicts[:10],
+            "basis": basis_summary(
+                agenda["decisions"]["items"], agenda["decisions"]["first_page"], scen
+            ),
             "decisions": agenda["decisions"]["items"][: agenda["decisions"]["first_page"]],
             "overdue": overdue,
             "counts": {

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AgendaItem",
+    "BasisResult",
     "CapacityRow",
     "Decision",
     "FailedNode",
@@ -108,6 +109,33 @@ def _total(value: Any) -> float:
 
 # -- records --------------------------------------------------------------------------------
 @dataclass(frozen=True, slots=True)
+class BasisResult:
+    """What a result rests on (``basis`` of a decision, finding or scenario; see
+    :mod:`vitaal.method.basis`): ``verdict`` (``sourced``, ``partly_assumed``, ``assumed``,
+    ``untraced``), how many records, how many of them assumed, and the first assumed ones."""
+
+    verdict: str = "untraced"
+    records: int = 0
+    assumed: int = 0
+    assumed_records: tuple[str, ...] = ()
+
+    @property
+    def rests_on_assumed(self) -> bool:
+        return self.assumed > 0
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any] | None) -> BasisResult:
+        if not d:
+            return cls()
+        return cls(
+            verdict=str(d.get("verdict") or "untraced"),
+            records=int(d.get("records") or 0),
+            assumed=int(d.get("assumed") or 0),
+            assumed_records=_ids(d.get("assumed_records")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """One of the table's decisions (``decisions.items[]``), ranked."""
 
@@ -133,6 +161,7 @@ class Decision:
     unlocks: tuple[str, ...]
     blocks_plans: tuple[str, ...]
     items: tuple[str, ...]
+    basis: BasisResult = field(default_factory=BasisResult)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], rank: int) -> Decision:
@@ -159,6 +188,7 @@ class Decision:
             unlocks=_ids(d.get("unlocks")),
             blocks_plans=_ids(d.get("blocks_plans")),
             items=_ids(d.get("items")),
+            basis=BasisResult.from_dict(d.get("basis")),
         )
 
 
@@ -255,6 +285,7 @@ class FindingItem:
     scenario: str | None
     plan: str | None
     text: Text
+    basis: BasisResult = field(default_factory=BasisResult)
 
     @property
     def orphan(self) -> bool:
@@ -277,6 +308,7 @@ class FindingItem:
             scenario=_s(d, "scenario"),
             plan=_s(d, "plan"),
             text=Text.of(d.get("text")),
+            basis=BasisResult.from_dict(d.get("basis")),
         )
 
 
@@ -416,6 +448,7 @@ class ScenarioResult:
     impact: ImpactResult
     flags: tuple[FlagResult, ...]
     timeline: tuple[TimelineStep, ...]
+    basis: BasisResult = field(default_factory=BasisResult)
 
     def flag(self, system: str) -> FlagResult | None:
         return next((f for f in self.flags if f.system == system), None)
@@ -433,6 +466,7 @@ class ScenarioResult:
             impact=ImpactResult.from_dict(d.get("impact") or {}),
             flags=tuple(FlagResult.from_dict(f) for f in d.get("flags") or ()),
             timeline=_timeline(sid, d.get("timeline") or {}),
+            basis=BasisResult.from_dict(d.get("basis")),
         )
 
 

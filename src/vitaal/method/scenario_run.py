@@ -20,6 +20,7 @@ from vitaal.engine.hazard import initial_failures
 from vitaal.engine.process import ProcessResult, run_process
 from vitaal.engine.restoration import Restoration, damage_of, load_inputs, process_inputs
 from vitaal.errors import ScenarioError
+from vitaal.method.basis import basis_of, scenario_refs
 from vitaal.method.flags import Flag, check_cascade
 from vitaal.method.impact import Impact, assess_impact, hindrance_services
 from vitaal.method.shortfall import assess_shortfall
@@ -109,6 +110,7 @@ class ScenarioRun:
             "nodes": nodes,
             "flags": [f.as_dict() for f in self.flags],
             "impact": self.impact.as_dict(),
+            "basis": basis_of(model, scenario_refs(model, self)).as_dict(),
             "recovery": self.recovery(model),
         }
 

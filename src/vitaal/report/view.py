@@ -135,6 +135,40 @@ class View:
         }
         return words.get(key, key.replace("_", " "))
 
+    def record(self, ref: str) -> str:
+        """A record a result rests on (``kind:key``, ``method/basis.py``) by its name."""
+        kind, _, key = ref.partition(":")
+        if kind == "component":
+            return self.node(key)
+        if kind == "supply":
+            src, _, rest = key.partition(">")
+            return self._("supply %(a)s to %(b)s") % {
+                "a": self.node(src),
+                "b": self.node(rest.partition("|")[0]),
+            }
+        if kind == "requirement":
+            node, _, res = key.partition("|")
+            return self._("%(a)s needs %(r)s") % {"a": self.node(node), "r": self.resource(res)}
+        return ref
+
+    def basis(self, basis: Mapping[str, Any] | None, listed: int = 3) -> str:
+        """What a result rests on, when any of it is assumed: how many records, and the first
+        ``listed`` by name; empty when none is assumed."""
+        if not basis or not basis.get("assumed"):
+            return ""
+        names = [self.record(r) for r in list(basis.get("assumed_records") or [])[:listed]]
+        more = int(basis["assumed"]) - len(names)
+        text = self._("Rests on assumed records: %(n)s of %(m)s") % {
+            "n": self.num(basis["assumed"]),
+            "m": self.num(basis.get("records")),
+        }
+        if names:
+            text += " (" + "; ".join(names)
+            if more > 0:
+                text += " " + self._("and %(n)s more") % {"n": self.num(more)}
+            text += ")"
+        return text + "."
+
     def class_name(self, impact: Mapping[str, Any]) -> str:
         cls = str(impact.get("class", "A"))
         names = {
@@ -353,6 +387,7 @@ def _scenario(
         "impact_class": impact.get("class", "–"),
         "impact_name": v.class_name(impact),
         "impact_reason": v.impact_reason(impact),
+        "basis_note": v.basis(scenario.get("basis"), listed=5),
         "criteria": criteria,
         "lost_functions": [
             {
