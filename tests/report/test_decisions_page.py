@@ -20,8 +20,9 @@ def pages() -> dict[str, str]:
 def test_decisions_come_first(pages: dict[str, str]) -> None:
     html = pages["en"]
     first = html.index('id="decisions"')
-    # before the contents and every other chapter
-    assert first < html.index('class="toc"') < html.index('id="summary"')
+    # the first chapter, after the title page (which holds the contents)
+    assert html.index('class="toc"') < html.index("</header>") < first < html.index('id="summary"')
+    assert first < html.index('id="decisions-detail"') < html.index('id="summary"')
     section = html[first : html.index("</section>", first)]
     # ranked: redundancy against the grid station (D), the replacement of ss1 (C, dated), the
     # two cables to North (C, no date)

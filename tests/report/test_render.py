@@ -13,6 +13,7 @@ from vitaal.errors import VitaalError
 from vitaal.model.model import Model
 from vitaal.report import render_html
 from vitaal.report.i18n import translations
+from vitaal.report.writer import report_script
 
 
 class _Refs(HTMLParser):
@@ -23,11 +24,16 @@ class _Refs(HTMLParser):
         self.refs: list[tuple[str, str, str]] = []
         self.styles: list[str] = []
         self.tags: set[str] = set()
+        self.scripts: list[tuple[list[tuple[str, str | None]], str]] = []
         self._in_style = False
+        self._in_script = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.add(tag)
         self._in_style = tag == "style"
+        self._in_script = tag == "script"
+        if tag == "script":
+            self.scripts.append((attrs, ""))
         for name, value in attrs:
             if name in ("src", "href", "xlink:href", "srcset", "poster", "data", "action"):
                 self.refs.append((tag, name, value or ""))
@@ -37,10 +43,15 @@ class _Refs(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "style":
             self._in_style = False
+        if tag == "script":
+            self._in_script = False
 
     def handle_data(self, data: str) -> None:
         if self._in_style:
             self.styles.append(data)
+        if self._in_script:
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
 
 
 def _parse(html: str) -> _Refs:
@@ -56,7 +67,14 @@ def test_nothing_is_fetched(tiny_reports: dict[str, Path], lang: str) -> None:
     assert p.refs, "the report links its sections"
     for tag, name, value in p.refs:
         assert value.startswith("#"), f"<{tag} {name}={value!r}> points outside the page"
-    assert not {"script", "img", "link", "iframe", "object", "embed"} & p.tags
+    assert not {"img", "link", "iframe", "object", "embed"} & p.tags
+    # one script, inline, the packaged one (sorting, filters, map zoom): nothing it loads
+    assert len(p.scripts) == 1
+    attrs, text = p.scripts[0]
+    assert attrs == []
+    assert text == report_script()
+    for call in ("fetch(", "XMLHttpRequest", "import(", "WebSocket", "sendBeacon", ".src"):
+        assert call not in text, call
     for css in p.styles:
         assert "@import" not in css
         assert "url(" not in css

@@ -413,6 +413,7 @@ def _scenario(
             areas_hit=areas_hit,
             functions_hit=funcs_hit,
             figure="scenario-map",
+            lang=v.lang,
         ),
         "dependency_svg": draw_dependencies(
             list(v.model.systems),
@@ -501,6 +502,7 @@ def build_context(
             label=_("Map of the vital systems"),
             labels=map_labels,
             system_names=system_names,
+            lang=lang,
         ),
         "dependency_svg": draw_dependencies(
             list(model.systems),

@@ -31,6 +31,16 @@ def _environment(lang: str) -> jinja2.Environment:
     return env
 
 
+def report_script() -> str:
+    """The report's script (``templates/report.js``): sorting and filtering of the tables, zoom
+    and names on the maps. The page reads fully without it."""
+    js = files("vitaal.report").joinpath("templates/report.js").read_text(encoding="utf-8")
+    # the text of a <script> element ends at the first "</": the packaged file has none
+    if "</" in js:
+        raise VitaalError("report.js must not contain '</'")
+    return js
+
+
 def render_html(
     analysis: Mapping[str, Any],
     model: Model,
@@ -51,6 +61,7 @@ def render_html(
     )
     css = files("vitaal.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     context["css"] = css
+    context["script"] = report_script()
     return env.get_template("report.html.j2").render(context)
 
 
@@ -86,8 +97,8 @@ def write_report(
 ) -> Path:
     """Write the report of ``analysis`` (``Analysis.as_dict()``) on ``model`` into ``out_dir``.
 
-    ``index.html`` holds everything: the CSS inline and every figure as inline SVG drawn here,
-    no script, no font or image to fetch. With ``pdf``, ``report.pdf`` is printed from the same
+    ``index.html`` holds everything: the CSS and the one script inline, every figure as inline
+    SVG drawn here, no font or image to fetch. With ``pdf``, ``report.pdf`` is printed from the same
     page with WeasyPrint. The maps and the causal chains to lost critical functions use each
     scenario's failed nodes: from ``nodes`` when given, else from the analysis
     (``scenarios[].nodes``) when it has them, else from a run of the model's scenario here

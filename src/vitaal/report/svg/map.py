@@ -5,12 +5,22 @@ No tiles and nothing fetched: the geometry of the model is projected onto the SV
 components stay small: each colour is one ``<path>``, points become 2-pixel squares and lines
 are rounded to whole pixels, and what falls on the same pixel is drawn once.
 
+What the map names stands in the SVG itself, so that it reads without any script (in the PDF,
+and in the web app, whose pages forbid inline script and style): every service area and every
+major asset (a component of a kind the model has few of: plants, grid stations, barriers)
+carries a ``<title>`` (the browser shows it on hover), and their names are drawn as labels
+where they do not overlap one another, bigger areas and rarer kinds first. The drawing sits in
+a ``<g class="viewport">`` clipped to the map's frame, so that nothing spills onto the legend;
+the report's script zooms that group and shows the labels that fit at each zoom.
+
 Complexity: O(coordinates) to project, O(components) per map drawn.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -40,6 +50,20 @@ class MapArea:
 
 
 @dataclass(frozen=True, slots=True)
+class MapAsset:
+    """A major asset: named on the map, with its own element to point at."""
+
+    id: str
+    name: str
+    name_nl: str | None
+    kind: str
+    system: str | None
+    x: float
+    y: float
+    rarity: int  # how many components of its kind the model has
+
+
+@dataclass(frozen=True, slots=True)
 class MapData:
     """A model's geometry in viewport pixels: projected once, drawn for every scenario."""
 
@@ -53,6 +77,8 @@ class MapData:
     component_system: Mapping[str, str]
     areas: tuple[MapArea, ...]
     functions: Mapping[str, Point] = field(default_factory=dict)
+    function_names: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
+    assets: tuple[MapAsset, ...] = ()
 
     @property
     def empty(self) -> bool:
@@ -182,6 +208,11 @@ def map_data(model: Model, *, width: float = 760.0, max_height: float = 620.0) -
     functions = {
         fid: project((float(g.centroid.x), float(g.centroid.y))) for fid, g in funcs.items()
     }
+    function_names = {
+        fid: (model.critical_functions[fid].name, model.critical_functions[fid].name_nl)
+        for fid in funcs
+    }
+    assets = _major_assets(model, points, lines, comp_system)
     return MapData(
         width=width,
         height=height,
@@ -193,7 +224,39 @@ def map_data(model: Model, *, width: float = 760.0, max_height: float = 620.0) -
         component_system=comp_system,
         areas=tuple(map_areas),
         functions=functions,
+        function_names=function_names,
+        assets=assets,
     )
+
+
+def _major_assets(
+    model: Model,
+    points: Mapping[str, Point],
+    lines: Mapping[str, tuple[Point, ...]],
+    comp_system: Mapping[str, str],
+) -> tuple[MapAsset, ...]:
+    """The components of the kinds the model has few of (at most 3, or 0.2 % of its
+    components): the plants, grid stations, barriers and the like that a reader looks for.
+    A line is placed at its middle vertex."""
+    kinds = Counter(c.kind for c in model.components.values())
+    most = max(3, math.ceil(0.002 * len(model.components)))
+    out = []
+    for cid, c in model.components.items():
+        if kinds[c.kind] > most:
+            continue
+        if cid in points:
+            x, y = points[cid]
+        elif cid in lines:
+            x, y = lines[cid][len(lines[cid]) // 2]
+        else:
+            continue
+        out.append(
+            MapAsset(
+                cid, c.name or cid, c.name_nl, c.kind, comp_system.get(cid), x, y, kinds[c.kind]
+            )
+        )
+    out.sort(key=lambda a: (a.rarity, a.kind, a.id))
+    return tuple(out)
 
 
 def _dots(points: Sequence[Point], size: float) -> str:
@@ -229,18 +292,27 @@ def _strokes(lines: Sequence[Sequence[Point]]) -> str:
 
 
 def _layer(
-    data: MapData, ids: Sequence[str], colour: str, *, dot: float, line_w: float, cls: str
+    data: MapData,
+    ids: Sequence[str],
+    colour: str,
+    *,
+    dot: float,
+    line_w: float,
+    cls: str,
+    title: str,
 ) -> str:
     lines = [data.lines[i] for i in ids if i in data.lines]
     pts = [data.points[i] for i in ids if i in data.points]
+    tip = f"<title>{text_escape(title)}</title>" if title else ""
     out = ""
     if lines:
         out += (
             f'<path class={attr(cls)} d="{_strokes(lines)}" fill="none" stroke={attr(colour)} '
-            f'stroke-width="{num(line_w)}" stroke-linecap="round" stroke-linejoin="round"/>'
+            f'stroke-width="{num(line_w)}" stroke-linecap="round" stroke-linejoin="round" '
+            f'vector-effect="non-scaling-stroke">{tip}</path>'
         )
     if pts:
-        out += f'<path class={attr(cls)} d="{_dots(pts, dot)}" fill={attr(colour)}/>'
+        out += f'<path class={attr(cls)} d="{_dots(pts, dot)}" fill={attr(colour)}>{tip}</path>'
     return out
 
 
@@ -254,7 +326,15 @@ def _scale_bar(svg: Svg, data: MapData, km: str) -> None:
         'fill="none" stroke="#222" stroke-width="1.5"/>'
     )
     label = f"{metres / 1000:g} {km}" if metres >= 1000 else f"{metres} m"
-    svg.text(x0 + px / 2, y0 - 7, label, size=10, anchor="middle")
+    # the report's script rewrites the label when the map is zoomed (the bar keeps its length)
+    svg.text(
+        x0 + px / 2,
+        y0 - 7,
+        label,
+        size=10,
+        anchor="middle",
+        extra=f' class="scale-label" data-metres="{num(metres, 0)}" data-km={attr(km)}',
+    )
     # north arrow: the projected y axis points north
     nx, ny = data.width - 18, 14.0
     svg.add(
@@ -262,6 +342,93 @@ def _scale_bar(svg: Svg, data: MapData, km: str) -> None:
         'stroke-width="0.8"/>'
     )
     svg.text(nx, ny + 26, "N", size=10, anchor="middle", weight="bold")
+
+
+#: Label sizes (pixels at zoom 1) and the share of the size one character is wide, roughly.
+_AREA_FONT = 9.0
+_ASSET_FONT = 8.5
+_CHAR_W = 0.58
+
+
+@dataclass(frozen=True, slots=True)
+class _Label:
+    text: str
+    x: float
+    y: float
+    size: float
+    anchor: str
+    dx: float
+    cls: str
+    fill: str
+    weight: str
+
+
+def _box(lab: _Label) -> tuple[float, float, float, float]:
+    w = _CHAR_W * lab.size * len(lab.text) + 2
+    x = lab.x + lab.dx
+    left = x - w / 2 if lab.anchor == "middle" else (x - w if lab.anchor == "end" else x)
+    return (left, lab.y - lab.size, left + w, lab.y + 2)
+
+
+def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _labels(data: MapData, lang: str) -> list[_Label]:
+    """The labels in order of priority: the major assets (rarest kind first), then the
+    service areas (most people first); each kept inside the frame."""
+    out: list[_Label] = []
+    for a in data.assets:
+        name = a.name_nl if lang == "nl" and a.name_nl else a.name
+        w = _CHAR_W * _ASSET_FONT * len(name) + 2
+        right = a.x + 5 + w <= data.width - 4
+        out.append(
+            _Label(
+                name,
+                a.x,
+                min(max(a.y + 3, _ASSET_FONT + 2), data.height - 4),
+                _ASSET_FONT,
+                "start" if right else "end",
+                5.0 if right else -5.0,
+                "label label-asset",
+                "#1d1d1b",
+                "bold",
+            )
+        )
+    for ar in sorted(data.areas, key=lambda ar: (-ar.population, ar.id)):
+        w = _CHAR_W * _AREA_FONT * len(ar.name) + 2
+        x = min(max(ar.x, 4 + w / 2), data.width - 4 - w / 2)
+        y = min(max(ar.y + 3, _AREA_FONT + 2), data.height - 4)
+        out.append(
+            _Label(
+                ar.name, x, y, _AREA_FONT, "middle", 0.0, "label label-area", "#4a4a46", "normal"
+            )
+        )
+    return out
+
+
+def _draw_labels(svg: Svg, data: MapData, lang: str, reserved: Sequence[tuple[float, ...]]) -> None:
+    """Every label is written; those that would overlap a label of higher priority (or the
+    scale bar and the north arrow) are hidden, for the script to show when zoomed in."""
+    placed = list(reserved)
+    parts = []
+    for i, lab in enumerate(_labels(data, lang)):
+        box = _box(lab)
+        free = (
+            box[0] >= 2 and box[2] <= data.width - 2 and not any(_overlaps(box, b) for b in placed)
+        )
+        if free:
+            placed.append(box)
+        hidden = "" if free else ' visibility="hidden"'
+        parts.append(
+            f'<text class="{lab.cls}" x="{num(lab.x)}" y="{num(lab.y)}" dx="{num(lab.dx)}" '
+            f'data-p="{i}" data-size="{num(lab.size)}" data-dx="{num(lab.dx)}" '
+            f'font-size="{num(lab.size)}" text-anchor="{lab.anchor}" fill="{lab.fill}" '
+            f'font-weight="{lab.weight}" stroke="#ffffff" stroke-width="2.4" '
+            'stroke-linejoin="round" paint-order="stroke" pointer-events="none"'
+            f"{hidden}>{text_escape(lab.text)}</text>"
+        )
+    svg.add('<g class="labels">' + "".join(parts) + "</g>")
 
 
 def draw_map(
@@ -274,6 +441,7 @@ def draw_map(
     areas_hit: Mapping[str, str] | None = None,
     functions_hit: Mapping[str, str] | None = None,
     figure: str = "map",
+    lang: str = "en",
 ) -> str:
     """Draw the map.
 
@@ -293,6 +461,11 @@ def draw_map(
         ``green``) to draw it in; all others are drawn grey. ``None``: coloured by system.
     areas_hit, functions_hit
         Per service area and critical function that lose a service, the flag colour.
+    figure
+        The ``data-figure`` name; with ``label`` it makes the id of the map's clip path, so
+        maps on one page must differ in one of the two.
+    lang
+        Picks the Dutch names of assets and critical functions (``nl``) where they have one.
     """
     legend_rows = 2 + (len(data.systems) + 2) // 3 if failed is None else 3
     legend_h = 16.0 * legend_rows + 8
@@ -304,46 +477,108 @@ def draw_map(
     if data.empty:
         svg.text(data.width / 2, 40, labels.get("no_geometry", ""), anchor="middle")
         return svg.render()
+    clip = "clip-" + hashlib.sha1(f"{figure}\n{label}".encode()).hexdigest()[:12]
+    svg.add(
+        f'<defs><clipPath id="{clip}"><rect x="1" y="1" width="{num(data.width - 2)}" '
+        f'height="{num(data.height - 2)}"/></clipPath></defs>'
+        f'<g clip-path="url(#{clip})"><g class="viewport">'
+    )
     by_system: dict[str, list[str]] = {s: [] for s in data.systems}
     for cid, s in data.component_system.items():
         by_system.setdefault(s, []).append(cid)
+    sep = "." if lang == "nl" else ","
     # service areas underneath, as circles sized by population (or their outline)
     parts = []
     for a in data.areas:
         colour = (areas_hit or {}).get(a.id)
         fill = FLAG_COLOURS.get(colour or "", "#ffffff") if colour else "#ffffff"
         opacity = "0.45" if colour else "0.6"
-        title = f"<title>{text_escape(a.name)} ({a.population:,})</title>"
+        pop = f"{a.population:,}".replace(",", sep)
+        title = f"<title>{text_escape(a.name)} ({pop})</title>"
         if a.outline:
             parts.append(
                 f'<path class="area" d="{a.outline}" fill="{fill}" fill-opacity="{opacity}" '
-                f'stroke="#8a8a8a" stroke-width="0.6">{title}</path>'
+                f'stroke="#8a8a8a" stroke-width="0.6" vector-effect="non-scaling-stroke">'
+                f"{title}</path>"
             )
         else:
             parts.append(
                 f'<circle class="area" cx="{num(a.x)}" cy="{num(a.y)}" r="{num(a.r)}" '
                 f'fill="{fill}" fill-opacity="{opacity}" stroke="#8a8a8a" '
-                f'stroke-width="0.6">{title}</circle>'
+                f'stroke-width="0.6" vector-effect="non-scaling-stroke">{title}</circle>'
             )
     svg.add('<g class="areas">' + "".join(parts) + "</g>")
     if failed is None:
         for s in data.systems:
-            svg.add(_layer(data, by_system.get(s, []), data.colours[s], dot=2.4, line_w=1.1, cls=s))
+            svg.add(
+                _layer(
+                    data,
+                    by_system.get(s, []),
+                    data.colours[s],
+                    dot=2.4,
+                    line_w=1.1,
+                    cls=s,
+                    title=system_names.get(s, s),
+                )
+            )
     else:
         intact = [cid for cid in data.component_system if cid not in failed]
-        svg.add(_layer(data, intact, _BASE_GREY, dot=2.0, line_w=0.8, cls="intact"))
+        svg.add(
+            _layer(
+                data,
+                intact,
+                _BASE_GREY,
+                dot=2.0,
+                line_w=0.8,
+                cls="intact",
+                title=labels.get("unaffected", ""),
+            )
+        )
         for colour in ("green", "orange", "red"):
             ids = [cid for cid, c in failed.items() if c == colour]
             svg.add(
-                _layer(data, ids, FLAG_COLOURS[colour], dot=3.2, line_w=2.0, cls=f"failed-{colour}")
+                _layer(
+                    data,
+                    ids,
+                    FLAG_COLOURS[colour],
+                    dot=3.2,
+                    line_w=2.0,
+                    cls=f"failed-{colour}",
+                    title=labels.get(colour, colour),
+                )
             )
     for fid, (x, y) in data.functions.items():
         colour = (functions_hit or {}).get(fid)
         fill = FLAG_COLOURS.get(colour or "", "#ffffff")
+        en, nl = data.function_names.get(fid, (fid, None))
+        name = nl if lang == "nl" and nl else en
+        # drawn round its own origin, so that the script can keep it one size when zoomed
         svg.add(
-            f'<path class="function" d="M{num(x)} {num(y - 5)}l5 5l-5 5l-5 -5z" fill="{fill}" '
-            'stroke="#222" stroke-width="1"/>'
+            f'<path class="function" transform="translate({num(x)} {num(y)})" '
+            f'd="M0 -5l5 5l-5 5l-5 -5z" fill="{fill}" '
+            f'stroke="#222" stroke-width="1" vector-effect="non-scaling-stroke">'
+            f"<title>{text_escape(name)} ({text_escape(labels.get('function', ''))})</title>"
+            "</path>"
         )
+    marks = []
+    for m in data.assets:
+        name = m.name_nl if lang == "nl" and m.name_nl else m.name
+        what = m.kind.replace("_", " ")
+        if m.system:
+            what += "; " + system_names.get(m.system, m.system)
+        marks.append(
+            f'<circle class="asset" cx="{num(m.x)}" cy="{num(m.y)}" r="3.6" fill="#ffffff" '
+            'fill-opacity="0" stroke="#1d1d1b" stroke-width="1" '
+            f'vector-effect="non-scaling-stroke"><title>{text_escape(name)} '
+            f"({text_escape(what)})</title></circle>"
+        )
+    svg.add('<g class="assets">' + "".join(marks) + "</g>")
+    reserved = [
+        (0.0, data.height - 30, 12 + data.width / 5 + 20, data.height),
+        (data.width - 30, 0.0, data.width, 46.0),
+    ]
+    _draw_labels(svg, data, lang, reserved)
+    svg.add("</g></g>")
     _scale_bar(svg, data, labels.get("km", "km"))
     _legend(svg, data, labels, system_names, scenario=failed is not None)
     return svg.render()
