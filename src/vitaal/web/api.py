@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from vitaal.web import accounts, views
 from vitaal.web.deps import SESSION_COOKIE, ApiSession, lang_of, secure, state_of
@@ -16,7 +16,46 @@ from vitaal.web.editing import Outcome
 from vitaal.web.jobs import Job
 from vitaal.web.rights import may_manage_users
 
-router = APIRouter(prefix="/api", tags=["api"])
+
+class Problem(BaseModel):
+    loc: list[str | int] = Field(description="where: body, query or path, then the field")
+    msg: str = Field(description="what was found and what was expected")
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``detail`` says what is wrong (a sentence, or the problems of a
+    request the app does not understand, each with its place); some add ``problems`` by
+    field, or ``latest`` and ``conflicts`` for an edit someone else changed first."""
+
+    model_config = ConfigDict(extra="allow")
+    detail: str | list[Problem]
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"model": ErrorBody, "description": description}
+
+
+#: a job that is still running, with its progress
+_RUNNING = {
+    "description": "still running: the job's progress (ask again)",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+_CONFLICT = _error(
+    "someone changed the record after the version the edit was made to: "
+    "``latest`` and ``conflicts`` field by field"
+)
+
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={
+        401: _error("not signed in"),
+        403: _error("the role or organisation may not, or a write without the CSRF token"),
+        404: _error("no such record, job or user"),
+        422: _error("a request the app does not understand, or a value that is not valid"),
+    },
+)
 
 
 class Credentials(BaseModel):
@@ -102,7 +141,14 @@ def _status_of(data: dict[str, Any]) -> int:
     return 422 if data["job"]["status"] == "failed" else 202
 
 
-@router.post("/session", summary="Sign in")
+@router.post(
+    "/session",
+    summary="Sign in",
+    responses={
+        401: _error("unknown user name or wrong password"),
+        429: _error("too many failed sign-ins: wait as Retry-After says"),
+    },
+)
 def post_session(request: Request, body: Credentials) -> JSONResponse:
     token, session = sign_in(request, body.username, body.password)
     response = JSONResponse({"user": session.user.as_dict(), "csrf": session.csrf})
@@ -123,7 +169,11 @@ def get_me(session: ApiSession) -> dict[str, Any]:
     return {"user": session.user.as_dict(), "csrf": session.csrf}
 
 
-@router.get("/decisions", summary="The table's decisions of the latest version")
+@router.get(
+    "/decisions",
+    summary="The table's decisions of the latest version",
+    responses={202: _RUNNING},
+)
 def get_decisions(request: Request, session: ApiSession) -> JSONResponse:
     data = views.decisions_data(state_of(request), session, lang_of(request))
     return JSONResponse(data, status_code=_status_of(data))
@@ -175,6 +225,14 @@ def post_intake(request: Request, session: ApiSession, body: PlanBody) -> JSONRe
 @router.get(
     "/report/{lang}",
     summary="The report of the latest version (HTML file; 202 with the job while written)",
+    response_class=Response,
+    responses={
+        200: {
+            "description": "the report, one self-contained HTML file",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+        202: _RUNNING,
+    },
 )
 def get_report(request: Request, session: ApiSession, lang: str) -> Response:
     job = views.report_job(state_of(request), session, lang)
@@ -210,7 +268,7 @@ def get_component(request: Request, session: ApiSession, component_id: str) -> d
     return views.component_data(state_of(request), session, component_id)
 
 
-@router.put("/components/{component_id}", summary="Change a component")
+@router.put("/components/{component_id}", summary="Change a component", responses={409: _CONFLICT})
 def put_component(
     request: Request, session: ApiSession, component_id: str, body: ComponentBody
 ) -> JSONResponse:
@@ -223,7 +281,11 @@ def get_record(request: Request, session: ApiSession, kind: str, key: str) -> di
     return views.record_data(state_of(request), session, kind, key)
 
 
-@router.put("/records/{kind}/{key}", summary="Change a requirement or supply link")
+@router.put(
+    "/records/{kind}/{key}",
+    summary="Change a requirement or supply link",
+    responses={409: _CONFLICT},
+)
 def put_record(
     request: Request, session: ApiSession, kind: str, key: str, body: ComponentBody
 ) -> JSONResponse:
@@ -264,13 +326,19 @@ def get_audit(
     return views.audit_data(state_of(request), version, kind, key)
 
 
-@router.get("/subsystems", summary="The subsystems of the latest analysis")
+@router.get(
+    "/subsystems", summary="The subsystems of the latest analysis", responses={202: _RUNNING}
+)
 def get_subsystems(request: Request, session: ApiSession) -> JSONResponse:
     data = views.subsystems_data(state_of(request), session, lang_of(request))
     return JSONResponse(data, status_code=_status_of(data))
 
 
-@router.get("/subsystems/{subsystem_id}", summary="One subsystem with its seven steps")
+@router.get(
+    "/subsystems/{subsystem_id}",
+    summary="One subsystem with its seven steps",
+    responses={202: _RUNNING},
+)
 def get_subsystem(request: Request, session: ApiSession, subsystem_id: str) -> JSONResponse:
     data = views.subsystems_data(state_of(request), session, lang_of(request), subsystem_id)
     return JSONResponse(data, status_code=_status_of(data))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 from urllib.parse import quote
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from vitaal import __version__
 from vitaal.errors import VitaalError
@@ -81,13 +83,41 @@ def _page_error(request: Request, status: int, message: str) -> Response:
     )
 
 
+def unreadable_body(cause: BaseException) -> str:
+    """What was wrong with a request body FastAPI could not read."""
+    if isinstance(cause, UnicodeDecodeError):
+        return (
+            f"found a byte that is not UTF-8 at position {cause.start} of the body, "
+            "expected JSON text in UTF-8"
+        )
+    return f"found a body that cannot be read ({type(cause).__name__}), expected JSON text"
+
+
+def _message(error: dict[str, Any]) -> str:
+    """A validation error's message, with the JSON parser's reason where it gave one."""
+    msg = str(error.get("msg", ""))
+    reason = (error.get("ctx") or {}).get("error")
+    if error.get("type") == "json_invalid" and reason:
+        return f"{msg}: {reason}"
+    return msg
+
+
 def _handlers(app: FastAPI) -> None:
     @app.exception_handler(NeedsLogin)
     async def needs_login(request: Request, _exc: NeedsLogin) -> Response:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
 
+    # Starlette's class: FastAPI's own is a subclass, and FastAPI raises Starlette's for a
+    # body it cannot read and Starlette for an address no route has
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException) -> Response:
+        if exc.status_code == 400 and exc.__cause__ is not None:
+            # FastAPI could not read the body (bytes that are not UTF-8, ...): a request the
+            # app does not understand, 422 with what was found where
+            message = unreadable_body(exc.__cause__)
+            if _is_api(request):
+                return JSONResponse({"detail": [{"loc": ["body"], "msg": message}]}, 422)
+            return _page_error(request, 422, message)
         if _is_api(request):
             return JSONResponse(
                 {"detail": exc.detail}, status_code=exc.status_code, headers=exc.headers
@@ -97,9 +127,7 @@ def _handlers(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, exc: RequestValidationError) -> Response:
         if _is_api(request):
-            errors = [
-                {"loc": list(e.get("loc", ())), "msg": e.get("msg", "")} for e in exc.errors()
-            ]
+            errors = [{"loc": list(e.get("loc", ())), "msg": _message(e)} for e in exc.errors()]
             return JSONResponse({"detail": errors}, status_code=422)
         return _page_error(request, 422, "the form or address is not what this page expects")
 
