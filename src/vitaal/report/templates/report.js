@@ -46,7 +46,8 @@
     var body = table.tBodies[0];
     var rows = Array.prototype.slice.call(body.rows);
     var keys = rows.map(function (r, i) { return { r: r, i: i, k: cellKey(r.cells[col]) }; });
-    var numeric = keys.every(function (x) { return x.k.n !== null || x.k.t === "" || x.k.t === "\u2013"; }) &&
+    // a column of numbers: every cell a number or without any digit ("\u2013", "\u2013 y")
+    var numeric = keys.every(function (x) { return x.k.n !== null || !/[0-9]/.test(x.k.t); }) &&
       keys.some(function (x) { return x.k.n !== null; });
     keys.sort(function (a, b) {
       var c;
