@@ -31,6 +31,7 @@ from typing import Any
 import yaml
 from pyproj import Transformer
 from rotterdam_interventions import add_likelihood, write_interventions
+from rotterdam_names import dutch_name
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = Path(__file__).resolve().parent / "rotterdam_sources"
@@ -42,6 +43,7 @@ _TO_RD = Transformer.from_crs("EPSG:4326", "EPSG:28992", always_xy=True)
 COMPONENT_FIELDS = [
     "id",
     "name",
+    "name_nl",
     "subsystem",
     "kind",
     "geometry",
@@ -102,6 +104,12 @@ def polygon(pts: list[tuple[float, float]]) -> str:
 
 def square(x: float, y: float, half: float) -> list[tuple[float, float]]:
     return [(x - half, y - half), (x + half, y - half), (x + half, y + half), (x - half, y + half)]
+
+
+def station_place(name: str) -> str:
+    """Where a grid station stands, from its name: 'Krimpen aan den IJssel 380/150 kV' gives
+    'Krimpen aan den IJssel'."""
+    return re.sub(r" \d+(/\d+)? kV.*$", "", name)
 
 
 def slug(text: str) -> str:
@@ -604,7 +612,7 @@ def build_electricity(b: Builder, areas: list[dict[str, Any]], assets: dict[str,
                 "cable_hv",
                 xy=ds_xy[dsid],
                 geometry=linestring([b.xy[gs], ds_xy[dsid]]),
-                name=f"150 kV cable {gs[6:]} - {d['name']}",
+                name=f"150 kV cable {station_place(b.components[gs]['name'])} - {d['name']}",
                 capacity=f"electricity: {cap} MVA",
                 condition=3,
                 build_year=built,
@@ -3110,6 +3118,16 @@ def write_yaml(path: Path, data: Any, header: str | None = None) -> None:
         f.write(text)
 
 
+def named(rec: dict[str, Any], key: str, dutch: str) -> dict[str, Any]:
+    """``rec`` with its Dutch name (``<key>_nl``) right after its English one."""
+    out: dict[str, Any] = {}
+    for k, v in rec.items():
+        out[k] = v
+        if k == key:
+            out[f"{key}_nl"] = dutch
+    return out
+
+
 def clean(rec: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in rec.items() if v not in (None, "", [], {})}
 
@@ -3253,7 +3271,10 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
 
     by_system: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for c in b.components.values():
+        c["name_nl"] = dutch_name(c["name"])
         by_system[SUBSYSTEM_SYSTEM[c["subsystem"]]].append(c)
+    for cf in b.cfs.values():
+        cf["name_nl"] = dutch_name(cf["name"])
     for system, rows in sorted(by_system.items()):
         write_csv(out / "components" / f"{system}.csv", COMPONENT_FIELDS, rows)
 
@@ -3283,6 +3304,7 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
         [
             "id",
             "name",
+            "name_nl",
             "category",
             "area",
             "people",
@@ -3341,9 +3363,13 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
             c["ref"] = b.ref(c["ref"])
         challenges.append(c)
     write_yaml(out / "challenges.yaml", challenges)
-    write_yaml(out / "plans.yaml", [clean(p) for p in plans])
+    write_yaml(
+        out / "plans.yaml",
+        [clean(named(p, "title", dutch_name(p["title"]))) for p in plans],
+    )
     for sid, sc in scenarios.items():
-        write_yaml(out / "scenarios" / f"{sid}.yaml", clean(sc))
+        dutch = named(sc, "name", dutch_name(sc["name"]))
+        write_yaml(out / "scenarios" / f"{sid}.yaml", clean(dutch))
     (out / "hazards").mkdir()
     with (out / "hazards" / "flood_depth_outside_dikes.geojson").open("w", encoding="utf-8") as f:
         json.dump(geojson, f, indent=1)

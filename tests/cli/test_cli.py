@@ -391,7 +391,7 @@ def test_validate_acceptance_on_a_copy_of_the_bundled_example(tmp_path: Path) ->
     lines = comps.read_text(encoding="utf-8").splitlines(keepends=True)
     first, second = [i for i, row in enumerate(lines) if row.startswith("el-sub-")][:2]
     lines[first] = lines[first].replace("electricity: ", "electricity: -", 1)
-    cap = lines[second].split(",")[5]
+    cap = lines[second].split(",")[lines[0].split(",").index("capacity")]
     lines[second] = lines[second].replace(cap, cap.replace("MVA", "m3/h"), 1)
     comps.write_text("".join(lines), encoding="utf-8")
     result = run("validate", str(copy))

@@ -174,6 +174,8 @@ _WORDS: dict[str, dict[str, str]] = {
         "nl": "maakt {n} besluit(en) mogelijk die erop wachten of erbij horen",
     },
     "plans": {"en": "plans that wait: {plans}", "nl": "plannen die wachten: {plans}"},
+    "options": {"en": "options: {options}", "nl": "opties: {options}"},
+    "chosen": {"en": "chosen", "nl": "gekozen"},
     "assumed": {
         "en": "rests on assumed records: {n} of {m}",
         "nl": "berust op aangenomen gegevens: {n} van {m}",
@@ -221,6 +223,20 @@ def _eur(value: float, lang: str) -> str:
     return f"EUR {_num(value, lang)}"
 
 
+def _option_text(o: dict[str, Any], lang: str) -> str:
+    """An option beside a decision in one line: name, cost, lead time and when."""
+    parts = [_t(o["name"], lang)]
+    if o.get("investment_eur"):
+        parts.append(_eur(o["investment_eur"], lang))
+    if o.get("lead_time_y") is not None:
+        parts.append(f"{o['lead_time_y']:g} {'jr' if lang == 'nl' else 'y'}")
+    if o.get("decide_by") is not None:
+        parts.append(_w("by", lang, year=o["decide_by"]))
+    if o.get("chosen"):
+        parts.append(_w("chosen", lang))
+    return parts[0] + (" (" + ", ".join(parts[1:]) + ")" if len(parts) > 1 else "")
+
+
 def print_decisions(data: dict[str, Any], lang: str) -> None:
     """The first screen: the decisions the table must take, ranked, with what is at stake,
     the owners, when, the evidence and what each unlocks."""
@@ -244,6 +260,11 @@ def print_decisions(data: dict[str, Any], lang: str) -> None:
             waiting = [titles.get(p, p) for p in d["blocks_plans"]]
             names = "; ".join(waiting[:2]) + (f" (+{len(waiting) - 2})" if len(waiting) > 2 else "")
             lines.append(escape(_w("plans", lang, plans=names)))
+        if d.get("options"):
+            opts = [_option_text(o, lang) for o in d["options"][:3]]
+            more = len(d["options"]) - len(opts)
+            text = "; ".join(opts) + (f" (+{more})" if more > 0 else "")
+            lines.append(escape(_w("options", lang, options=text)))
         basis = d.get("basis") or {}
         if basis.get("assumed"):
             assumed = _w("assumed", lang, n=basis["assumed"], m=basis["records"])

@@ -16,6 +16,7 @@ from vitaal.method.results import (
     AgendaItem,
     CapacityRow,
     Decision,
+    DecisionOption,
     FailedNode,
     FindingItem,
     FlagResult,
@@ -33,6 +34,7 @@ R = TypeVar("R")
 #: The sheets in the order they are written.
 SHEETS: tuple[str, ...] = (
     "decisions",
+    "options",
     "agenda",
     "routine",
     "findings",
@@ -107,6 +109,31 @@ def _decisions(results: Results, lang: str) -> Sheet:
         *_basis_columns(),
     ]
     return _sheet("decisions", results.decisions, cols)
+
+
+def _options(results: Results, lang: str) -> Sheet:
+    """The options beside each decision, side by side: one row per decision and option, in the
+    decisions' order."""
+    cols: list[tuple[str, Callable[[tuple[Decision, DecisionOption]], Cell]]] = [
+        ("decision", lambda do: do[0].id),
+        ("rank", lambda do: do[0].rank),
+        ("decision_title", lambda do: do[0].title.in_(lang)),
+        ("option", lambda do: do[1].id),
+        ("name", lambda do: do[1].name.in_(lang)),
+        ("kind", lambda do: do[1].kind),
+        ("owner", lambda do: do[1].owner),
+        ("chosen", lambda do: do[1].chosen),
+        ("investment_eur", lambda do: do[1].investment_eur),
+        ("yearly_cost_eur", lambda do: do[1].yearly_cost_eur),
+        ("lead_time_y", lambda do: do[1].lead_time_y),
+        ("need_year", lambda do: do[1].need_year),
+        ("decide_by", lambda do: do[1].decide_by),
+        ("status", lambda do: do[1].status),
+        ("decision_decide_by", lambda do: do[0].decide_by),
+        ("settles", lambda do: _join(do[1].settles)),
+    ]
+    rows = [(d, o) for d in results.decisions for o in d.options]
+    return _sheet("options", rows, cols)
 
 
 def _agenda_columns(lang: str) -> list[tuple[str, Callable[[AgendaItem], Cell]]]:
@@ -289,6 +316,7 @@ def _failures(results: Results, lang: str) -> Sheet:
 
 _BUILDERS: dict[str, Callable[[Results, str], Sheet]] = {
     "decisions": _decisions,
+    "options": _options,
     "agenda": _agenda,
     "routine": _routine,
     "findings": _findings,

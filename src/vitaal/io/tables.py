@@ -301,6 +301,7 @@ TABLES: dict[str, Table] = {
             (
                 _f("id", parse_id, True),
                 _f("name", parse_text),
+                _f("name_nl", parse_text),
                 _f("subsystem", parse_id, True),
                 _f("kind", parse_id, True),
                 _f("geometry", parse_geometry),
@@ -348,6 +349,7 @@ TABLES: dict[str, Table] = {
             (
                 _f("id", parse_id, True),
                 _f("name", parse_text, True),
+                _f("name_nl", parse_text),
                 _f("category", parse_id, True),
                 _f("area", parse_id),
                 _f("people", parse_count),
@@ -444,6 +446,7 @@ TABLES: dict[str, Table] = {
             (
                 _f("id", parse_id, True),
                 _f("title", parse_text, True),
+                _f("title_nl", parse_text),
                 _f("owner", parse_text),
                 _f("system", parse_id),
                 _f("areas", _ids),
@@ -466,6 +469,7 @@ TABLES: dict[str, Table] = {
             (
                 _f("id", parse_id, True),
                 _f("name", parse_text, True),
+                _f("name_nl", parse_text),
                 _f("kind", enum_parser(ScenarioKind)),
                 _f("description", parse_text),
                 _f("origin_system", parse_id),
@@ -487,7 +491,9 @@ TABLES: dict[str, Table] = {
             (
                 _f("id", parse_id, True),
                 _f("name", parse_text, True),
+                _f("name_nl", parse_text),
                 _f("kind", enum_parser(InterventionKind), True),
+                _f("chosen", parse_bool),
                 _f("owner", parse_text),
                 _f("system", parse_id),
                 _f("investment_eur", parse_nonneg),

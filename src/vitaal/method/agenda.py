@@ -29,6 +29,7 @@ from vitaal.method.stations import RouteStations
 from vitaal.method.ways import way_for_level
 from vitaal.model.enums import Level
 from vitaal.model.model import Model
+from vitaal.model.names import names
 
 __all__ = ["Issues", "Need", "build_agenda", "decide_by", "lateness", "split_agenda"]
 
@@ -120,6 +121,20 @@ class Issues:
     challenges: Mapping[str, Questioned] = field(default_factory=dict)
 
 
+def status_for(decide_by_year: int | None, base_year: int) -> str:
+    """Where a decision stands in the base year: ``overdue`` (its latest year has passed),
+    ``due`` (this year), ``upcoming``, or ``unknown`` (no latest year).
+
+    >>> [status_for(y, 2026) for y in (2025, 2026, 2030, None)]
+    ['overdue', 'due', 'upcoming', 'unknown']
+    """
+    if decide_by_year is None:
+        return "unknown"
+    if decide_by_year < base_year:
+        return "overdue"
+    return "due" if decide_by_year == base_year else "upcoming"
+
+
 def lateness(need_year: int, effective_decide_by: int | None, base_year: int) -> tuple[int, int]:
     """``(since, years)`` for an overdue decision: since the need year when that has already
     passed (a component past its end of life), else since the latest decision year.
@@ -142,7 +157,7 @@ def _resource_names(model: Model, resource: str | None) -> tuple[str, str]:
 
 def _texts(
     need: Need,
-    name: str,
+    name: dict[str, str],
     lead: float | None,
     status: str,
     when: tuple[int | None, int],
@@ -164,15 +179,17 @@ def _texts(
         by_en, by_nl = f"decide by {by}", f"besluit uiterlijk in {by}"
     if need.kind == "shortfall":
         return {
-            "en": f"{name}: {resource[0].lower()} capacity runs out in {need.need_year}; "
+            "en": f"{name['en']}: {resource[0].lower()} capacity runs out in {need.need_year}; "
             f"reinforcement takes {lead_en}: {by_en}",
-            "nl": f"{name}: de capaciteit voor {resource[1].lower()} raakt op in "
+            "nl": f"{name['nl']}: de capaciteit voor {resource[1].lower()} raakt op in "
             f"{need.need_year}; "
             f"versterken kost {lead_nl}: {by_nl}",
         }
     return {
-        "en": f"{name}: end of life in {need.need_year}; replacement takes {lead_en}: {by_en}",
-        "nl": f"{name}: einde levensduur in {need.need_year}; vervangen kost {lead_nl}: {by_nl}",
+        "en": f"{name['en']}: end of life in {need.need_year}; replacement takes {lead_en}: "
+        f"{by_en}",
+        "nl": f"{name['nl']}: einde levensduur in {need.need_year}; vervangen kost {lead_nl}: "
+        f"{by_nl}",
     }
 
 
@@ -338,16 +355,7 @@ def build_agenda(
     eff_cls = _inherit(deps, cls, lambda a, b: CLASSES.index(a) > CLASSES.index(b))
 
     def status_of(iid: str) -> str:
-        e = eff[iid]
-        return (
-            "unknown"
-            if e is None
-            else "overdue"
-            if e < base
-            else "due"
-            if e == base
-            else "upcoming"
-        )
+        return status_for(eff[iid], base)
 
     def late(iid: str) -> tuple[int | None, int]:
         if status_of(iid) != "overdue":
@@ -387,6 +395,7 @@ def build_agenda(
                 "kind": n.kind,
                 "component": n.component,
                 "name": comp.name,
+                "name_nl": comp.name_nl,
                 "subsystem": comp.subsystem,
                 "system": sub.system if sub is not None else None,
                 "resource": n.resource,
@@ -419,7 +428,7 @@ def build_agenda(
                 "scenario": n.scenario,
                 "text": _texts(
                     n,
-                    comp.name or comp.id,
+                    names(comp),
                     lead_of[iid],
                     status,
                     (since, years),

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -38,6 +38,9 @@ class AgendaRules:
     coupling_kinds: frozenset[str]
     min_class: str
     first_page: int = 15
+    #: per item kind (``shortfall``, ``replacement``, ``single_point_of_failure``), the kinds
+    #: of intervention that can settle it
+    option_kinds: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     @classmethod
     def from_spec(cls, spec: Mapping[str, Any]) -> AgendaRules:
@@ -49,6 +52,11 @@ class AgendaRules:
             coupling_kinds=frozenset(spec["routine"]["coupling_kinds"]),
             min_class=sp["min_class"],
             first_page=int(spec["decisions"]["first_page"]),
+            option_kinds={
+                k: frozenset(v)
+                for k, v in (spec.get("options") or {}).items()
+                if k not in ("origin", "why")
+            },
         )
 
 

@@ -366,6 +366,7 @@ def _assemble(
             {
                 "id": sid,
                 "name": sc.name,
+                "name_nl": sc.name_nl,
                 "kind": sc.kind.value,
                 "origin_system": run.origin_system,
                 "horizon_h": run.horizon_h,

@@ -105,6 +105,8 @@ DECISION_FIELDS: tuple[str, ...] = (
     "people",
     "cost_eur",
     "items",
+    "options",
+    "chosen",
 )
 
 
@@ -322,6 +324,11 @@ def _decision_entry(d: Decision) -> Entry:
             "people": d.people,
             "cost_eur": d.cost_eur,
             "items": len(d.items),
+            # the options beside it, side by side: each with its latest decision year
+            "options": "; ".join(
+                f"{o.id} ({o.decide_by if o.decide_by is not None else '-'})" for o in d.options
+            ),
+            "chosen": "; ".join(o.id for o in d.options if o.chosen),
         },
     )
 

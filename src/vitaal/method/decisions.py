@@ -23,12 +23,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from vitaal.method.agenda_rules import agenda_rules
+from vitaal.method.decision_options import attach_options
 from vitaal.method.impact import CLASSES
 from vitaal.method.levels import Reach, level_by_stake
 from vitaal.method.stake import cost_class
 from vitaal.method.ways import way_for_level
 from vitaal.model.enums import Level
 from vitaal.model.model import Model
+from vitaal.model.names import name_in, names
 
 __all__ = ["build_decisions"]
 
@@ -101,6 +104,7 @@ def _agenda_decision(
     rest = group[1:]
     top = max(group, key=lambda it: CLASSES.index(it["consequence"]))
     name = lead["name"] or lead["component"]
+    name_nl = lead.get("name_nl") or name
     n = len(group)
     evidence = [_line(lead["id"], lead["text"])]
     evidence += [_line(f"{lead['id']}#{i['code']}", i["text"]) for i in lead["issues"]]
@@ -151,7 +155,7 @@ def _agenda_decision(
         "level": level.value,
         "way_of_working": way_for_level(level).value,
         "title": reconsider
-        or {"en": f"{name}: {what_en}{more_en}", "nl": f"{name}: {what_nl}{more_nl}"},
+        or {"en": f"{name}: {what_en}{more_en}", "nl": f"{name_nl}: {what_nl}{more_nl}"},
         "challenges": sorted({c for it in group for c in it.get("challenged_by", ())}),
         "consequence": top_class,
         "consequence_by": top_by,
@@ -195,7 +199,7 @@ def _spof_decisions(
         key = max(consumers.split(","), key=weight)
         a = model.areas.get(key)
         f = model.critical_functions.get(key)
-        where = a.name if a else f.name if f else key
+        where = names(a) if a else names(f) if f else {"en": key, "nl": key}
         k = len(consumers.split(",")) - 1
         comps.sort(
             key=lambda c: (
@@ -205,8 +209,11 @@ def _spof_decisions(
             )
         )
         r = spof[comps[0]]["restoration"]
-        names = [model.components[c].name or c for c in comps]
-        listed = ", ".join(names[:3]) + (", ..." if len(names) > 3 else "")
+        listed = {
+            lang: ", ".join(name_in(model.components[c], lang) for c in comps[:3])
+            + (", ..." if len(comps) > 3 else "")
+            for lang in ("en", "nl")
+        }
         owners = _union([list(spof[c]["owners"]) for c in comps])
         level, _ = level_by_stake(Reach(r["class"], None, None, len(owners)))
         decisions.append(
@@ -216,10 +223,10 @@ def _spof_decisions(
                 "level": level.value,
                 "way_of_working": way_for_level(level).value,
                 "title": {
-                    "en": f"{listed}: {len(comps)} single point(s) of failure for "
-                    f"{k + 1} consumer(s), the largest {where}",
-                    "nl": f"{listed}: {len(comps)} single point(s) of failure voor "
-                    f"{k + 1} afnemer(s), de grootste {where}",
+                    "en": f"{listed['en']}: {len(comps)} single point(s) of failure for "
+                    f"{k + 1} consumer(s), the largest {where['en']}",
+                    "nl": f"{listed['nl']}: {len(comps)} single point(s) of failure voor "
+                    f"{k + 1} afnemer(s), de grootste {where['nl']}",
                 },
                 "consequence": r["class"],
                 "consequence_by": "loss",
@@ -276,6 +283,7 @@ def build_decisions(
     decisions = [_agenda_decision(model, g, spof, plans_of) for g in _groups(agenda)]
     taken = {it["component"] for it in agenda}
     decisions += _spof_decisions(model, spof, taken)
+    attach_options(model, decisions, agenda, agenda_rules().option_kinds)
     decisions.sort(key=_rank)
     for i, d in enumerate(decisions, 1):
         d["rank"] = i

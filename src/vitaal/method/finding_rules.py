@@ -14,6 +14,7 @@ from vitaal.method.iceberg import MISSING_KINDS
 from vitaal.method.levels import Reach, level_by_stake
 from vitaal.method.stations import RouteStations
 from vitaal.model.enums import Level
+from vitaal.model.names import name_in, names
 
 __all__ = ["collect_findings"]
 
@@ -105,9 +106,9 @@ def _headroom(
                 kind="no_headroom",
                 level=level_for(len(ids)),
                 text={
-                    "en": f"{len(ids)} component(s) of {sub.name} have no headroom "
+                    "en": f"{len(ids)} component(s) of {name_in(sub, 'en')} have no headroom "
                     "(above 90 % in the base year)",
-                    "nl": f"{len(ids)} onderde(e)l(en) van {sub.name_nl or sub.name} hebben geen "
+                    "nl": f"{len(ids)} onderde(e)l(en) van {name_in(sub, 'nl')} hebben geen "
                     "restcapaciteit (boven 90 % in het basisjaar)",
                 },
                 system=sub.system,
@@ -129,7 +130,7 @@ def _nl(value: float) -> str:
     return f"{value:,.0f}".replace(",", ".")
 
 
-def _spof_text(name: str, s: dict[str, Any]) -> dict[str, str]:
+def _spof_text(name: dict[str, str], s: dict[str, Any]) -> dict[str, str]:
     r = s["restoration"]
     back = r["back_h"]
     n_cf = len(r["critical_functions_out"])
@@ -141,10 +142,10 @@ def _spof_text(name: str, s: dict[str, Any]) -> dict[str, str]:
         else "niet hersteld binnen de horizon"
     )
     return {
-        "en": f"{name} is a single point of failure: its failure alone, {back_en}, leaves "
+        "en": f"{name['en']} is a single point of failure: its failure alone, {back_en}, leaves "
         f"{people:,} people and {n_cf} critical function(s) without service "
         f"({hours:,.0f} person-hours)",
-        "nl": f"{name} is een single point of failure: uitval alleen al, {back_nl}, laat "
+        "nl": f"{name['nl']} is een single point of failure: uitval alleen al, {back_nl}, laat "
         f"{_nl(people)} inwoners en {n_cf} vitale functie(s) zonder voorziening "
         f"({_nl(hours)} persoonsuren)",
     }
@@ -158,7 +159,7 @@ def _spofs(ctx: Context, st: RouteStations) -> list[Finding]:
         comp = ctx.model.components[cid]
         own = ctx.comp_system.get(cid)
         n_cf = len(s["critical_functions"])
-        name = comp.name or cid
+        name = names(comp)
         out.append(
             make_finding(
                 st,
@@ -225,16 +226,12 @@ LEVEL_NL = {"operational": "operationeel", "tactical": "tactisch", "strategic": 
 
 def _system_name(ctx: Context, system_id: str, lang: str) -> str:
     system = ctx.model.systems.get(system_id)
-    if system is None:
-        return system_id
-    return (system.name_nl or system.name) if lang == "nl" else system.name
+    return system_id if system is None else name_in(system, lang)
 
 
 def _subsystem_name(ctx: Context, subsystem_id: str, lang: str) -> str:
     sub = ctx.model.subsystems.get(subsystem_id)
-    if sub is None:
-        return subsystem_id
-    return (sub.name_nl or sub.name) if lang == "nl" else sub.name
+    return subsystem_id if sub is None else name_in(sub, lang)
 
 
 def _flags(ctx: Context, st: RouteStations) -> list[Finding]:
@@ -250,9 +247,10 @@ def _flags(ctx: Context, st: RouteStations) -> list[Finding]:
                     kind="cascade_flag",
                     level=Level.TACTICAL,
                     text={
-                        "en": f"{run.scenario.name}: {f.colour} flag for "
+                        "en": f"{name_in(run.scenario, 'en')}: {f.colour} flag for "
                         f"{_system_name(ctx, f.system, 'en')}: {f.rule_text['en']}",
-                        "nl": f"{run.scenario.name}: {'rode' if f.colour == 'red' else 'oranje'} "
+                        "nl": f"{name_in(run.scenario, 'nl')}: "
+                        f"{'rode' if f.colour == 'red' else 'oranje'} "
                         f"vlag voor {_system_name(ctx, f.system, 'nl')}: {f.rule_text['nl']}",
                     },
                     system=f.system,
@@ -274,7 +272,7 @@ def _opportunities(ctx: Context, st: RouteStations) -> list[Finding]:
         if not usable:
             continue
         comp = ctx.model.components.get(so.component)
-        name = comp.name if comp and comp.name else so.component
+        name = names(comp) if comp else {"en": so.component, "nl": so.component}
         out.append(
             make_finding(
                 st,
@@ -282,8 +280,9 @@ def _opportunities(ctx: Context, st: RouteStations) -> list[Finding]:
                 kind="opportunity",
                 level=Level.TACTICAL,
                 text={
-                    "en": f"{so.output} of {name} could serve {', '.join(usable)}",
-                    "nl": f"{so.output} van {name} kan {', '.join(usable)} dienen (koppelkans)",
+                    "en": f"{so.output} of {name['en']} could serve {', '.join(usable)}",
+                    "nl": f"{so.output} van {name['nl']} kan {', '.join(usable)} dienen "
+                    "(koppelkans)",
                 },
                 system=own,
                 subsystem=comp.subsystem if comp else None,
@@ -392,9 +391,10 @@ def plan_findings(
                     kind="fitting_conflict",
                     level=level_for(len(ids), cross_system=len(systems) > 1),
                     text={
-                        "en": f"{plan.title} conflicts with {len(ids)} component(s) or their "
+                        "en": f"{name_in(plan, 'en')} conflicts with {len(ids)} component(s) "
+                        "or their "
                         f"protection zones (nearest at {near:g} m)",
-                        "nl": f"{plan.title} botst met {len(ids)} onderde(e)l(en) of hun "
+                        "nl": f"{name_in(plan, 'nl')} botst met {len(ids)} onderde(e)l(en) of hun "
                         f"beschermingszones (dichtstbij op {near:g} m)",
                     },
                     components=ids,
@@ -406,6 +406,8 @@ def plan_findings(
             )
     for c in contested:
         cid = c["component"]
+        comp = ctx.model.components.get(cid)
+        name = names(comp) if comp is not None else {"en": cid, "nl": cid}
         plans_in = [r["plan"] for r in c["claims"]]
         short = [r["plan"] for r in c["claims"] if (r["granted_share"] or 0.0) < 1.0]
         out.append(
@@ -416,9 +418,9 @@ def plan_findings(
                 level=Level.TACTICAL,
                 text={
                     "en": f"{len(plans_in)} plan(s) compete for the residual {c['resource']} "
-                    f"capacity of {c['name'] or cid}; not served in full: {', '.join(short)}",
+                    f"capacity of {name['en']}; not served in full: {', '.join(short)}",
                     "nl": f"{len(plans_in)} plan(nen) concurreren om de restcapaciteit "
-                    f"{c['resource']} van {c['name'] or cid}; niet volledig bediend: "
+                    f"{c['resource']} van {name['nl']}; niet volledig bediend: "
                     f"{', '.join(short)}",
                 },
                 system=ctx.comp_system.get(cid),

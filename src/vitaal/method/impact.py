@@ -55,6 +55,7 @@ class LostFunction:
     category: str
     fail_time_h: float
     resource: str | None
+    name_nl: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,7 +128,8 @@ class Impact:
             return self._shortfall_text(c, nl, name, service, num)
         lost = self.critical_functions_lost
         names = ", ".join(
-            f"{f.name} ({'na' if nl else 'after'} {f.fail_time_h:g} {'uur' if nl else 'h'})"
+            f"{(f.name_nl or f.name) if nl else f.name} "
+            f"({'na' if nl else 'after'} {f.fail_time_h:g} {'uur' if nl else 'h'})"
             for f in lost[:5]
         )
         if len(lost) > 5:
@@ -224,6 +226,7 @@ class Impact:
                 {
                     "id": f.id,
                     "name": f.name,
+                    "name_nl": f.name_nl,
                     "category": f.category,
                     "fail_time_h": f.fail_time_h,
                     "resource": f.resource,
@@ -332,7 +335,9 @@ def assess_impact(
         if math.isfinite(t) and t < horizon:
             ri = int(result.cause_resource[v])
             lost.append(
-                LostFunction(cf.id, cf.name, cf.category, t, res_ids[ri] if ri >= 0 else None)
+                LostFunction(
+                    cf.id, cf.name, cf.category, t, res_ids[ri] if ri >= 0 else None, cf.name_nl
+                )
             )
     lost.sort(key=lambda f: (f.fail_time_h, f.id))
 

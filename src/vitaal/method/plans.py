@@ -197,6 +197,7 @@ def plan_summary(runs: PlanRuns, model: Model) -> dict[str, Any]:
     return {
         "id": plan.id,
         "title": plan.title,
+        "title_nl": plan.title_nl,
         "owner": plan.owner,
         "system": plan.system,
         "last_year": runs.last_year,

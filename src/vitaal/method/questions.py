@@ -19,6 +19,7 @@ from vitaal.errors import ModelError, Problem
 from vitaal.method.context import Context, num
 from vitaal.method.stations import PriorityRule
 from vitaal.model.model import Model
+from vitaal.model.names import name_in
 
 __all__ = ["distribution_question", "fitting_conflicts", "system_question"]
 
@@ -101,10 +102,10 @@ def distribution_question(
                         "granted": num(granted),
                         "granted_share": num(share),
                         "text": {
-                            "en": f"{model.plans[p].title} ({cat.name['en']}) claims "
+                            "en": f"{name_in(model.plans[p], 'en')} ({cat.name['en']}) claims "
                             f"{claims[p]:.3g} {unit} of {rid} at {cid}; "
                             f"{share:.0%} can be served from the residual capacity",
-                            "nl": f"{model.plans[p].title} ({cat.name['nl']}) vraagt "
+                            "nl": f"{name_in(model.plans[p], 'nl')} ({cat.name['nl']}) vraagt "
                             f"{claims[p]:.3g} {unit} {rid} bij {cid}; "
                             f"{share:.0%} past in de restcapaciteit",
                         },

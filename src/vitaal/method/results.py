@@ -41,6 +41,7 @@ __all__ = [
     "BasisResult",
     "CapacityRow",
     "Decision",
+    "DecisionOption",
     "FailedNode",
     "FindingItem",
     "FlagResult",
@@ -136,6 +137,43 @@ class BasisResult:
 
 
 @dataclass(frozen=True, slots=True)
+class DecisionOption:
+    """An option of the intervention register beside a decision (``decisions.items[].options``,
+    ``method/decision_options.py``): what it costs, how long it takes, and the latest year to
+    decide on it for the items it settles."""
+
+    id: str
+    name: Text
+    kind: str
+    owner: str | None
+    investment_eur: float | None
+    yearly_cost_eur: float | None
+    lead_time_y: float | None
+    need_year: int | None
+    decide_by: int | None
+    status: str
+    chosen: bool
+    settles: tuple[str, ...]
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> DecisionOption:
+        return cls(
+            id=str(d["id"]),
+            name=Text.of(d.get("name")),
+            kind=str(d.get("kind") or ""),
+            owner=_s(d, "owner"),
+            investment_eur=_f(d, "investment_eur"),
+            yearly_cost_eur=_f(d, "yearly_cost_eur"),
+            lead_time_y=_f(d, "lead_time_y"),
+            need_year=_i(d, "need_year"),
+            decide_by=_i(d, "decide_by"),
+            status=str(d.get("status") or "unknown"),
+            chosen=bool(d.get("chosen")),
+            settles=_ids(d.get("settles")),
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class Decision:
     """One of the table's decisions (``decisions.items[]``), ranked."""
 
@@ -162,6 +200,7 @@ class Decision:
     blocks_plans: tuple[str, ...]
     items: tuple[str, ...]
     basis: BasisResult = field(default_factory=BasisResult)
+    options: tuple[DecisionOption, ...] = ()
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], rank: int) -> Decision:
@@ -189,6 +228,7 @@ class Decision:
             blocks_plans=_ids(d.get("blocks_plans")),
             items=_ids(d.get("items")),
             basis=BasisResult.from_dict(d.get("basis")),
+            options=tuple(DecisionOption.from_dict(o) for o in d.get("options") or ()),
         )
 
 

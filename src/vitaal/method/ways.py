@@ -21,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from vitaal.model.enums import Level, WayOfWorking
+from vitaal.model.names import name_in
 from vitaal.model.records import Plan
 
 __all__ = ["PlanClass", "classify_plan", "way_for_level"]
@@ -111,11 +112,12 @@ def classify_plan(plan: Plan) -> PlanClass:
         should_nl = _NAMES[cls] if cls is not None else "REIS of ROUTE"
         text = {
             "en": (
-                f"comply or explain: '{plan.title}' runs as a project (RIT) while its result "
+                f"comply or explain: '{name_in(plan, 'en')}' runs as a project (RIT) while its "
+                "result "
                 f"is not yet known; work as {should} first, or explain why a project fits"
             ),
             "nl": (
-                f"pas toe of leg uit: '{plan.title}' loopt als project (RIT) terwijl het "
+                f"pas toe of leg uit: '{name_in(plan, 'nl')}' loopt als project (RIT) terwijl het "
                 f"resultaat nog niet bekend is; werk eerst als {should_nl}, of leg uit waarom "
                 "een project past"
             ),

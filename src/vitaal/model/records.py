@@ -121,6 +121,7 @@ class Component:
     subsystem: str
     kind: str
     name: str | None = None
+    name_nl: str | None = None
     geometry: str | None = None
     capacity: dict[str, Quantity] = field(default_factory=dict)
     peak_load: dict[str, Quantity] = field(default_factory=dict)
@@ -245,6 +246,7 @@ class CriticalFunction:
     id: str
     name: str
     category: str
+    name_nl: str | None = None
     area: str | None = None
     people: int = 0
     owner: str | None = None
@@ -338,6 +340,7 @@ class Scenario:
 
     id: str
     name: str
+    name_nl: str | None = None
     kind: ScenarioKind = ScenarioKind.SHOCK
     description: str | None = None
     origin_system: str | None = None
@@ -374,6 +377,7 @@ class Plan:
 
     id: str
     title: str
+    title_nl: str | None = None
     owner: str | None = None
     system: str | None = None
     areas: tuple[str, ...] = ()
@@ -452,6 +456,9 @@ class Intervention:
     name: str
     kind: InterventionKind
     changes: tuple[Edit, ...]
+    name_nl: str | None = None
+    #: the table chose this option: the decisions it settles take its latest decision year
+    chosen: bool = False
     owner: str | None = None
     system: str | None = None
     investment_eur: float | None = None

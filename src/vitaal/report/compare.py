@@ -77,6 +77,8 @@ def _names(_: Gettext) -> dict[str, str]:
         "cost_eur": _("Cost (EUR)"),
         "rank": _("Rank"),
         "items": _("Items in the bundle"),
+        "options": _("Options (latest year to decide)"),
+        "chosen": _("Chosen option"),
         "first_year": _("First year short"),
         "overdue": _("overdue"),
         "due": _("due"),

@@ -14,6 +14,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from vitaal.model.model import Model
+from vitaal.model.names import name_in
 
 Gettext = Callable[[str], str]
 
@@ -29,16 +30,8 @@ class Namer:
         if node_id is None:
             return "?"
         m = self.model
-        c = m.components.get(node_id)
-        if c is not None:
-            return c.name or c.id
-        a = m.areas.get(node_id)
-        if a is not None:
-            return a.name
-        f = m.critical_functions.get(node_id)
-        if f is not None:
-            return f.name
-        return node_id
+        rec = m.components.get(node_id) or m.areas.get(node_id) or m.critical_functions.get(node_id)
+        return node_id if rec is None else name_in(rec, self.lang)
 
     def number(self, value: float, digits: int = 0) -> str:
         fmt = "#,##0" + ("." + "#" * digits if digits else "")

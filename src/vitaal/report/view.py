@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from vitaal.model.model import Model
+from vitaal.model.names import name_in
 from vitaal.report.sentences import Namer, flag_sentence, hours
 from vitaal.report.svg import charts as ch
 from vitaal.report.svg.base import FLAG_COLOURS, system_colours
@@ -95,7 +96,7 @@ class View:
 
     def plan(self, plan_id: str | None) -> str:
         plan = self.model.plans.get(plan_id or "")
-        return plan.title if plan is not None else (plan_id or "–")
+        return name_in(plan, self.lang) if plan is not None else (plan_id or "–")
 
     def subsystem(self, sub_id: str | None) -> str:
         sub = self.model.subsystems.get(sub_id or "")
@@ -360,7 +361,7 @@ def _scenario(
                 failed[cid] = colour_of[s]
     for f in impact.get("critical_functions_lost", []):
         funcs_hit[f["id"]] = "red"
-    name = str(scenario.get("name") or scenario.get("id"))
+    name = v.tx({"en": scenario.get("name"), "nl": scenario.get("name_nl")}) or str(scenario["id"])
     criteria = []
     for key, c in (impact.get("criteria") or {}).items():
         label = {
@@ -391,7 +392,7 @@ def _scenario(
         "criteria": criteria,
         "lost_functions": [
             {
-                "name": f["name"],
+                "name": v.tx({"en": f["name"], "nl": f.get("name_nl")}),
                 "time": v.hours(f.get("fail_time_h")),
                 "resource": v.resource(f.get("resource")),
             }
@@ -528,7 +529,10 @@ def build_context(
         "decisions": analysis.get("decisions") or {},
         "iceberg": analysis.get("iceberg") or {},
         "findings": findings,
-        "plans": analysis.get("plans") or [],
+        "plans": [
+            {**p, "title": v.tx({"en": p.get("title"), "nl": p.get("title_nl")})}
+            for p in analysis.get("plans") or []
+        ],
         "subsystems": analysis.get("subsystems") or [],
         "stations": {s["id"]: s for s in analysis.get("stations", [])},
     }
