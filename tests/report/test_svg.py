@@ -59,3 +59,65 @@ def test_timeline_counts() -> None:
     )
     assert ">3/5<" in svg
     assert 'class="flag"' in svg
+
+
+def test_whole_numbers_keep_their_zeros() -> None:
+    from vitaal.report.svg.base import num
+
+    assert num(100, 0) == "100"
+    assert num(5000, 0) == "5000"
+    assert num(12.30, 2) == "12.3"
+    assert num(-0.04) == "0"
+
+
+def test_map_names_what_it_draws(tiny_model: Model) -> None:
+    """Areas, major assets and critical functions carry their names as <title> and labels,
+    in the drawing's clipped viewport; nothing in the SVG needs script or inline style (the web
+    app shows it under a policy that forbids both)."""
+    import dataclasses
+
+    data = map_data(tiny_model)
+    assert data.assets, "a small model's kinds are all rare: every component is major"
+    names: dict[str, dict[str, str]] = {}
+    comp = tiny_model.components[data.assets[0].id]
+    dutch = dataclasses.replace(data.assets[0], name_nl="Nederlandse naam")
+    nl_data = dataclasses.replace(data, assets=(dutch, *data.assets[1:]))
+    for lang, d in (("en", data), ("nl", nl_data)):
+        svg = draw_map(d, label="m", labels={}, system_names={}, lang=lang)
+        names[lang] = {
+            "titles": " ".join(re.findall(r"<title>([^<]*)</title>", svg)),
+            "labels": " ".join(re.findall(r'<text class="label[^>]*>([^<]*)</text>', svg)),
+        }
+        assert "style=" not in svg
+        assert "<style" not in svg
+        assert "<script" not in svg
+        assert 'clip-path="url(#clip-' in svg
+        assert svg.count('<g class="viewport">') == 1
+        # the drawing is clipped, the scale bar and legend come after it
+        assert svg.index('<g class="viewport">') < svg.index('class="scale-label"')
+        for area in tiny_model.areas.values():
+            assert area.name in names[lang]["titles"]
+            assert area.name in names[lang]["labels"]
+        for f in tiny_model.critical_functions.values():
+            assert f.name in names[lang]["titles"]
+    assert (comp.name or comp.id) in names["en"]["labels"]
+    assert "Nederlandse naam" in names["nl"]["labels"]
+    assert "Nederlandse naam" not in names["en"]["labels"]
+
+
+def test_map_labels_stay_in_the_frame_and_apart(tiny_model: Model) -> None:
+    from vitaal.report.svg.map import _box, _labels
+
+    data = map_data(tiny_model, width=300)
+    svg = draw_map(data, label="m", labels={}, system_names={})
+    shown = re.findall(r'<text class="label[^"]*"[^>]*data-p="(\d+)"(?![^>]*visibility)', svg)
+    boxes = [_box(lab) for lab in _labels(data, "en")]
+    kept = [boxes[int(i)] for i in shown]
+    assert kept
+    for i, a in enumerate(kept):
+        assert a[0] >= 0
+        assert a[1] >= 0
+        assert a[2] <= data.width
+        assert a[3] <= data.height
+        for b in kept[i + 1 :]:
+            assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])

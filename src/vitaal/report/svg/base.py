@@ -57,7 +57,9 @@ def num(value: float, digits: int = 1) -> str:
     r = round(value, digits)
     if r == 0:
         return "0"
-    return f"{r:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{r:.{digits}f}"
+    # trailing zeros of the decimals only: 100 stays 100
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def nice_step(span: float, target: int = 5) -> float:

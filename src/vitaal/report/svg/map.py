@@ -321,6 +321,13 @@ def _scale_bar(svg: Svg, data: MapData, km: str) -> None:
     metres = max((s for s in _SCALES_M if s <= target), default=_SCALES_M[0])
     px = metres / data.metres_per_px
     x0, y0 = 12.0, data.height - 12
+    # a light ground under the bar and the arrow, so that the map's lines do not cross them
+    svg.add(
+        f'<rect x="{num(x0 - 6)}" y="{num(y0 - 20)}" width="{num(px + 12)}" height="26" '
+        'fill="#fbfbf8" fill-opacity="0.85"/>'
+        f'<rect x="{num(data.width - 30)}" y="8" width="24" height="36" fill="#fbfbf8" '
+        'fill-opacity="0.85"/>'
+    )
     svg.add(
         f'<path d="M{num(x0)} {num(y0 - 5)}V{num(y0)}H{num(x0 + px)}V{num(y0 - 5)}" '
         'fill="none" stroke="#222" stroke-width="1.5"/>'
