@@ -45,11 +45,17 @@ from vitaal.method.benefit_cost import (
 from vitaal.method.interventions import (
     InterventionError,
     apply_interventions,
+    base_errors,
     check_intervention,
     touched_nodes,
 )
 from vitaal.method.likelihood import class_frequency, scenario_likelihood
-from vitaal.method.options import OptionEvaluator, options_report, search_portfolios
+from vitaal.method.options import (
+    OptionEvaluator,
+    PortfolioSearch,
+    options_report,
+    search_portfolios,
+)
 from vitaal.model import Coupling, CouplingKind, EditOp, InterventionKind, Model
 from vitaal.model.units import Quantity
 from vitaal.store.codec import dump, load
@@ -190,6 +196,58 @@ def test_an_applied_model_that_is_not_sound_is_reported(town: Model, tmp_path: P
     assert (p.loc.file, p.loc.line) == ("interventions.yaml", 6)
     assert "with it applied, 'pump' needs electricity but has no supplier" in p.found
     assert check_intervention(town, town.interventions["pump-generator"]) == []
+
+
+def test_the_check_of_the_changed_records_finds_what_the_whole_check_finds(
+    town: Model,
+) -> None:
+    """With the model's own problems known, only the records an option sets or adds are
+    checked one by one: a faulty value set on a component, a component added with a kind
+    vitaal does not know, and a supply link added from an unknown supplier are found as by
+    the whole check. (Such a register is refused when read; made here in memory.)"""
+    from vitaal.model.records import Component, Edit, Intervention, SupplyLink
+
+    def option(i: str, *changes: Edit) -> Intervention:
+        return Intervention(id=i, name=i, kind=InterventionKind.REDUNDANCY, changes=changes)
+
+    register = {
+        iv.id: iv
+        for iv in (
+            option(
+                "bad-set",
+                Edit(
+                    op=EditOp.SET,
+                    kind="components",
+                    key="ss",
+                    fields={"capacity": {"electricity": Quantity(-1, "MW")}},
+                ),
+            ),
+            option(
+                "bad-add",
+                Edit(
+                    op=EditOp.ADD,
+                    kind="components",
+                    key="ss2",
+                    record=Component(id="ss2", subsystem="grid", kind="warp_core"),
+                ),
+            ),
+            option(
+                "bad-link",
+                Edit(
+                    op=EditOp.ADD,
+                    kind="supply",
+                    key="ghost>pump|electricity",
+                    record=SupplyLink(supplier="ghost", consumer="pump", resource="electricity"),
+                ),
+            ),
+        )
+    }
+    bad = dataclasses.replace(town, interventions=register)
+    before = base_errors(bad)
+    for iv in register.values():
+        quick = check_intervention(bad, iv, before)
+        assert quick, iv.id
+        assert [str(p) for p in quick] == [str(p) for p in check_intervention(bad, iv)], iv.id
 
 
 # -- applying ------------------------------------------------------------------------------
@@ -441,7 +499,7 @@ def test_portfolio_under_a_budget(evaluator: OptionEvaluator, town: Model) -> No
 
 
 def test_options_report_and_command(town: Model, tmp_path: Path) -> None:
-    rep = options_report(town, ["flood"], search=False)
+    rep = options_report(town, ["flood"], search=PortfolioSearch(enabled=False))
     flags = {(f["scenario"], f["system"]): f for f in rep["flags"]}
     heat = flags[("flood", "heat")]
     # best verdict first: resolves, delays, reduces
@@ -503,7 +561,7 @@ def test_decisions_on_the_table_list_the_options_for_them(town: Model) -> None:
     """The analysis puts three single points of failure on the town's table (the grid station
     with ss, the pump with its control system, the heat plant); each lists the options that
     touch its components, with what they do to the flags of its systems."""
-    rep = options_report(town, ["flood"], search=False, decisions=True)
+    rep = options_report(town, ["flood"], search=PortfolioSearch(enabled=False), decisions=True)
     table = {d["id"]: d for d in rep["decisions"]}
     grid = table["decision:single_point_of_failure:gs"]
     assert grid["components"] == ["gs", "ss"]

@@ -313,7 +313,12 @@ def options(
     impact class and expected annual losses before and after and its benefit-cost ratio, and
     the best portfolios of up to three options within the budget."""
     from vitaal.method.benefit_cost import load_economics
-    from vitaal.method.options import options_report, plan_scenarios
+    from vitaal.method.options import (
+        PortfolioSearch,
+        RunSettings,
+        options_report,
+        plan_scenarios,
+    )
     from vitaal.model.records import Scenario
 
     if budget_eur is not None and not (budget_eur >= 0 and math.isfinite(budget_eur)):
@@ -347,15 +352,16 @@ def options(
             loaded,
             scenarios,
             options=list(option_ids) or None,
-            economics=economics,
-            budget_eur=budget_eur,
-            max_size=max_size,
-            max_evaluations=max_evaluations,
-            search=not no_search,
+            run=RunSettings(
+                economics=economics, check=not no_check, model_root=root, horizon_h=horizon_h
+            ),
+            search=PortfolioSearch(
+                enabled=not no_search,
+                budget_eur=budget_eur,
+                max_size=max_size,
+                max_evaluations=max_evaluations,
+            ),
             decisions=decisions,
-            check=not no_check,
-            model_root=root,
-            horizon_h=horizon_h,
             progress=lambda what, done, total: update(done, total, what),
         )
     if as_json:

@@ -216,7 +216,11 @@ def check_intervention(
     applied at all. Empty: the option is sound. ``before``: :func:`base_errors` of the model,
     when known.
 
-    Complexity: one validation of the patched model (two without ``before``), O(V + E).
+    With ``before``, the patched model's records are checked one by one only where the
+    option sets or adds them (the rest are those of the model, whose problems ``before``
+    holds); an option that removes a record is checked whole, since what referred to it may
+    now be broken anywhere. Complexity: O(V + E) for the checks that span tables, plus the
+    changed records (two whole validations without ``before``).
     """
     from vitaal.model.validate import validate_model
 
@@ -228,7 +232,15 @@ def check_intervention(
     known = before if before is not None else base_errors(model)
     out = []
     # the register itself is not what is checked: its adds are in the patched model
-    for p in validate_model(dataclasses.replace(applied.model, interventions={})):
+    changed: dict[str, set[str]] | None = {}
+    for e in iv.changes:
+        if e.op is EditOp.REMOVE or before is None:
+            changed = None
+            break
+        if e.op is not EditOp.REPAIR and changed is not None:
+            changed.setdefault(e.kind, set()).add(e.key)
+    patched = dataclasses.replace(applied.model, interventions={})
+    for p in validate_model(patched, changed):
         if p.severity is not Severity.ERROR or str(p) in known:
             continue
         what = f"{p.found} ({p.record}: {p.field})" if p.record else p.found

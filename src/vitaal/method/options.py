@@ -40,6 +40,7 @@ from typing import Any
 from vitaal.engine.compile import compile_model
 from vitaal.errors import ScenarioError, VitaalError
 from vitaal.method.benefit_cost import BenefitCost, Economics, benefit_cost, load_economics
+from vitaal.method.decision_options import item_component
 from vitaal.method.flags import Flag
 from vitaal.method.interventions import (
     InterventionError,
@@ -65,6 +66,8 @@ __all__ = [
     "OptionEvaluator",
     "Outcome",
     "Portfolio",
+    "PortfolioSearch",
+    "RunSettings",
     "decision_components",
     "decision_table",
     "flag_verdict",
@@ -646,8 +649,7 @@ def decision_components(model: Model, decision: Mapping[str, Any]) -> list[str]:
     """
     out: dict[str, None] = {}
     for item in decision.get("items", ()):
-        _, _, rest = str(item).partition(":")
-        cid = rest.split("|", 1)[0].split("#", 1)[0]
+        cid = item_component(str(item))
         if cid in model.components:
             out.setdefault(cid, None)
     return list(out)
@@ -695,30 +697,49 @@ def decision_table(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class RunSettings:
+    """How each set of options is run: the economics (default: the packaged ones), whether
+    each patched model is checked first, the model's folder (for hazard rasters) and the
+    horizon (default: each scenario's)."""
+
+    economics: Economics | None = None
+    check: bool = True
+    model_root: str | Path | None = None
+    horizon_h: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PortfolioSearch:
+    """Whether and how combinations are searched (:func:`search_portfolios`): under a budget,
+    of up to ``max_size`` options, with at most ``max_evaluations`` runs."""
+
+    enabled: bool = True
+    budget_eur: float | None = None
+    max_size: int = 3
+    max_evaluations: int = 500
+
+
 def options_report(
     model: Model,
     scenarios: Sequence[Scenario | str],
     *,
     options: Sequence[str] | None = None,
-    economics: Economics | None = None,
-    budget_eur: float | None = None,
-    max_size: int = 3,
-    max_evaluations: int = 500,
-    search: bool = True,
+    run: RunSettings | None = None,
+    search: PortfolioSearch | None = None,
     decisions: bool = False,
-    check: bool = True,
-    model_root: str | Path | None = None,
-    horizon_h: float | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Everything ``vitaal options`` shows, as data: the scenarios with their likelihood and
     flags, the expected annual losses without any option, each option's report, the flags with
-    the options that address them and, with ``search``, the portfolios.
+    the options that address them and, unless ``search`` is disabled, the portfolios.
 
     ``options``: the ids of the register to consider (default: all). With ``decisions``, the
     whole method is run (:func:`~vitaal.method.analysis.run_analysis`) and each decision on
     the table lists the options that touch its components (:func:`decision_table`).
     """
+    run = run if run is not None else RunSettings()
+    search = search if search is not None else PortfolioSearch()
     ids = list(options) if options is not None else list(model.interventions)
     for i in ids:
         if i not in model.interventions:
@@ -727,10 +748,10 @@ def options_report(
     ev = OptionEvaluator(
         model,
         scenarios,
-        economics=economics,
-        model_root=model_root,
-        horizon_h=horizon_h,
-        check=check,
+        economics=run.economics,
+        model_root=run.model_root,
+        horizon_h=run.horizon_h,
+        check=run.check,
     )
     reports = []
     for n, i in enumerate(ids):
@@ -773,7 +794,7 @@ def options_report(
         "options": reports,
         "flags": ev.flag_table(reports),
     }
-    if search:
+    if search.enabled:
 
         def step(done: int, total: int) -> None:
             if progress is not None:
@@ -782,15 +803,15 @@ def options_report(
         out["portfolios"] = search_portfolios(
             ev,
             sound,
-            budget_eur=budget_eur,
-            max_size=max_size,
-            max_evaluations=max_evaluations,
+            budget_eur=search.budget_eur,
+            max_size=search.max_size,
+            max_evaluations=search.max_evaluations,
             progress=step,
         )
     if decisions:
         from vitaal.method.analysis import run_analysis
 
-        table = run_analysis(model, model_root=model_root).as_dict()["decisions"]["items"]
+        table = run_analysis(model, model_root=run.model_root).as_dict()["decisions"]["items"]
         out["decisions"] = decision_table(model, table, reports)
     out["runs"] = ev.runs
     return out

@@ -11,7 +11,7 @@ resources (power needs control, control needs power) are legal and not reported.
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import shapely
@@ -60,11 +60,29 @@ class _Collector:
         self.problems.append(Problem(where, field, found, expected, Severity.WARNING, record))
 
 
-def validate_model(model: Model) -> list[Problem]:
+def validate_model(
+    model: Model, records: Mapping[str, Collection[str]] | None = None
+) -> list[Problem]:
     """Every problem of ``model`` as a whole, errors and warnings, in file order.
 
-    Complexity: O(V + E) over nodes and supply links, plus one geometry check per record.
+    ``records``: per table (``components``, ``areas``, ``critical_functions``, ``plans``,
+    ``scenarios``, ``challenges``, ``couplings``, ``side_outputs``), the keys whose own fields
+    are checked; a table not named is not checked record by record. ``None``: every record.
+    The checks that span tables (units of resources, subsystems, supply links, requirements,
+    stores, the supply paths) always run whole. For a model that differs from a checked one
+    only in the named records (an intervention that sets or adds them,
+    :func:`~vitaal.method.interventions.check_intervention`), this finds every problem the
+    changes can make.
+
+    Complexity: O(V + E) over nodes and supply links, plus one geometry check per record
+    checked.
     """
+
+    def each(table: str, rows: Mapping[str, Any]) -> Iterable[Any]:
+        if records is None:
+            return rows.values()
+        return [rows[k] for k in records.get(table, ()) if k in rows]
+
     c = _Collector()
     kinds = set(data_mapping("kinds", "kinds")) | set(model.info.kinds)
     hazards = data_mapping("hazards", "hazards")
@@ -90,10 +108,10 @@ def validate_model(model: Model) -> list[Problem]:
             c.error(sub.loc, "system", repr(sub.system), "an existing system id", sub.id)
 
     rd = model.info.crs.upper().replace(" ", "") in ("EPSG:28992",)
-    for comp in model.components.values():
+    for comp in each("components", model.components):
         _check_component(c, model, comp, kinds, hazards, base)
         _check_geometry(c, comp.loc, comp.id, comp.geometry, rd)
-    for area in model.areas.values():
+    for area in each("areas", model.areas):
         _check_geometry(c, area.loc, area.id, area.geometry, rd)
         if area.built_from is not None and area.built_from > base:
             c.error(
@@ -103,7 +121,7 @@ def validate_model(model: Model) -> list[Problem]:
                 f"a year up to the base year {base}",
                 area.id,
             )
-    for cf in model.critical_functions.values():
+    for cf in each("critical_functions", model.critical_functions):
         if cf.category not in categories:
             c.error(cf.loc, "category", repr(cf.category), f"one of {', '.join(categories)}", cf.id)
         if cf.area is not None and cf.area not in model.areas:
@@ -212,22 +230,22 @@ def validate_model(model: Model) -> list[Problem]:
                 sid,
             )
 
-    for cp in model.couplings.values():
+    for cp in each("couplings", model.couplings):
         if len(cp.members) < 2:
             c.error(cp.loc, "members", f"{len(cp.members)} member(s)", "at least two", cp.id)
         for m in cp.members:
             if m not in model.components:
                 c.error(cp.loc, "members", repr(m), "an existing component id", cp.id)
-    for so in model.side_outputs.values():
+    for so in each("side_outputs", model.side_outputs):
         if so.component not in model.components:
             c.error(so.loc, "component", repr(so.component), "an existing component id", so.id)
         for s in so.usable_by:
             if s not in model.systems:
                 c.error(so.loc, "usable_by", repr(s), "an existing system id", so.id)
-    for ch in model.challenges.values():
+    for ch in each("challenges", model.challenges):
         _check_challenge(c, model, ch)
 
-    for plan in model.plans.values():
+    for plan in each("plans", model.plans):
         if plan.system is not None and plan.system not in model.systems:
             c.error(plan.loc, "system", repr(plan.system), "an existing system id", plan.id)
         if plan.priority is not None and plan.priority not in priorities:
@@ -263,7 +281,7 @@ def validate_model(model: Model) -> list[Problem]:
             c.error(plan.loc, "areas", "no service area", "the areas the plan adds to", plan.id)
         _check_geometry(c, plan.loc, plan.id, plan.geometry, rd)
 
-    for sc in model.scenarios.values():
+    for sc in each("scenarios", model.scenarios):
         if sc.origin_system is not None and sc.origin_system not in model.systems:
             c.error(sc.loc, "origin_system", repr(sc.origin_system), "an existing system id", sc.id)
         for p in sc.plans:
