@@ -371,7 +371,8 @@ class _Label:
 
 
 def _box(lab: _Label) -> tuple[float, float, float, float]:
-    w = _CHAR_W * lab.size * len(lab.text) + 2
+    """The room a label takes, with a pixel to spare on each side (bold is wider)."""
+    w = (_CHAR_W + (0.05 if lab.weight == "bold" else 0.0)) * lab.size * len(lab.text) + 4
     x = lab.x + lab.dx
     left = x - w / 2 if lab.anchor == "middle" else (x - w if lab.anchor == "end" else x)
     return (left, lab.y - lab.size, left + w, lab.y + 2)
@@ -382,36 +383,36 @@ def _overlaps(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def _labels(data: MapData, lang: str) -> list[_Label]:
-    """The labels in order of priority: the major assets (rarest kind first), then the
-    service areas (most people first); each kept inside the frame."""
-    out: list[_Label] = []
+    """The labels in order of priority: the rarest assets (kinds the model has at most three
+    of: the plants, barriers, the one treatment works), then the service areas (most people
+    first), then the other major assets; each kept inside the frame."""
+    out: list[tuple[int, float, _Label]] = []
     for a in data.assets:
         name = a.name_nl if lang == "nl" and a.name_nl else a.name
         w = _CHAR_W * _ASSET_FONT * len(name) + 2
         right = a.x + 5 + w <= data.width - 4
-        out.append(
-            _Label(
-                name,
-                a.x,
-                min(max(a.y + 3, _ASSET_FONT + 2), data.height - 4),
-                _ASSET_FONT,
-                "start" if right else "end",
-                5.0 if right else -5.0,
-                "label label-asset",
-                "#1d1d1b",
-                "bold",
-            )
+        lab = _Label(
+            name,
+            a.x,
+            min(max(a.y + 3, _ASSET_FONT + 2), data.height - 4),
+            _ASSET_FONT,
+            "start" if right else "end",
+            5.0 if right else -5.0,
+            "label label-asset",
+            "#1d1d1b",
+            "bold",
         )
-    for ar in sorted(data.areas, key=lambda ar: (-ar.population, ar.id)):
+        out.append((0 if a.rarity <= 3 else 2, float(a.rarity), lab))
+    for ar in data.areas:
         w = _CHAR_W * _AREA_FONT * len(ar.name) + 2
         x = min(max(ar.x, 4 + w / 2), data.width - 4 - w / 2)
         y = min(max(ar.y + 3, _AREA_FONT + 2), data.height - 4)
-        out.append(
-            _Label(
-                ar.name, x, y, _AREA_FONT, "middle", 0.0, "label label-area", "#4a4a46", "normal"
-            )
+        lab = _Label(
+            ar.name, x, y, _AREA_FONT, "middle", 0.0, "label label-area", "#4a4a46", "normal"
         )
-    return out
+        out.append((1, -float(ar.population), lab))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return [lab for _, _, lab in out]
 
 
 def _draw_labels(svg: Svg, data: MapData, lang: str, reserved: Sequence[tuple[float, ...]]) -> None:

@@ -175,7 +175,7 @@
       var k = state.k;
       labels.forEach(function (t) {
         var b = t.getBBox();
-        var box = [b.x * k + state.x, b.y * k + state.y, (b.x + b.width) * k + state.x, (b.y + b.height) * k + state.y];
+        var box = [b.x * k + state.x - 1, b.y * k + state.y, (b.x + b.width) * k + state.x + 1, (b.y + b.height) * k + state.y];
         var inside = box[0] >= 2 && box[1] >= 2 && box[2] <= W - 2 && box[3] <= H - 2;
         var free = inside && !placed.some(function (p) {
           return box[0] < p[2] && p[0] < box[2] && box[1] < p[3] && p[1] < box[3];
