@@ -87,6 +87,7 @@ class JobRunner:
         self._jobs: OrderedDict[str, Job] = OrderedDict()
         self._by_key: dict[Hashable, str] = {}
         self._lock = threading.Lock()
+        self._futures: dict[str, Future[dict[str, Any]]] = {}
         self._queue: Any = None
         self._executor: Executor
         if mode == "process":
@@ -113,14 +114,38 @@ class JobRunner:
             self._jobs[job.id] = job
             self._by_key[key] = job.id
             self._trim()
+            stale = self._superseded(job)
+        for old in stale:
+            old.cancel()
         if self._mode == "process":
             future: Future[dict[str, Any]] = self._executor.submit(
                 _run_in_process, job.id, kind, args
             )
         else:
             future = self._executor.submit(FUNCTIONS[kind], *args, self._ticker(job.id))
+        with self._lock:
+            self._futures[job.id] = future
+        # after it is kept: a job that is done already is finished (and let go) here
         future.add_done_callback(lambda f: self._finish(job.id, f))
         return job
+
+    def _superseded(self, job: Job) -> list[Future[dict[str, Any]]]:
+        """The futures of queued analyses of older versions than ``job``'s: the pages ask
+        only for the latest version's, so under a stream of edits the workers would
+        otherwise go through every version in turn. A queued job that could not be cancelled
+        (already handed to a worker) runs to its end."""
+        if job.kind != "analysis" or not isinstance(job.key, tuple):
+            return []
+        version = job.key[-1]
+        return [
+            self._futures[other.id]
+            for other in self._jobs.values()
+            if other.kind == "analysis"
+            and other.status == "queued"
+            and isinstance(other.key, tuple)
+            and other.key[-1] < version
+            and other.id in self._futures
+        ]
 
     def find(self, key: Hashable) -> Job | None:
         with self._lock:
@@ -132,7 +157,13 @@ class JobRunner:
             return self._jobs.get(job_id)
 
     def close(self) -> None:
+        """Stop: queued jobs are cancelled and worker processes ended (a run in a worker
+        would otherwise go on, its process orphaned, after the server stopped)."""
+        workers = list((getattr(self._executor, "_processes", None) or {}).values())
         self._executor.shutdown(wait=False, cancel_futures=True)
+        for process in workers:
+            if process.is_alive():
+                process.terminate()
         if self._queue is not None:
             self._queue.put(None)
 
@@ -165,8 +196,11 @@ class JobRunner:
             if job is None:
                 return
             job.finished = time.time()
+            self._futures.pop(job_id, None)
             if future.cancelled():
                 job.status, job.error = "failed", "cancelled"
+                if job.kind == "analysis":
+                    job.error = "a newer version came first: its analysis runs instead"
                 return
             exc = future.exception()
             if exc is None:

@@ -25,7 +25,10 @@ class AppState:
     store: ModelStore
     runner: JobRunner
     limiter: LoginLimiter
-    _model: tuple[int, Model] | None = field(default=None, repr=False)
+    #: the models read, by version: the latest and the one before (an edit's base)
+    _models: dict[int, Model] = field(default_factory=dict, repr=False)
+    #: one read per version at a time: requests that need a version being read wait for it
+    _reading: dict[int, threading.Lock] = field(default_factory=dict, repr=False)
     _geo: tuple[int, MapData] | None = field(default=None, repr=False)
     _drawn: dict[Hashable, dict[str, str]] = field(default_factory=dict, repr=False)
     _versions: tuple[int, list[dict[str, Any]]] | None = field(default=None, repr=False)
@@ -39,16 +42,27 @@ class AppState:
         return version
 
     def model(self, version: int | None = None) -> tuple[int, Model]:
-        """The model of ``version`` (the latest by default) and its number; the latest is kept
-        in memory until a newer version is made."""
+        """The model of ``version`` (the latest by default) and its number. The newest two
+        versions read are kept in memory (the latest, and the one an edit was most likely
+        made to); a version is read by one request at a time, the others wait for it (after
+        an edit, every page wants the new version at once: reading Rotterdam takes seconds)."""
         number = self.latest() if version is None else version
         with self._lock:
-            if self._model is not None and self._model[0] == number:
-                return self._model
-        model = self.store.read_model(number)
-        with self._lock:
-            if self._model is None or self._model[0] <= number:
-                self._model = (number, model)
+            found = self._models.get(number)
+            if found is not None:
+                return number, found
+            gate = self._reading.setdefault(number, threading.Lock())
+        with gate:
+            with self._lock:
+                found = self._models.get(number)
+            if found is not None:
+                return number, found
+            model = self.store.read_model(number)
+            with self._lock:
+                self._models[number] = model
+                for old in sorted(self._models)[:-2]:
+                    del self._models[old]
+                self._reading.pop(number, None)
         return number, model
 
     def geometry(self, version: int) -> tuple[Model, MapData]:

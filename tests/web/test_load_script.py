@@ -1,0 +1,160 @@
+"""The load test's script, short: ``benchmarks/load_web.py`` on the tiny model with 5 users
+(one per role) for 15 s ends without an error and makes every kind of request; and the two
+things the long run showed, each on its own: a model version is read once however many
+requests want it at the same moment, and analyses of versions an edit has overtaken do not
+queue up for the workers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.web.conftest import TINY, make_store
+from vitaal.web import jobs as jobs_module
+from vitaal.web.accounts import LoginLimiter
+from vitaal.web.config import WebConfig
+from vitaal.web.editing import save_component
+from vitaal.web.jobs import JobRunner
+from vitaal.web.state import AppState
+
+SCRIPT = Path(__file__).resolve().parents[2] / "benchmarks" / "load_web.py"
+
+
+@pytest.mark.slow
+def test_a_short_load_run_has_no_error(tmp_path: Path) -> None:
+    out = tmp_path / "load.json"
+    run = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--users",
+            "5",
+            "--seconds",
+            "15",
+            "--think",
+            "0.3",
+            "--edit-share",
+            "0.4",
+            "--run-share",
+            "0.2",
+            "--model",
+            str(TINY),
+            "--organisations",
+            "Grid company",
+            "--workers",
+            "1",
+            "--json",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    figures = json.loads(out.read_text())
+    assert figures["errors"] == 0, figures["error_samples"]
+    assert figures["server_tracebacks"] == 0
+    counts = {row["kind"]: row["count"] for row in figures["kinds"]}
+    assert set(counts) == {
+        "sign in",
+        "decisions page",
+        "decisions API",
+        "scenarios page",
+        "components search",
+        "component page",
+        "map page",
+        "audit page",
+        "register page",
+        "subsystem page",
+        "scenario run",
+        "job poll",
+        "component read",
+        "edit own record",
+        "edit shared record",
+    }
+    assert all(n > 0 for n in counts.values()), counts
+    assert counts["sign in"] == 5
+    assert figures["memory"]["server_mb"] > 0
+    assert "| edit shared record |" in run.stdout
+
+
+def test_a_version_is_read_once_by_requests_at_the_same_time(tmp_path: Path) -> None:
+    store = make_store(f"sqlite:///{tmp_path / 'one.db'}")
+    reads: list[int] = []
+    original = store.read_model
+
+    def counted(version: int | None = None) -> Any:
+        reads.append(version or 0)
+        time.sleep(0.3)  # a large model takes seconds: the others arrive meanwhile
+        return original(version)
+
+    store.read_model = counted  # type: ignore[method-assign]
+    runner = JobRunner("thread", 1)
+    state = AppState(
+        WebConfig(db_url="sqlite://", workers="thread"), store, runner, LoginLimiter(5, 60)
+    )
+    try:
+        got: list[int] = []
+        threads = [
+            threading.Thread(target=lambda: got.append(id(state.model()[1]))) for _ in range(8)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert reads == [1]
+        assert len(got) == 8
+        assert len(set(got)) == 1
+        # an edit makes version 2; version 1 stays in memory too (the base of edits made
+        # while it was the latest)
+        one = state.model()[1]
+        outcome = save_component(
+            store, one.components["ss-1"], {"condition": "5"}, base=1, author="ann"
+        )
+        assert outcome.version == 2
+        assert state.model()[0] == 2
+        assert state.model(1)[1] is one
+        assert reads == [1, 2]
+    finally:
+        runner.close()
+        store.close()
+
+
+def test_analyses_of_overtaken_versions_are_cancelled(monkeypatch: pytest.MonkeyPatch) -> None:
+    release = threading.Event()
+    ran: list[int] = []
+
+    def analysis(url: str, version: int, progress: Any) -> dict[str, Any]:
+        ran.append(version)
+        release.wait(10)
+        return {"version": version}
+
+    monkeypatch.setitem(jobs_module.FUNCTIONS, "analysis", analysis)
+    runner = JobRunner("thread", 1)
+    try:
+        first = runner.submit("analysis", ("analysis", 1), "ann", "db", 1)
+        # a stream of edits: each new version's analysis is asked for while 1 still runs
+        queued = [runner.submit("analysis", ("analysis", v), "ann", "db", v) for v in (2, 3)]
+        last = runner.submit("analysis", ("analysis", 4), "ann", "db", 4)
+        for job in queued:
+            assert job.status == "failed"
+            assert job.error == "a newer version came first: its analysis runs instead"
+        release.set()
+        end = time.monotonic() + 10
+        while last.status != "done" and time.monotonic() < end:
+            time.sleep(0.02)
+        assert first.status == "done"
+        assert last.status == "done"
+        assert ran == [1, 4]  # 2 and 3 never ran
+        # a page asking for version 4 again gets the finished job, not a new run
+        assert runner.submit("analysis", ("analysis", 4), "ann", "db", 4) is last
+    finally:
+        release.set()
+        runner.close()
