@@ -10,6 +10,12 @@ model without any option was run once (the engine's kernels compiled).
 
     .venv/bin/python benchmarks/bench_options.py [--model examples/rotterdam]
         [--scenario river-flood] [-n 100]
+    .venv/bin/python benchmarks/bench_options.py --synthetic 100000 [-n 100]
+
+With ``--synthetic N`` the model is the synthetic city of N components
+(``vitaal.engine.synthetic``, seed 1) as records, struck by a flood given per component: every
+component with a flood threshold (substations, pumping stations ...) stands in water 0.5 m above
+its threshold, and the options protect the first N of them it takes out.
 """
 
 from __future__ import annotations
@@ -21,14 +27,16 @@ import time
 from _common import load
 
 from vitaal.engine.causes import CauseCode
+from vitaal.engine.synthetic import synthetic_city
 from vitaal.io.folder import read_model
 from vitaal.method.options import OptionEvaluator
 from vitaal.method.scenario_run import run_scenario
 from vitaal.model import Edit, EditOp, Intervention, InterventionKind, Model
+from vitaal.model.records import Hazard, Scenario
 from vitaal.model.units import Quantity
 
 
-def made_options(model: Model, scenario: str, n: int, root: str) -> Model:
+def made_options(model: Model, scenario: str, n: int, root: str | None) -> Model:
     """``model`` with a register of ``n`` protections of what ``scenario`` hits first."""
     run = run_scenario(model, scenario, model_root=root)
     c = run.cascade
@@ -69,13 +77,36 @@ def made_options(model: Model, scenario: str, n: int, root: str) -> Model:
     return dataclasses.replace(model, interventions=register)
 
 
+def synthetic_flood(n_components: int) -> Model:
+    """The synthetic city of ``n_components`` as records, with the scenario ``flood``."""
+    model = synthetic_city(n_components, 1).to_model()
+    values = {
+        c.id: float(c.thresholds["water_depth"].value) + 0.5
+        for c in model.components.values()
+        if "water_depth" in c.thresholds
+    }
+    flood = Scenario(
+        id="flood",
+        name="Flood",
+        horizon_h=72,
+        hazards=(Hazard(type="water_depth", unit="m", values=values),),
+    )
+    return dataclasses.replace(model, scenarios={"flood": flood})
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="examples/rotterdam")
     ap.add_argument("--scenario", default="river-flood")
+    ap.add_argument("--synthetic", type=int, default=0, help="components of a synthetic city")
     ap.add_argument("-n", type=int, default=100)
     args = ap.parse_args()
-    model = made_options(read_model(args.model), args.scenario, args.n, args.model)
+    if args.synthetic:
+        args.scenario, args.model = "flood", None
+        base = synthetic_flood(args.synthetic)
+    else:
+        base = read_model(args.model)
+    model = made_options(base, args.scenario, args.n, args.model)
     print(f"{len(model.components):,} components; {len(model.interventions)} options; {load()}")
     for check in (True, False):
         t0 = time.perf_counter()

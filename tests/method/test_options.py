@@ -47,6 +47,7 @@ from vitaal.method.interventions import (
     apply_interventions,
     base_errors,
     check_intervention,
+    keeps_compiled,
     touched_nodes,
 )
 from vitaal.method.likelihood import class_frequency, scenario_likelihood
@@ -202,9 +203,10 @@ def test_the_check_of_the_changed_records_finds_what_the_whole_check_finds(
     town: Model,
 ) -> None:
     """With the model's own problems known, only the records an option sets or adds are
-    checked one by one: a faulty value set on a component, a component added with a kind
-    vitaal does not know, and a supply link added from an unknown supplier are found as by
-    the whole check. (Such a register is refused when read; made here in memory.)"""
+    checked one by one: a faulty capacity or threshold set on a component (the threshold
+    changes nothing the checks across tables read: those are left out), a component added
+    with a kind vitaal does not know, and a supply link added from an unknown supplier are
+    found as by the whole check. (Such a register is refused when read; made in memory.)"""
     from vitaal.model.records import Component, Edit, Intervention, SupplyLink
 
     def option(i: str, *changes: Edit) -> Intervention:
@@ -220,6 +222,15 @@ def test_the_check_of_the_changed_records_finds_what_the_whole_check_finds(
                     kind="components",
                     key="ss",
                     fields={"capacity": {"electricity": Quantity(-1, "MW")}},
+                ),
+            ),
+            option(
+                "bad-threshold",
+                Edit(
+                    op=EditOp.SET,
+                    kind="components",
+                    key="ss",
+                    fields={"thresholds": {"water_depth": Quantity(1, "MW")}},
                 ),
             ),
             option(
@@ -243,11 +254,34 @@ def test_the_check_of_the_changed_records_finds_what_the_whole_check_finds(
         )
     }
     bad = dataclasses.replace(town, interventions=register)
+    assert [i for i in register if keeps_compiled([register[i]])] == ["bad-threshold"]
     before = base_errors(bad)
     for iv in register.values():
         quick = check_intervention(bad, iv, before)
         assert quick, iv.id
         assert [str(p) for p in quick] == [str(p) for p in check_intervention(bad, iv)], iv.id
+
+
+def test_an_option_that_keeps_the_compiled_model_compiles_to_the_same_arrays(
+    town: Model,
+) -> None:
+    """The evaluator reuses the compiled model for an option that changes nothing compiling
+    reads; compiled anew, every such option of the register gives the same arrays, and every
+    other one different arrays."""
+    from tests.scale.test_synthetic import assert_same_compiled
+
+    base = compile_model(town)
+    kept = []
+    for iv in town.interventions.values():
+        applied = compile_model(apply_interventions(town, [iv]).model)
+        if keeps_compiled([iv]):
+            kept.append(iv.id)
+            assert_same_compiled(base, applied)
+        else:
+            with pytest.raises(AssertionError):
+                assert_same_compiled(base, applied)
+    assert kept, "the register has an option that keeps the compiled model"
+    assert len(kept) < len(town.interventions)
 
 
 # -- applying ------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ __all__ = [
 RESOURCES = (
     ("electricity", "Electricity", "MW"),
     ("drinking_water", "Drinking water", "m3/h"),
-    ("data", "Data", "service"),
+    ("data", "Data", "Mbit/s"),  # the unit of the demand norms for data
 )
 EL, WATER, DATA = 0, 1, 2
 

@@ -105,6 +105,42 @@ class _Times(Restoration):
         self.changed = {k: dict(v) for k, v in changed.items()}
 
 
+#: what :func:`~vitaal.engine.compile.compile_model` reads: the tables whose records it
+#: reads whole, and per table the fields it reads of records it otherwise only counts
+_COMPILED_TABLES = frozenset({"resources", "supply", "requirements", "stores"})
+_COMPILED_FIELDS = {"components": frozenset({"capacity"})}
+_NODE_TABLES = frozenset({"components", "areas", "critical_functions"})
+
+
+def keeps_compiled(interventions: Iterable[Intervention]) -> bool:
+    """Whether the model with ``interventions`` applied compiles to the same arrays as the model
+    without them, so that a run can reuse the compiled model: true when every change sets
+    fields that compiling does not read (a component's thresholds, lead time or repair times, a
+    coupling's members, a side output ...), false when one adds or removes a node or changes a
+    resource, supply link, requirement, store or a component's capacity.
+
+    >>> from vitaal.model import Edit, InterventionKind
+    >>> keep = Intervention(id="p", name="p", kind=InterventionKind.PROTECTION, changes=(
+    ...     Edit(op=EditOp.SET, kind="components", key="ss", fields={"thresholds": {}}),))
+    >>> grow = dataclasses.replace(keep, changes=(
+    ...     Edit(op=EditOp.SET, kind="components", key="ss", fields={"capacity": {}}),))
+    >>> keeps_compiled([keep]), keeps_compiled([keep, grow])
+    (True, False)
+    """
+    for iv in interventions:
+        for e in iv.changes:
+            if e.op is EditOp.REPAIR:
+                continue
+            if e.kind in _COMPILED_TABLES:
+                return False
+            if e.op is not EditOp.SET and e.kind in _NODE_TABLES:
+                return False
+            read = _COMPILED_FIELDS.get(e.kind, frozenset())
+            if any(f.rstrip("+-") in read for f in e.fields):
+                return False
+    return True
+
+
 def apply_interventions(model: Model, interventions: Iterable[Intervention | str]) -> Applied:
     """The model with the changes of ``interventions`` applied in order (later changes win
     where two set the same field); ``model`` is left as it is.
@@ -218,9 +254,11 @@ def check_intervention(
 
     With ``before``, the patched model's records are checked one by one only where the
     option sets or adds them (the rest are those of the model, whose problems ``before``
-    holds); an option that removes a record is checked whole, since what referred to it may
-    now be broken anywhere. Complexity: O(V + E) for the checks that span tables, plus the
-    changed records (two whole validations without ``before``).
+    holds), and the checks that span tables only when the option changes what they read
+    (:func:`keeps_compiled`); an option that removes a record is checked whole, since what
+    referred to it may now be broken anywhere. Complexity: O(V + E) for the checks that span
+    tables when they run, plus the changed records (two whole validations without
+    ``before``).
     """
     from vitaal.model.validate import validate_model
 
@@ -240,7 +278,8 @@ def check_intervention(
         if e.op is not EditOp.REPAIR and changed is not None:
             changed.setdefault(e.kind, set()).add(e.key)
     patched = dataclasses.replace(applied.model, interventions={})
-    for p in validate_model(patched, changed):
+    across = changed is None or not keeps_compiled([iv])
+    for p in validate_model(patched, changed, across=across):
         if p.severity is not Severity.ERROR or str(p) in known:
             continue
         what = f"{p.found} ({p.record}: {p.field})" if p.record else p.found

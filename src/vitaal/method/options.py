@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vitaal.engine.compile import compile_model
+from vitaal.engine.compile import CompiledModel, compile_model
 from vitaal.errors import ScenarioError, VitaalError
 from vitaal.method.benefit_cost import BenefitCost, Economics, benefit_cost, load_economics
 from vitaal.method.decision_options import item_component
@@ -47,6 +47,7 @@ from vitaal.method.interventions import (
     apply_interventions,
     base_errors,
     check_intervention,
+    keeps_compiled,
     touched_nodes,
 )
 from vitaal.method.likelihood import (
@@ -247,6 +248,9 @@ class OptionEvaluator:
         self.systems = service_systems(model)
         self.runs = 0
         self._cache: dict[tuple[str, ...], Evaluation] = {}
+        # the model without options, compiled: reused by every set of options that changes
+        # nothing compiling reads (keeps_compiled)
+        self._compiled: CompiledModel | None = None
         self._base_errors: set[str] | None = None
         # the nodes every outcome follows: those any option touches
         self._follow: dict[str, None] = {}
@@ -267,7 +271,13 @@ class OptionEvaluator:
     def _evaluate(self, key: tuple[str, ...]) -> Evaluation:
         try:
             applied = apply_interventions(self.model, key)
-            cm = compile_model(applied.model)
+            ivs = [self.model.interventions[k] for k in key]
+            if self._compiled is not None and keeps_compiled(ivs):
+                cm = self._compiled
+            else:
+                cm = compile_model(applied.model)
+            if not key:
+                self._compiled = cm
             outcomes = {}
             for sc in self.scenarios:
                 run = run_scenario(

@@ -61,18 +61,19 @@ class _Collector:
 
 
 def validate_model(
-    model: Model, records: Mapping[str, Collection[str]] | None = None
+    model: Model, records: Mapping[str, Collection[str]] | None = None, *, across: bool = True
 ) -> list[Problem]:
     """Every problem of ``model`` as a whole, errors and warnings, in file order.
 
     ``records``: per table (``components``, ``areas``, ``critical_functions``, ``plans``,
     ``scenarios``, ``challenges``, ``couplings``, ``side_outputs``), the keys whose own fields
     are checked; a table not named is not checked record by record. ``None``: every record.
-    The checks that span tables (units of resources, subsystems, supply links, requirements,
-    stores, the supply paths) always run whole. For a model that differs from a checked one
-    only in the named records (an intervention that sets or adds them,
-    :func:`~vitaal.method.interventions.check_intervention`), this finds every problem the
-    changes can make.
+    The checks that span tables (units of resources, supply links, requirements, stores, the
+    supply paths) run whole, unless ``across`` is false: for a model whose resources, supply
+    links, requirements, stores, node ids and capacities are those of a checked one. For a
+    model that differs from a checked one only in the named records (an intervention that sets
+    or adds them, :func:`~vitaal.method.interventions.check_intervention`), this finds every
+    problem the changes can make.
 
     Complexity: O(V + E) over nodes and supply links, plus one geometry check per record
     checked.
@@ -91,7 +92,7 @@ def validate_model(
     priorities = [str(cat["id"]) for cat in load_data("priority")["categories"]]
     base = model.info.base_year
 
-    for resource in model.resources.values():
+    for resource in model.resources.values() if across else ():
         try:
             dimension_of(resource.unit)
         except UnitError:
@@ -129,7 +130,7 @@ def validate_model(
         _check_geometry(c, cf.loc, cf.id, cf.geometry, rd)
 
     suppliers: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for link in model.supply.values():
+    for link in model.supply.values() if across else ():
         ok = True
         if link.supplier not in model.components:
             what = (
@@ -179,7 +180,7 @@ def validate_model(
     needs: dict[tuple[str, str], tuple[int, Loc | None]] = {}
     for key in suppliers:
         needs[key] = (1, None)
-    for req in model.requirements.values():
+    for req in model.requirements.values() if across else ():
         rid = f"{req.consumer}|{req.resource}"
         ok = True
         if not model.is_node(req.consumer):
@@ -215,7 +216,7 @@ def validate_model(
             )
         needs[(req.consumer, req.resource)] = (req.k, req.loc)
 
-    for store in model.stores.values():
+    for store in model.stores.values() if across else ():
         sid = f"{store.component}|{store.resource}"
         if store.component not in model.components:
             c.error(store.loc, "component", repr(store.component), "an existing component id", sid)
@@ -342,7 +343,8 @@ def validate_model(
             c.error(sc.loc, "year", str(sc.year), f"a year from {base - 50} on", sc.id)
         _check_likelihood(c, sc)
 
-    _check_supply(c, model, needs, suppliers)
+    if across:
+        _check_supply(c, model, needs, suppliers)
     _check_interventions(c, model, kinds)
     return c.problems
 
