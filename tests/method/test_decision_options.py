@@ -110,3 +110,22 @@ def test_a_chosen_option_sets_the_decision_date() -> None:
 
 def test_no_register_no_options() -> None:
     assert _decision(handmade.build())["options"] == []
+
+
+def test_the_report_shows_the_options_beside_the_decision() -> None:
+    from vitaal.report.writer import render_html
+
+    model = _with(dataclasses.replace(LARGER, chosen=True), SPARES, SECOND_FEED)
+    data = run_analysis(model).as_dict()
+    en = render_html(data, model, lang="en")
+    nl = render_html(data, model, lang="nl")
+    assert (
+        "Options: Grid station replaced larger (reinforcement, € 6 mln, lead time 2 y, "
+        "decide by 2027, <strong>chosen</strong>); Second feed gs to ss1 (redundancy, "
+        "lead time 5 y, decide by 2024 (overdue))"
+    ) in en
+    assert (
+        "Opties: Hoogspanningsstation groter vervangen (versterking, € 6 mln, doorlooptijd "
+        "2 jr, besluit uiterlijk 2027, <strong>gekozen</strong>)"
+    ) in nl
+    assert "Spare transformer" not in en

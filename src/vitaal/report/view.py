@@ -133,6 +133,14 @@ class View:
             "no_lead_time": self._("no lead time"),
             "supply_link": self._("supply link"),
             "requirement": self._("requirement"),
+            "reinforcement": self._("reinforcement"),
+            "redundancy": self._("redundancy"),
+            "autonomy": self._("autonomy"),
+            "protection": self._("protection"),
+            "relocation": self._("relocation"),
+            "degraded_mode": self._("degraded mode"),
+            "faster_repair": self._("faster repair"),
+            "demand_measure": self._("demand measure"),
         }
         return words.get(key, key.replace("_", " "))
 
