@@ -415,11 +415,18 @@ def _labels(data: MapData, lang: str) -> list[_Label]:
     return [lab for _, _, lab in out]
 
 
-def _draw_labels(svg: Svg, data: MapData, lang: str, reserved: Sequence[tuple[float, ...]]) -> None:
+def _draw_labels(
+    svg: Svg, data: MapData, lang: str, reserved: Sequence[tuple[float, ...]], prefix: str
+) -> None:
     """Every label is written; those that would overlap a label of higher priority (or the
-    scale bar and the north arrow) are hidden, for the script to show when zoomed in."""
+    scale bar and the north arrow) are hidden, for the script to show when zoomed in.
+
+    The white halo that keeps a label readable over the drawing is a copy of it (``<use>``)
+    with a white stroke, painted underneath: ``paint-order`` would do it in one element, but
+    WeasyPrint paints the stroke over the letters."""
     placed = list(reserved)
     parts = []
+    halos = []
     for i, lab in enumerate(_labels(data, lang)):
         box = _box(lab)
         free = (
@@ -427,16 +434,23 @@ def _draw_labels(svg: Svg, data: MapData, lang: str, reserved: Sequence[tuple[fl
         )
         if free:
             placed.append(box)
-        hidden = "" if free else ' visibility="hidden"'
+        # in order of priority; what all share is on the group
+        extra = "" if free else ' visibility="hidden"'
+        if lab.dx:
+            extra += f' dx="{num(lab.dx)}"'
+        if lab.weight != "normal":
+            extra += f' font-weight="{lab.weight}"'
         parts.append(
-            f'<text class="{lab.cls}" x="{num(lab.x)}" y="{num(lab.y)}" dx="{num(lab.dx)}" '
-            f'data-p="{i}" data-size="{num(lab.size)}" data-dx="{num(lab.dx)}" '
-            f'font-size="{num(lab.size)}" text-anchor="{lab.anchor}" fill="{lab.fill}" '
-            f'font-weight="{lab.weight}" stroke="#ffffff" stroke-width="2.4" '
-            'stroke-linejoin="round" paint-order="stroke" pointer-events="none"'
-            f"{hidden}>{text_escape(lab.text)}</text>"
+            f'<text class="{lab.cls}" id="{prefix}-{i}" x="{num(lab.x)}" y="{num(lab.y)}" '
+            f'font-size="{num(lab.size)}" text-anchor="{lab.anchor}" fill="{lab.fill}"'
+            f"{extra}>{text_escape(lab.text)}</text>"
         )
-    svg.add('<g class="labels">' + "".join(parts) + "</g>")
+        halos.append(f'<use href="#{prefix}-{i}"/>')
+    svg.add(
+        '<g class="halos" stroke="#ffffff" stroke-width="2.4" stroke-linejoin="round" '
+        'pointer-events="none" aria-hidden="true">' + "".join(halos) + "</g>"
+        '<g class="labels" pointer-events="none">' + "".join(parts) + "</g>"
+    )
 
 
 def draw_map(
@@ -575,17 +589,19 @@ def draw_map(
         if m.system:
             what += "; " + system_names.get(m.system, m.system)
         marks.append(
-            f'<circle class="asset" cx="{num(m.x)}" cy="{num(m.y)}" r="3.6" fill="#ffffff" '
-            'fill-opacity="0" stroke="#1d1d1b" stroke-width="1" '
-            f'vector-effect="non-scaling-stroke"><title>{text_escape(name)} '
-            f"({text_escape(what)})</title></circle>"
+            f'<circle class="asset" cx="{num(m.x)}" cy="{num(m.y)}" r="3.6">'
+            f"<title>{text_escape(name)} ({text_escape(what)})</title></circle>"
         )
-    svg.add('<g class="assets">' + "".join(marks) + "</g>")
+    svg.add(
+        '<g class="assets" fill="#ffffff" fill-opacity="0" stroke="#1d1d1b" stroke-width="1">'
+        + "".join(marks)
+        + "</g>"
+    )
     reserved = [
         (0.0, data.height - 30, 12 + data.width / 5 + 20, data.height),
         (data.width - 30, 0.0, data.width, 46.0),
     ]
-    _draw_labels(svg, data, lang, reserved)
+    _draw_labels(svg, data, lang, reserved, clip)
     svg.add("</g></g>")
     _scale_bar(svg, data, labels.get("km", "km"))
     _legend(svg, data, labels, system_names, scenario=failed is not None)

@@ -130,8 +130,12 @@
     var frame = svg.querySelector("clipPath rect");
     var W = frame ? frame.width.baseVal.value + 2 : vb.width;
     var H = frame ? frame.height.baseVal.value + 2 : vb.height;
-    var labels = Array.prototype.slice.call(view.querySelectorAll("text.label"));
-    labels.sort(function (a, b) { return Number(a.dataset.p) - Number(b.dataset.p); });
+    // the labels in order of priority, as written, with their size and offset at zoom 1
+    var labels = Array.prototype.map.call(view.querySelectorAll("text.label"), function (t) {
+      return { el: t, size: Number(t.getAttribute("font-size")), dx: Number(t.getAttribute("dx") || 0) };
+    });
+    var haloGroup = view.querySelector("g.halos");
+    var markGroup = view.querySelector("g.assets");
     var marks = view.querySelectorAll("circle.asset");
     var diamonds = Array.prototype.map.call(view.querySelectorAll("path.function"), function (d) {
       return { el: d, at: d.getAttribute("transform") || "" };
@@ -173,7 +177,8 @@
     function declutter() {
       var placed = [];
       var k = state.k;
-      labels.forEach(function (t) {
+      labels.forEach(function (l) {
+        var t = l.el;
         var b = t.getBBox();
         var box = [b.x * k + state.x - 1, b.y * k + state.y, (b.x + b.width) * k + state.x + 1, (b.y + b.height) * k + state.y];
         var inside = box[0] >= 2 && box[1] >= 2 && box[2] <= W - 2 && box[3] <= H - 2;
@@ -190,11 +195,12 @@
       clamp();
       var k = state.k;
       view.setAttribute("transform", "translate(" + state.x + " " + state.y + ") scale(" + k + ")");
-      labels.forEach(function (t) {
-        t.setAttribute("font-size", String(Number(t.dataset.size) / k));
-        t.setAttribute("dx", String(Number(t.dataset.dx) / k));
-        t.setAttribute("stroke-width", String(2.4 / k));
+      labels.forEach(function (l) {
+        l.el.setAttribute("font-size", String(l.size / k));
+        if (l.dx) l.el.setAttribute("dx", String(l.dx / k));
       });
+      if (haloGroup) haloGroup.setAttribute("stroke-width", String(2.4 / k));
+      if (markGroup) markGroup.setAttribute("stroke-width", String(1 / k));
       Array.prototype.forEach.call(marks, function (c) { c.setAttribute("r", String(3.6 / Math.sqrt(k))); });
       diamonds.forEach(function (d) { d.el.setAttribute("transform", d.at + " scale(" + 1 / Math.sqrt(k) + ")"); });
       if (scale) {
