@@ -109,6 +109,7 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
             {
                 "id": "floodproof-fibre-kop-van-zuid",
                 "name": "Flood-proof the two fibre nodes at Kop van Zuid",
+                "name_nl": "De twee glasvezelknooppunten op de Kop van Zuid waterdicht maken",
                 "kind": "protection",
                 "owner": "KPN; VodafoneZiggo",
                 "system": "telecom",
@@ -138,6 +139,8 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
             {
                 "id": "floodproof-substations-kop-van-zuid",
                 "name": "Flood-proof the substations that feed the Kop van Zuid fibre nodes",
+                "name_nl": "De netstations die de glasvezelknooppunten op de Kop van Zuid voeden "
+                "waterdicht maken",
                 "kind": "protection",
                 "owner": "Stedin",
                 "system": "electricity",
@@ -157,6 +160,7 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
         {
             "id": "mobile-substations",
             "name": "A fleet of mobile substations",
+            "name_nl": "Een vloot mobiele netstations",
             "kind": "faster_repair",
             "owner": "Stedin",
             "system": "electricity",
@@ -176,6 +180,7 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
             {
                 "id": "maastunnel-flood-barriers",
                 "name": "Flood barriers at the Maastunnel entrances",
+                "name_nl": "Waterkeringen bij de ingangen van de Maastunnel",
                 "kind": "protection",
                 "owner": "Gemeente Rotterdam",
                 "system": "mobility",
@@ -204,6 +209,7 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
             {
                 "id": "cool-traction-substations",
                 "name": "Cooling for the metro's traction substations",
+                "name_nl": "Koeling voor de tractieonderstations van de metro",
                 "kind": "protection",
                 "owner": "RET",
                 "system": "mobility",
@@ -226,6 +232,7 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
             {
                 "id": "erasmusbrug-sprinklers",
                 "name": "Sprinklers that cool the Erasmusbrug's bascule in a heat wave",
+                "name_nl": "Sprinklers die de klep van de Erasmusbrug koelen bij hitte",
                 "kind": "degraded_mode",
                 "owner": "Gemeente Rotterdam",
                 "system": "mobility",
@@ -245,6 +252,28 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
                 **_ASSUMED,
             }
         )
+    if need("heat-hwc-zuid"):
+        out.append(
+            {
+                "id": "mobile-boilers-zuid",
+                "name": "Containerised peak boilers beside the Rotterdam-Zuid boiler plant",
+                "name_nl": "Mobiele piekketels naast de ketelcentrale Rotterdam-Zuid",
+                "kind": "reinforcement",
+                "owner": "Vattenfall",
+                "system": "heat",
+                "investment_eur": 3_000_000,
+                "yearly_cost_eur": 300_000,
+                "lead_time_y": 1,
+                "lifetime_y": 15,
+                "description": "30 MW of gas-fired boilers in containers on the site of the "
+                "peak and backup plant Rotterdam-Zuid, whose 15 MW run short in 2028: placed "
+                "within a year, where a new plant takes four. About EUR 100,000 a MW and EUR "
+                "300,000 a year for standby, gas contracts and upkeep, assumed. A stopgap: it "
+                "burns gas, and the network's sources still run short.",
+                "changes": [{"set": "components/heat-hwc-zuid", "capacity": {"heat": "45 MW"}}],
+                **_ASSUMED,
+            }
+        )
     homes = [cf.id for cf in model.critical_functions.values() if cf.category == "care_home"]
     changes: list[dict[str, Any]] = []
     for h in homes:
@@ -260,6 +289,7 @@ def interventions(folder: Path) -> list[dict[str, Any]]:
             {
                 "id": "care-home-emergency-power",
                 "name": "Emergency power for a day at every care home",
+                "name_nl": "Noodstroom voor een dag bij elk verpleeghuis",
                 "kind": "autonomy",
                 "owner": "Care home operators",
                 "investment_eur": 60_000 * len(changes),
