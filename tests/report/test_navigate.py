@@ -204,7 +204,7 @@ def test_map_zooms_and_names(rotterdam: dict[str, Any], lang: str) -> None:
 
             def visible_labels() -> list[dict[str, Any]]:
                 return list(
-                    svg.locator("text.label").evaluate_all(
+                    svg.locator("text.map-label").evaluate_all(
                         "ts => ts.filter(t => t.getAttribute('visibility') !== 'hidden')"
                         ".map(t => { const r = t.getBoundingClientRect(); return {text:"
                         " t.textContent, cls: t.getAttribute('class'), x0: r.left, y0: r.top,"
@@ -222,8 +222,8 @@ def test_map_zooms_and_names(rotterdam: dict[str, Any], lang: str) -> None:
                 )
 
             shown = visible_labels()
-            assert any("label-area" in x["cls"] for x in shown)
-            assert any("label-asset" in x["cls"] for x in shown)
+            assert any("map-label-area" in x["cls"] for x in shown)
+            assert any("map-label-asset" in x["cls"] for x in shown)
             # nothing clipped, nothing over the legend, no two labels on each other
             assert all(inside(x) for x in shown), [x for x in shown if not inside(x)]
             for i, a in enumerate(shown):
@@ -234,7 +234,7 @@ def test_map_zooms_and_names(rotterdam: dict[str, Any], lang: str) -> None:
             _shot(page, f"map-{lang}.png")
 
             # a district whose label did not fit: zoom in on it until it shows
-            target = svg.locator("text.label-area[visibility=hidden]").evaluate_all(
+            target = svg.locator("text.map-label-area[visibility=hidden]").evaluate_all(
                 "ts => ts.map(t => { const r = t.getBoundingClientRect();"
                 " return {text: t.textContent, x: (r.left + r.right) / 2,"
                 " y: (r.top + r.bottom) / 2}; })"
@@ -298,7 +298,7 @@ def test_reads_without_script(rotterdam: dict[str, Any], lang: str) -> None:
             assert page.locator("button").count() == 0
             assert page.locator("#agenda table").first.locator("tbody tr:visible").count() == 80
             svg = page.locator("svg[data-figure=map]").first
-            labels = svg.locator("text.label:not([visibility=hidden])").count()
+            labels = svg.locator("text.map-label:not([visibility=hidden])").count()
             assert labels > 10
             svg.scroll_into_view_if_needed()
             _shot(page, f"map-no-script-{lang}.png")

@@ -86,7 +86,7 @@ def test_map_names_what_it_draws(tiny_model: Model) -> None:
         svg = draw_map(d, label="m", labels={}, system_names={}, lang=lang)
         names[lang] = {
             "titles": " ".join(re.findall(r"<title>([^<]*)</title>", svg)),
-            "labels": " ".join(re.findall(r'<text class="label[^>]*>([^<]*)</text>', svg)),
+            "labels": " ".join(re.findall(r'<text class="map-label[^>]*>([^<]*)</text>', svg)),
         }
         assert "style=" not in svg
         assert "<style" not in svg
@@ -111,7 +111,7 @@ def test_map_labels_stay_in_the_frame_and_apart(tiny_model: Model) -> None:
     data = map_data(tiny_model, width=300)
     svg = draw_map(data, label="m", labels={}, system_names={})
     # written in order of priority; the hidden ones say so
-    written = re.findall(r'<text class="label[^>]*>', svg)
+    written = re.findall(r'<text class="map-label[^>]*>', svg)
     boxes = [_box(lab) for lab in _labels(data, "en")]
     assert len(written) == len(boxes)
     kept = [b for b, t in zip(boxes, written, strict=True) if "visibility" not in t]
@@ -123,3 +123,26 @@ def test_map_labels_stay_in_the_frame_and_apart(tiny_model: Model) -> None:
         assert a[3] <= data.height
         for b in kept[i + 1 :]:
             assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3])
+
+
+def test_map_classes_clear_of_the_web_stylesheet(tiny_model: Model) -> None:
+    """The web app inserts the map into its pages, whose stylesheet styles some classes inside
+    an SVG (``svg .label`` for its charts): a rule there beats the map's presentation
+    attributes, so the map must use none of those classes (labels were drawn 12 px and grey)."""
+    from pathlib import Path
+
+    css = (
+        Path(__file__).resolve().parents[2] / "src" / "vitaal" / "web" / "static" / "app.css"
+    ).read_text(encoding="utf-8")
+    styled = {
+        c
+        for selector in re.findall(r"([^{}]+)\{", css)
+        if "svg" in selector
+        for c in re.findall(r"\.([\w-]+)", selector)
+    }
+    assert "label" in styled  # what the test guards against is there
+    for failed in (None, {"gs-1": "red"}):
+        svg = draw_map(map_data(tiny_model), label="m", labels={}, system_names={}, failed=failed)
+        used = {c for v in re.findall(r'class="([^"]*)"', svg) for c in v.split()}
+        assert "map-label" in used
+        assert used & styled == set(), used & styled

@@ -398,7 +398,7 @@ def _labels(data: MapData, lang: str) -> list[_Label]:
             _ASSET_FONT,
             "start" if right else "end",
             5.0 if right else -5.0,
-            "label label-asset",
+            "map-label map-label-asset",
             "#1d1d1b",
             "bold",
         )
@@ -408,7 +408,7 @@ def _labels(data: MapData, lang: str) -> list[_Label]:
         x = min(max(ar.x, 4 + w / 2), data.width - 4 - w / 2)
         y = min(max(ar.y + 3, _AREA_FONT + 2), data.height - 4)
         lab = _Label(
-            ar.name, x, y, _AREA_FONT, "middle", 0.0, "label label-area", "#4a4a46", "normal"
+            ar.name, x, y, _AREA_FONT, "middle", 0.0, "map-label map-label-area", "#4a4a46", "normal"
         )
         out.append((1, -float(ar.population), lab))
     out.sort(key=lambda t: (t[0], t[1]))
@@ -447,9 +447,9 @@ def _draw_labels(
         )
         halos.append(f'<use href="#{prefix}-{i}"/>')
     svg.add(
-        '<g class="halos" stroke="#ffffff" stroke-width="2.4" stroke-linejoin="round" '
+        '<g class="map-halos" stroke="#ffffff" stroke-width="2.4" stroke-linejoin="round" '
         'pointer-events="none" aria-hidden="true">' + "".join(halos) + "</g>"
-        '<g class="labels" pointer-events="none">' + "".join(parts) + "</g>"
+        '<g class="map-labels" pointer-events="none">' + "".join(parts) + "</g>"
     )
 
 

@@ -131,10 +131,10 @@
     var W = frame ? frame.width.baseVal.value + 2 : vb.width;
     var H = frame ? frame.height.baseVal.value + 2 : vb.height;
     // the labels in order of priority, as written, with their size and offset at zoom 1
-    var labels = Array.prototype.map.call(view.querySelectorAll("text.label"), function (t) {
+    var labels = Array.prototype.map.call(view.querySelectorAll("text.map-label"), function (t) {
       return { el: t, size: Number(t.getAttribute("font-size")), dx: Number(t.getAttribute("dx") || 0) };
     });
-    var haloGroup = view.querySelector("g.halos");
+    var haloGroup = view.querySelector("g.map-halos");
     var markGroup = view.querySelector("g.assets");
     var marks = view.querySelectorAll("circle.asset");
     var diamonds = Array.prototype.map.call(view.querySelectorAll("path.function"), function (d) {
