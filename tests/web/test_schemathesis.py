@@ -42,7 +42,7 @@ from schemathesis.specs.openapi.checks import (
 from tests.web.conftest import PASSWORD, USERS
 from vitaal.store import ModelStore
 from vitaal.web import WebConfig, create_app
-from vitaal.web.accounts import create_user
+from vitaal.web.accounts import create_user, update_user
 from vitaal.web.api import router
 
 EXAMPLES = int(os.environ.get("VITAAL_SCHEMATHESIS_EXAMPLES", "4"))
@@ -133,14 +133,20 @@ class Login:
     """The session cookie and CSRF token of one user, renewed when a run ends the session."""
 
     app: FastAPI
+    store: ModelStore
     username: str | None
     token: str = ""
     csrf: str = ""
     renewed: int = 0
 
     def sign_in(self) -> None:
+        """Sign in, first giving the user back the role and access it has in this module: a
+        generated change of a user (``PATCH /api/users/{username}``, with a name schemathesis
+        took from ``GET /api/users``) may have made it another role or taken its access."""
         if self.username is None:
             return
+        role, organisation = USERS[self.username]
+        update_user(self.store, self.username, role=role, organisation=organisation, active=True)
         http = TestClient(self.app)
         r = http.post("/api/session", json={"username": self.username, "password": PASSWORD})
         assert r.status_code == 200, r.text
@@ -205,7 +211,8 @@ def _fuzz(operation: Any, mode: GenerationMode, login: Login, tally: Tally) -> N
             case.validate_response(response, checks=checks, headers=kwargs.get("headers"))
         finally:
             if login.username is not None and not login.still_valid():
-                # the run signed itself out (DELETE /api/session): sign in again
+                # the run signed itself out (DELETE /api/session) or changed its own user:
+                # sign in again
                 login.sign_in()
 
     check()
@@ -215,6 +222,7 @@ def _fuzz(operation: Any, mode: GenerationMode, login: Login, tally: Tally) -> N
 @pytest.mark.parametrize(("method", "path", "mode"), RUNS)
 def test_operation(
     app: FastAPI,
+    web_store: ModelStore,
     schema: Any,
     analysed: dict[str, Any],
     method: str,
@@ -223,7 +231,7 @@ def test_operation(
     mode: GenerationMode,
 ) -> None:
     KNOWN["job_id"] = [analysed["job"]["id"]]
-    login = Login(app, who)
+    login = Login(app, web_store, who)
     login.sign_in()
     tally = Tally()
     started = time.perf_counter()
@@ -287,3 +295,25 @@ def test_an_address_without_a_page_is_the_apps_error_page(app: FastAPI) -> None:
     assert r.headers["content-type"].startswith("text/html")
     assert "Not Found" in r.text
     assert TestClient(app).get("/api/no-such-thing").json() == {"detail": "Not Found"}
+
+
+@pytest.mark.parametrize("version", [0, 5, 2**63, 2**70])
+def test_an_audit_version_the_store_does_not_hold_is_refused(
+    app: FastAPI, web_store: ModelStore, version: int
+) -> None:
+    # 2**63 and beyond were a server error (OverflowError: the database's integers end there)
+    http = TestClient(app)
+    r = http.post("/api/session", json={"username": "vic", "password": PASSWORD})
+    assert r.status_code == 200
+    latest = web_store.latest_version()
+    api = http.get("/api/audit", params={"version": version})
+    if version == 0:
+        assert api.status_code == 422  # below the document's minimum
+    else:
+        assert api.status_code == 422, api.text
+        assert api.json() == {
+            "detail": f"version: found {version}, expected a version from 1 to {latest}"
+        }
+    page = http.get("/audit", params={"version": version})
+    assert page.status_code == 422
+    assert f"version: found {version}, expected a version from 1 to {latest}" in page.text

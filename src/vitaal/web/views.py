@@ -512,6 +512,10 @@ def audit_data(
     state: AppState, version: int | None, kind: str | None, key: str | None, limit: int = 500
 ) -> dict[str, Any]:
     versions = state.versions()
+    latest = state.latest()
+    if version is not None and not 1 <= version <= latest:
+        # was a server error for a number beyond the database's integers
+        raise HTTPException(422, f"version: found {version}, expected a version from 1 to {latest}")
     entries = []
     if version is not None or kind or key:
         entries = [e.as_dict() for e in state.store.audit(version, kind or None, key or None)]
