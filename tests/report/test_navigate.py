@@ -110,6 +110,18 @@ def test_tables_sort_and_filter(rotterdam: dict[str, Any], lang: str) -> None:
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.goto(index.as_uri())
             page.wait_for_load_state("load")
+            _shot(page, f"top-{lang}.png")
+            # the contents lead to each chapter: its heading comes to the top of the window
+            links = page.locator("nav.toc a")
+            assert links.count() >= 9
+            for i in range(links.count()):
+                target = str(links.nth(i).get_attribute("href"))
+                links.nth(i).click()
+                assert page.evaluate("location.hash") == target
+                box = page.locator(f"{target} h2").first.bounding_box()
+                assert box is not None
+                assert -2 <= box["y"] < 100, (target, box)
+                page.go_back()
             agenda = page.locator("#agenda table").first
             total = agenda.locator("tbody tr").count()
             assert total == 80
