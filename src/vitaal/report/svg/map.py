@@ -408,7 +408,15 @@ def _labels(data: MapData, lang: str) -> list[_Label]:
         x = min(max(ar.x, 4 + w / 2), data.width - 4 - w / 2)
         y = min(max(ar.y + 3, _AREA_FONT + 2), data.height - 4)
         lab = _Label(
-            ar.name, x, y, _AREA_FONT, "middle", 0.0, "map-label map-label-area", "#4a4a46", "normal"
+            ar.name,
+            x,
+            y,
+            _AREA_FONT,
+            "middle",
+            0.0,
+            "map-label map-label-area",
+            "#4a4a46",
+            "normal",
         )
         out.append((1, -float(ar.population), lab))
     out.sort(key=lambda t: (t[0], t[1]))
