@@ -111,6 +111,8 @@ def test_tables_sort_and_filter(rotterdam: dict[str, Any], lang: str) -> None:
             page.goto(index.as_uri())
             page.wait_for_load_state("load")
             _shot(page, f"top-{lang}.png")
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.locator("#decisions").screenshot(path=str(SHOTS / f"decisions-{lang}.png"))
             # the contents lead to each chapter: its heading comes to the top of the window
             links = page.locator("nav.toc a")
             assert links.count() >= 9

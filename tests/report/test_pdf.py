@@ -34,3 +34,26 @@ def test_pdf_has_seven_steps_per_subsystem(
     for heading in STEPS_NL:
         assert text.count(heading) == n, heading
     assert "Samenvatting" in text
+
+
+def test_pdf_ignores_the_script(tiny_reports: dict[str, Path]) -> None:
+    """WeasyPrint does not run the report's script: the PDF of the page with it and without it
+    hold the same text, page by page."""
+    import io
+
+    from weasyprint import HTML
+
+    from vitaal.report.pdf import _no_fetch
+
+    page = tiny_reports["nl"].read_text(encoding="utf-8")
+    start = page.index("<script>")
+    bare = page[:start] + page[page.index("</script>", start) + len("</script>") :]
+    assert "<script" not in bare
+    texts = []
+    for html in (page, bare):
+        buf = io.BytesIO()
+        HTML(string=html, url_fetcher=_no_fetch, base_url=None).write_pdf(buf)
+        buf.seek(0)
+        texts.append([p.extract_text() for p in PdfReader(buf).pages])
+    assert len(texts[0]) > 3
+    assert texts[0] == texts[1]
