@@ -312,7 +312,11 @@ def _layer(
             f'vector-effect="non-scaling-stroke">{tip}</path>'
         )
     if pts:
-        out += f'<path class={attr(cls)} d="{_dots(pts, dot)}" fill={attr(colour)}>{tip}</path>'
+        # data-dot: the script redraws the squares at one size on screen when the map zooms
+        out += (
+            f'<path class={attr(cls)} d="{_dots(pts, dot)}" fill={attr(colour)} '
+            f'data-dot="{num(dot)}">{tip}</path>'
+        )
     return out
 
 

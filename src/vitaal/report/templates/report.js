@@ -135,6 +135,21 @@
       return { el: t, size: Number(t.getAttribute("font-size")), dx: Number(t.getAttribute("dx") || 0) };
     });
     var haloGroup = view.querySelector("g.map-halos");
+    // the components' squares keep their size on screen, so that zooming in pulls them apart:
+    // each square becomes a zero-length stroke with square caps that does not scale
+    Array.prototype.forEach.call(view.querySelectorAll("path[data-dot]"), function (d) {
+      var size = Number(d.getAttribute("data-dot"));
+      var half = size / 2;
+      var path = d.getAttribute("d").replace(/M(-?[0-9.]+) (-?[0-9.]+)h[0-9.]+v[0-9.]+h-[0-9.]+z/g, function (_, x, y) {
+        return "M" + (Number(x) + half) + " " + (Number(y) + half) + "h0";
+      });
+      d.setAttribute("d", path);
+      d.setAttribute("stroke", d.getAttribute("fill"));
+      d.setAttribute("fill", "none");
+      d.setAttribute("stroke-width", String(size));
+      d.setAttribute("stroke-linecap", "square");
+      d.setAttribute("vector-effect", "non-scaling-stroke");
+    });
     var markGroup = view.querySelector("g.assets");
     var marks = view.querySelectorAll("circle.asset");
     var diamonds = Array.prototype.map.call(view.querySelectorAll("path.function"), function (d) {
