@@ -54,6 +54,35 @@ def _flag(f: dict[str, Any] | None) -> str:
     return f"[{_COLOUR[f['colour']]}]{f['colour']}[/] {_onset(f['onset_h'])}"
 
 
+def _print_ensemble(data: dict[str, Any]) -> None:
+    """Each option over the ensemble of sampled hazards."""
+    ens = data["ensemble"]
+    loss = ens["losses"]
+    out.print(
+        f"Over the ensemble ({ens['n_scenarios']} sampled scenarios, seed {ens['seed']}), "
+        f"expected a year without any option: {loss['person_hours']:,.0f} person-hours without "
+        f"a service, {loss['people_affected']:,.0f} people affected, EUR "
+        f"{_eur(loss['economic_loss_eur'])} economic loss; in all EUR {_eur(ens['eur'])}.",
+        markup=False,
+    )
+    table = Table(title="Options over the ensemble", title_justify="left")
+    for col in ("option", "person-hours a year avoided", "EUR a year avoided", "B/C", "NPV EUR"):
+        table.add_column(col, overflow="fold")
+    for o in data["options"]:
+        e = o.get("ensemble")
+        if e is None:
+            continue
+        bc = e["benefit_cost"]
+        table.add_row(
+            escape(o["id"]),
+            f"{e['avoided']['person_hours']:,.0f}",
+            _eur(e["eur_avoided"]),
+            _ratio(bc["benefit_cost_ratio"]),
+            _eur(bc["npv_eur"]),
+        )
+    out.print(table)
+
+
 def print_options(data: dict[str, Any]) -> None:
     """The readable form of the options report's JSON."""
     econ = data["economics"]
@@ -141,6 +170,8 @@ def print_options(data: dict[str, Any]) -> None:
             ", ".join(does) or "[dim]nothing[/]",
         )
     out.print(table)
+    if data.get("ensemble"):
+        _print_ensemble(data)
 
     flags = Table(
         title="Red and orange flags and the options that address them", title_justify="left"
@@ -288,6 +319,14 @@ def _print_decisions(rows: list[dict[str, Any]] | None, top: int = 20) -> None:
     default=None,
     help="Discount rate, horizon and values (a file like vitaal/data/economics.yaml).",
 )
+@click.option(
+    "--ensemble",
+    "ensemble_path",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="Also run each option over this ensemble of sampled hazards (a file as for vitaal "
+    "ensemble --scenarios): expected annual losses before and after, and its benefit-cost.",
+)
 @click.option("--horizon", "horizon_h", type=float, default=None, help="Horizon in hours.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
@@ -304,6 +343,7 @@ def options(
     no_check: bool,
     decisions: bool,
     economics_path: Path | None,
+    ensemble_path: Path | None,
     horizon_h: float | None,
     as_json: bool,
     version: int | None,
@@ -324,6 +364,11 @@ def options(
     if budget_eur is not None and not (budget_eur >= 0 and math.isfinite(budget_eur)):
         raise ScenarioError(f"the budget must be a number of euros >= 0, not {budget_eur}")
     economics = load_economics(economics_path)
+    spec = None
+    if ensemble_path is not None:
+        from vitaal.engine.ensemble import read_ensemble_spec
+
+        spec = read_ensemble_spec(ensemble_path, {})
     source = parse_source(model, version)
     loaded = load(source, progress=not as_json)
     root = Path(source.location) if source.kind == "folder" else None
@@ -353,7 +398,11 @@ def options(
             scenarios,
             options=list(option_ids) or None,
             run=RunSettings(
-                economics=economics, check=not no_check, model_root=root, horizon_h=horizon_h
+                economics=economics,
+                check=not no_check,
+                model_root=root,
+                horizon_h=horizon_h,
+                ensemble=spec,
             ),
             search=PortfolioSearch(
                 enabled=not no_search,

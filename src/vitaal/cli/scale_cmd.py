@@ -12,7 +12,6 @@ import json
 import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,65 +22,30 @@ from rich.table import Table
 
 from vitaal.cli.common import handle_errors, out
 from vitaal.cli.sources import load, parse_source
-from vitaal.engine.compile import CompiledModel, NodeKind, compile_model
+from vitaal.engine.compile import NodeKind
 from vitaal.engine.criticality import (
     CLASSES,
     CRITERIA,
     CaseSummary,
-    Couplings,
     ImpactTable,
     Runner,
-    coupling_index,
-    impact_table,
     in_process_runner,
     sweep_criticality,
 )
 from vitaal.engine.ensemble import (
     KINDS,
-    Exposure,
-    exposure_from_model,
     read_ensemble_spec,
     run_ensemble,
     sample_scenarios,
 )
-from vitaal.engine.process_cases import CaseRestoration, case_restoration, model_restoration
+from vitaal.engine.process_cases import case_restoration
 from vitaal.errors import ScenarioError, VitaalError
-from vitaal.model import Model
+from vitaal.method.batch import BatchInputs, BatchOptions, batch_inputs
 
 __all__ = ["criticality", "ensemble"]
 
 
-@dataclass(frozen=True, eq=False)
-class _Loaded:
-    model: Model | None
-    compiled: CompiledModel
-    table: ImpactTable
-    exposure: Callable[[], Exposure]
-    horizon_h: float
-    #: ``load``, ``capacity``, ``link_load`` for ``run_cascade`` (None: without loads)
-    loads: dict[str, Any] | None = None
-    couplings: Couplings | None = None
-    #: repair, restart, degraded modes and loads for the process (None: without repair)
-    restoration: CaseRestoration | None = None
-
-    def run_kwargs(self) -> dict[str, Any]:
-        """What the batch runs with: the restoration, or the loads of the cascade without
-        repair."""
-        if self.restoration is not None:
-            return {"restoration": self.restoration}
-        return {} if self.loads is None else dict(self.loads)
-
-
-@dataclass(frozen=True)
-class _Options:
-    """What a batch leaves out."""
-
-    loads: bool = True
-    couplings: bool = True
-    restoration: bool = True
-
-
-def _load(model: str, version: int | None, quiet: bool, options: _Options) -> _Loaded:
+def _load(model: str, version: int | None, quiet: bool, options: BatchOptions) -> BatchInputs:
     if model.startswith("synthetic:"):
         from vitaal.engine.synthetic import synthetic_city
 
@@ -97,35 +61,8 @@ def _load(model: str, version: int | None, quiet: bool, options: _Options) -> _L
         if options.restoration:
             kinds = [city.kind_names[k] for k in city.comp_kind.tolist()]
             rest = case_restoration(cm, kinds + [None] * (cm.n_nodes - len(kinds)))
-        return _Loaded(None, cm, city.impact_table(cm), city.exposure, 72.0, restoration=rest)
-    loaded = load(parse_source(model, version), progress=not quiet)
-    cm = compile_model(loaded)
-    inputs = None
-    rest = None
-    if options.loads:
-        # the loads of the base year, as a scenario without growth runs with them
-        from vitaal.engine.capacity import project_capacity
-        from vitaal.method.scenario_run import capacity_inputs
-
-        cap = project_capacity(loaded, None, years=[loaded.info.base_year], compiled=cm)
-        inputs = capacity_inputs(loaded, cm, cap)
-        if options.restoration:
-            year = cap.cascade_year
-            rest = model_restoration(
-                loaded, cm, cap.load_at(year), cm.capacity, cap.link_load_at(year)
-            )
-    elif options.restoration:
-        rest = model_restoration(loaded, cm)
-    return _Loaded(
-        loaded,
-        cm,
-        impact_table(loaded, cm),
-        lambda: exposure_from_model(loaded, cm),
-        float(loaded.info.horizon_h),
-        inputs,
-        coupling_index(loaded, cm) if options.couplings else None,
-        rest,
-    )
+        return BatchInputs(None, cm, city.impact_table(cm), city.exposure, 72.0, restoration=rest)
+    return batch_inputs(load(parse_source(model, version), progress=not quiet), options)
 
 
 @contextmanager
@@ -168,7 +105,7 @@ def _case_row(summary: CaseSummary, i: int, table: ImpactTable, horizon_h: float
     }
 
 
-def _flags(ld: _Loaded, node: int, horizon_h: float) -> dict[str, list[str]] | None:
+def _flags(ld: BatchInputs, node: int, horizon_h: float) -> dict[str, list[str]] | None:
     """The cascade checker's red and orange systems for one single failure, when the
     model's records are at hand: with restoration those of ``vitaal cascade`` for it (the
     scenario run, with the model's loads and couplings; ``None`` when the batch left either
@@ -270,7 +207,7 @@ def criticality(
     co-location and same-structure couplings along, and moved loads (the model's loads of
     its base year) make backups shed or trip."""
     _check_run_options(scheduler, workers, threads)
-    options = _Options(not no_loads, not no_couplings, not no_restoration)
+    options = BatchOptions(not no_loads, not no_couplings, not no_restoration)
     ld = _load(model, version, as_json, options)
     horizon = float(horizon_h if horizon_h is not None else ld.horizon_h)
     if not (horizon > 0 and math.isfinite(horizon)):
@@ -393,7 +330,7 @@ def ensemble(
     _check_run_options(scheduler, workers, threads)
     given = {"n_scenarios": n_scenarios, "seed": seed, "horizon_h": horizon_h}
     spec = read_ensemble_spec(spec_path, {k: v for k, v in given.items() if v is not None})
-    options = _Options(not no_loads, not no_couplings, not no_restoration)
+    options = BatchOptions(not no_loads, not no_couplings, not no_restoration)
     ld = _load(model, version, as_json, options)
     scenarios = sample_scenarios(spec, ld.exposure())
     with _runner(scheduler, workers, threads, as_json, "Ensemble") as run:

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from vitaal.engine.compile import CompiledModel, compile_model
+from vitaal.engine.ensemble import EnsembleSpec
 from vitaal.errors import ScenarioError, VitaalError
 from vitaal.method.benefit_cost import BenefitCost, Economics, benefit_cost, load_economics
 from vitaal.method.decision_options import item_component
@@ -72,6 +73,7 @@ __all__ = [
     "decision_components",
     "decision_table",
     "flag_verdict",
+    "option_ensembles",
     "plan_scenarios",
     "search_portfolios",
 ]
@@ -258,6 +260,11 @@ class OptionEvaluator:
             for n in touched_nodes(model, iv):
                 self._follow.setdefault(n, None)
         self.base = self.evaluate(())
+
+    @property
+    def compiled(self) -> CompiledModel | None:
+        """The model without options, compiled (once the base is evaluated)."""
+        return self._compiled
 
     def evaluate(self, options: Iterable[str]) -> Evaluation:
         """The evaluation of ``options`` taken together (in register order)."""
@@ -717,6 +724,55 @@ class RunSettings:
     check: bool = True
     model_root: str | Path | None = None
     horizon_h: float | None = None
+    #: an ensemble of sampled hazards (``vitaal ensemble``'s file) each option is run over
+    #: as well: its expected annual losses before and after (:func:`option_ensembles`)
+    ensemble: EnsembleSpec | None = None
+
+
+def option_ensembles(
+    ev: OptionEvaluator,
+    spec: EnsembleSpec,
+    reports: Sequence[dict[str, Any]],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """Each sound option of ``reports`` run over the ensemble ``spec`` (sampled anew from the
+    option's model with the same seed, so that it meets the same hazards): its report gets
+    ``ensemble`` with the expected annual losses after it, those it avoids, and the
+    benefit-cost ratio of what it avoids. Returns the ensemble's settings and the expected
+    annual losses without any option."""
+    from vitaal.method.batch import ensemble_losses
+
+    model = ev.model
+    values = ev.economics.values
+    base = ensemble_losses(model, spec, compiled=ev.compiled)
+    sound = [r for r in reports if not r.get("error")]
+    for n, rep in enumerate(sound):
+        if progress is not None:
+            progress("ensembles", n, len(sound))
+        iv = model.interventions[rep["id"]]
+        applied = apply_interventions(model, [iv])
+        after = ensemble_losses(
+            applied.model,
+            spec,
+            compiled=ev.compiled if keeps_compiled([iv]) else None,
+            restoration=applied.restoration,
+        )
+        gain = base.money(values) - after.money(values)
+        rep["ensemble"] = {
+            "after": after.as_dict(),
+            "avoided": (base - after).as_dict(),
+            "eur_avoided": gain,
+            "benefit_cost": benefit_cost([iv], gain, ev.economics).as_dict(),
+        }
+    if progress is not None:
+        progress("ensembles", len(sound), len(sound))
+    return {
+        "n_scenarios": spec.n_scenarios,
+        "seed": spec.seed,
+        "horizon_h": spec.horizon_h,
+        "losses": base.as_dict(),
+        "eur": base.money(values),
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -790,6 +846,9 @@ def options_report(
             }
         )
     sound = [r["id"] for r in reports if not r.get("error")]
+    ensemble = None
+    if run.ensemble is not None:
+        ensemble = option_ensembles(ev, run.ensemble, reports, progress)
     out: dict[str, Any] = {
         "model": model.info.name,
         "base_year": model.info.base_year,
@@ -804,6 +863,8 @@ def options_report(
         "options": reports,
         "flags": ev.flag_table(reports),
     }
+    if ensemble is not None:
+        out["ensemble"] = ensemble
     if search.enabled:
 
         def step(done: int, total: int) -> None:
