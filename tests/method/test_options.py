@@ -652,6 +652,7 @@ def test_options_over_an_ensemble_by_hand(town: Model) -> None:
         options=["floodproof-ss", "idle"],
         run=RunSettings(ensemble=spec),
         search=PortfolioSearch(enabled=False),
+        decisions=True,
     )
     assert rep["ensemble"]["losses"]["person_hours"] == pytest.approx(before)
     assert rep["ensemble"]["eur"] == pytest.approx(before * PH_EUR)
@@ -664,3 +665,9 @@ def test_options_over_an_ensemble_by_hand(town: Model) -> None:
     )
     assert rows["idle"]["avoided"]["person_hours"] == 0
     assert rows["idle"]["eur_avoided"] == 0
+    # per decision, the risk of the sampled scenarios that strike its components: only ss
+    # stands where floods reach, so the decision about gs and ss carries the whole of it
+    per = {d["id"]: d["ensemble"] for d in rep["decisions"]}
+    assert per["decision:single_point_of_failure:gs"]["person_hours"] == pytest.approx(before)
+    assert per["decision:single_point_of_failure:pump"]["person_hours"] == 0
+    assert per["decision:single_point_of_failure:pump"]["scenarios"] == 0

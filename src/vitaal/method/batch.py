@@ -9,13 +9,17 @@ run on a normal day has them, the base year's loads and the repair and restart t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
 
 from vitaal.engine.compile import CompiledModel, compile_model
 from vitaal.engine.criticality import Couplings, ImpactTable, coupling_index, impact_table
 from vitaal.engine.ensemble import (
+    EnsembleResult,
     EnsembleSpec,
     Exposure,
     exposure_from_model,
@@ -27,7 +31,15 @@ from vitaal.engine.restoration import Restoration
 from vitaal.method.likelihood import Losses
 from vitaal.model import Model
 
-__all__ = ["BatchInputs", "BatchOptions", "batch_inputs", "ensemble_losses"]
+__all__ = [
+    "BatchInputs",
+    "BatchOptions",
+    "batch_inputs",
+    "ensemble_losses",
+    "losses_of_ensemble",
+    "model_ensemble",
+    "striking",
+]
 
 
 @dataclass(frozen=True)
@@ -107,17 +119,16 @@ def batch_inputs(
     )
 
 
-def ensemble_losses(
+def model_ensemble(
     model: Model,
     spec: EnsembleSpec,
     *,
     compiled: CompiledModel | None = None,
     restoration: Restoration | None = None,
-) -> Losses:
-    """The expected annual losses of ``model`` over the ensemble ``spec`` (sampled from the
-    model's own exposure, so that an option that raises a threshold meets the same sampled
-    hazards with it): person-hours without a service, people affected and economic loss.
-    Critical-function and hindrance hours are not counted by the batches (zero)."""
+) -> tuple[EnsembleResult, CompiledModel]:
+    """``model`` run over the ensemble ``spec``, sampled from the model's own exposure (so
+    that an option that raises a threshold meets the same sampled hazards with it), as
+    ``vitaal ensemble`` runs it; with the compiled model it ran on."""
     ld = batch_inputs(model, compiled=compiled, restoration=restoration)
     scenarios = sample_scenarios(spec, ld.exposure())
     res = run_ensemble(
@@ -128,9 +139,45 @@ def ensemble_losses(
         couplings=ld.couplings,
         **ld.run_kwargs(),
     )
-    ea = res.expected_annual
+    return res, ld.compiled
+
+
+def ensemble_losses(
+    model: Model,
+    spec: EnsembleSpec,
+    *,
+    compiled: CompiledModel | None = None,
+    restoration: Restoration | None = None,
+) -> Losses:
+    """The expected annual losses of ``model`` over the ensemble ``spec``
+    (:func:`model_ensemble`): person-hours without a service, people affected and economic
+    loss. Critical-function and hindrance hours are not counted by the batches (zero)."""
+    res, _ = model_ensemble(model, spec, compiled=compiled, restoration=restoration)
+    return losses_of_ensemble(res)
+
+
+def losses_of_ensemble(res: EnsembleResult, cases: NDArray[np.bool_] | None = None) -> Losses:
+    """The expected annual losses of the ensemble ``res``, over all its sampled scenarios or
+    over those ``cases`` marks: the sum of their annual frequency times their person-hours,
+    people affected and economic loss."""
+    w = res.scenarios.weight if cases is None else np.where(cases, res.scenarios.weight, 0.0)
+    s = res.summary
     return Losses(
-        person_hours=ea["person_hours"],
-        people_affected=ea["people_affected"],
-        economic_loss_eur=ea["economic_loss_eur"],
+        person_hours=float(np.sum(w * s.floats[:, 1])),
+        people_affected=float(np.sum(w * s.ints[:, 2])),
+        economic_loss_eur=float(np.sum(w * s.floats[:, 3])),
     )
+
+
+def striking(res: EnsembleResult, compiled: CompiledModel, ids: Iterable[str]) -> NDArray[np.bool_]:
+    """Per sampled scenario of ``res``, whether it strikes any of the components ``ids``
+    directly: among its sampled failures or the coupling members they take along."""
+    want = np.zeros(compiled.n_nodes, dtype=bool)
+    for c in ids:
+        v = compiled.node_index.get(c)
+        if v is not None:
+            want[v] = True
+    cases = res.cases
+    hits = np.concatenate([[0], np.cumsum(want[cases.node])])
+    ptr = cases.case_ptr
+    return np.asarray(hits[ptr[1:]] - hits[ptr[:-1]] > 0)

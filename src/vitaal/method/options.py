@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from vitaal.engine.compile import CompiledModel, compile_model
-from vitaal.engine.ensemble import EnsembleSpec
+from vitaal.engine.ensemble import EnsembleResult, EnsembleSpec
 from vitaal.errors import ScenarioError, VitaalError
 from vitaal.method.benefit_cost import BenefitCost, Economics, benefit_cost, load_economics
 from vitaal.method.decision_options import item_component
@@ -71,6 +71,7 @@ __all__ = [
     "PortfolioSearch",
     "RunSettings",
     "decision_components",
+    "decision_ensembles",
     "decision_table",
     "flag_verdict",
     "option_ensembles",
@@ -734,17 +735,19 @@ def option_ensembles(
     spec: EnsembleSpec,
     reports: Sequence[dict[str, Any]],
     progress: Callable[[str, int, int], None] | None = None,
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], EnsembleResult, CompiledModel]:
     """Each sound option of ``reports`` run over the ensemble ``spec`` (sampled anew from the
     option's model with the same seed, so that it meets the same hazards): its report gets
     ``ensemble`` with the expected annual losses after it, those it avoids, and the
     benefit-cost ratio of what it avoids. Returns the ensemble's settings and the expected
-    annual losses without any option."""
-    from vitaal.method.batch import ensemble_losses
+    annual losses without any option, and the ensemble's result and compiled model (what
+    :func:`decision_ensembles` reads)."""
+    from vitaal.method.batch import ensemble_losses, losses_of_ensemble, model_ensemble
 
     model = ev.model
     values = ev.economics.values
-    base = ensemble_losses(model, spec, compiled=ev.compiled)
+    res, cm = model_ensemble(model, spec, compiled=ev.compiled)
+    base = losses_of_ensemble(res)
     sound = [r for r in reports if not r.get("error")]
     for n, rep in enumerate(sound):
         if progress is not None:
@@ -766,13 +769,30 @@ def option_ensembles(
         }
     if progress is not None:
         progress("ensembles", len(sound), len(sound))
-    return {
+    summary: dict[str, Any] = {
         "n_scenarios": spec.n_scenarios,
         "seed": spec.seed,
         "horizon_h": spec.horizon_h,
         "losses": base.as_dict(),
         "eur": base.money(values),
     }
+    return summary, res, cm
+
+
+def decision_ensembles(
+    rows: Sequence[dict[str, Any]], res: EnsembleResult, compiled: CompiledModel
+) -> None:
+    """Per decision row (:func:`decision_table`), the expected annual losses of the sampled
+    scenarios that strike any of its components (``ensemble``): the risk its components take
+    part in, each scenario's whole loss counted (in place)."""
+    from vitaal.method.batch import losses_of_ensemble, striking
+
+    for row in rows:
+        hit = striking(res, compiled, row["components"])
+        row["ensemble"] = {
+            "scenarios": int(hit.sum()),
+            **losses_of_ensemble(res, hit).as_dict(),
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -864,7 +884,7 @@ def options_report(
         "flags": ev.flag_table(reports),
     }
     if ensemble is not None:
-        out["ensemble"] = ensemble
+        out["ensemble"] = ensemble[0]
     if search.enabled:
 
         def step(done: int, total: int) -> None:
@@ -884,5 +904,7 @@ def options_report(
 
         table = run_analysis(model, model_root=run.model_root).as_dict()["decisions"]["items"]
         out["decisions"] = decision_table(model, table, reports)
+        if ensemble is not None:
+            decision_ensembles(out["decisions"], ensemble[1], ensemble[2])
     out["runs"] = ev.runs
     return out
