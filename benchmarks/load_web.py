@@ -297,7 +297,12 @@ class Load:
         return r
 
     def sign_in(self, name: str, role: str) -> User:
-        client = httpx.Client(base_url=self.base, timeout=self.timeout)
+        # idle connections are dropped before the server's keep-alive (uvicorn: 5 s) ends
+        # them: a request sent on a connection the server is closing fails as a browser would
+        # not (it sends it again)
+        client = httpx.Client(
+            base_url=self.base, timeout=self.timeout, limits=httpx.Limits(keepalive_expiry=2.0)
+        )
         user = User(name, role, client)
         r = self.call(
             user, "sign in", "POST", "/api/session", json={"username": name, "password": PASSWORD}
@@ -545,7 +550,7 @@ def main(argv: list[str] | None = None) -> int:
             ["benchmarks/load_web.py", *(argv if argv is not None else sys.argv[1:])]
         )
         print_report(out, args.users)
-        if tracebacks:
+        if out["errors"]:
             print("server log:\n" + "".join(server.log[-80:]))
     if args.json is not None:
         args.json.write_text(json.dumps(out, indent=2))

@@ -1,8 +1,8 @@
 """The load test's script, short: ``benchmarks/load_web.py`` on the tiny model with 5 users
-(one per role) for 15 s ends without an error and makes every kind of request; and the two
-things the long run showed, each on its own: a model version is read once however many
-requests want it at the same moment, and analyses of versions an edit has overtaken do not
-queue up for the workers."""
+(one per role) for 15 s ends without an error and makes every kind of request; and what the
+long run showed, each on its own: a model version is read once however many requests want it
+at the same moment, analyses of versions an edit has overtaken do not queue up for the
+workers, and edits are saved one at a time."""
 
 from __future__ import annotations
 
@@ -16,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from tests.web.conftest import TINY, make_store
+from tests.web.conftest import PASSWORD, TINY, make_store
 from vitaal.web import jobs as jobs_module
-from vitaal.web.accounts import LoginLimiter
+from vitaal.web import views
+from vitaal.web.accounts import LoginLimiter, authenticate, start_session
 from vitaal.web.config import WebConfig
 from vitaal.web.editing import save_component
 from vitaal.web.jobs import JobRunner
@@ -158,3 +159,54 @@ def test_analyses_of_overtaken_versions_are_cancelled(monkeypatch: pytest.Monkey
     finally:
         release.set()
         runner.close()
+
+
+def test_edits_are_saved_one_at_a_time(tmp_path: Path) -> None:
+    # the long run: concurrent edits of Rotterdam waited for the store's write lock beyond
+    # SQLite's busy timeout and failed with "database is locked"
+    store = make_store(f"sqlite:///{tmp_path / 'edits.db'}")
+    runner = JobRunner("thread", 1)
+    state = AppState(
+        WebConfig(db_url="sqlite://", workers="thread"), store, runner, LoginLimiter(5, 60)
+    )
+    inside = 0
+    most = 0
+    count = threading.Lock()
+    original = store.apply
+
+    def slow(*args: Any, **kw: Any) -> int:
+        nonlocal inside, most
+        with count:
+            inside += 1
+            most = max(most, inside)
+        time.sleep(0.2)  # a large model validates for seconds while it holds the lock
+        try:
+            return original(*args, **kw)
+        finally:
+            with count:
+                inside -= 1
+
+    store.apply = slow  # type: ignore[method-assign]
+    admin = authenticate(store, "ada", PASSWORD)
+    assert admin is not None
+    _, session = start_session(store, admin, max_h=1)
+    outcomes: list[Any] = []
+
+    def edit(component: str, value: str) -> None:
+        outcomes.append(views.edit_component(state, session, component, 1, {"condition": value}))
+
+    try:
+        threads = [
+            threading.Thread(target=edit, args=(c, v))
+            for c, v in [("ss-1", "5"), ("ss-2", "5"), ("gs-1", "5"), ("wtp-1", "5")]
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert most == 1
+        # four edits of four records, each made to version 1: all saved, one after another
+        assert sorted(o.version for o in outcomes) == [2, 3, 4, 5]
+    finally:
+        runner.close()
+        store.close()

@@ -33,6 +33,11 @@ class AppState:
     _drawn: dict[Hashable, dict[str, str]] = field(default_factory=dict, repr=False)
     _versions: tuple[int, list[dict[str, Any]]] | None = field(default=None, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: edits are saved one at a time: the store holds the database's write lock while it
+    #: validates the whole model (seconds for Rotterdam), and an edit that waited for it longer
+    #: than SQLite's busy timeout (30 s) failed with "database is locked"; here they wait in
+    #: turn instead
+    edits: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def latest(self) -> int:
         """The newest model version (:class:`StoreError` when the store holds none)."""

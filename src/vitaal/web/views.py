@@ -442,7 +442,10 @@ def edit_component(
         and not rights.may_edit_in_subsystem(session.user, model, record.subsystem)
     ):
         raise HTTPException(403, "you may not move the component into that subsystem")
-    return save_component(state.store, original, fields, base=base, author=session.user.username)
+    with state.edits:
+        return save_component(
+            state.store, original, fields, base=base, author=session.user.username
+        )
 
 
 def compare_versions(state: AppState, a: int, b: int) -> dict[str, Any]:
@@ -494,9 +497,10 @@ def edit_record(
     _, model = state.model()
     if not rights.may_edit_record(session.user, model, kind, current):
         raise HTTPException(403, "your role or organisation may not edit this record")
-    return save_component(
-        state.store, original, fields, base=base, author=session.user.username, kind=kind
-    )
+    with state.edits:
+        return save_component(
+            state.store, original, fields, base=base, author=session.user.username, kind=kind
+        )
 
 
 def links_of(state: AppState, component_id: str) -> dict[str, list[str]]:
