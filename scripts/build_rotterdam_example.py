@@ -3084,7 +3084,8 @@ def render_review(data: dict[str, Any], register: dict[str, Any], facts: dict[st
 
 
 def write_review(b: Builder, out: Path) -> None:
-    """Run the analysis of ``vitaal run`` on the written folder and write REVIEW.md from it."""
+    """Run the analysis of ``vitaal run`` on the written folder and write REVIEW.md from it,
+    and the example's first page into docs/method.md (:func:`render_first_page`)."""
     from vitaal.io.folder import read_model
     from vitaal.method.analysis import run_analysis
 
@@ -3094,6 +3095,80 @@ def write_review(b: Builder, out: Path) -> None:
         register = yaml.safe_load(f)
     text = render_review(data, register, review_facts(model))
     (out / "REVIEW.md").write_text(text, encoding="utf-8")
+    if out == OUT:
+        write_first_page(METHOD_DOC, render_first_page(data))
+
+
+#: the method's documentation, which holds the example's first page between these markers
+METHOD_DOC = ROOT / "docs" / "method.md"
+FIRST_PAGE_MARKERS = ("<!-- first page of the example: begin -->", "<!-- first page: end -->")
+
+#: what decides a decision's class (``consequence_by``), in words
+_DECIDED_BY = {
+    "people": "the people without a service",
+    "person_hours": "the person-hours without a service",
+    "critical_functions": "the critical functions that lose a service",
+    "cost": "the money it takes",
+    "loss": "what its loss costs after repair and restart",
+    "none": "nothing at stake",
+}
+
+
+def render_first_page(data: dict[str, Any]) -> str:
+    """Why each decision of the example's first page is there: its rank, class and what decides
+    the class, whether and since when it is late, what kind of decision it is, and what its
+    figures rest on; from the analysis of ``vitaal run`` (``data``)."""
+    dec = data["decisions"]
+    lines = [
+        FIRST_PAGE_MARKERS[0],
+        "| # | decision | class: decided by | when | why it is on the table | rests on |",
+        "|---|---|---|---|---|---|",
+    ]
+    for d in dec["items"][: dec["first_page"]]:
+        if d["status"] == "overdue":
+            when = f"overdue since {d['overdue_since']} ({d['years_overdue']} y)"
+        elif d["decide_by"] is not None:
+            when = f"decide by {d['decide_by']}"
+        else:
+            when = "no date: a risk to reduce or accept"
+        n = len(d["items"])
+        if d["kind"] == "single_point_of_failure":
+            why = (
+                f"{n} single point(s) of failure whose loss, after repair and restart, is class "
+                f"{d['consequence']} or worse than the table's bar"
+            )
+        elif d["kind"] == "reconsider":
+            why = f"{n} agenda item(s) resting on an assumption a challenge breaks"
+        else:
+            kinds = sorted({i.partition(":")[0] for i in d["items"]})
+            what = " and ".join(
+                {"shortfall": "capacity", "replacement": "end of life"}[k] for k in kinds
+            )
+            why = f"{what}; {n - 1} decision(s) wait for it or go with it" if n > 1 else what
+        if d["blocks_plans"]:
+            why += f"; {len(d['blocks_plans'])} plan(s) wait for it"
+        b = d["basis"]
+        rests = {
+            "sourced": "sourced records",
+            "partly_assumed": f"{b['assumed']} of {b['records']} records assumed",
+            "assumed": "assumed records only",
+            "untraced": "no record named",
+        }[b["verdict"]]
+        stake = _DECIDED_BY[d["consequence_by"]]
+        lines.append(
+            f"| {d['rank']} | {d['title']['en']} | {d['consequence']}: {stake} | {when} | "
+            f"{why} | {rests} |"
+        )
+    lines.append(FIRST_PAGE_MARKERS[1])
+    return "\n".join(lines) + "\n"
+
+
+def write_first_page(doc: Path, block: str) -> None:
+    """Put ``block`` between the markers of ``doc``."""
+    text = doc.read_text(encoding="utf-8")
+    start = text.index(FIRST_PAGE_MARKERS[0])
+    end = text.index(FIRST_PAGE_MARKERS[1]) + len(FIRST_PAGE_MARKERS[1]) + 1
+    doc.write_text(text[:start] + block + text[end:], encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- writing

@@ -52,6 +52,11 @@ def test_the_review_is_what_the_run_gives(builder: ModuleType) -> None:
     assert written.count("Would an operator recognise it?") == len(model.scenarios)
     assert written.count("   How sure: **") == 10
     assert written.count("   Evidence: ") == 10
+    # docs/method.md says why each decision of the example's first page is there
+    method = (BUILDER.parents[1] / "docs" / "method.md").read_text(encoding="utf-8")
+    block = builder.render_first_page(data)
+    assert block in method, "docs/method.md's first page differs from the run: rebuild"
+    assert block.count("\n| ") == data["decisions"]["first_page"] + 1
 
 
 def test_a_figure_that_contradicts_the_text_stops_the_builder(builder: ModuleType) -> None:
