@@ -9,8 +9,8 @@ own HTTP client and session) sign in and, for ``--seconds``, each repeats: think
 
 - an edit (``--edit-share`` of the actions of administrators, analysts and system owners):
   read a component, then change its condition with the version it read as base; in turn a
-  component of the user's own (no one else edits it: it must be saved) and one of a few
-  components every editor with the same rights edits (when someone changed it after the
+  component of the user's own (no one else edits it: it must be saved) and the one component
+  every editor with the same rights edits (when someone changed it after the
   version read, it must be refused with 409, never an error);
 - a scenario run (``--run-share`` of the actions of all but viewers): start it, then poll
   its job every second until it is done;
@@ -54,7 +54,7 @@ ROLES = ["administrator", "analyst", "system_owner", "planner", "viewer"]
 ORGANISATIONS = ["Stedin", "Evides", "Eneco", "Gemeente Rotterdam"]
 EDITORS = {"administrator", "analyst", "system_owner"}
 #: how many components every editor with the same rights edits (the conflicts)
-SHARED = 2
+SHARED = 1
 #: kinds of request and the statuses each may answer
 EXPECTED: dict[str, set[int]] = {
     "sign in": {200},
@@ -482,7 +482,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=300.0, help="length of the run (300)")
     ap.add_argument("--think", type=float, default=5.0, help="mean seconds between actions (5)")
     ap.add_argument(
-        "--edit-share", type=float, default=0.03, help="share of an editor's actions that edit"
+        "--edit-share", type=float, default=0.01, help="share of an editor's actions that edit"
     )
     ap.add_argument(
         "--run-share", type=float, default=0.1, help="share of actions that run a scenario"

@@ -2,7 +2,8 @@
 (one per role) for 15 s ends without an error and makes every kind of request; and what the
 long run showed, each on its own: a model version is read once however many requests want it
 at the same moment, analyses of versions an edit has overtaken do not queue up for the
-workers, and edits are saved one at a time."""
+workers, edits are saved one at a time, and a store busy with a long write does not refuse
+a page."""
 
 from __future__ import annotations
 
@@ -11,15 +12,19 @@ import subprocess
 import sys
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
 from tests.web.conftest import PASSWORD, TINY, make_store
+from vitaal.errors import StoreError
+from vitaal.store.schema import web_sessions
 from vitaal.web import jobs as jobs_module
 from vitaal.web import views
-from vitaal.web.accounts import LoginLimiter, authenticate, start_session
+from vitaal.web.accounts import LoginLimiter, authenticate, session_of, start_session
 from vitaal.web.config import WebConfig
 from vitaal.web.editing import save_component
 from vitaal.web.jobs import JobRunner
@@ -209,4 +214,34 @@ def test_edits_are_saved_one_at_a_time(tmp_path: Path) -> None:
         assert sorted(o.version for o in outcomes) == [2, 3, 4, 5]
     finally:
         runner.close()
+        store.close()
+
+
+def test_a_busy_store_does_not_refuse_a_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the long run: a session's "last seen" write waited for an edit's write lock beyond
+    # SQLite's busy timeout, and the page was refused with "database is locked"
+    store = make_store(f"sqlite:///{tmp_path / 'busy.db'}")
+    try:
+        user = authenticate(store, "vic", PASSWORD)
+        assert user is not None
+        token, session = start_session(store, user, max_h=1)
+        with store.transaction("age the session", write=True) as conn:
+            conn.execute(
+                update(web_sessions).values(seen_at=datetime.now(UTC) - timedelta(minutes=10))
+            )
+        real = store.transaction
+
+        def busy(what: str, *, write: bool = False) -> Any:
+            if write:
+                raise StoreError(f"cannot {what} in {store.url}: database is locked")
+            return real(what, write=write)
+
+        monkeypatch.setattr(store, "transaction", busy)
+        found = session_of(store, token, idle_h=8)
+        assert found is not None
+        assert found.user.username == "vic"
+        assert found.csrf == session.csrf
+    finally:
         store.close()

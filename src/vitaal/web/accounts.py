@@ -10,6 +10,7 @@ defaults: 3 passes over 64 MiB).
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 import threading
 import time
@@ -21,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select, update
 
-from vitaal.errors import VitaalError
+from vitaal.errors import StoreError, VitaalError
 from vitaal.store import ModelStore
 from vitaal.store.schema import ROLES, web_sessions, web_users
 
@@ -51,6 +52,7 @@ _HASHER = PasswordHasher()
 #: verified against when a user name is unknown, so that both take as long
 _DUMMY_HASH = _HASHER.hash(secrets.token_urlsafe(16))
 #: a session's ``seen_at`` is written at most this often (reads do not write)
+_LOG = logging.getLogger(__name__)
 _TOUCH_EVERY = timedelta(minutes=5)
 
 
@@ -264,8 +266,16 @@ def session_of(store: ModelStore, token: str | None, *, idle_h: float) -> Sessio
         _drop(store, sid)
         return None
     if now - seen > _TOUCH_EVERY:
-        with store.transaction("keep a session", write=True) as conn:
-            conn.execute(update(web_sessions).where(web_sessions.c.id == sid).values(seen_at=now))
+        try:
+            with store.transaction("keep a session", write=True) as conn:
+                conn.execute(
+                    update(web_sessions).where(web_sessions.c.id == sid).values(seen_at=now)
+                )
+        except StoreError:
+            # the time last seen is kept at most every few minutes and the next request
+            # tries again: a store busy with a long write (an edit of a large model held
+            # SQLite's lock beyond its 30 s busy timeout under load) must not refuse the page
+            _LOG.warning("session last seen not kept: the store is busy")
     user = User(
         id=int(row.user_id),
         username=str(row.username),
