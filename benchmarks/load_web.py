@@ -8,7 +8,7 @@ own HTTP client and session) sign in and, for ``--seconds``, each repeats: think
 (``--think`` seconds on average), then one action, drawn by its role:
 
 - an edit (``--edit-share`` of the actions of administrators, analysts and system owners):
-  read a component, then change its condition with the version it read as base; in turn a
+  read a component, think, then change its condition with the version it read as base; in turn a
   component of the user's own (no one else edits it: it must be saved) and the one component
   every editor with the same rights edits (when someone changed it after the
   version read, it must be refused with 409, never an error);
@@ -362,6 +362,8 @@ class Load:
         if r is None or r.status_code != 200:
             return
         data = r.json()
+        # a person fills in the form before saving it: meanwhile others may change the record
+        time.sleep(rng.uniform(0, 2 * self.think))
         now = data["fields"].get("condition", "")
         value = rng.choice([c for c in "123456" if c != now])
         kind = "edit shared record" if shared else "edit own record"
@@ -482,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=300.0, help="length of the run (300)")
     ap.add_argument("--think", type=float, default=5.0, help="mean seconds between actions (5)")
     ap.add_argument(
-        "--edit-share", type=float, default=0.01, help="share of an editor's actions that edit"
+        "--edit-share", type=float, default=0.02, help="share of an editor's actions that edit"
     )
     ap.add_argument(
         "--run-share", type=float, default=0.1, help="share of actions that run a scenario"
