@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from tests.method.conftest import by_id
 from vitaal.method.findings import level_for
-from vitaal.method.ways import classify_plan, way_for_level
+from vitaal.method.ways import classify_plan, plan_governance, way_for_level
 from vitaal.model import Level, Plan, WayOfWorking
 
 
@@ -23,33 +24,100 @@ def test_level_for() -> None:
     assert level_for(1, logic=True) is Level.STRATEGIC
 
 
-def test_plan_classes_all_four_and_comply(analysis: dict[str, Any]) -> None:
+STATIONS = [
+    "intake",
+    "cascade_check",
+    "capacity_distribution",
+    "fitting",
+    "coupling_opportunities",
+    "scope_advice",
+]
+
+
+def test_plan_classes_all_four_the_standard_and_the_advice(analysis: dict[str, Any]) -> None:
     plans = by_id(analysis["plans"])
-    # school: known + custom = RIT, run as RIT (default): result known, so no comply or explain
-    # battery: open + custom = REIS, but run as RIT (default): comply or explain
-    # lights: known + repetitive = ROUTINE, run as ROUTINE; heat: open + repetitive = ROUTE
-    got = {p: (d["class"], d["run_as"], d["comply_or_explain"]) for p, d in plans.items()}
+    # school: known + custom = RIT, run as RIT (default); battery: open + custom = REIS, run
+    # as RIT (default); lights: known + repetitive = ROUTINE, run as ROUTINE; heat: open +
+    # repetitive = ROUTE, run as ROUTE. The two projects answer the project standard with
+    # nothing: comply or explain; only the battery, a project with an open result, gets
+    # vitaal's advice, apart from it
+    got = {
+        p: (d["class"], d["run_as"], d["comply_or_explain"], d["advice"]) for p, d in plans.items()
+    }
     assert got == {
-        "plan-school": ("rit", "rit", False),
-        "plan-battery": ("reis", "rit", True),
-        "plan-lights": ("routine", "routine", False),
-        "plan-heat": ("route", "route", False),
+        "plan-school": ("rit", "rit", True, False),
+        "plan-battery": ("reis", "rit", True, True),
+        "plan-lights": ("routine", "routine", False, False),
+        "plan-heat": ("route", "route", False, False),
     }
     text = plans["plan-battery"]["comply_text"]
     assert "comply or explain" in text["en"]
     assert "pas toe of leg uit" in text["nl"]
-    f = by_id(analysis["findings"])["comply_or_explain:plan-battery"]
+    assert plans["plan-battery"]["advice_text"]["en"].startswith("advice: ")
+    assert plans["plan-battery"]["advice_text"]["nl"].startswith("advies: ")
+    findings = by_id(analysis["findings"])
+    f = findings["comply_or_explain:plan-battery"]
     assert (f["level"], f["station"], f["owner"]) == ("tactical", "scope_advice", "City")
+    a = findings["way_of_working_advice:plan-battery"]
+    assert (a["severity"], a["station"]) == (1, "scope_advice")
+    assert "way_of_working_advice:plan-school" not in findings
+    # a project or routine has passed every station; none of these plans records any
+    for pid in ("plan-school", "plan-battery", "plan-lights"):
+        assert plans[pid]["governance"]["stations_missing"] == STATIONS
+        assert findings[f"stations_skipped:{pid}"]["data"]["stations_missing"] == STATIONS
+    # the ROUTE plan has passed none and is at none: nothing is missing yet
+    assert plans["plan-heat"]["governance"]["stations_missing"] == []
+    assert "stations_skipped:plan-heat" not in findings
+
+
+def test_governance_by_hand() -> None:
+    rit = Plan(
+        id="p",
+        title="P",
+        run_as=WayOfWorking.RIT,
+        stations_passed=tuple(STATIONS),
+        standard="applied",
+    )
+    g = plan_governance(rit, STATIONS)
+    assert (g["order_ok"], g["stations_missing"], g["comply_or_explain"]["status"]) == (
+        True,
+        [],
+        "applied",
+    )
+    # explained needs its explanation; explained without one is no answer
+    explained = dataclasses.replace(rit, standard="explained", standard_note="a pilot")
+    assert plan_governance(explained, STATIONS)["comply_or_explain"]["status"] == "explained"
+    bare = dataclasses.replace(rit, standard="explained")
+    assert plan_governance(bare, STATIONS)["comply_or_explain"]["status"] == "missing"
+    # in ROUTE at the fitting station, having skipped the cascade check: out of order
+    route = Plan(
+        id="r",
+        title="R",
+        run_as=WayOfWorking.ROUTE,
+        stations_passed=("intake", "capacity_distribution", "fitting"),
+    )
+    g = plan_governance(route, STATIONS)
+    assert g["stations_missing"] == ["cascade_check"]
+    assert not g["order_ok"]
+    assert g["comply_or_explain"] == {
+        "asked": False,
+        "status": "not_asked",
+        "note": None,
+        "text": None,
+    }
+    # the stations passed are listed in the ROUTE's order, whatever order they were written in
+    shuffled = dataclasses.replace(route, stations_passed=("fitting", "intake"))
+    assert plan_governance(shuffled, STATIONS)["stations_passed"] == ["intake", "fitting"]
 
 
 def test_unanswered_questions() -> None:
     c = classify_plan(Plan(id="p", title="P", repetitive=True))
     assert c.cls is None
     assert c.run_as is WayOfWorking.RIT
-    assert c.comply_or_explain
+    assert c.advice
     c = classify_plan(
         Plan(id="p", title="P", result_known=True, repetitive=None, run_as=WayOfWorking.RIT)
     )
     assert c.cls is None
-    assert not c.comply_or_explain
+    assert not c.advice
     assert "niet ingedeeld" in c.reason["nl"]

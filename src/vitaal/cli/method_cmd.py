@@ -61,8 +61,17 @@ def print_plan_check(data: dict[str, Any], lang: str = "en") -> None:
         f"Class of work: [bold]{escape(cls)}[/bold] ({escape(_t(p['class_reason'], lang))}); "
         f"run as {p['run_as'].upper()}"
     )
+    gov = p.get("governance") or {}
+    if gov:
+        missing = ", ".join(gov["stations_missing"]) or "none"
+        out.print(
+            f"ROUTE stations passed: {escape(', '.join(gov['stations_passed']) or 'none')}; "
+            f"not passed that its phase asks for: {escape(missing)}"
+        )
     if p["comply_or_explain"]:
         out.print(f"[bold red]{escape(_t(p['comply_text'], lang))}[/]")
+    if p.get("advice"):
+        out.print(f"[dim]{escape(_t(p['advice_text'], lang))}[/]")
     g = p["growth"]
     imp = g["impact"]
     out.print(

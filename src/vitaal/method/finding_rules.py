@@ -379,6 +379,52 @@ def plan_findings(
                     plan=plan.id,
                 )
             )
+        gov = p["governance"]
+        if gov["stations_missing"]:
+            station_names = {s.id: s.name for s in st.stations}
+            missing = gov["stations_missing"]
+            out.append(
+                make_finding(
+                    st,
+                    id=f"stations_skipped:{plan.id}",
+                    kind="stations_skipped",
+                    level=Level.TACTICAL,
+                    text={
+                        lang: (
+                            f"{name_in(plan, lang)}: "
+                            + ("fase" if lang == "nl" else "phase")
+                            + f" {gov['phase'].upper()}, "
+                            + (
+                                "ROUTE-stations niet doorlopen"
+                                if lang == "nl"
+                                else "ROUTE stations not passed"
+                            )
+                            + ": "
+                            + ", ".join(station_names[m][lang] for m in missing)
+                        )
+                        for lang in ("en", "nl")
+                    },
+                    system=plan.system,
+                    owners=owners,
+                    severity=2,
+                    plan=plan.id,
+                    data={"stations_missing": missing, "phase": gov["phase"]},
+                )
+            )
+        if p["advice"]:
+            out.append(
+                make_finding(
+                    st,
+                    id=f"way_of_working_advice:{plan.id}",
+                    kind="way_of_working_advice",
+                    level=Level.TACTICAL,
+                    text=p["advice_text"],
+                    system=plan.system,
+                    owners=owners,
+                    severity=1,
+                    plan=plan.id,
+                )
+            )
         mine = [c for c in conflicts if c["plan"] == plan.id]
         if mine:
             ids = tuple(c["component"] for c in mine)

@@ -18,7 +18,8 @@ from vitaal.engine.compile import CompiledModel
 from vitaal.errors import ScenarioError
 from vitaal.method.agenda import Need
 from vitaal.method.scenario_run import ScenarioRun, run_scenario
-from vitaal.method.ways import PlanClass, classify_plan
+from vitaal.method.stations import load_stations
+from vitaal.method.ways import PlanClass, classify_plan, plan_governance
 from vitaal.model.enums import ScenarioKind
 from vitaal.model.model import Model
 from vitaal.model.records import Plan, Scenario
@@ -194,6 +195,7 @@ def plan_summary(runs: PlanRuns, model: Model) -> dict[str, Any]:
     """The plan-specific part of the plan check (class, growth run, shocks) as data."""
     plan = runs.plan
     g = runs.growth
+    gov = plan_governance(plan, [st.id for st in load_stations().stations])
     return {
         "id": plan.id,
         "title": plan.title,
@@ -206,8 +208,13 @@ def plan_summary(runs: PlanRuns, model: Model) -> dict[str, Any]:
         "class": runs.cls.cls.value if runs.cls.cls is not None else None,
         "class_reason": runs.cls.reason,
         "run_as": runs.cls.run_as.value,
-        "comply_or_explain": runs.cls.comply_or_explain,
-        "comply_text": runs.cls.comply_text,
+        "governance": gov,
+        # the standard's question, when it is not answered (docs/method.md, "The seed's
+        # governance"); vitaal's own advice apart
+        "comply_or_explain": gov["comply_or_explain"]["status"] == "missing",
+        "comply_text": gov["comply_or_explain"]["text"],
+        "advice": runs.cls.advice,
+        "advice_text": runs.cls.advice_text,
         "growth": {
             "scenario": g.scenario.id,
             "year": g.capacity.cascade_year,

@@ -539,12 +539,20 @@ class PlanResult:
     agenda: tuple[AgendaItem, ...]
     conflicts: int
     claims: int
+    #: ROUTE stations passed and those its phase asks for that it has not
+    stations_passed: tuple[str, ...] = ()
+    stations_missing: tuple[str, ...] = ()
+    #: the project standard: ``applied``, ``explained``, ``missing`` or ``not_asked``
+    standard: str | None = None
+    #: vitaal's own advice on its way of working (not the standard's question)
+    advice: bool = False
 
     def flag(self, system: str) -> FlagResult | None:
         return next((f for f in self.flags if f.system == system), None)
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> PlanResult:
+        gov: Mapping[str, Any] = d.get("governance") or {}
         g: Mapping[str, Any] = d.get("growth") or {}
         return cls(
             id=str(d["id"]),
@@ -569,6 +577,10 @@ class PlanResult:
             agenda=tuple(AgendaItem.from_dict(it) for it in d.get("agenda") or ()),
             conflicts=len(d.get("conflicts") or ()),
             claims=len(d.get("claims") or ()),
+            stations_passed=_ids(gov.get("stations_passed")),
+            stations_missing=_ids(gov.get("stations_missing")),
+            standard=_s(gov.get("comply_or_explain") or {}, "status"),
+            advice=bool(d.get("advice")),
         )
 
 

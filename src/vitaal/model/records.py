@@ -366,8 +366,10 @@ class Plan:
     """An initiative: what it adds (homes, jobs, direct demand) where and when, and who owns it.
 
     ``result_known`` and ``repetitive`` are the method's two questions that class it as REIS,
-    ROUTE, RIT or ROUTINE; ``run_as`` is how it is actually organised (most plans run as a
-    project, RIT), so that a project whose result is not yet known can be flagged.
+    ROUTE, RIT or ROUTINE; ``run_as`` is its phase, how it is organised now (most plans run
+    as a project, RIT), so that a project whose result is not yet known can be flagged;
+    ``stations_passed`` and ``standard`` record the ROUTE stations it has passed and what it
+    answered the city's project standard (``method/ways.py``, ``plan_governance``).
     ``priority`` names its category in the priority rule for scarce capacity
     (``vitaal/data/priority.yaml``); without it the category is found from keywords.
     ``area_shares`` gives, for a plan that touches many areas (a programme across the city),
@@ -389,6 +391,12 @@ class Plan:
     result_known: bool | None = None
     repetitive: bool | None = None
     run_as: WayOfWorking | None = None
+    #: the ROUTE stations (``vitaal/data/route_stations.yaml``) the plan has passed, in order
+    stations_passed: tuple[str, ...] = ()
+    #: the city's project standard, for a plan run as a project (RIT): ``applied``, or
+    #: ``explained`` why not (``standard_note``: the explanation); ``None``: neither recorded
+    standard: str | None = None
+    standard_note: str | None = None
     priority: str | None = None
     description: str | None = None
     prov: Provenance = field(default_factory=_prov)

@@ -60,6 +60,10 @@ class _Collector:
         self.problems.append(Problem(where, field, found, expected, Severity.WARNING, record))
 
 
+#: what a plan records of the city's project standard (``Plan.standard``)
+STANDARD_ANSWERS = ("applied", "explained")
+
+
 def validate_model(
     model: Model, records: Mapping[str, Collection[str]] | None = None, *, across: bool = True
 ) -> list[Problem]:
@@ -90,6 +94,7 @@ def validate_model(
     categories = data_mapping("categories", "categories")
     transitions = data_mapping("transitions", "transitions")
     priorities = [str(cat["id"]) for cat in load_data("priority")["categories"]]
+    stations = [str(st["id"]) for st in load_data("route_stations")["stations"]]
     base = model.info.base_year
 
     for resource in model.resources.values() if across else ():
@@ -249,6 +254,23 @@ def validate_model(
     for plan in each("plans", model.plans):
         if plan.system is not None and plan.system not in model.systems:
             c.error(plan.loc, "system", repr(plan.system), "an existing system id", plan.id)
+        for st in plan.stations_passed:
+            if st not in stations:
+                c.error(
+                    plan.loc,
+                    "stations_passed",
+                    repr(st),
+                    f"a station of vitaal/data/route_stations.yaml: {', '.join(stations)}",
+                    plan.id,
+                )
+        if plan.standard is not None and plan.standard not in STANDARD_ANSWERS:
+            c.error(
+                plan.loc,
+                "standard",
+                repr(plan.standard),
+                f"one of {', '.join(STANDARD_ANSWERS)}",
+                plan.id,
+            )
         if plan.priority is not None and plan.priority not in priorities:
             c.error(
                 plan.loc,

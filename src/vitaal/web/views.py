@@ -304,6 +304,7 @@ def _plan_view(r: dict[str, Any], lang: str) -> dict[str, Any]:
         "way_reason": _text(p.get("class_reason"), lang),
         "run_as": p.get("run_as"),
         "comply": _text(p.get("comply_text"), lang) if p.get("comply_or_explain") else None,
+        "advice": _text(p.get("advice_text"), lang) if p.get("advice") else None,
         "flags": [
             {
                 "system": f["system"],
