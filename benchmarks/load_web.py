@@ -484,7 +484,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seconds", type=float, default=300.0, help="length of the run (300)")
     ap.add_argument("--think", type=float, default=5.0, help="mean seconds between actions (5)")
     ap.add_argument(
-        "--edit-share", type=float, default=0.02, help="share of an editor's actions that edit"
+        "--edit-share", type=float, default=0.01, help="share of an editor's actions that edit"
     )
     ap.add_argument(
         "--run-share", type=float, default=0.1, help="share of actions that run a scenario"
