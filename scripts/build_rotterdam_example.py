@@ -1504,6 +1504,10 @@ def build_ates(b: Builder, areas: list[dict[str, Any]]) -> None:
 # --------------------------------------------------------------------------- critical functions
 
 
+#: the categories of critical functions that stop when their sewer backs up
+SEWER_DEPENDENT = ("acute_care", "care_home")
+
+
 def build_critical(b: Builder, areas: list[dict[str, Any]], ds_ids: list[str]) -> None:
     rng = random.Random(20261010)
     by_name = {ar["name"]: ar for ar in areas}
@@ -1600,9 +1604,19 @@ def build_critical(b: Builder, areas: list[dict[str, Any]], ds_ids: list[str]) -
         b.links(b.nearest(b.by_area[(ar["id"], "water_main")], xy, 2), cid, "drinking_water")
         if d["category"] in ("acute_care", "care_home"):
             b.need(cid, "drinking_water", 4, origin="expert_judgement", ref="Small on-site storage")
-        if (ar["id"], "sewer_storage") in b.by_area:
-            # its sewer drains to the nearest pumping unit, whose storage bridges a stop
+        if (ar["id"], "sewer_storage") in b.by_area and d["category"] in SEWER_DEPENDENT:
+            # its sewer drains to the nearest pumping unit, whose storage bridges a stop; a
+            # backed-up sewer stops care (sanitation, hygiene) after about a day, not a fire
+            # or police station, a crisis centre or an office, which keep working
             b.link(b.nearest(b.by_area[(ar["id"], "sewer_storage")], xy, 1)[0], cid, "sewer")
+            b.need(
+                cid,
+                "sewer",
+                24,
+                origin="expert_judgement",
+                ref="Sanitation bridged for about a day (chemical toilets, reduced use); "
+                "hours assumed",
+            )
         b.links(b.nearest(b.by_kind["fibre_node"], xy, 2), cid, "data")
         if d["category"] in radio:
             b.links(b.nearest(b.by_kind["c2000_mast"], xy, 2), cid, "c2000")
@@ -1666,10 +1680,13 @@ def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
         "Gemeente Rotterdam",
         confidence="low",
     )
+    # The plant and the WWTP stand beside the bridge: works on the bridge touch them
+    # (adjacent), but a bridge taken out of service does not stop them; only the main along
+    # the bridge shares its structure.
     cpl(
         "cpl-vbo-kralingen",
-        "co_location",
-        ["mob-vanbrienenoordbrug", "dw-tp-kralingen", "dw-cws-kralingen", "dw-main-vbo"],
+        "adjacent",
+        ["mob-vanbrienenoordbrug", "dw-tp-kralingen", "dw-cws-kralingen"],
         "The Kralingen drinking-water plant lies right below the Van Brienenoordbrug; "
         "works on the bridge touch the plant",
         None,
@@ -1677,8 +1694,17 @@ def build_couplings(b: Builder, areas: list[dict[str, Any]]) -> None:
         ref="trouw_kralingen",
     )
     cpl(
+        "cpl-vbo-main",
+        "same_structure",
+        ["mob-vanbrienenoordbrug", "dw-main-vbo"],
+        "The interconnection main runs along the Van Brienenoordbrug",
+        None,
+        origin="public_source",
+        ref="trouw_kralingen",
+    )
+    cpl(
         "cpl-vbo-kralingseveer",
-        "co_location",
+        "adjacent",
         ["mob-vanbrienenoordbrug", "ww-wwtp-kralingseveer"],
         "WWTP Kralingseveer lies next to the bridge's north abutment",
         None,
@@ -2760,8 +2786,11 @@ def render_review(data: dict[str, Any], register: dict[str, Any], facts: dict[st
     dry, rain = impact("sewer-pumping-station-dry"), impact("sewer-pumping-station-rain")
     _expect(dry["people_affected"] == 0, "a stopped sewage station on a dry day affects nobody")
     _expect(rain["people_affected"] > 0, "in a cloudburst the same stop makes the sewer overflow")
-    onset = min(c["fail_time_h"] for c in rain["critical_functions_lost"])
     rain_h = scen["sewer-pumping-station-rain"]
+    # the first hour in which the sewer of a neighbourhood overflows (consumers cut off)
+    tl = rain_h["timeline"]
+    cut = tl["systems"]["wastewater"]["consumers_cut_off"]
+    onset = next(t for t, n in zip(tl["times_h"], cut, strict=True) if n > 0)
     things.append(
         "**A stopped sewage pumping station is a matter of hours on a dry day and of minutes in "
         "a cloudburst.** With the district station of Ommoord down, nobody is affected on a dry "
@@ -2920,7 +2949,7 @@ def render_review(data: dict[str, Any], register: dict[str, Any], facts: dict[st
         "built for air up to 40 degC), but the bascule bridge of the Erasmusbrug and the metro's "
         "traction substations in the hot centre stop at their heat thresholds: "
         f"{_n(sum(hw['hindrance_hours'].values()))} travel hours hindered, class {hw['class']}, "
-        f"flags in {len(hw_failed)} systems.\n"
+        f"flags in {len(hw_failed)} system{'' if len(hw_failed) == 1 else 's'}.\n"
         "   Evidence: a 38 degC heat island over the centre (assumed); the substations' limit "
         "is the transformer standard's; the bridge's and the traction substations' thresholds "
         "are assumed.\n"

@@ -222,6 +222,33 @@ def test_common_cause_rules() -> None:
     assert targets(Scenario(id="d", name="d", hazards=(wind,))) == {"F1"}
 
 
+def test_heat_stops_what_reaches_its_limit_and_breaks_nothing_beside_it() -> None:
+    """B, a bascule bridge, stops at 36 degC; the fibre C runs over it (same structure). At
+    38 degC B stops and C carries on: heat damages nothing (hazards.yaml, damages: false); a
+    flood over B takes C with it."""
+    comps = [
+        comp("B", None, temperature=Quantity(36, "degC"), water_depth=Quantity(0.5, "m")),
+        comp("C", None),
+    ]
+    model = build_model(
+        [], components=comps, couplings=[("bridge", CouplingKind.SAME_STRUCTURE, ("B", "C"))]
+    )
+    heat = Hazard(type="temperature", unit="degC", values={"B": 38.0})
+    fails = initial_failures(model, Scenario(id="h", name="h", hazards=(heat,)))
+    assert [(f.target, f.cause) for f in fails] == [("B", CauseCode.HAZARD)]
+    flood = Hazard(type="water_depth", unit="m", values={"B": 1.0})
+    fails = initial_failures(model, Scenario(id="f", name="f", hazards=(flood,)))
+    assert {f.target for f in fails} == {"B", "C"}
+    # a plant beside the bridge (adjacent) shares its works, not its fate
+    beside = build_model(
+        [], components=comps, couplings=[("works", CouplingKind.ADJACENT, ("B", "C"))]
+    )
+    fails = initial_failures(beside, Scenario(id="f", name="f", hazards=(flood,)))
+    assert {f.target for f in fails} == {"B"}
+    fails = initial_failures(beside, Scenario(id="e", name="e", events=(Event(target="B"),)))
+    assert {f.target for f in fails} == {"B"}
+
+
 def test_bad_scenarios_are_reported() -> None:
     model = build_model([], components=[comp("A", "POINT (1 1)", water_depth=Quantity(1, "m"))])
     with pytest.raises(ScenarioError, match="'ghost'"):

@@ -26,6 +26,7 @@ from vitaal.io.folder import read_model
 from vitaal.method.impact import assess_impact, class_of
 from vitaal.method.scenario_run import run_scenario
 from vitaal.model import Event
+from vitaal.model.enums import ScenarioKind
 from vitaal.model.model import Model
 
 TINY = Path(__file__).parents[1] / "data" / "tiny"
@@ -106,14 +107,16 @@ def test_flood_flags_by_hand(model: Model) -> None:
 
 
 def test_untouched_and_opportunity_flags(model: Model) -> None:
-    # no events at all: every system green; the grid station's waste heat is usable by
-    # the water system, so a change originating in electricity opens an opportunity there
+    # no events at all: every system green; the grid station's waste heat is usable by the
+    # water system, so a change originating in electricity (a growth scenario) opens an
+    # opportunity there; a shock opens none, even one that names a year of demand
     import dataclasses
 
     quiet = dataclasses.replace(
         model.scenarios["flood"], events=(), hazards=(), origin_system="electricity"
     )
-    run = run_scenario(model, quiet)
+    change = dataclasses.replace(quiet, kind=ScenarioKind.GROWTH, year=model.info.base_year)
+    run = run_scenario(model, change)
     got = {f.system: (f.colour, f.rule) for f in run.flags}
     assert got == {
         "electricity": ("green", "untouched"),
@@ -122,6 +125,8 @@ def test_untouched_and_opportunity_flags(model: Model) -> None:
     }
     assert run.impact.cls == "A"
     assert run.impact.people_affected == 0
+    shock = run_scenario(model, dataclasses.replace(quiet, year=model.info.base_year))
+    assert {f.rule for f in shock.flags} == {"untouched"}
 
 
 def test_assess_impact_respects_thresholds_data(model: Model) -> None:
@@ -273,3 +278,17 @@ def test_a_shortfall_already_there_without_the_scenario_is_not_its_flag() -> Non
         assert f.rule == "untouched", (f.system, f.rule)
         if caused[f.system].rule != "untouched":
             assert f.evidence["already_present"] > 0
+
+
+def test_a_flag_names_the_owner_of_its_first_failure(model: Model) -> None:
+    # telecom's first failure is scada-1 (at 4 h); give it an owner of its own: the flag
+    # calls that owner first, not the system's (an owner is the component's, else its
+    # subsystem's, else its system's, as for every finding)
+    import dataclasses
+
+    scada = dataclasses.replace(model.components["scada-1"], owner="Control Room Co")
+    m = dataclasses.replace(model, components={**model.components, "scada-1": scada})
+    tel = next(f for f in run_scenario(m, "flood").flags if f.system == "telecom")
+    assert tel.chain[0].node == "scada-1"
+    assert tel.owners[0] == "Control Room Co"
+    assert m.systems["telecom"].owner not in tel.owners

@@ -69,6 +69,9 @@ def test_expansion_equals_common_cause_failures_on_random_models() -> None:
         times: list[float] = []
         causes: list[int] = []
         flood: list[bool] = []
+        # a hazard hit that only stops what reaches its limit (heat) takes no co-location or
+        # same-structure member along; events and floods damage
+        damages: list[bool] = []
         for _c in range(5):
             hit = rng.choice(
                 comps, size=int(rng.integers(0, min(4, comps.size) + 1)), replace=False
@@ -79,6 +82,7 @@ def test_expansion_equals_common_cause_failures_on_random_models() -> None:
                 cause = CauseCode.EVENT if rng.random() < 0.5 else CauseCode.HAZARD
                 causes.append(int(cause))
                 flood.append(cause is CauseCode.HAZARD and bool(rng.random() < 0.6))
+                damages.append(cause is CauseCode.EVENT or flood[-1] or bool(rng.random() < 0.5))
             ptr.append(len(nodes))
         got = with_common_causes(
             cpl,
@@ -87,6 +91,7 @@ def test_expansion_equals_common_cause_failures_on_random_models() -> None:
             case_time=np.asarray(times),
             case_cause=np.asarray(causes, dtype=np.int8),
             case_flood=np.asarray(flood, dtype=np.bool_),
+            case_damages=np.asarray(damages, dtype=np.bool_),
         )
         for c in range(len(ptr) - 1):
             hits = [
@@ -94,7 +99,8 @@ def test_expansion_equals_common_cause_failures_on_random_models() -> None:
                 for i in range(ptr[c], ptr[c + 1])
             ]
             floods = [hits[i - ptr[c]] for i in range(ptr[c], ptr[c + 1]) if flood[i]]
-            common = common_cause_failures(model, hits, floods)
+            damaging = [hits[i - ptr[c]] for i in range(ptr[c], ptr[c + 1]) if damages[i]]
+            common = common_cause_failures(model, damaging, floods)
             want = _initial_arrays(cm, hits + common)
             lo, hi = int(got.case_ptr[c]), int(got.case_ptr[c + 1])
             taken += hi - lo - len(hits)
@@ -182,7 +188,9 @@ def test_ensemble_with_couplings_and_loads_on_rotterdam(rotterdam: Example) -> N
         nodes = sc.case_node[sc.case_ptr[i] : sc.case_ptr[i + 1]].tolist()
         cause = CauseCode.EVENT if sc.kind[i] == 2 else CauseCode.HAZARD
         hits = [InitialFailure(cm.node_ids[v], 0.0, cause) for v in nodes]
-        common = common_cause_failures(model, hits, hits if sc.kind[i] == 0 else [])
+        # a heat wave (kind 1) stops what reaches its limit: it takes nothing along
+        damaging = hits if sc.kind[i] != 1 else []
+        common = common_cause_failures(model, damaging, hits if sc.kind[i] == 0 else [])
         n_common += len(common)
         by_flood_zone += sum(1 for f in common if f.detail and f.detail.split()[-1] in flood_zone)
         full = run_cascade(cm, hits + common, 48.0, **inputs)

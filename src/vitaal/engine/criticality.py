@@ -1365,7 +1365,7 @@ def _expand_common(
     case_time: NDArray[np.float64],
     case_cause: NDArray[np.int8],
     case_cnode: NDArray[np.int64],
-    case_flood: NDArray[np.bool_],
+    case_reach: NDArray[np.int8],
     group_ptr: NDArray[np.int64],
     group_member: NDArray[np.int64],
     group_flood: NDArray[np.bool_],
@@ -1380,7 +1380,9 @@ def _expand_common(
     NDArray[np.int64],
 ]:
     """Each case's failures followed by the members its hits take along, in the order and
-    with the values ``_initial_arrays`` gives ``failures + common_cause_failures(...)``."""
+    with the values ``_initial_arrays`` gives ``failures + common_cause_failures(...)``.
+    ``case_reach`` per failure: bit 1 a flood hit (takes flood-zone members along), bit 2 a
+    hit that damages (takes co-location and same-structure members along)."""
     n_nodes = node_ptr.shape[0] - 1
     n_groups = group_ptr.shape[0] - 1
     n_cases = case_ptr.shape[0] - 1
@@ -1423,7 +1425,9 @@ def _expand_common(
                 continue
             for gi in range(node_ptr[v], node_ptr[v + 1]):
                 g = node_group[gi]
-                if group_flood[g] and not case_flood[i]:
+                if group_flood[g] and not case_reach[i] & 1:
+                    continue
+                if not group_flood[g] and not case_reach[i] & 2:
                     continue
                 if g_trig[g] < 0:
                     touched[n_t] = g
@@ -1508,6 +1512,7 @@ def with_common_causes(
     case_time: NDArray[np.float64] | None = None,
     case_cause: NDArray[np.int8] | None = None,
     case_flood: NDArray[np.bool_] | None = None,
+    case_damages: NDArray[np.bool_] | None = None,
 ) -> Cases:
     """Each case's failures plus the members of the couplings its hits take along, exactly
     as :func:`~vitaal.engine.hazard.initial_failures` adds
@@ -1515,7 +1520,10 @@ def with_common_causes(
     of cause ``EVENT`` or ``HAZARD`` of a member of a ``co_location``/``same_structure``
     coupling takes the other members along (at the earliest hit's time, cause
     ``COMMON_CAUSE``, trigger the hit member, ties: the smallest id); ``flood_zone``
-    couplings only for failures flagged in ``case_flood`` (hits of a flood); one step.
+    couplings only for failures flagged in ``case_flood`` (hits of a flood); co-location and
+    same-structure members only for failures that damage (``case_damages``, default all: a
+    hazard with ``damages: false`` in ``vitaal/data/hazards.yaml``, heat, only stops what
+    reaches its limit); one step.
     Failures of one node: the earliest counts (ties: event, hazard, common cause), in the
     place of its first mention, as ``run_cascade`` reads its events. Defaults: time 0,
     cause ``EVENT``, no flood. O(failures + sum of the sizes of the couplings hit).
@@ -1533,13 +1541,15 @@ def with_common_causes(
     if couplings is None or couplings.n_groups == 0:
         return Cases(ptr, node, time, cause, cnode)
     flood = np.zeros(n_ev, dtype=np.bool_) if case_flood is None else np.asarray(case_flood)
+    shared = np.ones(n_ev, dtype=np.bool_) if case_damages is None else np.asarray(case_damages)
+    reach = (flood.astype(np.int8) | (shared.astype(np.int8) << 1)).astype(np.int8)
     o_ptr, o_node, o_time, o_cause, o_cnode = _expand_common(
         ptr,
         node,
         time,
         cause,
         cnode,
-        flood.astype(np.bool_),
+        reach,
         couplings.group_ptr,
         couplings.group_member,
         couplings.group_flood,

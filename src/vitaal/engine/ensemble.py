@@ -48,6 +48,7 @@ import numpy as np
 from numba import njit
 from numpy.typing import NDArray
 
+from vitaal.catalog import data_mapping
 from vitaal.engine._kernels import C_EVENT, C_HAZARD
 from vitaal.engine.compile import CompiledModel
 from vitaal.engine.criticality import (
@@ -584,6 +585,25 @@ class EnsembleResult:
         return order[:top].astype(np.int64)
 
 
+#: the hazard type (``vitaal/data/hazards.yaml``) of each kind of sampled scenario; random
+#: failures are faults, which damage
+_KIND_HAZARD = {"flood": "water_depth", "heat": "temperature"}
+
+
+def _kind_damages() -> NDArray[np.bool_]:
+    """Per kind of ``KINDS``, whether its hits damage (take co-location and same-structure
+    members along): the hazard's ``damages`` in ``vitaal/data/hazards.yaml``."""
+    spec = data_mapping("hazards", "hazards")
+    return np.array(
+        [bool(spec[_KIND_HAZARD[k]].get("damages", True)) if k in _KIND_HAZARD else True
+         for k in KINDS],
+        dtype=np.bool_,
+    )  # fmt: skip
+
+
+_KIND_DAMAGES = _kind_damages()
+
+
 def run_ensemble(
     compiled: CompiledModel,
     table: ImpactTable,
@@ -630,6 +650,8 @@ def run_ensemble(
         scenarios.case_node,
         case_cause=scenarios.case_cause,
         case_flood=np.repeat(flood_case, np.diff(scenarios.case_ptr)),
+        # a heat wave stops what reaches its limit and breaks nothing beside it
+        case_damages=np.repeat(_KIND_DAMAGES[scenarios.kind], np.diff(scenarios.case_ptr)),
     )
     chunks = chunk_cases(
         cases.case_ptr,

@@ -310,7 +310,9 @@ def initial_failures(
     Events become ``EVENT`` failures (failures and closures alike take the target out for the
     horizon); hazards ``HAZARD`` failures (see :func:`hazard_failures`); couplings add
     ``COMMON_CAUSE`` failures (see :func:`common_cause_failures`; closures take no coupled
-    member along: closing a tunnel does not break the cables in it). ``root`` is the
+    member along: closing a tunnel does not break the cables in it; nor do hazards that only
+    stop what reaches its limit, ``damages: false`` in ``vitaal/data/hazards.yaml``: a bridge
+    stopped in the heat does not break the fibre over it). ``root`` is the
     model folder that raster paths are relative to; ``compiled``, when given, is the model
     compiled, whose node ids the targets are checked against (else the model's).
 
@@ -344,17 +346,22 @@ def initial_failures(
     if bad:
         raise ScenarioError(f"scenario {scenario.id!r}: " + "; ".join(bad))
     hazard_hits: list[InitialFailure] = []
+    damaging: list[InitialFailure] = []
     flood_hits: list[InitialFailure] = []
     if scenario.hazards:
         geometries = component_geometries(model)
+        spec = data_mapping("hazards", "hazards")
         for hz in scenario.hazards:
             hits = hazard_failures(model, hz, root, geometries=geometries)
             hazard_hits += hits
+            # a hazard that only stops what reaches its limit takes no coupled member along
+            if bool((spec.get(hz.type) or {}).get("damages", True)):
+                damaging += hits
             if hz.type == FLOOD_HAZARD:
                 flood_hits += hits
     physical = [
         f for f, ev in zip(events, scenario.events, strict=True) if ev.kind is EventKind.FAILURE
     ]
-    common = common_cause_failures(model, physical + hazard_hits, flood_hits)
+    common = common_cause_failures(model, physical + damaging, flood_hits)
     result: Sequence[InitialFailure] = events + hazard_hits + common
     return list(result)

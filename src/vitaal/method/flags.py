@@ -24,6 +24,7 @@ from vitaal.catalog import load_data
 from vitaal.engine.capacity import CapacityResult
 from vitaal.engine.cascade import CascadeResult
 from vitaal.engine.compile import CompiledModel, NodeKind
+from vitaal.method.findings import owners_of
 from vitaal.method.shortfall import baseline_index
 from vitaal.model.enums import CongestionStatus
 from vitaal.model.model import Model
@@ -181,14 +182,9 @@ def check_cascade(
     horizon = result.horizon_h if result is not None else 0.0
 
     def own(si: int, node: int) -> None:
-        nid = compiled.node_ids[node]
-        comp = model.components.get(nid)
-        if comp is None:
-            return
-        sub = model.subsystems.get(comp.subsystem)
-        for o in (model.systems[system_ids[si]].owner, sub.owner if sub else None, comp.owner):
-            if o:
-                facts[si].owners.setdefault(o, None)
+        # the owner of each component the flag rests on, by the one rule (findings.owners_of)
+        for o in owners_of(model, (compiled.node_ids[node],)):
+            facts[si].owners.setdefault(o, None)
 
     if result is not None:
         fail = result.fail_time
@@ -329,6 +325,9 @@ def check_cascade(
                 order = int(result.order[first])
                 onset = float(result.fail_time[first])
                 chain = _chain(model, result, compiled.node_ids[first])
+                # the owner of the system's first failure first: who the flag calls
+                first_owners = owners_of(model, (compiled.node_ids[first],))
+                owners = tuple(dict.fromkeys((*first_owners, *owners)))
             if f.service_node >= 0 and (onset is None or f.service_onset < onset):
                 onset = f.service_onset
                 if not chain and math.isfinite(float(result.fail_time[f.service_node])):

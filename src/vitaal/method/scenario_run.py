@@ -24,7 +24,7 @@ from vitaal.method.basis import basis_of, scenario_refs
 from vitaal.method.flags import Flag, check_cascade
 from vitaal.method.impact import Impact, assess_impact, hindrance_services
 from vitaal.method.shortfall import assess_shortfall
-from vitaal.model.enums import OnOverload
+from vitaal.model.enums import OnOverload, ScenarioKind
 from vitaal.model.model import Model
 from vitaal.model.records import Scenario
 
@@ -144,6 +144,12 @@ def find_scenario(model: Model, scenario_id: str) -> Scenario:
     return sc
 
 
+def changes_something(scenario: Scenario) -> bool:
+    """Whether ``scenario`` builds or grows something (plans, transitions, or a kind other
+    than a shock): only such a change opens an opportunity for another system."""
+    return bool(scenario.plans or scenario.transitions) or scenario.kind is not ScenarioKind.SHOCK
+
+
 def origin_of(model: Model, scenario: Scenario) -> str | None:
     """The system a scenario originates in: as declared, else that of its first event."""
     if scenario.origin_system is not None:
@@ -224,6 +230,9 @@ def run_scenario(
         pre_load=capacity.load_at(capacity.cascade_year),
         losses=(process.service_from(), process.service_hours(), process.share_peak),
         baseline=baseline,
+        # a side output is an opportunity of a change that builds or grows something, not of
+        # a shock that takes it out (a fire at a plant opens nothing for the heat network)
+        opportunity_from=None if changes_something(sc) else set(),
     )
     return ScenarioRun(
         scenario=sc,

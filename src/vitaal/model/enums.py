@@ -47,6 +47,10 @@ class CouplingKind(StrEnum):
     """Couplings beyond supply. They create common-cause failures in scenarios."""
 
     CO_LOCATION = "co_location"
+    #: side by side, so that works on one touch the others, without a shared fate: a bridge
+    #: over a plant (closing or replacing the bridge is work at the plant; a bridge taken out
+    #: of service does not take the plant with it)
+    ADJACENT = "adjacent"
     FLOOD_ZONE = "flood_zone"
     SHARED_CONTROL = "shared_control"
     SAME_STRUCTURE = "same_structure"
