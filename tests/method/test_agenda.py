@@ -85,6 +85,26 @@ def test_prerequisite_inherits_overdue(model: Model) -> None:
     assert [i["status"] for i in items] == ["overdue", "overdue"]
 
 
+def test_an_inherited_date_is_never_after_the_own_need(model: Model) -> None:
+    # gs, with no lead time, is replaced in 2030; ss1, which waits for it, runs short in 2040
+    # with lead 2 (decide by 2038). gs inherits 2038 from ss1, later than its own need: with
+    # its own lead time unknown, 2030 is the latest it can be decided
+    import dataclasses
+
+    gs = dataclasses.replace(model.components["gs"], lead_time_y=None)
+    m = dataclasses.replace(model, components={**model.components, "gs": gs})
+    items = build_agenda(
+        m,
+        compile_model(m),
+        [Need("shortfall", "ss1", 2040, "electricity"), Need("replacement", "gs", 2030)],
+        load_stations(),
+    )
+    by = {i["id"]: i for i in items}
+    assert by["replacement:gs"]["decide_by"] is None
+    assert by["replacement:gs"]["effective_decide_by"] == 2030
+    assert by["shortfall:ss1|electricity"]["effective_decide_by"] == 2038
+
+
 def test_unknown_lead_time_last(model: Model) -> None:
     # the pump has no lead time: no decision year, status unknown, after everything else
     cm = compile_model(model)

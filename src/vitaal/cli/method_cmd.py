@@ -226,7 +226,8 @@ def _num(value: float, lang: str) -> str:
 
 def _eur(value: float, lang: str) -> str:
     if value >= 1e9:
-        return f"EUR {value / 1e9:.2f} bn".replace(".", "," if lang == "nl" else ".")
+        unit = "mld" if lang == "nl" else "bn"
+        return f"EUR {value / 1e9:.2f} {unit}".replace(".", "," if lang == "nl" else ".")
     if value >= 1e6:
         return f"EUR {value / 1e6:.0f} mln"
     return f"EUR {_num(value, lang)}"
@@ -255,7 +256,10 @@ def print_decisions(data: dict[str, Any], lang: str) -> None:
     if not first:
         out.print(_w("none", lang), markup=False)
         return
-    titles = {p["id"]: p["title"] for p in data.get("plans", [])}
+    titles = {
+        p["id"]: (p.get("title_nl") or p["title"]) if lang == "nl" else p["title"]
+        for p in data.get("plans", [])
+    }
     table = Table(title=_w("title", lang, n=len(first), total=len(items)), title_justify="left")
     for col in ("#", "cls", "decision", "stake", "owners", "when"):
         table.add_column(col if col == "#" else _w(col, lang), overflow="fold")

@@ -345,6 +345,11 @@ def build_agenda(
     own = {iid: decide_by(n.need_year, lead_of[iid]) for iid, n in uniq.items()}
     # a prerequisite inherits the earliest decision year of what depends on it
     eff = _inherit(deps, own, lambda a, b: a < b)
+    for iid, e in eff.items():
+        # a date inherited from what waits for it is never later than the item's own need:
+        # with its own lead time unknown, its need year is the latest it can be decided
+        if own[iid] is None and e is not None and e > uniq[iid].need_year:
+            eff[iid] = uniq[iid].need_year
     found = {iid: _issues_of(n, known, sorted(dependents[iid]), rule) for iid, n in uniq.items()}
     stakes: dict[str, Stake] = {}
     cls: dict[str, str] = {}
