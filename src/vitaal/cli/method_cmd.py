@@ -13,6 +13,7 @@ from rich.table import Table
 
 from vitaal.cli.common import err, handle_errors, out
 from vitaal.cli.sources import load, parse_source
+from vitaal.settings import Settings
 
 __all__ = ["check", "run"]
 
@@ -133,14 +134,21 @@ def print_plan_check(data: dict[str, Any], lang: str = "en") -> None:
 @click.argument("model")
 @click.option("--plan", "plan_id", required=True, help="Plan id.")
 @click.option("--json", "as_json", is_flag=True, help="Print the plan check as JSON.")
-@click.option("--lang", type=click.Choice(["en", "nl"]), default="en", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    default=None,
+    help="Language of the output. Default: $VITAAL_LANG, else en (as every command).",
+)
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
 @handle_errors
-def check(model: str, plan_id: str, as_json: bool, lang: str, version: int | None) -> None:
+def check(model: str, plan_id: str, as_json: bool, lang: str | None, version: int | None) -> None:
     """Run one plan through the whole method: flags, impact, fitting conflicts, class of work
     (REIS / ROUTE / RIT / ROUTINE) and the decision agenda."""
     from vitaal.method.analysis import run_analysis
     from vitaal.method.plans import find_plan
+
+    lang = lang or Settings().lang
 
     source = parse_source(model, version)
     loaded = load(source, progress=not as_json)
@@ -372,7 +380,12 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
     show_default=True,
     help="Folder to write to.",
 )
-@click.option("--lang", type=click.Choice(["en", "nl"]), default="nl", show_default=True)
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    default=None,
+    help="Language of the output. Default: $VITAAL_LANG, else en (as every command).",
+)
 @click.option("--pdf", is_flag=True, help="Also write the report as PDF.")
 @click.option(
     "--all",
@@ -401,7 +414,7 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
 def run(
     model: str,
     out_dir: Path,
-    lang: str,
+    lang: str | None,
     pdf: bool,
     show_all: bool,
     as_json: bool,
@@ -415,6 +428,7 @@ def run(
     from vitaal.method.analysis import run_analysis
 
     start = time.perf_counter()
+    lang = lang or Settings().lang
     source = parse_source(model, version)
     # the engine's kernels: read from numba's cache, or compiled on a first run, in a
     # background thread while the model is read; the display says so while it compiles

@@ -8,6 +8,7 @@ import click
 
 from vitaal.cli.common import handle_errors, out
 from vitaal.cli.sources import load, parse_source
+from vitaal.settings import Settings
 
 __all__ = ["report"]
 
@@ -24,14 +25,13 @@ __all__ = ["report"]
 @click.option(
     "--lang",
     type=click.Choice(["nl", "en"]),
-    default="en",
-    show_default=True,
-    help="Language of the report.",
+    default=None,
+    help="Language of the report. Default: $VITAAL_LANG, else en (as every command).",
 )
 @click.option("--pdf", is_flag=True, help="Also write report.pdf.")
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
 @handle_errors
-def report(model: str, out_dir: Path, lang: str, pdf: bool, version: int | None) -> None:
+def report(model: str, out_dir: Path, lang: str | None, pdf: bool, version: int | None) -> None:
     """Write the report of MODEL: the seven steps per subsystem, every scenario with its
     impact, flags, causal chains, timeline and map, the three core questions, the decision
     agenda, the iceberg and the plans. One HTML file that opens offline; with --pdf also
@@ -44,7 +44,12 @@ def report(model: str, out_dir: Path, lang: str, pdf: bool, version: int | None)
     root = Path(source.location) if source.kind == "folder" else None
     analysis = run_analysis(loaded, model_root=root)
     index = write_report(
-        analysis.as_dict(), loaded, out_dir, lang=lang, pdf=pdf, model_root=root,
+        analysis.as_dict(),
+        loaded,
+        out_dir,
+        lang=lang or Settings().lang,
+        pdf=pdf,
+        model_root=root,
         nodes=analysis.failed_nodes(),
     )  # fmt: skip
     out.print(f"wrote {index}", markup=False)
