@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 from tests.method import handmade
 from tests.method.conftest import by_id
@@ -41,3 +42,26 @@ def test_findings_decisions_and_report_use_the_dutch_name() -> None:
     first = next(iter(model.plans.values()))
     assert f"NL {first.title}" in nl
     assert f"NL {first.title}" not in en
+
+
+def test_cascade_speaks_the_language_asked(tmp_path: Path) -> None:
+    """vitaal cascade shows the model's texts (scenario name, impact reason, rule texts) in the
+    language asked; the headings stay English, as the command line is."""
+    from tests.cli_helpers import run
+    from tests.method import options_model
+    from vitaal.io.folder import write_model
+
+    town = options_model.build()
+    flood = dataclasses.replace(town.scenarios["flood"], name_nl="Overstroming")
+    folder = write_model(
+        dataclasses.replace(town, scenarios={**town.scenarios, "flood": flood}),
+        tmp_path / "m",
+    )
+    nl = run("cascade", str(folder), "--scenario", "flood", "--lang", "nl")
+    en = run("cascade", str(folder), "--scenario", "flood", "--lang", "en")
+    assert nl.exit_code == 0, nl.output
+    assert "Overstroming" in nl.output
+    assert "klasse" in nl.output
+    assert town.scenarios["flood"].name in en.output
+    assert "klasse" not in en.output
+    assert "Impact indicator (step 6)" in nl.output

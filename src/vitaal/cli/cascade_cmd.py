@@ -12,6 +12,7 @@ from rich.table import Table
 
 from vitaal.cli.common import handle_errors, out
 from vitaal.cli.sources import load, parse_source
+from vitaal.settings import Settings
 
 __all__ = ["cascade"]
 
@@ -34,15 +35,19 @@ def _chain_text(chain: list[dict[str, Any]]) -> str:
     return " <- ".join(parts)
 
 
-def print_run(data: dict[str, Any]) -> None:
-    """The readable form of a scenario run's JSON."""
+def print_run(data: dict[str, Any], lang: str = "en") -> None:
+    """The readable form of a scenario run's JSON; the model's texts (names, reasons, rule
+    texts) in ``lang``, the headings in English as the command line has them."""
+    nl = lang == "nl"
     out.print(
-        f"[bold]{escape(data['name'])}[/bold] ({escape(data['scenario'])}): "
+        f"[bold]{escape((data.get('name_nl') or data['name']) if nl else data['name'])}[/bold] "
+        f"({escape(data['scenario'])}): "
         f"horizon {data['horizon_h']:g} h, demand of {data['year']}, "
         f"origin {escape(data['origin_system'] or '-')}"
     )
     imp = data["impact"]
-    out.print(f"Impact: [bold]{escape(imp['class'])}[/bold] - {escape(imp['reason'])}")
+    reason = imp.get("reason_nl") if nl and imp.get("reason_nl") else imp["reason"]
+    out.print(f"Impact: [bold]{escape(imp['class'])}[/bold] - {escape(reason)}")
     crit = Table(title="Impact indicator (step 6)", title_justify="left")
     for col in ("criterion", "value", "class"):
         crit.add_column(col)
@@ -60,7 +65,7 @@ def print_run(data: dict[str, Any]) -> None:
         flags.add_row(
             escape(f["system"] + (" (origin)" if f["origin"] else "")),
             f"[{_COLOUR[f['colour']]}]{f['colour']}[/]",
-            escape(f["rule_text"]),
+            escape(f["rule_text_nl"] if nl and f.get("rule_text_nl") else f["rule_text"]),
             str(f["order"]) if f["order"] is not None else "-",
             _hours(f["onset_h"]),
             escape(f["owner"] or "-"),
@@ -72,7 +77,9 @@ def print_run(data: dict[str, Any]) -> None:
         out.print(
             "Critical functions lost: "
             + "; ".join(
-                f"{c['name']} after {c['fail_time_h']:g} h ({c['resource'] or '-'})" for c in lost
+                f"{(c.get('name_nl') or c['name']) if nl else c['name']} after "
+                f"{c['fail_time_h']:g} h ({c['resource'] or '-'})"
+                for c in lost
             ),
             markup=False,
         )
@@ -99,6 +106,13 @@ def print_run(data: dict[str, Any]) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the full result as JSON.")
 @click.option("--failed-only", is_flag=True, help="In the JSON, list only the nodes that fail.")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "nl"]),
+    default=None,
+    help="Language of the model's texts (names, reasons, rule texts). Default: $VITAAL_LANG, "
+    "else en.",
+)
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
 @handle_errors
 def cascade(
@@ -107,6 +121,7 @@ def cascade(
     horizon_h: float | None,
     as_json: bool,
     failed_only: bool,
+    lang: str | None,
     version: int | None,
 ) -> None:
     """Run a scenario's timed cascade: who fails when and why, the impact class, and a
@@ -121,4 +136,4 @@ def cascade(
     if as_json:
         click.echo(json.dumps(data, indent=2, ensure_ascii=False, allow_nan=False))
         return
-    print_run(data)
+    print_run(data, lang or Settings().lang)

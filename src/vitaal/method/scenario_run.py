@@ -103,6 +103,7 @@ class ScenarioRun:
         return {
             "scenario": self.scenario.id,
             "name": self.scenario.name,
+            "name_nl": self.scenario.name_nl,
             "origin_system": self.origin_system,
             "horizon_h": self.horizon_h,
             "year": self.capacity.cascade_year,
