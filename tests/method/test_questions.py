@@ -44,6 +44,10 @@ def test_distribution_priority(analysis: dict[str, Any]) -> None:
     ]
     # ss2: lights' 0.5 fits in 5 - 1 = 4: not contested
     assert set(c) == {"ss1", "gs"}
+    # the claims read as sentences with names, the Dutch with Dutch numbers
+    school = c["ss1"]["claims"][1]["text"]
+    assert "1.5 MW of electricity at Substation 1; 0% can be served" in school["en"]
+    assert "vraagt 1,5 MW electricity bij Substation 1; 0% past" in school["nl"]
 
 
 def test_system_question(analysis: dict[str, Any]) -> None:

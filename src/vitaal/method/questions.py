@@ -19,11 +19,17 @@ from vitaal.errors import ModelError, Problem
 from vitaal.method.context import Context, num
 from vitaal.method.stations import PriorityRule
 from vitaal.model.model import Model
-from vitaal.model.names import name_in
+from vitaal.model.names import name_in, names
 
 __all__ = ["distribution_question", "fitting_conflicts", "system_question"]
 
 _EPS = 1e-9
+
+
+def _nl_number(value: float) -> str:
+    """A number of three significant figures the Dutch way (0,645; 1.200)."""
+    text = f"{value:,.3g}" if value < 1000 else f"{value:,.0f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _row_load(
@@ -93,6 +99,17 @@ def distribution_question(
                 cid = ctx.node_id(int(env.row_node[k]))
                 rid = ctx.resource_id(int(env.row_resource[k]))
                 unit = model.resources[rid].unit
+                res_name = {
+                    lang: name_in(model.resources[rid], lang).lower() for lang in ("en", "nl")
+                }
+                comp_name = (
+                    names(model.components[cid])
+                    if cid in model.components
+                    else {
+                        "en": cid,
+                        "nl": cid,
+                    }
+                )
                 rows.append(
                     {
                         "plan": p,
@@ -103,11 +120,12 @@ def distribution_question(
                         "granted_share": num(share),
                         "text": {
                             "en": f"{name_in(model.plans[p], 'en')} ({cat.name['en']}) claims "
-                            f"{claims[p]:.3g} {unit} of {rid} at {cid}; "
-                            f"{share:.0%} can be served from the residual capacity",
+                            f"{claims[p]:.3g} {unit} of {res_name['en']} at "
+                            f"{comp_name['en']}; {share:.0%} can be served from the residual "
+                            "capacity",
                             "nl": f"{name_in(model.plans[p], 'nl')} ({cat.name['nl']}) vraagt "
-                            f"{claims[p]:.3g} {unit} {rid} bij {cid}; "
-                            f"{share:.0%} past in de restcapaciteit",
+                            f"{_nl_number(claims[p])} {unit} {res_name['nl']} bij "
+                            f"{comp_name['nl']}; {share:.0%} past in de restcapaciteit",
                         },
                     }
                 )
