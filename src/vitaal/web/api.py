@@ -222,25 +222,50 @@ def post_intake(request: Request, session: ApiSession, body: PlanBody) -> JSONRe
     )
 
 
+#: the version a download is of: the one the page showed; the latest when left out
+Version = Query(None, ge=1, description="the model version (the latest when left out)")
+#: the file a download is
+Format = Query(
+    "html",
+    description="html or pdf: the report; xlsx, gpkg, csv: the result exports of "
+    "vitaal export-results (the workbook, the GeoPackage, the CSV files as a zip)",
+)
+
+
 @router.get(
     "/report/{lang}",
-    summary="The report of the latest version (HTML file; 202 with the job while written)",
+    summary="The report or the result exports of a version as a file (202 while written)",
     response_class=Response,
     responses={
         200: {
-            "description": "the report, one self-contained HTML file",
-            "content": {"text/html": {"schema": {"type": "string"}}},
+            "description": "the file: the report as one self-contained HTML file or as PDF; "
+            "results.xlsx (a worksheet per table), scenarios.gpkg (every scenario's failed "
+            "nodes, layers for QGIS) or the CSV files (a file per table) as a zip",
+            "content": {
+                views.DOWNLOADS[what][3].split(";")[0]: {
+                    "schema": {"type": "string", "format": "binary"}
+                }
+                for what in views.DOWNLOADS
+            },
         },
         202: _RUNNING,
     },
 )
-def get_report(request: Request, session: ApiSession, lang: str) -> Response:
-    job = views.report_job(state_of(request), session, lang)
-    download = views.report_download(job) if job.status == "done" else None
-    if download is not None:
-        return download
+def get_report(
+    request: Request,
+    session: ApiSession,
+    lang: str,
+    version: int | None = Version,
+    format: Literal["html", "pdf", "xlsx", "gpkg", "csv"] = Format,
+) -> Response:
+    """The file once written; 202 with the job's progress while it is (ask again), 422 when
+    it could not be written (the next request tries again)."""
+    job = views.download_job(state_of(request), session, format, lang, version)
+    file = views.download(job, format) if job.status == "done" else None
+    if file is not None:
+        return file
     if job.status == "failed":
-        raise HTTPException(422, job.error or "the report could not be written")
+        raise HTTPException(422, job.error or "the file could not be written")
     return JSONResponse(job.as_dict(), status_code=202)
 
 

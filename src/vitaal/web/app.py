@@ -34,7 +34,15 @@ def create_app(config: WebConfig, store: ModelStore | None = None) -> FastAPI:
     runner = JobRunner(
         config.workers,
         config.max_workers,
-        keep={"analysis": config.cached_analyses, "scenario": 30, "plan": 20, "report": 4},
+        keep={
+            "analysis": config.cached_analyses,
+            "scenario": 30,
+            "plan": 20,
+            "report": 4,
+            "pdf": 4,
+            # megabytes each for a city (the workbook, the GeoPackage and the zip)
+            "exports": 2,
+        },
     )
     state = AppState(
         config, opened, runner, LoginLimiter(config.login_failures, config.login_window_s)

@@ -315,12 +315,19 @@ async def intake_submit(request: Request, session: PageSession) -> Response:
 
 
 @router.get("/report/{lang}")
-def report_page(request: Request, session: PageSession, lang: str) -> Response:
-    """The report to save; while it is written, its progress (the page reloads itself)."""
-    job = views.report_job(state_of(request), session, lang)
-    download = views.report_download(job) if job.status == "done" else None
-    if download is not None:
-        return download
+def report_page(
+    request: Request,
+    session: PageSession,
+    lang: str,
+    version: int | None = None,
+    format: str = "html",
+) -> Response:
+    """The report (``format`` html or pdf) or the result exports (xlsx, gpkg, csv) to save;
+    while it is written, its progress (the page reloads itself)."""
+    job = views.download_job(state_of(request), session, format, lang, version)
+    file = views.download(job, format) if job.status == "done" else None
+    if file is not None:
+        return file
     return render(request, "job.html.j2", session, views.job_data(job, lang_of(request)))
 
 

@@ -152,6 +152,28 @@ class AppState:
             lang,
         )
 
+    def report_pdf(self, owner: str, analysis: Job, lang: str) -> Job:
+        """The report of a finished analysis in ``lang`` as PDF (printed once per version)."""
+        if analysis.result is None:
+            raise StoreError("the analysis has not finished: no report to print yet")
+        number = int(analysis.result["version"])
+        return self.runner.submit(
+            "pdf",
+            ("pdf", number, lang),
+            owner,
+            self.config.db_url,
+            number,
+            analysis.result,
+            lang,
+        )
+
+    def exports(self, owner: str, version: int, lang: str) -> Job:
+        """The result exports of ``version`` in ``lang`` (workbook, GeoPackage, CSV files as a
+        zip; written once per version and language)."""
+        return self.runner.submit(
+            "exports", ("exports", version, lang), owner, self.config.db_url, version, lang
+        )
+
     def decisions(self, job: Job) -> list[dict[str, Any]]:
         """The table's decisions of a finished analysis job."""
         if job.result is None:

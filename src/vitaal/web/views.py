@@ -28,11 +28,14 @@ from vitaal.web.jobs import Job
 from vitaal.web.state import AppState
 
 __all__ = [
+    "DOWNLOADS",
     "audit_data",
     "compare_versions",
     "component_data",
     "component_list",
     "decisions_data",
+    "download",
+    "download_job",
     "edit_component",
     "edit_record",
     "intake_choices",
@@ -41,8 +44,6 @@ __all__ = [
     "map_data_of",
     "record_data",
     "record_decision",
-    "report_download",
-    "report_job",
     "scenario_figures_of",
     "scenario_list",
     "start_intake",
@@ -164,27 +165,73 @@ def subsystems_data(
     return out
 
 
-def report_job(state: AppState, session: Session, lang: str) -> Job:
-    """The job writing the report of the latest version in ``lang`` (the analysis's job while
-    that still runs)."""
+#: what the decisions page offers to download: the job kind that writes it, the key of its
+#: file in the job's result, the file name and the content type
+DOWNLOADS: dict[str, tuple[str, str, str, str]] = {
+    "html": ("report", "html", "vitaal-report-v{version}-{lang}.html", "text/html; charset=utf-8"),
+    "pdf": ("pdf", "pdf", "vitaal-report-v{version}-{lang}.pdf", "application/pdf"),
+    "xlsx": (
+        "exports",
+        "xlsx",
+        "vitaal-results-v{version}-{lang}.xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "gpkg": (
+        "exports",
+        "gpkg",
+        "vitaal-scenarios-v{version}-{lang}.gpkg",
+        "application/geopackage+sqlite3",
+    ),
+    "csv": ("exports", "csv", "vitaal-results-v{version}-{lang}-csv.zip", "application/zip"),
+}
+
+
+def _shown(state: AppState, version: int | None) -> int:
+    """The version asked for (the one a page showed), the latest when none is given."""
+    latest = state.latest()
+    if version is None:
+        return latest
+    if not 1 <= version <= latest:
+        raise HTTPException(422, f"version: found {version}, expected a version from 1 to {latest}")
+    return version
+
+
+def download_job(
+    state: AppState, session: Session, what: str, lang: str, version: int | None = None
+) -> Job:
+    """The job writing ``what`` (a key of :data:`DOWNLOADS`) of ``version`` (the latest by
+    default) in ``lang``: the report and its PDF from the cached analysis (whose job is
+    returned while it still runs), the exports from an analysis of their own. Every role
+    that reads may download, as the report."""
+    if what not in DOWNLOADS:
+        raise HTTPException(404, f"no download '{what}'; choose {', '.join(DOWNLOADS)}")
     if lang not in ("en", "nl"):
         raise HTTPException(404, f"no report language '{lang}'; choose en or nl")
-    analysis = state.analysis(session.user.username)
+    number = _shown(state, version)
+    owner = session.user.username
+    kind = DOWNLOADS[what][0]
+    if kind == "exports":
+        return state.exports(owner, number, lang)
+    analysis = state.analysis(owner, number)
     if analysis.status != "done" or analysis.result is None:
         return analysis
-    return state.report(session.user.username, analysis, lang)
+    if kind == "pdf":
+        return state.report_pdf(owner, analysis, lang)
+    return state.report(owner, analysis, lang)
 
 
-def report_download(job: Job) -> Response | None:
-    """The finished report as a file to save, or ``None`` while it is being written."""
-    if job.kind != "report" or job.result is None:
+def download(job: Job, what: str) -> Response | None:
+    """The finished file as an attachment named by version and language, or ``None`` while
+    it is being written."""
+    kind, key, name, media = DOWNLOADS[what]
+    if job.kind != kind or job.result is None:
         return None
     r = job.result
-    name = f"vitaal-report-v{r['version']}-{r['lang']}.html"
+    filename = name.format(version=r["version"], lang=r["lang"])
     return Response(
-        r["html"],
-        media_type="text/html; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        r[key],
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
 
 

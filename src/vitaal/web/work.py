@@ -7,11 +7,21 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from vitaal.model.model import Model
 
-__all__ = ["FUNCTIONS", "Progress", "analysis", "plan_check", "report", "scenario"]
+__all__ = [
+    "FUNCTIONS",
+    "Progress",
+    "analysis",
+    "exports",
+    "plan_check",
+    "report",
+    "report_pdf",
+    "scenario",
+]
 
 Progress = Callable[[str, int, int], None]
 
@@ -19,6 +29,9 @@ Progress = Callable[[str, int, int], None]
 _MODELS: OrderedDict[tuple[str, int], Model] = OrderedDict()
 _KEEP = 2
 _LOCK = threading.Lock()
+#: one PDF at a time in a process: WeasyPrint's font machinery (Pango, fontconfig) is not
+#: documented as safe to share between threads (the tests run jobs in threads)
+_PDF_LOCK = threading.Lock()
 
 
 def model_at(url: str, version: int) -> Model:
@@ -68,6 +81,64 @@ def report(
     html = render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
     progress("writing the report", 1, 1)
     return {"version": version, "lang": lang, "html": html}
+
+
+def report_pdf(
+    url: str, version: int, analysis_data: dict[str, Any], lang: str, progress: Progress
+) -> dict[str, Any]:
+    """The report of a version's analysis in ``lang`` as PDF: the same HTML printed by
+    WeasyPrint, as ``vitaal report --pdf`` (``write_report(..., pdf=True)``) prints it."""
+    import tempfile
+
+    from vitaal.report.pdf import write_pdf
+    from vitaal.report.writer import render_html
+
+    progress("writing the report", 0, 2)
+    model = model_at(url, version)
+    data = {k: v for k, v in analysis_data.items() if k != "nodes"}
+    html = render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
+    progress("printing the PDF", 1, 2)
+    with _PDF_LOCK, tempfile.TemporaryDirectory(prefix="vitaal-pdf-") as tmp:
+        pdf = write_pdf(html, Path(tmp) / "report.pdf").read_bytes()
+    progress("printing the PDF", 2, 2)
+    return {"version": version, "lang": lang, "pdf": pdf}
+
+
+def exports(url: str, version: int, lang: str, progress: Progress) -> dict[str, Any]:
+    """The result exports of a version in ``lang``, as ``vitaal export-results`` writes them
+    (:func:`vitaal.export.write_exports`): the Excel workbook, the GeoPackage and the CSV
+    files as one zip. The exports need the capacity of every component per year and the
+    failed nodes with their geometry, which only the analysis in memory holds (not the
+    cached analysis's data), so the analysis is run here again."""
+    import io
+    import tempfile
+    import zipfile
+
+    from vitaal.export import GEOPACKAGE, WORKBOOK, write_exports
+    from vitaal.method.analysis import run_analysis
+    from vitaal.method.results import Results
+
+    progress("reading the model", 0, 1)
+    model = model_at(url, version)
+    progress("reading the model", 1, 1)
+    results = Results.from_analysis(run_analysis(model, progress=progress))
+    progress("writing the exports", 0, 1)
+    with tempfile.TemporaryDirectory(prefix="vitaal-exports-") as tmp:
+        paths = write_exports(results, tmp, lang=lang)
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(p for p in paths if p.suffix == ".csv"):
+                archive.write(path, path.name)
+        folder = Path(tmp)
+        out = {
+            "version": version,
+            "lang": lang,
+            "xlsx": (folder / WORKBOOK).read_bytes(),
+            "gpkg": (folder / GEOPACKAGE).read_bytes(),
+            "csv": buf.getvalue(),
+        }
+    progress("writing the exports", 1, 1)
+    return out
 
 
 def scenario(url: str, version: int, scenario_id: str, progress: Progress) -> dict[str, Any]:
@@ -126,4 +197,6 @@ FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "scenario": scenario,
     "plan": plan_check,
     "report": report,
+    "pdf": report_pdf,
+    "exports": exports,
 }
