@@ -144,7 +144,7 @@ FIELD_CASES = [
     pytest.param(
         "couplings.yaml", "kind: flood_zone", "kind: vibes",
         ("couplings.yaml", 2, "kind"), "'vibes'",
-        "one of co_location, flood_zone, shared_control, same_structure, organisational, "
+        "one of co_location, adjacent, flood_zone, shared_control, same_structure, organisational, "
         "same_contractor",
         id="coupling-kind",
     ),

@@ -363,9 +363,11 @@ def test_ensembles_are_the_process_on_random_models() -> None:
         table = impact_table(model, cm)
         sc = random_scenarios(rng, cm, 12)
         couplings = coupling_index(model, cm)
+        # a heat wave stops what reaches its limit and takes no coupled member along
         cases = with_common_causes(
             couplings, sc.case_ptr, sc.case_node, case_cause=sc.case_cause,
             case_flood=np.repeat(sc.kind == KINDS.index("flood"), np.diff(sc.case_ptr)),
+            case_damages=np.repeat(sc.kind != KINDS.index("heat"), np.diff(sc.case_ptr)),
         )  # fmt: skip
         try:
             refs = [reference(case, failures_of(cm, cases, s)) for s in range(sc.n)]
