@@ -1,5 +1,6 @@
-"""The web app's map and dependency pages, which insert the report's SVG as markup, show a
-model whose every name holds an injection payload as text, never as markup.
+"""The web app's map and dependency pages and the page of a scenario run, which insert the
+report's SVG as markup, show a model whose every name holds an injection payload as text,
+never as markup.
 
 The figures are drawn by the report's own SVG code (``vitaal.report.svg``), which escapes
 every model text (``tests/report/test_injection.py`` checks the report); here the tiny
@@ -57,6 +58,7 @@ def poisoned_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     model = _named_model()
     store.import_model(model, author="setup", message="poisoned")
     create_user(store, "vic", role="viewer", password=PASSWORD, created_by="setup")
+    create_user(store, "ann", role="analyst", password=PASSWORD, created_by="setup")
     application = create_app(WebConfig(db_url=url, workers="thread", max_workers=1), store)
     with TestClient(application):
         yield application
@@ -78,4 +80,30 @@ def test_map_page_shows_payloads_as_text(poisoned_app: FastAPI, lang: str) -> No
     assert [u for u in parser.urls if u.strip().lower().startswith("javascript:")] == []
     assert page.count("<svg ") == page.count('<svg class="figure"')
     assert 'data-figure="map"' in page
+    assert "&lt;script&gt;alert(" in page
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_scenario_page_shows_payloads_as_text(poisoned_app: FastAPI, lang: str) -> None:
+    # the page of a scenario run inserts the run's map and dependency figures as markup too
+    from tests.web.conftest import wait_for
+
+    ann = sign_in(poisoned_app, "ann")
+    r = ann.write("POST", "/api/scenarios/flood/runs")
+    assert r.status_code == 202, r.text
+    job = r.json()["id"]
+    assert wait_for(ann, job)["job"]["status"] == "done"
+    r = ann.get(f"/jobs/{job}", params={"lang": lang})
+    assert r.status_code == 200, r.text
+    page = r.text
+    parser = _Elements()
+    parser.feed(page)
+    assert 'id="scenario-map"' in page
+    assert page.count("<script") == page.count('<script src="/')
+    assert "img" not in parser.tags
+    assert [a for a in parser.attrs if a.startswith("on")] == []
+    assert [u for u in parser.urls if u.strip().lower().startswith("javascript:")] == []
+    # the drawn figures, and the page's own recovery chart (template markup, escaped)
+    own = page.count('<svg class="chart" id="recovery"')
+    assert page.count("<svg ") == page.count('<svg class="figure"') + own
     assert "&lt;script&gt;alert(" in page
