@@ -96,6 +96,15 @@ class _DutchNumbers(string.Formatter):
         return text
 
 
+def dutch_format(spec: str, *values: Any) -> str:
+    """``spec.format(*values)`` with numbers the Dutch way.
+
+    >>> dutch_format("{:.3g} MW", 0.645)
+    '0,645 MW'
+    """
+    return _DutchNumbers().format(spec, *values)
+
+
 def _text(rule: dict[str, Any]) -> dict[str, str]:
     params = {k: v for k, v in rule.items() if k not in ("en", "nl")}
     return {

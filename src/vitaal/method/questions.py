@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 from vitaal.engine.capacity import CapacityResult
 from vitaal.errors import ModelError, Problem
 from vitaal.method.context import Context, num
+from vitaal.method.flags import dutch_format
 from vitaal.method.stations import PriorityRule
 from vitaal.model.model import Model
 from vitaal.model.names import name_in, names
@@ -24,12 +25,6 @@ from vitaal.model.names import name_in, names
 __all__ = ["distribution_question", "fitting_conflicts", "system_question"]
 
 _EPS = 1e-9
-
-
-def _nl_number(value: float) -> str:
-    """A number of three significant figures the Dutch way (0,645; 1.200)."""
-    text = f"{value:,.3g}" if value < 1000 else f"{value:,.0f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
 
 
 def _row_load(
@@ -124,7 +119,7 @@ def distribution_question(
                             f"{comp_name['en']}; {share:.0%} can be served from the residual "
                             "capacity",
                             "nl": f"{name_in(model.plans[p], 'nl')} ({cat.name['nl']}) vraagt "
-                            f"{_nl_number(claims[p])} {unit} {res_name['nl']} bij "
+                            f"{dutch_format('{:.3g}', claims[p])} {unit} {res_name['nl']} bij "
                             f"{comp_name['nl']}; {share:.0%} past in de restcapaciteit",
                         },
                     }
