@@ -245,8 +245,8 @@ FIELD_CASES = [
     pytest.param(
         "challenges.yaml", "level: strategic", "level: strategic\n  priority: high",
         ("challenges.yaml", 6, "priority"), "an unknown field",
-        "one of id, subsystem, driver, assumption, level, description, actions, kinds, areas, "
-        "plans, origin, confidence, ref",
+        "one of id, subsystem, driver, driver_nl, assumption, assumption_nl, level, description, "
+        "description_nl, actions, kinds, areas, plans, origin, confidence, ref",
         id="yaml-field",
     ),
     pytest.param(

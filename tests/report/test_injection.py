@@ -39,6 +39,7 @@ PAYLOADS = (
 FREE_TEXT = {
     "name", "name_nl", "description", "owner", "managed_by", "title", "goal", "result",
     "structure", "assumption", "driver", "district", "role", "ref", "output",
+    "description_nl", "driver_nl", "assumption_nl",
 }  # fmt: skip
 
 

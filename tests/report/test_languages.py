@@ -119,3 +119,28 @@ def test_contents_link_every_chapter(tiny_reports: dict[str, Path], lang: str) -
     check_contents(page)
     heading = {"en": "Contents", "nl": "Inhoud"}[lang]
     assert f"<h2>{heading}</h2>" in page
+
+
+def test_model_texts_in_the_report_language() -> None:
+    """The tiny model gives its grid's profile and its challenge in Dutch too (``profile_nl``,
+    ``driver_nl``, ``assumption_nl``): the Dutch report shows those, the English report the
+    English ones, from a real analysis of the model."""
+    from vitaal.io.folder import read_model
+    from vitaal.method.analysis import run_analysis
+    from vitaal.report import render_html
+
+    model = read_model(Path(__file__).resolve().parents[1] / "data" / "tiny")
+    data = run_analysis(model).as_dict()
+    pages = {lang: visible_text(render_html(data, model, lang=lang)) for lang in ("en", "nl")}
+    sub = model.subsystems["el-grid"]
+    assert sub.profile_nl is not None
+    ch = model.challenges["ch-solar"]
+    english = [sub.profile.goal, sub.profile.structure, "national grid", ch.driver, ch.assumption]
+    dutch = [sub.profile_nl.goal, "landelijk hoogspanningsnet", "Grid company (eigenaar)"]
+    dutch += [ch.driver_nl, ch.assumption_nl]
+    for text in english:
+        assert text in pages["en"]
+        assert text not in pages["nl"], text
+    for text in dutch:
+        assert text in pages["nl"]
+        assert text not in pages["en"], text

@@ -31,6 +31,7 @@ READS = [
     ("GET", "/api/subsystems", ALL),
     ("GET", "/api/subsystems/el-grid", ALL),
     ("GET", "/api/compare?a=1&b=1", ALL),
+    ("GET", "/api/compare/choices", ALL),
     ("GET", "/api/components", ALL),
     ("GET", "/api/components/ss-1", ALL),
     ("GET", "/api/audit", ALL),
@@ -67,6 +68,15 @@ def test_a_subsystem_through_the_seven_steps(
     profile = data["steps"][0]["items"]
     # as systems.yaml and components/grid.csv of the tiny model say
     assert profile["goal"] == "Deliver power to the town"
+    # in Dutch, the model's Dutch profile (profile_nl of systems.yaml)
+    http = clients["vic"].http
+    http.cookies.set("vitaal_lang", "nl")
+    try:
+        dutch = http.get("/api/subsystems/el-grid").json()["steps"][0]["items"]
+    finally:
+        http.cookies.delete("vitaal_lang")
+    assert dutch["goal"] == "Stroom leveren aan de stad"
+    assert dutch["stakeholders"] == [{"name": "Grid company", "role": "eigenaar"}]
     assert profile["components"] == 3
     assert profile["kinds"] == {"substation": 2, "grid_station_hv": 1}
     assert [s["id"] for s in data["subsystems"]] == ["el-grid", "dw-supply", "tel-scada"]
@@ -403,6 +413,8 @@ def test_the_openapi_document_lists_every_endpoint(app: FastAPI) -> None:
         ("GET", "/api/subsystems"),
         ("GET", "/api/subsystems/{subsystem_id}"),
         ("GET", "/api/compare"),
+        ("GET", "/api/compare/choices"),
+        ("POST", "/api/compare/runs"),
         ("POST", "/api/scenarios/{scenario_id}/runs"),
         ("GET", "/api/jobs/{job_id}"),
         ("POST", "/api/plans/intake"),

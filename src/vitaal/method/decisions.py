@@ -86,11 +86,14 @@ def _reconsider_title(model: Model, group: list[dict[str, Any]]) -> dict[str, st
     chs = [model.challenges[c] for c in ids]
     n = sum(1 for it in group if it.get("challenged_by"))
     what = "; ".join(f"'{ch.assumption}' ({ch.driver})" for ch in chs)
+    what_nl = "; ".join(
+        f"'{ch.assumption_nl or ch.assumption}' ({ch.driver_nl or ch.driver})" for ch in chs
+    )
     return {
         "en": f"Reconsider {n} agenda item(s) that rest on an assumption a challenge breaks: "
         f"{what}",
         "nl": f"Heroverweeg {n} agendapunt(en) die rusten op een aanname die een uitdaging "
-        f"onderuit haalt: {what}",
+        f"onderuit haalt: {what_nl}",
     }
 
 

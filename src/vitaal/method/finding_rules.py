@@ -44,9 +44,10 @@ def _challenges(ctx: Context, st: RouteStations) -> list[Finding]:
                     "en": f"{ch.driver} challenges the logic of "
                     f"{_subsystem_name(ctx, ch.subsystem, 'en')}: "
                     f"'{ch.assumption}' no longer holds ({ch.level.value})",
-                    "nl": f"{ch.driver} daagt de systeemlogica van "
+                    "nl": f"{ch.driver_nl or ch.driver} daagt de systeemlogica van "
                     f"{_subsystem_name(ctx, ch.subsystem, 'nl')} uit: "
-                    f"'{ch.assumption}' geldt niet meer ({LEVEL_NL[ch.level.value]})",
+                    f"'{ch.assumption_nl or ch.assumption}' geldt niet meer "
+                    f"({LEVEL_NL[ch.level.value]})",
                 },
                 system=sub.system if sub else None,
                 subsystem=ch.subsystem,

@@ -56,6 +56,20 @@ def _step(n: int, body: dict[str, Any]) -> dict[str, Any]:
     return {"step": n, "key": key, "title": dict(title), **body}
 
 
+def _both(en: str | None, nl: str | None) -> dict[str, str] | None:
+    """A model text as ``{en, nl}``: the Dutch where the model gives it, else the English;
+    ``None`` when there is none."""
+    if en is None:
+        return None
+    return {"en": en, "nl": nl or en}
+
+
+def _both_list(en: tuple[str, ...], nl: tuple[str, ...]) -> list[dict[str, str]]:
+    """A list of model texts as ``{en, nl}``; the Dutch list counts only when it is as long."""
+    dutch = nl if len(nl) == len(en) else en
+    return [{"en": e, "nl": d} for e, d in zip(en, dutch, strict=True)]
+
+
 def _profile(ctx: Context, sub_id: str, components: list[str]) -> dict[str, Any]:
     model = ctx.model
     sub = model.subsystems[sub_id]
@@ -91,13 +105,21 @@ def _profile(ctx: Context, sub_id: str, components: list[str]) -> dict[str, Any]
     people = sum(
         model.areas[cm.node_ids[v]].population for v in served if cm.node_ids[v] in model.areas
     )
+    nl = sub.profile_nl or p
     return {
-        "goal": p.goal,
-        "result": p.result,
-        "source_types": list(p.source_types),
-        "destination_types": list(p.destination_types),
-        "structure": p.structure,
-        "stakeholders": [{"name": s.name, "role": s.role} for s in p.stakeholders],
+        "goal": _both(p.goal, nl.goal),
+        "result": _both(p.result, nl.result),
+        "source_types": _both_list(p.source_types, nl.source_types),
+        "destination_types": _both_list(p.destination_types, nl.destination_types),
+        "structure": _both(p.structure, nl.structure),
+        "stakeholders": [
+            {"name": s.name, "role": _both(s.role, d.role)}
+            for s, d in zip(
+                p.stakeholders,
+                nl.stakeholders if len(nl.stakeholders) == len(p.stakeholders) else p.stakeholders,
+                strict=True,
+            )
+        ],
         "owner": sub.owner,
         "components": len(components),
         "kinds": dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
@@ -169,11 +191,11 @@ def _challenges(ctx: Context, sub_id: str) -> dict[str, Any]:
         rows.append(
             {
                 "id": ch.id,
-                "driver": ch.driver,
-                "assumption": ch.assumption,
+                "driver": _both(ch.driver, ch.driver_nl),
+                "assumption": _both(ch.assumption, ch.assumption_nl),
                 "level": ch.level.value,
                 "way_of_working": way_for_level(ch.level).value,
-                "description": ch.description,
+                "description": _both(ch.description, ch.description_nl),
             }
         )
     return {"challenges": rows, "levels": levels}

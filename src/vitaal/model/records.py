@@ -72,6 +72,7 @@ class System:
     name_nl: str | None = None
     owner: str | None = None
     description: str | None = None
+    description_nl: str | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 
@@ -102,6 +103,8 @@ class Subsystem:
     name_nl: str | None = None
     owner: str | None = None
     profile: Profile = field(default_factory=Profile)
+    #: the same profile in Dutch, for Dutch output (the English one where absent)
+    profile_nl: Profile | None = None
     prov: Provenance = field(default_factory=_prov)
     loc: Loc | None = field(default_factory=_loc, compare=False, repr=False)
 
@@ -132,6 +135,9 @@ class Component:
     replacement_cost_eur: float | None = None
     owner: str | None = None
     protection_zone_m: float | None = None
+    #: its precise location is for those who need it (``docs/web.md``, rights): the web app
+    #: shows others only its service area
+    sensitive: bool = False
     thresholds: dict[str, Quantity] = field(default_factory=dict)
     congestion: CongestionStatus | None = None
     waiting_list: bool | None = None
@@ -289,6 +295,9 @@ class Challenge:
     assumption: str
     level: Level
     description: str | None = None
+    driver_nl: str | None = None
+    assumption_nl: str | None = None
+    description_nl: str | None = None
     actions: tuple[str, ...] = ()
     kinds: tuple[str, ...] = ()
     areas: tuple[str, ...] = ()

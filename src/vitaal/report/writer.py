@@ -57,7 +57,11 @@ def render_html(
     context = build_context(analysis, model, lang, gettext, nodes=nodes, today=today)
     v = context["v"]
     env.filters.update(
-        system_name=v.system, node_name=v.node, resource_name=v.resource, plan_title=v.plan
+        system_name=v.system,
+        node_name=v.node,
+        resource_name=v.resource,
+        plan_title=v.plan,
+        tx=v.tx,
     )
     css = files("vitaal.report").joinpath("templates/report.css").read_text(encoding="utf-8")
     context["css"] = css

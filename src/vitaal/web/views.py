@@ -60,6 +60,17 @@ def _text(value: Any, lang: str) -> str:
     return "" if value is None else str(value)
 
 
+def _in_lang(value: Any, lang: str) -> Any:
+    """``value`` with every ``{en, nl}`` text in it replaced by its text in ``lang``."""
+    if isinstance(value, dict):
+        if value and set(value) <= {"en", "nl"}:
+            return _text(value, lang)
+        return {k: _in_lang(v, lang) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_in_lang(v, lang) for v in value]
+    return value
+
+
 def decisions_data(
     state: AppState, session: Session, lang: str, *, first_page: bool = False
 ) -> dict[str, Any]:
@@ -158,7 +169,9 @@ def subsystems_data(
             "step": step["step"],
             "key": step["key"],
             "title": _text(step["title"], lang),
-            "items": {k: v for k, v in step.items() if k not in ("step", "key", "title")},
+            "items": {
+                k: _in_lang(v, lang) for k, v in step.items() if k not in ("step", "key", "title")
+            },
         }
         for step in sub["steps"]
     ]
