@@ -56,6 +56,7 @@ COMPONENT_FIELDS = [
     "replacement_cost_eur",
     "owner",
     "protection_zone_m",
+    "sensitive",
     "thresholds",
     "congestion",
     "waiting_list",
@@ -1273,6 +1274,9 @@ def build_telecom(
             replacement_cost_eur=300000,
             owner="Ministerie van Justitie en Veiligheid",
             thresholds="water_depth: 0.5 m",
+            # the emergency services' own network: the web app shows where its masts stand
+            # only to those who need it (docs/web.md, sensitive locations)
+            sensitive="true",
         )
         b.link(b.nearest(b.by_area[(ar["id"], "substation")], xy, 1)[0], cid, "electricity")
         b.need(
@@ -2049,6 +2053,7 @@ def build_plans(b: Builder, areas: list[dict[str, Any]]) -> list[dict[str, Any]]
             "stations_passed",
             "standard",
             "standard_note",
+            "standard_note_nl",
             "priority",
             "description",
             "origin",
@@ -3360,6 +3365,11 @@ def write_model(b: Builder, out: Path, systems, plans, scenarios, geojson) -> No
                 "Vital systems of Rotterdam: public figures where they exist, plausible "
                 "assumptions elsewhere (see README.md and each record's origin and ref). Built by "
                 "scripts/build_rotterdam_example.py from scripts/rotterdam_sources/."
+            ),
+            "description_nl": (
+                "Vitale systemen van Rotterdam: openbare cijfers waar die er zijn, aannemelijke "
+                "aannames elders (zie README.md en bij elk gegeven origin en ref). Gebouwd door "
+                "scripts/build_rotterdam_example.py uit scripts/rotterdam_sources/."
             ),
             "crs": "EPSG:28992",
             "base_year": BASE_YEAR,

@@ -252,7 +252,7 @@ FIELD_CASES = [
     pytest.param(
         "model.yaml", "horizon_h: 48", "horizon_h: 48\nowner: Town",
         ("model.yaml", 5, "owner"), "an unknown field",
-        "one of name, description, crs, base_year, horizons, horizon_h, kinds",
+        "one of name, description, description_nl, crs, base_year, horizons, horizon_h, kinds",
         id="model-field",
     ),
     pytest.param(
@@ -452,7 +452,8 @@ def test_malformed_yaml(tiny: Path) -> None:
 def test_malformed_model_yaml(tiny: Path) -> None:
     edit(tiny, "model.yaml", "name: Tiny town", 'name: "Tiny town')
     model, problems = load_model(tiny)
-    assert [where(p) for p in problems] == [("model.yaml", 5, None)]
+    # the open quote runs to the end of the stream: after the last of its five lines
+    assert [where(p) for p in problems] == [("model.yaml", 6, None)]
     assert problems[0].found.startswith("invalid YAML (found unexpected end of stream")
     # the rest of the folder is still read
     assert len(model.components) == 7

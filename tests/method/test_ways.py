@@ -87,6 +87,16 @@ def test_governance_by_hand() -> None:
     # explained needs its explanation; explained without one is no answer
     explained = dataclasses.replace(rit, standard="explained", standard_note="a pilot")
     assert plan_governance(explained, STATIONS)["comply_or_explain"]["status"] == "explained"
+    # the explanation in both languages: the Dutch one where the plan gives it
+    assert plan_governance(explained, STATIONS)["comply_or_explain"]["note"] == {
+        "en": "a pilot",
+        "nl": "a pilot",
+    }
+    dutch = dataclasses.replace(explained, standard_note_nl="een proef")
+    assert plan_governance(dutch, STATIONS)["comply_or_explain"]["note"] == {
+        "en": "a pilot",
+        "nl": "een proef",
+    }
     bare = dataclasses.replace(rit, standard="explained")
     assert plan_governance(bare, STATIONS)["comply_or_explain"]["status"] == "missing"
     # in ROUTE at the fitting station, having skipped the cascade check: out of order

@@ -136,7 +136,9 @@ def test_model_texts_in_the_report_language() -> None:
     assert sub.profile_nl is not None
     ch = model.challenges["ch-solar"]
     english = [sub.profile.goal, sub.profile.structure, "national grid", ch.driver, ch.assumption]
+    english.append(str(model.info.description))
     dutch = [sub.profile_nl.goal, "landelijk hoogspanningsnet", "Grid company (eigenaar)"]
+    dutch.append(str(model.info.description_nl))
     dutch += [ch.driver_nl, ch.assumption_nl]
     for text in english:
         assert text in pages["en"]

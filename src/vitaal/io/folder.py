@@ -47,7 +47,16 @@ from vitaal.model.model import RECORD_KINDS, Model
 from vitaal.model.records import Horizons, ModelInfo, Subsystem
 
 _SUFFIXES = (".yaml", ".yml", ".csv", ".geojson", ".json")
-_MODEL_FIELDS = ("name", "description", "crs", "base_year", "horizons", "horizon_h", "kinds")
+_MODEL_FIELDS = (
+    "name",
+    "description",
+    "description_nl",
+    "crs",
+    "base_year",
+    "horizons",
+    "horizon_h",
+    "kinds",
+)
 
 
 def _table_files(root: Path, kind: str) -> list[Path]:
@@ -234,6 +243,7 @@ class _Reader:
         parsers: dict[str, Callable[[Any], Any]] = {
             "name": parse_text,
             "description": parse_text,
+            "description_nl": parse_text,
             "crs": parse_text,
             "base_year": parse_year,
             "horizon_h": parse_nonneg,
@@ -532,6 +542,28 @@ def read_model(
     return model
 
 
+def read_table(
+    path: str | os.PathLike[str], kind: str, *, crs: str = "EPSG:28992"
+) -> tuple[dict[str, Any], list[Problem]]:
+    """The records of one table file of ``kind`` (CSV, YAML or GeoJSON), read as a model
+    folder's file of that table is, by key, with every problem met (located by the file's
+    name, its line or row, and the field). ``crs`` is the coordinate system of GeoJSON.
+
+    Systems (which hold their subsystems) and scenarios (which name files beside them) are
+    read with their folder only.
+    """
+    if kind not in RECORD_KINDS or kind in ("systems", "scenarios"):
+        raise ValueError(f"no single-file table '{kind}'")
+    file = Path(path)
+    reader = _Reader(file.parent)
+    reader.info = ModelInfo(name=file.stem, crs=crs)
+    model = Model(info=reader.info)
+    owners: dict[str, Loc | None] = {}
+    for raw, loc in reader.raw_records(file, TABLES[kind]):
+        reader._add(TABLES[kind], raw, loc, model, owners)
+    return model.table(kind), reader.problems
+
+
 # -- writing ------------------------------------------------------------------------------
 def _cell(value: Any) -> str:
     if value is None:
@@ -666,4 +698,4 @@ def _yaml_table(kind: str, records: Iterable[Any]) -> str:
     return dump_yaml([dump_record(TABLES[kind], r) for r in records])
 
 
-__all__ = ["enum_parser", "load_model", "read_model", "write_model"]
+__all__ = ["enum_parser", "load_model", "read_model", "read_table", "write_model"]

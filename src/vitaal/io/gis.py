@@ -253,6 +253,7 @@ def _rest(model: Model) -> dict[str, Any]:
         "info": {
             "name": info.name,
             "description": info.description,
+            "description_nl": info.description_nl,
             "crs": info.crs,
             "base_year": info.base_year,
             "horizons": {"short_y": info.horizons.short_y, "medium_y": info.horizons.medium_y},
@@ -448,6 +449,7 @@ def _parse_info(doc: Any, loc: Loc, problems: list[Problem]) -> ModelInfo:
     parsers: dict[str, Any] = {
         "name": parse_text,
         "description": parse_text,
+        "description_nl": parse_text,
         "crs": parse_text,
         "base_year": parse_year,
         "horizon_h": parse_nonneg,

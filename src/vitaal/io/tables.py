@@ -467,6 +467,7 @@ TABLES: dict[str, Table] = {
                 _f("stations_passed", _ids),
                 _f("standard", parse_id),
                 _f("standard_note", parse_text),
+                _f("standard_note_nl", parse_text),
                 _f("priority", parse_id),
                 _f("description", parse_text),
             ),
@@ -807,6 +808,8 @@ def dump_info(info: ModelInfo) -> dict[str, Any]:
     out: dict[str, Any] = {"name": info.name}
     if info.description is not None:
         out["description"] = info.description
+    if info.description_nl is not None:
+        out["description_nl"] = info.description_nl
     out["crs"] = info.crs
     out["base_year"] = info.base_year
     out["horizons"] = {"short_y": info.horizons.short_y, "medium_y": info.horizons.medium_y}

@@ -401,6 +401,7 @@ def _assemble(
         "model": {
             "name": info.name,
             "description": info.description,
+            "description_nl": info.description_nl,
             "base_year": info.base_year,
             "horizon_h": info.horizon_h,
             "horizons": {"short_y": info.horizons.short_y, "medium_y": info.horizons.medium_y},

@@ -164,6 +164,7 @@ def plan_governance(plan: Plan, stations: Sequence[str]) -> dict[str, Any]:
     missing = [s for s in due if s not in plan.stations_passed]
     asked = phase is WayOfWorking.RIT
     note = plan.standard_note
+    note_text = None if note is None else {"en": note, "nl": plan.standard_note_nl or note}
     if not asked:
         status = "not_asked"
     elif plan.standard == "applied":
@@ -187,5 +188,10 @@ def plan_governance(plan: Plan, stations: Sequence[str]) -> dict[str, Any]:
         "stations_passed": passed,
         "stations_missing": missing,
         "order_ok": not missing,
-        "comply_or_explain": {"asked": asked, "status": status, "note": note, "text": text},
+        "comply_or_explain": {
+            "asked": asked,
+            "status": status,
+            "note": note_text,
+            "text": text,
+        },
     }

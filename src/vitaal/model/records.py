@@ -406,6 +406,7 @@ class Plan:
     #: ``explained`` why not (``standard_note``: the explanation); ``None``: neither recorded
     standard: str | None = None
     standard_note: str | None = None
+    standard_note_nl: str | None = None
     priority: str | None = None
     description: str | None = None
     prov: Provenance = field(default_factory=_prov)
@@ -435,6 +436,8 @@ class ModelInfo:
 
     name: str
     description: str | None = None
+    #: the description in Dutch, for Dutch output
+    description_nl: str | None = None
     crs: str = "EPSG:28992"
     base_year: int = 2026
     horizons: Horizons = field(default_factory=Horizons)

@@ -102,6 +102,9 @@ def load_info(data: Mapping[str, Any], loc: Loc) -> ModelInfo:
         return ModelInfo(
             name=str(data["name"]),
             description=None if data.get("description") is None else str(data["description"]),
+            description_nl=None
+            if data.get("description_nl") is None
+            else str(data["description_nl"]),
             crs=str(data["crs"]),
             base_year=int(data["base_year"]),
             horizons=Horizons(short_y=int(horizons["short_y"]), medium_y=int(horizons["medium_y"])),
