@@ -333,6 +333,6 @@ def result_sheets(results: Results, lang: str = "en") -> list[Sheet]:
 
     >>> from vitaal.method.results import Results
     >>> [s.name for s in result_sheets(Results.from_dict({}))][:3]
-    ['decisions', 'agenda', 'routine']
+    ['decisions', 'options', 'agenda']
     """
     return [_BUILDERS[name](results, lang) for name in SHEETS]

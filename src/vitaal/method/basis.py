@@ -25,8 +25,8 @@ Examples
 >>> b = Basis(("component:a", "component:b"), ("component:b",))
 >>> b.verdict, b.as_dict()["assumed"]
 ('partly_assumed', 1)
->>> Basis((), ()).verdict
-'sourced'
+>>> Basis((), ()).verdict  # names no record at all
+'untraced'
 """
 
 from __future__ import annotations

@@ -200,6 +200,14 @@ def _couplings(ctx: Context, st: RouteStations) -> list[Finding]:
         if cp.managed_by:
             continue
         systems = sorted({s for m in cp.members if (s := ctx.comp_system.get(m))})
+        kind = COUPLING_WORDS.get(cp.kind.value, {"en": cp.kind.value, "nl": cp.kind.value})
+        members = {
+            lang: ", ".join(
+                name_in(c, lang) if (c := ctx.model.components.get(m)) is not None else m
+                for m in cp.members
+            )
+            for lang in ("en", "nl")
+        }
         out.append(
             make_finding(
                 st,
@@ -207,10 +215,9 @@ def _couplings(ctx: Context, st: RouteStations) -> list[Finding]:
                 kind="unmanaged_coupling",
                 level=level_for(len(cp.members), cross_system=len(systems) > 1),
                 text={
-                    "en": f"no one manages coupling {cp.id} ({cp.kind.value}) of "
-                    f"{', '.join(cp.members)}",
-                    "nl": f"niemand beheert koppeling {cp.id} ({cp.kind.value}) van "
-                    f"{', '.join(cp.members)}: een weesdossier",
+                    "en": f"no one manages coupling {cp.id} ({kind['en']}) of {members['en']}",
+                    "nl": f"niemand beheert koppeling {cp.id} ({kind['nl']}) van "
+                    f"{members['nl']}: een weesdossier",
                 },
                 system=systems[0] if len(systems) == 1 else None,
                 components=tuple(cp.members),
@@ -221,6 +228,17 @@ def _couplings(ctx: Context, st: RouteStations) -> list[Finding]:
         )
     return out
 
+
+#: the kinds of coupling (``couplings.yaml``) in words
+COUPLING_WORDS: dict[str, dict[str, str]] = {
+    "co_location": {"en": "shared site", "nl": "gedeelde locatie"},
+    "adjacent": {"en": "side by side", "nl": "naast elkaar"},
+    "flood_zone": {"en": "same flood zone", "nl": "zelfde overstromingsgebied"},
+    "shared_control": {"en": "shared control", "nl": "gedeelde besturing"},
+    "same_structure": {"en": "same structure", "nl": "zelfde kunstwerk"},
+    "organisational": {"en": "organisational", "nl": "organisatorisch"},
+    "same_contractor": {"en": "same contractor", "nl": "zelfde aannemer"},
+}
 
 LEVEL_NL = {"operational": "operationeel", "tactical": "tactisch", "strategic": "strategisch"}
 

@@ -53,7 +53,7 @@ def class_frequency(cls: str, spec: Mapping[str, Any] | None = None) -> float:
     bounds on the probability within the period (five years), as a rate ``-ln(1 - p) / period``.
 
     >>> round(class_frequency("C"), 6)  # 0.5 % to 5 % in five years
-    0.003187
+    0.003188
     """
     data = spec if spec is not None else load_data("likelihood")
     entry = data["classes"][cls]

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["name_in", "names"]
+__all__ = ["kind_name", "name_in", "names"]
 
 
 def name_in(record: Any, lang: str) -> str:
@@ -28,6 +28,26 @@ def name_in(record: Any, lang: str) -> str:
         if nl:
             return str(nl)
     return str(en or getattr(record, "id", ""))
+
+
+def kind_name(kind: str | None, lang: str) -> str:
+    """A component kind by its name in ``lang``: the Dutch name of ``vitaal/data/kinds.yaml``
+    in Dutch, the kind with spaces in English (and for a kind a model adds).
+
+    >>> kind_name("sewer_pumping_station", "en"), kind_name("sewer_pumping_station", "nl")
+    ('sewer pumping station', 'rioolgemaal')
+    >>> kind_name("heat_buffer_vessel", "nl")
+    'heat buffer vessel'
+    """
+    if kind is None:
+        return "–"
+    if lang == "nl":
+        from vitaal.catalog import data_mapping
+
+        spec = data_mapping("kinds", "kinds").get(kind)
+        if isinstance(spec, dict) and spec.get("nl"):
+            return str(spec["nl"])
+    return kind.replace("_", " ")
 
 
 def names(record: Any) -> dict[str, str]:

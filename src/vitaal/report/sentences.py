@@ -14,7 +14,7 @@ from typing import Any
 from babel.numbers import format_decimal
 
 from vitaal.model.model import Model
-from vitaal.model.names import name_in
+from vitaal.model.names import kind_name, name_in
 
 Gettext = Callable[[str], str]
 
@@ -37,6 +37,14 @@ class Namer:
         fmt = "#,##0" + ("." + "#" * digits if digits else "")
         return str(format_decimal(value, format=fmt, locale=self.lang))
 
+    def hours(self, value: float | None) -> str:
+        """A duration in hours, in this language: ``2.5 h``, ``2,5 uur``."""
+        return hours(value, self.lang)
+
+    def kind(self, kind: str | None) -> str:
+        """A component kind by its name in this language (``vitaal/data/kinds.yaml``)."""
+        return kind_name(kind, self.lang)
+
     def system(self, system_id: str | None) -> str:
         if system_id is None:
             return "?"
@@ -55,9 +63,16 @@ class Namer:
         return name[:1].lower() + name[1:] if not name[:2].isupper() else name
 
 
-def hours(value: float | None) -> str:
+def hours(value: float | None, lang: str = "en") -> str:
+    """A duration in hours as the reader's language writes it.
+
+    >>> hours(2.5), hours(2.5, "nl"), hours(72, "nl"), hours(None)
+    ('2.5 h', '2,5 uur', '72 uur', '–')
+    """
     if value is None:
         return "–"
+    if lang == "nl":
+        return f"{value:g}".replace(".", ",") + " uur"
     return f"{value:g} h"
 
 
@@ -66,7 +81,7 @@ def step_text(step: Mapping[str, Any], names: Namer, _: Gettext) -> str:
     params = {
         "name": names.node(step.get("node")),
         "resource": names.resource(step.get("resource")),
-        "time": hours(step.get("time_h")),
+        "time": names.hours(step.get("time_h")),
     }
     cause = step.get("cause")
     text = {
@@ -145,9 +160,9 @@ def flag_sentence(
         )
         if first is not None:
             reason = _("%(name)s loses %(resource)s after %(time)s") % {
-                "name": first["name"],
+                "name": names.node(first["id"]),
                 "resource": names.resource(first.get("resource")),
-                "time": hours(first.get("fail_time_h")),
+                "time": names.hours(first.get("fail_time_h")),
             }
             if len(lost_ids) > 1:
                 reason += " " + _("(and %(n)d more critical functions)") % {"n": len(lost_ids) - 1}

@@ -13,9 +13,10 @@ from typing import Any
 
 import jinja2
 
+from vitaal.method.finding_rules import COUPLING_WORDS
 from vitaal.model.model import Model
 from vitaal.model.names import name_in
-from vitaal.report.sentences import Namer, flag_sentence, hours
+from vitaal.report.sentences import Namer, flag_sentence
 from vitaal.report.svg import charts as ch
 from vitaal.report.svg.base import FLAG_COLOURS, system_colours
 from vitaal.report.svg.dependency import count_dependencies, draw_dependencies
@@ -71,12 +72,17 @@ class View:
         if _missing(value):
             return "–"
         v = float(value)
+        if abs(v) >= 1e9:
+            return "€ " + self.names.number(v / 1e9, 2) + " " + self._("bn")
         if abs(v) >= 1e6:
             return "€ " + self.names.number(v / 1e6, 1) + " " + self._("mln")
         return "€ " + self.names.number(v)
 
     def hours(self, value: Any) -> str:
-        return hours(None if _missing(value) else float(value))
+        return self.names.hours(None if _missing(value) else float(value))
+
+    def kind(self, kind: str | None) -> str:
+        return self.names.kind(kind)
 
     def colour_word(self, colour: str | None) -> str:
         return {
@@ -142,6 +148,8 @@ class View:
             "faster_repair": self._("faster repair"),
             "demand_measure": self._("demand measure"),
         }
+        if key in COUPLING_WORDS:
+            return COUPLING_WORDS[key][self.lang]
         return words.get(key, key.replace("_", " "))
 
     def record(self, ref: str) -> str:
@@ -346,6 +354,7 @@ def _scenario(
                 "rule": v.rule_text(f),
                 "order": f.get("order"),
                 "onset": v.hours(f.get("onset_h")) if f.get("onset_h") is not None else "–",
+                "onset_h": f.get("onset_h"),
                 "owner": f.get("owner") or _("no owner"),
                 "origin": bool(f.get("origin")),
                 "sentence": flag_sentence(f, impact, v.names, _, nodes=nodes, horizon_h=horizon),
