@@ -20,10 +20,14 @@ def _default_user() -> str:
 
 
 class Settings(BaseSettings):
-    """``VITAAL_DB``, ``VITAAL_USER``, ``VITAAL_LANG`` (or a ``.env`` file) override these."""
+    """``VITAAL_DB``, ``VITAAL_USER``, ``VITAAL_LANG``, ``VITAAL_TILES`` (or a ``.env`` file)
+    override these."""
 
     model_config = SettingsConfigDict(env_prefix="VITAAL_", env_file=".env", extra="ignore")
 
     db: str = Field(default="sqlite:///vitaal.db", description="database URL of the store")
     user: str = Field(default_factory=_default_user, description="who is recorded in the audit")
     lang: str = Field(default="en", pattern="^(en|nl)$", description="language of reports")
+    tiles: str | None = Field(
+        default=None, description="the web app's base map: the city's tile server (off: none)"
+    )

@@ -34,6 +34,14 @@ from vitaal.settings import Settings
     type=click.IntRange(1, 64),
     help="Worker processes for analyses and scenario runs.",
 )
+@click.option(
+    "--tiles",
+    default=None,
+    metavar="URL_TEMPLATE",
+    help="The city's own tile server for a base map under the map (default: $VITAAL_TILES, "
+    "else none): https://host/{z}/{x}/{y}.png, or a WMS GetMap address with {bbox} in the "
+    "model's coordinates, {width} and {height}. Pages may then load images from that host.",
+)
 @handle_errors
 def serve(
     db: str | None,
@@ -42,6 +50,7 @@ def serve(
     example: str,
     secure_cookies: bool | None,
     workers: int,
+    tiles: str | None,
 ) -> None:
     """Start the web app on the store: decisions, register, scenarios, components, audit.
 
@@ -61,7 +70,8 @@ def serve(
     from vitaal.web import WebConfig, create_app
     from vitaal.web.setup import first_administrator, import_example
 
-    url = db_url(db or Settings().db)
+    settings = Settings()
+    url = db_url(db or settings.db)
     store = open_store(url)
     if example:
         number = import_example(store, example, author="vitaal serve")
@@ -73,7 +83,12 @@ def serve(
             f"first administrator: user name '{admin[0]}', password {admin[1]}\n"
             "  (shown this once: keep it, then add people under Users)"
         )
-    config = WebConfig(db_url=url, secure_cookies=secure_cookies, max_workers=workers)
+    config = WebConfig(
+        db_url=url,
+        secure_cookies=secure_cookies,
+        max_workers=workers,
+        tiles=tiles if tiles is not None else settings.tiles,
+    )
     app = create_app(config, store)
     click.echo(f"vitaal serves {store.url} on http://{host}:{port}/ (Ctrl+C stops it)")
     try:

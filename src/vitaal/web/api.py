@@ -200,9 +200,19 @@ def post_run(request: Request, session: ApiSession, scenario_id: str) -> dict[st
     return views.start_scenario(state_of(request), session, scenario_id).as_dict()
 
 
-@router.get("/map", summary="The map of the systems and their dependencies (SVG)")
+@router.get("/map", summary="The map of the systems with its layers and their dependencies (SVG)")
 def get_map(request: Request, session: ApiSession) -> dict[str, Any]:
-    return views.map_data_of(state_of(request), lang_of(request))
+    return views.map_data_of(state_of(request), session, lang_of(request))
+
+
+@router.get(
+    "/map/features/{feature_id}",
+    summary="What the map's details panel shows of a component, area, critical function or plan",
+)
+def get_map_feature(request: Request, session: ApiSession, feature_id: str) -> dict[str, Any]:
+    from vitaal.web.mapview import feature_details
+
+    return feature_details(state_of(request), session, lang_of(request), feature_id)
 
 
 @router.post("/plans/intake", summary="Check a plan brought to the table", status_code=202)

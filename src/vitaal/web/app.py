@@ -18,10 +18,11 @@ from vitaal.errors import VitaalError
 from vitaal.store import ModelStore, open_store
 from vitaal.web import api, pages
 from vitaal.web.accounts import LoginLimiter
+from vitaal.web.basemap import tile_source
 from vitaal.web.config import WebConfig
 from vitaal.web.deps import NeedsLogin, optional_session, render
 from vitaal.web.jobs import JobRunner
-from vitaal.web.security import SecurityHeaders
+from vitaal.web.security import SecurityHeaders, content_policy
 from vitaal.web.state import AppState
 
 __all__ = ["create_app"]
@@ -30,6 +31,7 @@ __all__ = ["create_app"]
 def create_app(config: WebConfig, store: ModelStore | None = None) -> FastAPI:
     """The application on the store at ``config.db_url`` (or on ``store``, left open at the
     end). Its workers start with it and stop when it shuts down."""
+    tiles = tile_source(config.tiles)  # a template that cannot be used stops here
     opened = store or open_store(config.db_url)
     runner = JobRunner(
         config.workers,
@@ -69,12 +71,24 @@ def create_app(config: WebConfig, store: ModelStore | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.vitaal = state
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(
+        SecurityHeaders, csp=content_policy(tiles.origin if tiles is not None else None)
+    )
+    # the report's own script (zoom, pan, names on its maps), served as the report inlines
+    # it, so that the map page zooms with the same code; before the folder, which would
+    # answer 404 for it
+    app.add_api_route("/static/report.js", _report_script, methods=["GET"], include_in_schema=False)
     app.mount("/static", StaticFiles(packages=[("vitaal.web", "static")]), name="static")
     app.include_router(api.router)
     app.include_router(pages.router)
     _handlers(app)
     return app
+
+
+def _report_script() -> Response:
+    from vitaal.report.writer import report_script
+
+    return Response(report_script(), media_type="text/javascript; charset=utf-8")
 
 
 def _is_api(request: Request) -> bool:

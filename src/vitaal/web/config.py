@@ -27,3 +27,8 @@ class WebConfig:
     login_window_s: float = 15 * 60.0
     #: analyses kept in memory (one per model version)
     cached_analyses: int = 2
+    #: the city's own tile server for a base map under the map (off: ``None``): web-mercator
+    #: tiles ``https://host/{z}/{x}/{y}.png`` or one WMS picture with ``{bbox}`` in the
+    #: model's coordinates, ``{width}`` and ``{height}`` (:mod:`vitaal.web.basemap`); the
+    #: pages may then load images from that host, and from nowhere else
+    tiles: str | None = None

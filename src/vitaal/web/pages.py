@@ -151,13 +151,13 @@ def job_page(request: Request, session: PageSession, job_id: str) -> Response:
         raise HTTPException(404, "no such run (finished runs are kept for a while)")
     lang = lang_of(request)
     data = views.job_data(job, lang)
-    data["figures"] = views.scenario_figures_of(state_of(request), job, lang)
+    data["figures"] = views.scenario_figures_of(state_of(request), session, job, lang)
     return render(request, "job.html.j2", session, data)
 
 
 @router.get("/map")
 def map_page(request: Request, session: PageSession) -> Response:
-    data = views.map_data_of(state_of(request), lang_of(request))
+    data = views.map_data_of(state_of(request), session, lang_of(request))
     return render(request, "map.html.j2", session, data)
 
 

@@ -10,6 +10,10 @@
 
 A system owner's organisation owns a component when it is the ``owner`` of the component's
 system or of its subsystem (``systems.yaml``).
+
+Precise locations of components marked ``sensitive``: administrators, analysts and the system
+owners of the component see them; planners, viewers and other owners see its service area
+(:func:`may_see_location`).
 """
 
 from __future__ import annotations
@@ -27,7 +31,9 @@ __all__ = [
     "may_manage_users",
     "may_record",
     "may_run",
+    "may_see_location",
     "owners_of_component",
+    "unseen_locations",
 ]
 
 _EDITORS = ("administrator", "analyst")
@@ -108,3 +114,26 @@ def may_record(user: User, decision: Mapping[str, Any]) -> bool:
     if user.role == "system_owner":
         return _speaks_for(user, decision.get("owners") or ())
     return False
+
+
+def may_see_location(user: User, model: Model, component_id: str) -> bool:
+    """See where the component ``component_id`` is: everyone, unless it is marked
+    ``sensitive``; then administrators, analysts and the system owners of the component (who
+    need it to run and protect it). A component the model does not have has no location to
+    hide."""
+    comp = model.components.get(component_id)
+    if comp is None or not comp.sensitive or user.role in _EDITORS:
+        return True
+    if user.role == "system_owner":
+        return _speaks_for(user, owners_of_component(model, component_id))
+    return False
+
+
+def unseen_locations(user: User, model: Model) -> frozenset[str]:
+    """The sensitive components of ``model`` whose location ``user`` may not see
+    (O(components))."""
+    return frozenset(
+        cid
+        for cid, c in model.components.items()
+        if c.sensitive and not may_see_location(user, model, cid)
+    )

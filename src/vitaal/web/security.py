@@ -9,15 +9,26 @@ import hmac
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import ASGIApp
 
-__all__ = ["CSP", "SecurityHeaders", "same_token"]
+__all__ = ["CSP", "SecurityHeaders", "content_policy", "same_token"]
 
-#: everything from the app itself; no inline script, no inline style, no frames, no plugins
-CSP = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "base-uri 'none'; object-src 'none'"
-)
+
+def content_policy(images_from: str | None = None) -> str:
+    """The content security policy: everything from the app itself; no inline script, no
+    inline style, no frames, no plugins. ``images_from``: one more origin
+    (``https://tiles.example.org``) pictures may come from, the city's tile server for the
+    map's base map; for images only."""
+    img = "'self' data:" + (f" {images_from}" if images_from else "")
+    return (
+        f"default-src 'self'; script-src 'self'; style-src 'self'; img-src {img}; "
+        "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+        "base-uri 'none'; object-src 'none'"
+    )
+
+
+#: the policy without a base map
+CSP = content_policy()
 
 _HEADERS = {
     "Content-Security-Policy": CSP,
@@ -34,9 +45,13 @@ class SecurityHeaders(BaseHTTPMiddleware):
     """Adds the security headers to every response; pages and API answers are not cached
     (they show one person's view), the app's own scripts and styles may be."""
 
+    def __init__(self, app: ASGIApp, csp: str = CSP) -> None:
+        super().__init__(app)
+        self.headers = {**_HEADERS, "Content-Security-Policy": csp}
+
     async def dispatch(self, request: Request, call_next: RequestResponseEndpoint) -> Response:
         response = await call_next(request)
-        for name, value in _HEADERS.items():
+        for name, value in self.headers.items():
             response.headers.setdefault(name, value)
         if not request.url.path.startswith("/static/"):
             response.headers["Cache-Control"] = "no-store"

@@ -137,41 +137,52 @@ class AppState:
             "plan", ("plan", number, plan_key(plain)), owner, self.config.db_url, number, plain
         )
 
-    def report(self, owner: str, analysis: Job, lang: str) -> Job:
-        """The report of a finished analysis in ``lang`` (written once per version)."""
+    def report(self, owner: str, analysis: Job, lang: str, hidden: tuple[str, ...] = ()) -> Job:
+        """The report of a finished analysis in ``lang`` (written once per version and set of
+        components ``hidden`` from the reader, whose locations it leaves out)."""
         if analysis.result is None:
             raise StoreError("the analysis has not finished: no report to write yet")
         number = int(analysis.result["version"])
         return self.runner.submit(
             "report",
-            ("report", number, lang),
+            ("report", number, lang, hidden),
             owner,
             self.config.db_url,
             number,
             analysis.result,
             lang,
+            hidden,
         )
 
-    def report_pdf(self, owner: str, analysis: Job, lang: str) -> Job:
-        """The report of a finished analysis in ``lang`` as PDF (printed once per version)."""
+    def report_pdf(self, owner: str, analysis: Job, lang: str, hidden: tuple[str, ...] = ()) -> Job:
+        """The report of a finished analysis in ``lang`` as PDF (printed once per version and
+        set of components ``hidden``)."""
         if analysis.result is None:
             raise StoreError("the analysis has not finished: no report to print yet")
         number = int(analysis.result["version"])
         return self.runner.submit(
             "pdf",
-            ("pdf", number, lang),
+            ("pdf", number, lang, hidden),
             owner,
             self.config.db_url,
             number,
             analysis.result,
             lang,
+            hidden,
         )
 
-    def exports(self, owner: str, version: int, lang: str) -> Job:
+    def exports(self, owner: str, version: int, lang: str, hidden: tuple[str, ...] = ()) -> Job:
         """The result exports of ``version`` in ``lang`` (workbook, GeoPackage, CSV files as a
-        zip; written once per version and language)."""
+        zip; written once per version, language and set of components ``hidden``, whose
+        geometry the GeoPackage leaves out)."""
         return self.runner.submit(
-            "exports", ("exports", version, lang), owner, self.config.db_url, version, lang
+            "exports",
+            ("exports", version, lang, hidden),
+            owner,
+            self.config.db_url,
+            version,
+            lang,
+            hidden,
         )
 
     def decisions(self, job: Job) -> list[dict[str, Any]]:

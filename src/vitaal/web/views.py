@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from vitaal.errors import Problem
 from vitaal.store.codec import dump
-from vitaal.web import register, rights
+from vitaal.web import mapview, register, rights
 from vitaal.web.accounts import Session
 from vitaal.web.editing import (
     EDITABLE,
@@ -21,8 +21,6 @@ from vitaal.web.editing import (
     read_form,
     save_component,
 )
-from vitaal.web.figures import overview_figures, scenario_figures
-from vitaal.web.i18n import translations
 from vitaal.web.intake import plan_from_form
 from vitaal.web.jobs import Job
 from vitaal.web.state import AppState
@@ -223,14 +221,17 @@ def download_job(
     number = _shown(state, version)
     owner = session.user.username
     kind = DOWNLOADS[what][0]
+    # the sensitive components whose location the reader may not see: left off the maps
+    _, model = state.model(number)
+    hidden = tuple(sorted(rights.unseen_locations(session.user, model)))
     if kind == "exports":
-        return state.exports(owner, number, lang)
+        return state.exports(owner, number, lang, hidden)
     analysis = state.analysis(owner, number)
     if analysis.status != "done" or analysis.result is None:
         return analysis
     if kind == "pdf":
-        return state.report_pdf(owner, analysis, lang)
-    return state.report(owner, analysis, lang)
+        return state.report_pdf(owner, analysis, lang, hidden)
+    return state.report(owner, analysis, lang, hidden)
 
 
 def download(job: Job, what: str) -> Response | None:
@@ -326,29 +327,15 @@ def _chart(result: dict[str, Any]) -> list[dict[str, Any]]:
     return lines
 
 
-def map_data_of(state: AppState, lang: str) -> dict[str, Any]:
-    """The map of every system and the dependency diagram of the latest version (SVG, drawn
-    once per version and language)."""
-    version = state.latest()
-
-    def draw() -> dict[str, str]:
-        model, geo = state.geometry(version)
-        return overview_figures(model, geo, lang, translations(lang).ugettext)
-
-    return {"version": version, **state.drawn(("overview", version, lang), draw)}
+def map_data_of(state: AppState, session: Session, lang: str) -> dict[str, Any]:
+    """The map of every system with its layers and the dependency diagram of the latest
+    version (:func:`vitaal.web.mapview.map_page_data`)."""
+    return mapview.map_page_data(state, session, lang)
 
 
-def scenario_figures_of(state: AppState, job: Job, lang: str) -> dict[str, str]:
+def scenario_figures_of(state: AppState, session: Session, job: Job, lang: str) -> dict[str, str]:
     """A finished scenario run on the map and the dependency diagram (SVG)."""
-    if job.kind != "scenario" or job.result is None:
-        return {}
-    result = job.result
-
-    def draw() -> dict[str, str]:
-        model, geo = state.geometry(int(result["version"]))
-        return scenario_figures(model, geo, result, lang, translations(lang).ugettext)
-
-    return state.drawn(("scenario", job.id, lang), draw)
+    return mapview.scenario_map(state, session, job, lang)
 
 
 def _plan_view(r: dict[str, Any], lang: str) -> dict[str, Any]:
@@ -467,7 +454,7 @@ def component_data(state: AppState, session: Session, component_id: str) -> dict
     if comp is None:
         raise HTTPException(404, f"no component '{component_id}' in version {version}")
     sub = model.subsystems.get(comp.subsystem)
-    return {
+    data = {
         "version": version,
         "id": comp.id,
         "name": comp.name,
@@ -479,6 +466,8 @@ def component_data(state: AppState, session: Session, component_id: str) -> dict
         "may_edit": rights.may_edit_component(session.user, model, comp.id),
         "links": links_of(state, comp.id),
     }
+    # a sensitive component's location only for those who may see it; others its area
+    return mapview.hide_location(data, session, model)
 
 
 def edit_component(

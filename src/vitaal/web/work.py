@@ -68,15 +68,37 @@ def analysis(url: str, version: int, progress: Progress) -> dict[str, Any]:
     return data
 
 
+def _unplaced(model: Model, hidden: tuple[str, ...]) -> Model:
+    """A copy of ``model`` in which the components ``hidden`` have no location: what the
+    report draws for a reader who may not see where they are (their service areas stay)."""
+    import copy
+    import dataclasses
+
+    if not hidden:
+        return model
+    out = copy.copy(model)
+    out.components = {
+        cid: dataclasses.replace(c, geometry=None) if cid in hidden else c
+        for cid, c in model.components.items()
+    }
+    return out
+
+
 def report(
-    url: str, version: int, analysis_data: dict[str, Any], lang: str, progress: Progress
+    url: str,
+    version: int,
+    analysis_data: dict[str, Any],
+    lang: str,
+    hidden: tuple[str, ...],
+    progress: Progress,
 ) -> dict[str, Any]:
     """The report of a version's analysis in ``lang`` (one self-contained HTML text), as
-    ``vitaal report`` writes it."""
+    ``vitaal report`` writes it; without the locations of the components ``hidden`` (the
+    sensitive ones the reader may not see), which its maps leave out."""
     from vitaal.report.writer import render_html
 
     progress("writing the report", 0, 1)
-    model = model_at(url, version)
+    model = _unplaced(model_at(url, version), hidden)
     data = {k: v for k, v in analysis_data.items() if k != "nodes"}
     html = render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
     progress("writing the report", 1, 1)
@@ -84,17 +106,23 @@ def report(
 
 
 def report_pdf(
-    url: str, version: int, analysis_data: dict[str, Any], lang: str, progress: Progress
+    url: str,
+    version: int,
+    analysis_data: dict[str, Any],
+    lang: str,
+    hidden: tuple[str, ...],
+    progress: Progress,
 ) -> dict[str, Any]:
     """The report of a version's analysis in ``lang`` as PDF: the same HTML printed by
-    WeasyPrint, as ``vitaal report --pdf`` (``write_report(..., pdf=True)``) prints it."""
+    WeasyPrint, as ``vitaal report --pdf`` (``write_report(..., pdf=True)``) prints it;
+    without the locations of the components ``hidden``, as :func:`report`."""
     import tempfile
 
     from vitaal.report.pdf import write_pdf
     from vitaal.report.writer import render_html
 
     progress("writing the report", 0, 2)
-    model = model_at(url, version)
+    model = _unplaced(model_at(url, version), hidden)
     data = {k: v for k, v in analysis_data.items() if k != "nodes"}
     html = render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
     progress("printing the PDF", 1, 2)
@@ -104,12 +132,16 @@ def report_pdf(
     return {"version": version, "lang": lang, "pdf": pdf}
 
 
-def exports(url: str, version: int, lang: str, progress: Progress) -> dict[str, Any]:
+def exports(
+    url: str, version: int, lang: str, hidden: tuple[str, ...], progress: Progress
+) -> dict[str, Any]:
     """The result exports of a version in ``lang``, as ``vitaal export-results`` writes them
     (:func:`vitaal.export.write_exports`): the Excel workbook, the GeoPackage and the CSV
     files as one zip. The exports need the capacity of every component per year and the
     failed nodes with their geometry, which only the analysis in memory holds (not the
-    cached analysis's data), so the analysis is run here again."""
+    cached analysis's data), so the analysis is run here again. The failed components
+    ``hidden`` (sensitive ones the reader may not see) go without their geometry."""
+    import dataclasses
     import io
     import tempfile
     import zipfile
@@ -122,6 +154,11 @@ def exports(url: str, version: int, lang: str, progress: Progress) -> dict[str, 
     model = model_at(url, version)
     progress("reading the model", 1, 1)
     results = Results.from_analysis(run_analysis(model, progress=progress))
+    if hidden:
+        unplaced = tuple(
+            dataclasses.replace(n, geometry=None) if n.id in hidden else n for n in results.failed
+        )
+        results = dataclasses.replace(results, failed=unplaced)
     progress("writing the exports", 0, 1)
     with tempfile.TemporaryDirectory(prefix="vitaal-exports-") as tmp:
         paths = write_exports(results, tmp, lang=lang)

@@ -64,6 +64,34 @@ class MapAsset:
 
 
 @dataclass(frozen=True, slots=True)
+class Projection:
+    """The model's coordinates to viewport pixels: ``x`` east from ``minx`` (times ``kx``, the
+    cosine of the mid latitude for longitude and latitude), ``y`` south from ``maxy``, both
+    times ``scale`` pixels per unit, shifted by ``off_x`` and ``pad`` pixels. The one formula
+    every layer of the map is placed with (the web app adds its layers with it)."""
+
+    minx: float
+    maxy: float
+    kx: float
+    scale: float
+    off_x: float
+    pad: float
+
+    def __call__(self, p: Point) -> Point:
+        return (
+            self.off_x + (p[0] - self.minx) * self.kx * self.scale,
+            self.pad + (self.maxy - p[1]) * self.scale,
+        )
+
+    def inverse(self, px: float, py: float) -> Point:
+        """The model coordinates of the pixel ``(px, py)``."""
+        return (
+            self.minx + (px - self.off_x) / (self.kx * self.scale),
+            self.maxy - (py - self.pad) / self.scale,
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class MapData:
     """A model's geometry in viewport pixels: projected once, drawn for every scenario."""
 
@@ -79,6 +107,9 @@ class MapData:
     functions: Mapping[str, Point] = field(default_factory=dict)
     function_names: Mapping[str, tuple[str, str | None]] = field(default_factory=dict)
     assets: tuple[MapAsset, ...] = ()
+    #: how the model's coordinates (in ``crs``) were projected; ``None`` without geometry
+    projection: Projection | None = None
+    crs: str = "EPSG:28992"
 
     @property
     def empty(self) -> bool:
@@ -175,9 +206,7 @@ def map_data(model: Model, *, width: float = 760.0, max_height: float = 620.0) -
         scale = (max_height - 2 * pad) / span_y
     height = span_y * scale + 2 * pad
     off_x = (width - span_x * scale) / 2
-
-    def project(p: Point) -> Point:
-        return (off_x + (p[0] - minx) * kx * scale, pad + (maxy - p[1]) * scale)
+    project = Projection(minx, maxy, kx, scale, off_x, pad)
 
     points: dict[str, Point] = {}
     lines: dict[str, tuple[Point, ...]] = {}
@@ -226,6 +255,8 @@ def map_data(model: Model, *, width: float = 760.0, max_height: float = 620.0) -
         functions=functions,
         function_names=function_names,
         assets=assets,
+        projection=project,
+        crs=model.info.crs,
     )
 
 
@@ -300,24 +331,54 @@ def _layer(
     line_w: float,
     cls: str,
     title: str,
+    layer: str,
 ) -> str:
     lines = [data.lines[i] for i in ids if i in data.lines]
     pts = [data.points[i] for i in ids if i in data.points]
     tip = f"<title>{text_escape(title)}</title>" if title else ""
     out = ""
+    # data-layer: what the web app's layer switches show and hide
     if lines:
         out += (
             f'<path class={attr(cls)} d="{_strokes(lines)}" fill="none" stroke={attr(colour)} '
             f'stroke-width="{num(line_w)}" stroke-linecap="round" stroke-linejoin="round" '
-            f'vector-effect="non-scaling-stroke">{tip}</path>'
+            f'vector-effect="non-scaling-stroke" data-layer={attr(layer)}>{tip}</path>'
         )
     if pts:
         # data-dot: the script redraws the squares at one size on screen when the map zooms
         out += (
             f'<path class={attr(cls)} d="{_dots(pts, dot)}" fill={attr(colour)} '
-            f'data-dot="{num(dot)}">{tip}</path>'
+            f'data-dot="{num(dot)}" data-layer={attr(layer)}>{tip}</path>'
         )
     return out
+
+
+def _pick_layer(
+    data: MapData, ids: Sequence[str], colour: str, *, cls: str, title: str, layer: str
+) -> str:
+    """A system's components one element each, with its id (``data-id``), for a map on which
+    a component is picked by pointing at it (the web app); the same look as :func:`_layer`."""
+    out = []
+    half = 1.2
+    for cid in sorted(ids):
+        if cid in data.lines:
+            d = _strokes([data.lines[cid]])
+            if d:
+                out.append(
+                    f'<path data-id={attr(cid)} d="{d}" fill="none" '
+                    'vector-effect="non-scaling-stroke"/>'
+                )
+        elif cid in data.points:
+            x, y = data.points[cid]
+            out.append(
+                f'<path data-id={attr(cid)} d="M{num(x - half)} {num(y - half)}h2.4v2.4h-2.4z" '
+                f'fill={attr(colour)} stroke="none" data-dot="2.4"/>'
+            )
+    tip = f"<title>{text_escape(title)}</title>" if title else ""
+    return (
+        f'<g class={attr(cls)} data-layer={attr(layer)} stroke={attr(colour)} stroke-width="1.1" '
+        f'stroke-linecap="round" stroke-linejoin="round">{tip}{"".join(out)}</g>'
+    )
 
 
 def _scale_bar(svg: Svg, data: MapData, km: str) -> None:
@@ -372,6 +433,7 @@ class _Label:
     cls: str
     fill: str
     weight: str
+    layer: str
 
 
 def _box(lab: _Label) -> tuple[float, float, float, float]:
@@ -405,6 +467,7 @@ def _labels(data: MapData, lang: str) -> list[_Label]:
             "map-label map-label-asset",
             "#1d1d1b",
             "bold",
+            f"system:{a.system}" if a.system else "components",
         )
         out.append((0 if a.rarity <= 3 else 2, float(a.rarity), lab))
     for ar in data.areas:
@@ -421,6 +484,7 @@ def _labels(data: MapData, lang: str) -> list[_Label]:
             "map-label map-label-area",
             "#4a4a46",
             "normal",
+            "areas",
         )
         out.append((1, -float(ar.population), lab))
     out.sort(key=lambda t: (t[0], t[1]))
@@ -455,7 +519,7 @@ def _draw_labels(
         parts.append(
             f'<text class="{lab.cls}" id="{prefix}-{i}" x="{num(lab.x)}" y="{num(lab.y)}" '
             f'font-size="{num(lab.size)}" text-anchor="{lab.anchor}" fill="{lab.fill}"'
-            f"{extra}>{text_escape(lab.text)}</text>"
+            f" data-layer={attr(lab.layer)}{extra}>{text_escape(lab.text)}</text>"
         )
         halos.append(f'<use href="#{prefix}-{i}"/>')
     svg.add(
@@ -476,6 +540,9 @@ def draw_map(
     functions_hit: Mapping[str, str] | None = None,
     figure: str = "map",
     lang: str = "en",
+    pick: bool = False,
+    base: str = "",
+    layers: str = "",
 ) -> str:
     """Draw the map.
 
@@ -500,6 +567,14 @@ def draw_map(
         maps on one page must differ in one of the two.
     lang
         Picks the Dutch names of assets and critical functions (``nl``) where they have one.
+    pick, base, layers
+        For the web app's map: every component its own element with its id (``data-id``), to
+        point at; SVG drawn under the service areas (a base map) and over them (more layers),
+        placed with ``data.projection``. The report leaves them out.
+
+    Every element carries what the web app's layer switches show and hide (``data-layer``:
+    ``system:ID``, ``areas``, ``functions``, ``components``) and, where it is one record,
+    its id (``data-id``).
     """
     legend_rows = 2 + (len(data.systems) + 2) // 3 if failed is None else 3
     legend_h = 16.0 * legend_rows + 8
@@ -515,7 +590,7 @@ def draw_map(
     svg.add(
         f'<defs><clipPath id="{clip}"><rect x="1" y="1" width="{num(data.width - 2)}" '
         f'height="{num(data.height - 2)}"/></clipPath></defs>'
-        f'<g clip-path="url(#{clip})"><g class="viewport">'
+        f'<g clip-path="url(#{clip})"><g class="viewport">{base}'
     )
     by_system: dict[str, list[str]] = {s: [] for s in data.systems}
     for cid, s in data.component_system.items():
@@ -529,30 +604,33 @@ def draw_map(
         opacity = "0.45" if colour else "0.6"
         pop = f"{a.population:,}".replace(",", sep)
         title = f"<title>{text_escape(a.name)} ({pop})</title>"
+        ident = f"data-id={attr(a.id)}"
         if a.outline:
             parts.append(
                 f'<path class="area" d="{a.outline}" fill="{fill}" fill-opacity="{opacity}" '
-                f'stroke="#8a8a8a" stroke-width="0.6" vector-effect="non-scaling-stroke">'
-                f"{title}</path>"
+                f'stroke="#8a8a8a" stroke-width="0.6" vector-effect="non-scaling-stroke" '
+                f"{ident}>{title}</path>"
             )
         else:
             parts.append(
                 f'<circle class="area" cx="{num(a.x)}" cy="{num(a.y)}" r="{num(a.r)}" '
                 f'fill="{fill}" fill-opacity="{opacity}" stroke="#8a8a8a" '
-                f'stroke-width="0.6" vector-effect="non-scaling-stroke">{title}</circle>'
+                f'stroke-width="0.6" vector-effect="non-scaling-stroke" {ident}>{title}</circle>'
             )
-    svg.add('<g class="areas">' + "".join(parts) + "</g>")
+    svg.add('<g class="areas" data-layer="areas">' + "".join(parts) + "</g>" + layers)
     if failed is None:
         for s in data.systems:
+            draw = _pick_layer if pick else _layer
+            extra = {} if pick else {"dot": 2.4, "line_w": 1.1}
             svg.add(
-                _layer(
+                draw(
                     data,
                     by_system.get(s, []),
                     data.colours[s],
-                    dot=2.4,
-                    line_w=1.1,
                     cls=s,
                     title=system_names.get(s, s),
+                    layer=f"system:{s}",
+                    **extra,
                 )
             )
     else:
@@ -566,6 +644,7 @@ def draw_map(
                 line_w=0.8,
                 cls="intact",
                 title=labels.get("unaffected", ""),
+                layer="components",
             )
         )
         for colour in ("green", "orange", "red"):
@@ -579,6 +658,7 @@ def draw_map(
                     line_w=2.0,
                     cls=f"failed-{colour}",
                     title=labels.get(colour, colour),
+                    layer="components",
                 )
             )
     for fid, (x, y) in data.functions.items():
@@ -590,7 +670,8 @@ def draw_map(
         svg.add(
             f'<path class="function" transform="translate({num(x)} {num(y)})" '
             f'd="M0 -5l5 5l-5 5l-5 -5z" fill="{fill}" '
-            f'stroke="#222" stroke-width="1" vector-effect="non-scaling-stroke">'
+            f'stroke="#222" stroke-width="1" vector-effect="non-scaling-stroke" '
+            f'data-id={attr(fid)} data-layer="functions">'
             f"<title>{text_escape(name)} ({text_escape(labels.get('function', ''))})</title>"
             "</path>"
         )
@@ -600,8 +681,10 @@ def draw_map(
         what = m.kind.replace("_", " ")
         if m.system:
             what += "; " + system_names.get(m.system, m.system)
+        layer = f"system:{m.system}" if m.system else "components"
         marks.append(
-            f'<circle class="asset" cx="{num(m.x)}" cy="{num(m.y)}" r="3.6">'
+            f'<circle class="asset" cx="{num(m.x)}" cy="{num(m.y)}" r="3.6" '
+            f"data-id={attr(m.id)} data-layer={attr(layer)}>"
             f"<title>{text_escape(name)} ({text_escape(what)})</title></circle>"
         )
     svg.add(
