@@ -210,3 +210,38 @@ def test_edit_as_owner_and_refused_as_another(server: str, browser: Any) -> None
     refused = "Failed to load resource: the server responded with a status of 403 (Forbidden)"
     other.errors.remove(refused)  # the refused page itself
     other.close()
+
+
+def test_add_a_component_as_owner_and_refused_as_another(server: str, browser: Any) -> None:
+    fields = {
+        "id": "ss-3",
+        "name": "Substation 3",
+        "subsystem": "el-grid",
+        "kind": "substation",
+        "geometry": "POINT (93200 437300)",
+    }
+    owner = Visit(browser, server)
+    owner.sign_in("gus")
+    page = owner.page
+    page.goto(server + "/components")
+    page.click("#add-component")
+    for name, value in fields.items():
+        page.fill(f"#field-{name}", value)
+    page.click("#add")
+    page.wait_for_url("**/components/ss-3?saved=*")
+    assert page.locator("h1").inner_text() == "Substation 3"
+    assert page.locator("#remove").count() == 1
+    owner.close()
+
+    other = Visit(browser, server)
+    other.sign_in("wil")
+    page = other.page
+    page.goto(server + "/components/new")
+    for name, value in {**fields, "id": "ss-4"}.items():
+        page.fill(f"#field-{name}", value)
+    page.click("#add")
+    page.wait_for_selector("#error-message")
+    assert "may not add this component" in page.locator("#error-message").inner_text()
+    refused = "Failed to load resource: the server responded with a status of 403 (Forbidden)"
+    other.errors.remove(refused)
+    other.close()

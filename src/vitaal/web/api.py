@@ -4,17 +4,22 @@ document at ``/api/openapi.json``. A write carries the session's CSRF token in t
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, File, Form, HTTPException, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from vitaal.web import accounts, views
+from vitaal.web.comparing import compare_choices, start_compare
+from vitaal.web.dependencies import MAX_DEPTH, component_dependencies
 from vitaal.web.deps import SESSION_COOKIE, ApiSession, lang_of, secure, state_of
 from vitaal.web.editing import Outcome
 from vitaal.web.jobs import Job
+from vitaal.web.plan_store import store_plan
 from vitaal.web.rights import may_manage_users
+from vitaal.web.upload import MAX_UPLOAD
 
 
 class Problem(BaseModel):
@@ -38,6 +43,11 @@ def _error(description: str) -> dict[str, Any]:
 #: a job that is still running, with its progress
 _RUNNING = {
     "description": "still running: the job's progress (ask again)",
+    "content": {"application/json": {"schema": {"type": "object"}}},
+}
+
+_ADDED = {
+    "description": "added: the new version and the record's key",
     "content": {"application/json": {"schema": {"type": "object"}}},
 }
 
@@ -232,6 +242,22 @@ def post_intake(request: Request, session: ApiSession, body: PlanBody) -> JSONRe
     )
 
 
+class StoreBody(BaseModel):
+    id: str = Field(max_length=200, description="the plan's id in the model (new)")
+
+
+@router.post(
+    "/plans/intake/{job_id}/store",
+    summary="Bring a checked plan to the table: save it into the model as a new version",
+    status_code=201,
+    responses={409: _error("the id was added by someone else after the version checked on")},
+)
+def post_store_plan(
+    request: Request, session: ApiSession, job_id: str, body: StoreBody
+) -> dict[str, Any]:
+    return store_plan(state_of(request), session, job_id, body.id)
+
+
 #: the version a download is of: the one the page showed; the latest when left out
 Version = Query(None, ge=1, description="the model version (the latest when left out)")
 #: the file a download is
@@ -328,8 +354,102 @@ def put_record(
     return _saved(outcome)
 
 
-def _saved(outcome: Outcome) -> JSONResponse:
-    """A saved edit's answer: 200 with the version, 409 with both versions, 422 by field."""
+@router.post(
+    "/components",
+    summary="Add a component",
+    status_code=201,
+    responses={201: _ADDED, 409: _CONFLICT},
+)
+def post_component(request: Request, session: ApiSession, body: ComponentBody) -> JSONResponse:
+    outcome = views.add_new(state_of(request), session, "components", body.base, body.fields)
+    return _saved(outcome, created=True)
+
+
+@router.post(
+    "/records/{kind}",
+    summary="Add a requirement or supply link",
+    status_code=201,
+    responses={201: _ADDED, 409: _CONFLICT},
+)
+def post_record(
+    request: Request, session: ApiSession, kind: str, body: ComponentBody
+) -> JSONResponse:
+    if kind == "components":
+        raise HTTPException(404, "add a component with POST /api/components")
+    outcome = views.add_new(state_of(request), session, kind, body.base, body.fields)
+    return _saved(outcome, created=True)
+
+
+#: the version a removal was decided on
+Base = Query(ge=1, le=2**31, description="the model version the removal was decided on")
+
+
+@router.delete(
+    "/components/{component_id}", summary="Remove a component", responses={409: _CONFLICT}
+)
+def delete_component(
+    request: Request, session: ApiSession, component_id: str, base: int = Base
+) -> JSONResponse:
+    outcome = views.remove(state_of(request), session, "components", component_id, base)
+    return _saved(outcome)
+
+
+@router.delete(
+    "/records/{kind}/{key}",
+    summary="Remove a requirement or supply link",
+    responses={409: _CONFLICT},
+)
+def delete_record(
+    request: Request, session: ApiSession, kind: str, key: str, base: int = Base
+) -> JSONResponse:
+    if kind == "components":
+        raise HTTPException(404, "remove a component with DELETE /api/components/{id}")
+    outcome = views.remove(state_of(request), session, kind, key, base)
+    return _saved(outcome)
+
+
+@router.post(
+    "/uploads",
+    summary="Upload a zipped model folder or one table file (all or nothing; 202 with the job)",
+    status_code=202,
+    responses={
+        413: _error("the upload is larger than the app takes"),
+        422: _error(
+            "the upload cannot be read: not a zip or a table file, a path outside the folder, "
+            "too large unpacked"
+        ),
+    },
+)
+async def post_upload(
+    request: Request,
+    session: ApiSession,
+    file: Annotated[UploadFile, File(description="a .zip of a model folder, or a table file")],
+    base: Annotated[int, Form(ge=1, le=2**31, description="the version it was made from")],
+    kind: Annotated[
+        str, Form(max_length=40, description="the table of a single file (default: its name)")
+    ] = "",
+) -> dict[str, Any]:
+    """A zip is imported as ``vitaal import --base N`` imports a folder (records left out are
+    removed); a table file adds its rows and changes those with the same key. A worker reads,
+    checks and writes it: ``GET /api/jobs/{id}`` gives its ``upload`` once done, with its
+    ``outcome``: ``written`` (the ``version``), ``problems`` (each with its file, row and
+    column; nothing written), ``refused`` or ``unreadable`` (``detail``), ``conflict``."""
+    data = await read_upload_body(file)
+    job = views.upload(state_of(request), session, file.filename or "", data, base, kind)
+    return job.as_dict()
+
+
+async def read_upload_body(file: StarletteUpload) -> bytes:
+    """The uploaded file's bytes; 413 beyond :data:`~vitaal.web.upload.MAX_UPLOAD`."""
+    data = await file.read(MAX_UPLOAD + 1)
+    if len(data) > MAX_UPLOAD:
+        raise HTTPException(413, f"file: found more than {MAX_UPLOAD} bytes, expected at most that")
+    return data
+
+
+def _saved(outcome: Outcome, *, created: bool = False) -> JSONResponse:
+    """A saved edit's answer: 200 (201 for a record added, with its key) with the version,
+    409 with both versions, 422 by field."""
     if outcome.conflict is not None:
         return JSONResponse(
             {
@@ -347,6 +467,8 @@ def _saved(outcome: Outcome) -> JSONResponse:
             },
             status_code=422,
         )
+    if created:
+        return JSONResponse({"version": outcome.version, "key": outcome.key}, status_code=201)
     return JSONResponse({"version": outcome.version})
 
 
@@ -358,7 +480,7 @@ def get_audit(
     kind: str = Query("", max_length=40),
     key: str = Query("", max_length=1000),
 ) -> dict[str, Any]:
-    return views.audit_data(state_of(request), version, kind, key)
+    return views.audit_data(state_of(request), version, kind, key, session=session)
 
 
 @router.get(
@@ -386,7 +508,44 @@ def get_compare(
     a: int = Query(ge=1, le=2**31),
     b: int = Query(ge=1, le=2**31),
 ) -> dict[str, Any]:
-    return views.compare_versions(state_of(request), a, b)
+    return views.compare_versions(state_of(request), a, b, session)
+
+
+@router.get(
+    "/components/{component_id}/dependencies",
+    summary="A component's suppliers and users across systems, as lists and SVG",
+)
+def get_component_dependencies(
+    request: Request,
+    session: ApiSession,
+    component_id: str,
+    depth: int = Query(2, ge=1, le=MAX_DEPTH, description="hops each way"),
+) -> dict[str, Any]:
+    return component_dependencies(state_of(request), lang_of(request), component_id, depth)
+
+
+class CompareBody(BaseModel):
+    kind: Literal["scenarios", "plans", "versions"] = Field(
+        description="two scenarios or two plans of the latest version, or two versions"
+    )
+    a: str = Field(max_length=1000, description="a scenario id, a plan id or a version number")
+    b: str = Field(max_length=1000)
+
+
+@router.get("/compare/choices", summary="The scenarios, plans and versions to compare")
+def get_compare_choices(request: Request, session: ApiSession) -> dict[str, Any]:
+    return compare_choices(state_of(request))
+
+
+@router.post(
+    "/compare/runs",
+    summary="Compare two scenarios, plans or versions by their results",
+    status_code=202,
+)
+def post_compare(request: Request, session: ApiSession, body: CompareBody) -> dict[str, Any]:
+    """Start (or find) the comparison, as ``vitaal compare`` makes it: 202 with the job;
+    ``GET /api/jobs/{id}`` gives it once done (``compared.comparison``)."""
+    return start_compare(state_of(request), session, body.kind, body.a, body.b).as_dict()
 
 
 def _admin(session: accounts.Session) -> None:

@@ -40,6 +40,8 @@ def create_app(config: WebConfig, store: ModelStore | None = None) -> FastAPI:
             "analysis": config.cached_analyses,
             "scenario": 30,
             "plan": 20,
+            "compare": 20,
+            "upload": 20,
             "report": 4,
             "pdf": 4,
             # megabytes each for a city (the workbook, the GeoPackage and the zip)

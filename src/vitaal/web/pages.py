@@ -8,9 +8,12 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from vitaal.web import accounts, views
-from vitaal.web.api import set_session_cookie, sign_in
+from vitaal.web.api import read_upload_body, set_session_cookie, sign_in
+from vitaal.web.comparing import compare_choices, start_compare
+from vitaal.web.dependencies import component_dependencies
 from vitaal.web.deps import (
     LANG_COOKIE,
     SESSION_COOKIE,
@@ -26,7 +29,10 @@ from vitaal.web.editing import EDITABLE, Outcome
 from vitaal.web.i18n import LANGUAGES
 from vitaal.web.intake import FIELDS as INTAKE_FIELDS
 from vitaal.web.jobs import Job
-from vitaal.web.rights import may_manage_users
+from vitaal.web.plan_store import may_store_plan, store_plan
+from vitaal.web.rights import may_add, may_manage_users, may_run
+from vitaal.web.state import AppState
+from vitaal.web.upload import TABLE_KINDS
 
 router = APIRouter(include_in_schema=False)
 
@@ -151,6 +157,7 @@ def job_page(request: Request, session: PageSession, job_id: str) -> Response:
         raise HTTPException(404, "no such run (finished runs are kept for a while)")
     lang = lang_of(request)
     data = views.job_data(job, lang)
+    data["may_store_plan"] = may_store_plan(session.user)
     data["figures"] = views.scenario_figures_of(state_of(request), session, job, lang)
     return render(request, "job.html.j2", session, data)
 
@@ -169,10 +176,197 @@ def components_page(
     return render(request, "components.html.j2", session, {**data, "q": q, "system": system})
 
 
+@router.get("/components/new")
+def new_component_form(request: Request, session: PageSession) -> Response:
+    data = views.new_form(state_of(request), session, "components")
+    return render(request, "new.html.j2", session, data)
+
+
+@router.post("/components/new")
+async def add_component_form(request: Request, session: PageSession) -> Response:
+    return await _add(request, session, "components")
+
+
+@router.get("/records/{kind}/new")
+def new_record_form(request: Request, session: PageSession, kind: str) -> Response:
+    data = views.new_form(state_of(request), session, kind)
+    return render(request, "new.html.j2", session, data)
+
+
+@router.post("/records/{kind}/new")
+async def add_record_form(request: Request, session: PageSession, kind: str) -> Response:
+    return await _add(request, session, kind)
+
+
+def _page_of(kind: str, key: str) -> str:
+    if kind == "components":
+        return f"/components/{quote(key, safe='')}"
+    return f"/records/{kind}/{quote(key, safe='')}"
+
+
+async def _form_base(request: Request, session: accounts.Session) -> tuple[Any, int]:
+    form = await request.form()
+    check_csrf(request, session, str(form.get("csrf", "")))
+    try:
+        return form, int(str(form.get("base", "")))
+    except ValueError:
+        raise HTTPException(422, "base: expected the version the form was made to") from None
+
+
+async def _add(request: Request, session: accounts.Session, kind: str) -> Response:
+    """Add the record a form describes; the form again with the messages by field (422), or
+    both versions (409) when someone added the same key since the form was made."""
+    state = state_of(request)
+    data = views.new_form(state, session, kind)
+    form, base = await _form_base(request, session)
+    fields = {name: str(form[name]) for name in data["editable"] if name in form}
+    outcome = await run_in_threadpool(views.add_new, state, session, kind, base, fields)
+    if outcome.version is not None:
+        return _see(f"{_page_of(kind, outcome.key or '')}?saved={outcome.version}")
+    if outcome.conflict is not None:
+        new = "/components/new" if kind == "components" else f"/records/{kind}/new"
+        page = {**data, "id": outcome.key, "action": new}
+        return _edit_outcome(request, session, page, outcome, fields, base)
+    return render(
+        request,
+        "new.html.j2",
+        session,
+        {
+            **data,
+            "fields": {**data["fields"], **fields},
+            "base": base,
+            "errors": outcome.by_field(tuple(data["editable"])),
+        },
+        status=422,
+    )
+
+
+def _remove_data(state: Any, session: accounts.Session, kind: str, key: str) -> dict[str, Any]:
+    if kind == "components":
+        data = views.component_data(state, session, key)
+        return {**data, "kind": "components", "page_url": _page_of(kind, key)}
+    return {**views.record_data(state, session, kind, key), "page_url": _page_of(kind, key)}
+
+
+@router.get("/components/{component_id}/remove")
+def remove_component_page(request: Request, session: PageSession, component_id: str) -> Response:
+    return _remove_page(request, session, "components", component_id)
+
+
+@router.post("/components/{component_id}/remove")
+async def remove_component(request: Request, session: PageSession, component_id: str) -> Response:
+    return await _remove(request, session, "components", component_id)
+
+
+@router.get("/records/{kind}/{key}/remove")
+def remove_record_page(request: Request, session: PageSession, kind: str, key: str) -> Response:
+    return _remove_page(request, session, kind, key)
+
+
+@router.post("/records/{kind}/{key}/remove")
+async def remove_record(request: Request, session: PageSession, kind: str, key: str) -> Response:
+    return await _remove(request, session, kind, key)
+
+
+def _remove_page(request: Request, session: accounts.Session, kind: str, key: str) -> Response:
+    """The confirmation: the record as it is, and a button that removes it as of this
+    version."""
+    data = _remove_data(state_of(request), session, kind, key)
+    if not data["may_edit"]:
+        raise HTTPException(403, "your role or organisation may not remove this record")
+    return render(
+        request, "remove.html.j2", session, {**data, "base": data["version"], "problems": []}
+    )
+
+
+async def _remove(request: Request, session: accounts.Session, kind: str, key: str) -> Response:
+    state = state_of(request)
+    _, base = await _form_base(request, session)
+    outcome = await run_in_threadpool(views.remove, state, session, kind, key, base)
+    if outcome.version is not None:
+        back = "/components" if kind == "components" else "/audit"
+        return _see(f"{back}?removed={outcome.version}")
+    data = _remove_data(state, session, kind, key)
+    if outcome.conflict is not None:
+        return render(
+            request,
+            "conflict.html.j2",
+            session,
+            {
+                **data,
+                "conflicts": [c.as_dict() for c in outcome.conflict.conflicts],
+                "latest": outcome.conflict.latest,
+                "mine": {},
+                "removal": True,
+            },
+            status=409,
+        )
+    return render(
+        request,
+        "remove.html.j2",
+        session,
+        {**data, "base": base, "problems": outcome.by_field(()).get("", [])},
+        status=422,
+    )
+
+
+@router.get("/upload")
+def upload_page(request: Request, session: PageSession) -> Response:
+    if not may_add(session.user):
+        raise HTTPException(403, "your role may not upload models or tables")
+    state = state_of(request)
+    return render(request, "upload.html.j2", session, _upload_data(state.latest()))
+
+
+def _upload_data(base: int) -> dict[str, Any]:
+    return {"base": base, "kinds": TABLE_KINDS, "error": None}
+
+
+@router.post("/upload")
+async def upload_file(request: Request, session: PageSession) -> Response:
+    """Send an upload to a worker and show its progress, then its outcome (the job's page);
+    the form again with the reason when it cannot be read at all."""
+    form, base = await _form_base(request, session)
+    try:
+        file = form.get("file")
+        if not isinstance(file, StarletteUpload):
+            raise HTTPException(422, "file: found nothing, expected a model folder or a table")
+        data = await read_upload_body(file)
+        filename = file.filename or ""
+        kind = str(form.get("kind", ""))[:40]
+    finally:
+        await form.close()
+    state = state_of(request)
+    try:
+        job = views.upload(state, session, filename, data, base, kind)
+    except HTTPException as exc:
+        if exc.status_code != 422:
+            raise
+        page = {**_upload_data(base), "error": exc.detail}
+        return render(request, "upload.html.j2", session, page, status=422)
+    return _see(f"/jobs/{job.id}")
+
+
 @router.get("/components/{component_id}")
 def component_page(request: Request, session: PageSession, component_id: str) -> Response:
     data = views.component_data(state_of(request), session, component_id)
     return render(request, "component.html.j2", session, data)
+
+
+@router.get("/components/{component_id}/dependencies")
+def component_dependencies_page(
+    request: Request, session: PageSession, component_id: str, depth: int = 2
+) -> Response:
+    data = component_dependencies(state_of(request), lang_of(request), component_id, depth)
+    return render(request, "dependencies.html.j2", session, data)
+
+
+@router.get("/dependencies")
+def dependencies_of(session: PageSession, component: str = "", depth: int = 2) -> Response:
+    """The picker on the map page: to the diagram of the component named."""
+    return _see(
+        f"/components/{quote(component.strip()[:1000], safe='')}/dependencies?depth={depth}"
+    )
 
 
 @router.get("/components/{component_id}/edit")
@@ -279,7 +473,7 @@ def audit_page(
     kind: str = "",
     key: str = "",
 ) -> Response:
-    data = views.audit_data(state_of(request), version, kind[:40], key[:1000])
+    data = views.audit_data(state_of(request), version, kind[:40], key[:1000], session=session)
     return render(
         request,
         "audit.html.j2",
@@ -290,7 +484,7 @@ def audit_page(
 
 @router.get("/intake")
 def intake_page(request: Request, session: PageSession) -> Response:
-    data = views.intake_choices(state_of(request), lang_of(request))
+    data = views.intake_choices(state_of(request), session, lang_of(request))
     return render(request, "intake.html.j2", session, data)
 
 
@@ -304,7 +498,7 @@ async def intake_submit(request: Request, session: PageSession) -> Response:
     started = await run_in_threadpool(views.start_intake, state, session, fields)
     if isinstance(started, Job):
         return _see(f"/jobs/{started.id}")
-    data = views.intake_choices(state, lang_of(request))
+    data = views.intake_choices(state, session, lang_of(request))
     return render(
         request,
         "intake.html.j2",
@@ -312,6 +506,20 @@ async def intake_submit(request: Request, session: PageSession) -> Response:
         {**data, "fields": fields, "errors": started.by_field(fields=INTAKE_FIELDS)},
         status=422,
     )
+
+
+@router.post("/intake/{job_id}/store")
+def store_intake_plan(
+    request: Request,
+    session: PageSession,
+    job_id: str,
+    csrf: Token,
+    plan_id: Annotated[str, Form(alias="id", max_length=200)],
+) -> Response:
+    """Bring a checked plan to the table: a new version with the plan; then its audit entry."""
+    check_csrf(request, session, csrf)
+    stored = store_plan(state_of(request), session, job_id, plan_id)
+    return _see(f"/audit?version={stored['version']}&kind=plans&key={quote(stored['id'], safe='')}")
 
 
 @router.get("/report/{lang}")
@@ -351,8 +559,45 @@ def compare_page(
     latest = state.latest()
     first = a if a is not None else max(1, latest - 1)
     second = b if b is not None else latest
-    data = views.compare_versions(state, first, second)
-    return render(request, "compare.html.j2", session, data)
+    data = views.compare_versions(state, first, second, session)
+    return render(request, "compare.html.j2", session, _compare_form(state, session, data))
+
+
+def _compare_form(
+    state: AppState, session: accounts.Session, data: dict[str, Any], error: str | None = None
+) -> dict[str, Any]:
+    """The compare page's forms: what can be compared by results, and whether the user may."""
+    return {
+        **data,
+        "choices": compare_choices(state),
+        "may_run": may_run(session.user),
+        "run_error": error,
+    }
+
+
+@router.post("/compare/run")
+def run_compare_page(
+    request: Request,
+    session: PageSession,
+    csrf: Token,
+    kind: Annotated[str, Form(max_length=20)],
+    a: Annotated[str, Form(max_length=1000)],
+    b: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    """Compare two scenarios, plans or versions by their results in a worker; the page of the
+    run shows its progress, then the comparison."""
+    check_csrf(request, session, csrf)
+    state = state_of(request)
+    try:
+        job = start_compare(state, session, kind, a, b)
+    except HTTPException as exc:
+        if exc.status_code != 422:
+            raise
+        latest = state.latest()
+        data = views.compare_versions(state, max(1, latest - 1), latest, session)
+        form = _compare_form(state, session, data, str(exc.detail))
+        return render(request, "compare.html.j2", session, form, status=422)
+    return _see(f"/jobs/{job.id}")
 
 
 @router.get("/users")

@@ -25,6 +25,7 @@ from vitaal.model.model import Model
 from vitaal.web.accounts import User
 
 __all__ = [
+    "may_add",
     "may_edit_component",
     "may_edit_in_subsystem",
     "may_edit_record",
@@ -32,6 +33,7 @@ __all__ = [
     "may_record",
     "may_run",
     "may_see_location",
+    "may_write",
     "owners_of_component",
     "unseen_locations",
 ]
@@ -95,6 +97,12 @@ def may_edit_record(user: User, model: Model, kind: str, record: Any) -> bool:
     return False
 
 
+def may_add(user: User) -> bool:
+    """Add records at all (a system owner then only its own: :func:`may_edit_record`,
+    :func:`may_edit_in_subsystem`)."""
+    return user.role in (*_EDITORS, "system_owner")
+
+
 def may_edit_in_subsystem(user: User, model: Model, subsystem_id: str) -> bool:
     """Put a component into ``subsystem_id`` (a system owner only into its own systems)."""
     if user.role in _EDITORS:
@@ -104,6 +112,26 @@ def may_edit_in_subsystem(user: User, model: Model, subsystem_id: str) -> bool:
         return False
     system = model.systems.get(sub.system)
     return _speaks_for(user, [o for o in (sub.owner, system.owner if system else None) if o])
+
+
+def may_write(
+    user: User, before: tuple[Model, Any] | None, after: tuple[Model, Any] | None, kind: str
+) -> bool:
+    """Add, change or remove one record of ``kind`` in an upload: ``before`` and ``after``
+    are the record with the model it is in (``None`` where it does not exist). A system owner
+    writes only components, requirements and supply links it may edit both as they are and
+    as they would be."""
+    if user.role in _EDITORS:
+        return True
+    if user.role != "system_owner" or kind not in ("components", "requirements", "supply"):
+        return False
+    if before is not None and not may_edit_record(user, before[0], kind, before[1]):
+        return False
+    if after is None:
+        return True
+    if kind == "components":
+        return may_edit_in_subsystem(user, after[0], after[1].subsystem)
+    return may_edit_record(user, after[0], kind, after[1])
 
 
 def may_record(user: User, decision: Mapping[str, Any]) -> bool:

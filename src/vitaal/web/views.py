@@ -3,6 +3,7 @@ returns them as JSON. Every right is checked here (:mod:`vitaal.web.rights`)."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from fastapi import HTTPException
@@ -12,21 +13,30 @@ from vitaal.errors import Problem
 from vitaal.store.codec import dump
 from vitaal.web import mapview, register, rights
 from vitaal.web.accounts import Session
+from vitaal.web.comparing import comparison_view
 from vitaal.web.editing import (
     EDITABLE,
     KINDS,
     Outcome,
+    add_record,
     editable,
     form_values,
+    new_fields,
     read_form,
+    read_new,
+    referrers,
+    remove_record,
     save_component,
 )
-from vitaal.web.intake import plan_from_form
+from vitaal.web.intake import areas_in, plan_from_form
 from vitaal.web.jobs import Job
+from vitaal.web.plan_store import suggested_id
 from vitaal.web.state import AppState
+from vitaal.web.upload import UploadError, check_upload
 
 __all__ = [
     "DOWNLOADS",
+    "add_new",
     "audit_data",
     "compare_versions",
     "component_data",
@@ -40,13 +50,16 @@ __all__ = [
     "job_data",
     "links_of",
     "map_data_of",
+    "new_form",
     "record_data",
     "record_decision",
+    "remove",
     "scenario_figures_of",
     "scenario_list",
     "start_intake",
     "start_scenario",
     "subsystems_data",
+    "upload",
 ]
 
 _CHART_W, _CHART_H = 640.0, 220.0
@@ -280,7 +293,7 @@ def start_scenario(state: AppState, session: Session, scenario_id: str) -> Job:
     return state.scenario(session.user.username, scenario_id)
 
 
-def intake_choices(state: AppState, lang: str) -> dict[str, Any]:
+def intake_choices(state: AppState, session: Session, lang: str) -> dict[str, Any]:
     """What the intake form offers: the model's service areas to pick from."""
     _, model = state.model()
     areas = sorted(model.areas.values(), key=lambda a: (a.district or "", a.name))
@@ -288,7 +301,28 @@ def intake_choices(state: AppState, lang: str) -> dict[str, Any]:
         "areas": [{"id": a.id, "name": a.name, "district": a.district} for a in areas],
         "fields": {},
         "errors": {},
+        "draw": intake_map(state, session, lang),
     }
+
+
+def intake_map(state: AppState, session: Session, lang: str) -> dict[str, Any]:
+    """The map to draw a plan's outline on (the map page's, drawn once per version and
+    language) and how its pixels map back to the model's coordinates (the map's projection,
+    :class:`vitaal.report.svg.map.Projection`; ``None`` without geometry)."""
+    _, geo = state.geometry(state.latest())
+    proj = geo.projection
+    frame = None
+    if proj is not None:
+        frame = {
+            "minx": proj.minx,
+            "maxy": proj.maxy,
+            "kx": proj.kx,
+            "scale": proj.scale,
+            "offx": proj.off_x,
+            "pad": proj.pad,
+        }
+    svg = map_data_of(state, session, lang)["map_svg"]
+    return {"map_svg": svg, "frame": frame, "crs": geo.crs}
 
 
 def start_intake(state: AppState, session: Session, form: dict[str, Any]) -> Job | Outcome:
@@ -306,6 +340,21 @@ def start_intake(state: AppState, session: Session, form: dict[str, Any]) -> Job
         return Outcome(
             problems=[Problem(None, "areas", found, "service areas of the model", record=None)]
         )
+    if not plain.get("areas") and plain.get("geometry"):
+        # an outline alone (drawn on the map): the plan lands in the areas it covers
+        plain["areas"] = areas_in(model, str(plain["geometry"]))
+        if not plain["areas"]:
+            return Outcome(
+                problems=[
+                    Problem(
+                        None,
+                        "geometry",
+                        "an outline over no service area",
+                        "an outline over a service area, or the areas picked",
+                        record=None,
+                    )
+                ]
+            )
     return state.plan_check(session.user.username, plain)
 
 
@@ -344,6 +393,8 @@ def _plan_view(r: dict[str, Any], lang: str) -> dict[str, Any]:
     return {
         "version": r["version"],
         "title": p["title"],
+        "areas": r.get("areas", []),
+        "suggested_id": suggested_id(str(p["title"])),
         "homes": p.get("homes"),
         "jobs": p.get("jobs"),
         "last_year": p.get("last_year"),
@@ -386,6 +437,12 @@ def job_data(job: Job, lang: str) -> dict[str, Any]:
     """A job's progress and, for a finished scenario run or plan check, what a page shows
     of it."""
     out: dict[str, Any] = {"job": job.as_dict()}
+    if job.kind == "upload" and job.result is not None:
+        out["upload"] = job.result
+        return out
+    if job.kind == "compare" and job.result is not None:
+        out["compared"] = comparison_view(job.result, lang)
+        return out
     if job.kind == "plan" and job.result is not None:
         out["plan"] = _plan_view(job.result, lang)
         return out
@@ -445,6 +502,7 @@ def component_list(
         "count": len(rows),
         "items": rows[:limit],
         "systems": sorted(model.systems),
+        "may_add": rights.may_add(session.user),
     }
 
 
@@ -498,14 +556,19 @@ def edit_component(
         )
 
 
-def compare_versions(state: AppState, a: int, b: int) -> dict[str, Any]:
+def compare_versions(
+    state: AppState, a: int, b: int, session: Session | None = None
+) -> dict[str, Any]:
     """What changed from version ``a`` to version ``b``: per kind the records added, removed
-    and changed, field by field (:meth:`~vitaal.store.ModelStore.diff`)."""
+    and changed, field by field (:meth:`~vitaal.store.ModelStore.diff`); for a ``session``,
+    without the locations of the sensitive components it may not see."""
     latest = state.latest()
     for name, v in (("a", a), ("b", b)):
         if not 1 <= v <= latest:
             raise HTTPException(422, f"{name}: found {v}, expected a version from 1 to {latest}")
     diff = state.store.diff(a, b).as_dict()
+    if session is not None:
+        diff = mapview.hide_in_diff(diff, session, state.model()[1])
     return {"a": a, "b": b, "latest": latest, **diff}
 
 
@@ -563,8 +626,15 @@ def links_of(state: AppState, component_id: str) -> dict[str, list[str]]:
 
 
 def audit_data(
-    state: AppState, version: int | None, kind: str | None, key: str | None, limit: int = 500
+    state: AppState,
+    version: int | None,
+    kind: str | None,
+    key: str | None,
+    limit: int = 500,
+    session: Session | None = None,
 ) -> dict[str, Any]:
+    """Every version, the audit entries asked for (for a ``session``, without the locations
+    of the sensitive components it may not see) and the register."""
     versions = state.versions()
     latest = state.latest()
     if version is not None and not 1 <= version <= latest:
@@ -573,9 +643,132 @@ def audit_data(
     entries = []
     if version is not None or kind or key:
         entries = [e.as_dict() for e in state.store.audit(version, kind or None, key or None)]
+        if session is not None:
+            entries = mapview.hide_in_audit(entries, session, state.model()[1])
     return {
         "versions": versions,
         "entries": entries[:limit],
         "entries_total": len(entries),
         "register": [e.as_dict() for e in reversed(register.entries(state.store))],
     }
+
+
+def _check_base(state: AppState, base: int) -> None:
+    if base < 1 or base > state.latest():
+        raise HTTPException(422, f"base: found {base}, expected a version the store holds")
+
+
+def _kind_of_form(kind: str) -> None:
+    if kind not in KINDS:
+        raise HTTPException(404, f"no form for '{kind}': components, requirements or supply")
+
+
+def new_form(state: AppState, session: Session, kind: str) -> dict[str, Any]:
+    """What a form that adds a record of ``kind`` shows: its fields (blank), and the
+    subsystems a system owner may add a component to; 403 for a role that may not add."""
+    _kind_of_form(kind)
+    if not rights.may_add(session.user):
+        raise HTTPException(403, "your role may not add records")
+    version, model = state.model()
+    fields = new_fields(kind)
+    return {
+        "version": version,
+        "base": version,
+        "kind": kind,
+        "editable": list(fields),
+        "fields": dict.fromkeys(fields, ""),
+        "errors": {},
+        "subsystems": sorted(
+            s for s in model.subsystems if rights.may_edit_in_subsystem(session.user, model, s)
+        ),
+    }
+
+
+def add_new(
+    state: AppState, session: Session, kind: str, base: int, fields: dict[str, str]
+) -> Outcome:
+    """Add the component, requirement or supply link a form describes, made to version
+    ``base``; 403 unless the user may edit the record as it would be in the latest version
+    (a system owner: a component in a subsystem its organisation owns, a requirement of or
+    a supply link from or to one of its components)."""
+    _kind_of_form(kind)
+    if not rights.may_add(session.user):
+        raise HTTPException(403, "your role may not add records")
+    _check_base(state, base)
+    _, model = state.model()
+    record, _ = read_new(fields, kind)
+    if record is not None:
+        allowed = (
+            rights.may_edit_in_subsystem(session.user, model, record.subsystem)
+            if kind == "components"
+            else rights.may_edit_record(session.user, model, kind, record)
+        )
+        if not allowed:
+            raise HTTPException(403, f"your role or organisation may not add this {kind[:-1]}")
+    with state.edits:
+        _, latest = state.model()
+        return add_record(
+            state.store, latest, fields, base=base, author=session.user.username, kind=kind
+        )
+
+
+def remove(state: AppState, session: Session, kind: str, key: str, base: int) -> Outcome:
+    """Remove a component, requirement or supply link as of version ``base``; 403 unless the
+    user may edit it. A removal that leaves records referring to it is refused with those
+    records named; one of a record changed since ``base`` is a conflict."""
+    _kind_of_form(kind)
+    _check_base(state, base)
+    _, model = state.model()
+    current = model.table(kind).get(key)
+    if current is None:
+        raise HTTPException(404, f"no {kind} '{key}' in the latest version")
+    if not rights.may_edit_record(session.user, model, kind, current):
+        raise HTTPException(403, "your role or organisation may not remove this record")
+    with state.edits:
+        outcome = remove_record(state.store, kind, key, base=base, author=session.user.username)
+    if outcome.problems:
+        named = referrers(model, kind, key)
+        if named:
+            still = Problem(
+                None,
+                None,
+                f"'{key}' still named by {', '.join(named)}",
+                "no record that refers to what is removed (remove or change those first)",
+            )
+            outcome.problems = [still, *outcome.problems]
+    return outcome
+
+
+def upload(
+    state: AppState,
+    session: Session,
+    filename: str,
+    data: bytes,
+    base: int,
+    kind: str | None = None,
+) -> Job:
+    """Start writing an upload (:mod:`vitaal.web.upload`) made to version ``base`` in a
+    worker: it reads the upload, checks it whole and writes one version, or nothing (its
+    result says which). 403 for planners and viewers; 422 at once for what needs no
+    unpacking (not a zip, a path outside the folder, too large, an unknown table). A system
+    owner's upload is refused in the worker when any record it would add, change or remove
+    is not one it may edit."""
+    if not rights.may_add(session.user):
+        raise HTTPException(403, "your role may not upload models or tables")
+    _check_base(state, base)
+    try:
+        check_upload(filename, data, kind or None)
+    except UploadError as exc:
+        raise HTTPException(422, str(exc)) from None
+    _, latest = state.model()
+    user = session.user
+    who = {"username": user.username, "role": user.role, "organisation": user.organisation}
+    return state.runner.submit(
+        "upload",
+        ("upload", secrets.token_urlsafe(12)),
+        user.username,
+        state.config.db_url,
+        base,
+        who,
+        (filename, data, kind or None, latest.info.crs),
+    )

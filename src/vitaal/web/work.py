@@ -16,11 +16,13 @@ __all__ = [
     "FUNCTIONS",
     "Progress",
     "analysis",
+    "compare",
     "exports",
     "plan_check",
     "report",
     "report_pdf",
     "scenario",
+    "upload",
 ]
 
 Progress = Callable[[str, int, int], None]
@@ -217,6 +219,71 @@ def plan_check(url: str, version: int, plain: dict[str, Any], progress: Progress
         "version": version,
         "plan": data["plans"][0],
         "findings": [f for f in data["findings"] if f["plan"] == INTAKE_ID],
+        # the plan as checked, to bring to the table (vitaal.web.plan_store)
+        "plain": plain,
+        # the service areas it lands in (picked, or under its outline), by name
+        "areas": [
+            {"id": a, "name": model.areas[a].name}
+            for a in plain.get("areas", [])
+            if a in model.areas
+        ],
+    }
+
+
+def compare(
+    url: str,
+    kind: str,
+    sides: tuple[tuple[int, str], tuple[int, str]],
+    known: dict[int, dict[str, Any]],
+    progress: Progress,
+) -> dict[str, Any]:
+    """Two scenarios, two plans (``kind`` ``scenarios``, ``plans``: each side a version and
+    an id) or two versions (``versions``: the id is the label) compared by their results
+    with the comparison of ``vitaal compare`` (:mod:`vitaal.method.compare`). ``known``: the
+    analyses already done, by version; the others are run here."""
+    from vitaal.errors import VitaalError
+    from vitaal.method.analysis import run_analysis
+    from vitaal.method.compare import compare_sides, model_side, plan_side, scenario_side
+    from vitaal.method.results import Results
+    from vitaal.report.compare import compare_context
+
+    results: dict[int, Results] = {}
+    versions = list(dict.fromkeys(v for v, _ in sides))
+    for i, version in enumerate(versions):
+        data = known.get(version)
+        if data is None:
+            progress(f"analysing version {version}", i, len(versions))
+            data = run_analysis(model_at(url, version), progress=progress).as_dict()
+        results[version] = Results.from_dict(data)
+    progress("comparing", len(versions), len(versions) + 1)
+    made = []
+    for version, ident in sides:
+        r = results[version]
+        try:
+            if kind == "scenarios":
+                made.append(scenario_side(r, ident))
+            elif kind == "plans":
+                made.append(plan_side(r, ident))
+            else:
+                made.append(model_side(r, ident))
+        except KeyError:
+            raise VitaalError(
+                f"no {kind[:-1]} '{ident}' in the analysis of version {version}"
+            ) from None
+    a, b = made
+    comparison = compare_sides(a, b, "models" if kind == "versions" else kind)
+    systems = [
+        {"context": ctx, "system": system, "a": a.flags.get(key), "b": b.flags.get(key)}
+        for key in dict.fromkeys([*a.flags, *b.flags])
+        for ctx, system in [key]
+    ]
+    progress("comparing", len(versions) + 1, len(versions) + 1)
+    return {
+        "kind": kind,
+        "sides": [{"version": v, "id": ident} for v, ident in sides],
+        "comparison": comparison.as_dict(),
+        "view": {lang: compare_context(comparison, lang) for lang in ("en", "nl")},
+        "systems": systems,
     }
 
 
@@ -229,11 +296,26 @@ def _name(model: Model, node_id: str) -> str:
 
 
 #: the functions a job may name (a worker process looks them up here)
+def upload(
+    url: str,
+    base: int,
+    user: dict[str, Any],
+    file: tuple[str, bytes, str | None, str],
+    progress: Progress,
+) -> dict[str, Any]:
+    """A bulk upload read, checked and written as one version (:mod:`vitaal.web.upload`)."""
+    from vitaal.web.upload import run_upload
+
+    return run_upload(url, base, user, file, progress, model_at)
+
+
 FUNCTIONS: dict[str, Callable[..., dict[str, Any]]] = {
     "analysis": analysis,
     "scenario": scenario,
     "plan": plan_check,
+    "compare": compare,
     "report": report,
     "pdf": report_pdf,
     "exports": exports,
+    "upload": upload,
 }
