@@ -283,3 +283,33 @@ def test_a_wms_base_map_and_bad_templates() -> None:
             tile_source(bad)
     with pytest.raises(VitaalError, match="tiles"):
         create_app(WebConfig(db_url="sqlite://", tiles="https://x.example/map.png"))
+
+
+def test_audit_and_comparison_by_role(who: dict[str, Client]) -> None:
+    """The audit trail and the comparison of versions keep a sensitive component's location
+    from those who may not see it. (Last in this module: it makes version 2.)"""
+    ada, pim = who["ada"], who["pim"]
+    url = "/api/audit?version=1&kind=components&key=ss-1"
+    (seen,) = ada.get(url).json()["entries"]
+    assert seen["after"]["geometry"] == POINT
+    (kept,) = pim.get(url).json()["entries"]
+    assert "geometry" not in kept["after"]
+    assert kept["location_hidden"] is True
+    assert kept["after"]["name"] == "Substation 1"
+    base = ada.get("/api/components/ss-1").json()["version"]
+    moved = "POINT (92550 437550)"
+    r = ada.write("PUT", "/api/components/ss-1", json={"base": base, "fields": {"geometry": moved}})
+    assert r.status_code == 200, r.text
+    v = r.json()["version"]
+    changed = ada.get(f"/api/compare?a={base}&b={v}").json()["kinds"]["components"]["changed"]
+    assert changed == [
+        {"key": "ss-1", "fields": [{"field": "geometry", "before": POINT, "after": moved}]}
+    ]
+    hidden = pim.get(f"/api/compare?a={base}&b={v}").json()["kinds"]["components"]["changed"]
+    assert hidden == []
+    for user in ("pim", "vic", "wil"):
+        text = (
+            who[user].get(f"/api/audit?version={v}").text + who[user].get("/audit?version=2").text
+        )
+        assert "92550" not in text, user
+    assert "92550" in who["gus"].get(f"/api/audit?version={v}").text

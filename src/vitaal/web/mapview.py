@@ -241,3 +241,50 @@ def _other(
         "link": None,
         "location_hidden": False,
     }
+
+
+def hide_in_audit(
+    entries: list[dict[str, Any]], session: Session, model: Model
+) -> list[dict[str, Any]]:
+    """Audit entries (``AuditEntry.as_dict()``) without the ``geometry`` of the sensitive
+    components of ``model`` the reader may not see, marked ``location_hidden``."""
+    unseen = rights.unseen_locations(session.user, model)
+    if not unseen:
+        return entries
+    out = []
+    for e in entries:
+        if e.get("kind") == "components" and e.get("key") in unseen:
+            e = {
+                **e,
+                "before": _without_geometry(e.get("before")),
+                "after": _without_geometry(e.get("after")),
+                "location_hidden": True,
+            }
+        out.append(e)
+    return out
+
+
+def hide_in_diff(diff: dict[str, Any], session: Session, model: Model) -> dict[str, Any]:
+    """A comparison of versions (``ModelDiff.as_dict()``) without the changes of ``geometry``
+    of the sensitive components of ``model`` the reader may not see."""
+    unseen = rights.unseen_locations(session.user, model)
+    comps = diff.get("kinds", {}).get("components")
+    if not unseen or not comps:
+        return diff
+    changed = [
+        {**c, "fields": [f for f in c["fields"] if f["field"] != "geometry"]}
+        if c["key"] in unseen
+        else c
+        for c in comps.get("changed", [])
+    ]
+    kinds = {
+        **diff["kinds"],
+        "components": {**comps, "changed": [c for c in changed if c["fields"]]},
+    }
+    return {**diff, "kinds": kinds}
+
+
+def _without_geometry(record: Any) -> Any:
+    if isinstance(record, dict):
+        return {k: v for k, v in record.items() if k != "geometry"}
+    return record
