@@ -3146,8 +3146,9 @@ _DECIDED_BY = {
     "people": "the people without a service",
     "person_hours": "the person-hours without a service",
     "critical_functions": "the critical functions that lose a service",
-    "cost": "the money it takes",
+    "cost": "the money a challenge may make wasted",
     "loss": "what its loss costs after repair and restart",
+    "dependents": "the decisions that wait for it",
     "none": "nothing at stake",
 }
 
@@ -3193,6 +3194,9 @@ def render_first_page(data: dict[str, Any]) -> str:
             "untraced": "no record named",
         }[b["verdict"]]
         stake = _DECIDED_BY[d["consequence_by"]]
+        touched = [e["text"]["en"] for e in d["evidence"] if e["id"].endswith("#through")]
+        if touched:
+            stake += f" ({touched[0]})"
         lines.append(
             f"| {d['rank']} | {d['title']['en']} | {d['consequence']}: {stake} | {when} | "
             f"{why} | {rests} |"

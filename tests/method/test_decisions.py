@@ -297,9 +297,11 @@ def test_levels_by_stake() -> None:
     """levels.yaml: a like-for-like replacement of a bridge (EUR 1.75 bn, lead 6 years, one
     owner, nothing served through it in this model) touches no other system and no capacity,
     but its money is class E (from EUR 1 bn): strategic, so REIS, and on the table, not on its
-    owner's ROUTINE list. Substation South (EUR 1 M: B; 3,000 people: B; lead 1; one owner)
-    reaches no bound: operational, ROUTINE. Substation North's decision involves GridCo and
-    WaterCo (the tunnel it shares with w1): tactical by organisations, and by consequence C."""
+    owner's ROUTINE list. Its consequence is class A: money is not a loss. Substation South
+    (EUR 1 M: B; no loss known here: class A; lead 1; one owner) reaches no bound:
+    operational, ROUTINE. Of two decisions of one class, the one of more reach goes first.
+    Substation North's decision involves GridCo and WaterCo (the tunnel it shares with w1):
+    tactical by organisations, and by consequence C."""
     from vitaal.engine.compile import compile_model
     from vitaal.method.agenda import Need, build_agenda
     from vitaal.method.stations import load_stations
@@ -327,10 +329,61 @@ def test_levels_by_stake() -> None:
     first = items[0]
     assert (first["component"], first["consequence"], first["consequence_by"]) == (
         "bridge",
-        "E",
-        "cost",
+        "A",
+        "none",
     )
-    assert first["level_reason"]["en"] == "strategic: consequence class E, money of class E"
+    assert first["level_reason"]["en"] == "strategic: money of class E"
+    assert items[1]["component"] == "ss2"
+
+
+def test_a_replacement_puts_at_stake_what_its_works_touch() -> None:
+    """The bridge of the test above lies beside Substation North (an ``adjacent`` coupling:
+    works on one touch the other). Substation North's loss, after repair and restart, leaves
+    30,000 people without power for 8.5 h (255,000 person-hours, class C by people). The
+    bridge's replacement puts that at stake: class C by people, through ss1, and it says so;
+    Substation South, touching nothing, keeps class A."""
+    from vitaal.engine.compile import compile_model
+    from vitaal.method.agenda import Issues, Need, build_agenda
+    from vitaal.method.stations import load_stations
+
+    model = _build()
+    model.components["bridge"] = Component(
+        id="bridge",
+        subsystem="pipes",
+        kind="bridge",
+        name="River bridge",
+        end_of_life_year=2032,
+        lead_time_y=6,
+        replacement_cost_eur=1_750_000_000,
+        owner="RoadCo",
+    )
+    model.couplings["cp-bridge"] = Coupling(
+        id="cp-bridge", kind=CouplingKind.ADJACENT, members=("bridge", "ss1")
+    )
+    loss = {
+        "people_out": 30_000,
+        "person_hours": 255_000.0,
+        "critical_functions_out": [],
+        "class": "C",
+    }
+    issues = Issues(coupled={"bridge": ["cp-bridge"]}, losses={"ss1": loss})
+    items = build_agenda(
+        model,
+        compile_model(model),
+        [Need("replacement", "bridge", 2032), Need("replacement", "ss2", 2020)],
+        load_stations(),
+        issues,
+    )
+    by = {i["component"]: i for i in items}
+    bridge = by["bridge"]
+    assert (bridge["consequence"], bridge["consequence_by"]) == ("C", "people")
+    assert (bridge["consequence_through"], bridge["people"], bridge["cost_eur"]) == (
+        "ss1",
+        30_000,
+        1_750_000_000,
+    )
+    assert (by["ss2"]["consequence"], by["ss2"]["consequence_through"]) == ("A", None)
+    assert [i["component"] for i in items] == ["bridge", "ss2"]
 
 
 def test_level_of_the_table_decision(analysis: dict[str, Any]) -> None:

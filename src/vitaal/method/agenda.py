@@ -31,6 +31,9 @@ from vitaal.model.enums import Level
 from vitaal.model.model import Model
 from vitaal.model.names import names
 
+#: the levels from the least to the most reach, for the ranking
+LEVEL_ORDER = (Level.OPERATIONAL, Level.TACTICAL, Level.STRATEGIC)
+
 __all__ = ["Issues", "Need", "build_agenda", "decide_by", "lateness", "split_agenda"]
 
 
@@ -215,24 +218,52 @@ def _issues_of(
     return [{"code": c, "text": dict(rules.issues[c]), "detail": d} for c, d in found]
 
 
-def _stake(model: Model, compiled: CompiledModel, need: Need, issues: Issues) -> Stake:
-    """What a decision puts at stake. A reinforcement: everyone served through the component
-    along its resource (they are curtailed or refused when it runs short). A replacement: what
-    the component's failure costs once repaired and restarted (its loss as a single point of
-    failure; nothing when its consumers have another supply), and its cost."""
+def _stake(
+    model: Model, compiled: CompiledModel, need: Need, issues: Issues
+) -> tuple[Stake, str | None]:
+    """What a decision puts at stake, and the asset whose loss that is when it is another one.
+
+    A reinforcement: everyone served through the component along its resource (they are
+    curtailed or refused when it runs short). A replacement: what the component's failure
+    costs once repaired and restarted (its loss as a single point of failure; nothing when its
+    consumers have another supply); and, since the works touch the assets it shares a site or
+    structure with or lies beside (``issues.coupled``), the loss of the one among them whose
+    loss is the worst, when that is worse than its own. Its cost goes with it either way."""
     if need.kind == "shortfall":
         people, cfs = served_through(model, compiled, need.component, need.resource)
-        return Stake(people, cfs, None)
-    loss = issues.losses.get(need.component)
+        return Stake(people, cfs, None), None
     cost = model.components[need.component].replacement_cost_eur
-    if loss is None:
-        return Stake(0, (), cost)
-    return Stake(
+    touched = sorted(
+        {
+            m
+            for cp in issues.coupled.get(need.component, ())
+            for m in model.couplings[cp].members
+            if m != need.component and m in issues.losses
+        }
+    )
+    candidates = [(need.component, issues.losses.get(need.component))]
+    candidates += [(m, issues.losses[m]) for m in touched]
+    known = [(c, loss) for c, loss in candidates if loss is not None]
+    if not known:
+        return Stake(0, (), cost), None
+    # the worst loss: the highest class, then the most people and person-hours; the
+    # component's own first on a tie
+    asset, loss = max(
+        known,
+        key=lambda cl: (
+            CLASSES.index(cl[1]["class"]),
+            cl[1]["people_out"],
+            cl[1]["person_hours"],
+            cl[0] == need.component,
+        ),
+    )
+    stake = Stake(
         loss["people_out"],
         tuple(loss["critical_functions_out"]),
         cost,
         float(loss["person_hours"]),
     )
+    return stake, (None if asset == need.component else asset)
 
 
 def _organisations(
@@ -352,12 +383,23 @@ def build_agenda(
             eff[iid] = uniq[iid].need_year
     found = {iid: _issues_of(n, known, sorted(dependents[iid]), rule) for iid, n in uniq.items()}
     stakes: dict[str, Stake] = {}
+    through: dict[str, str | None] = {}
     cls: dict[str, str] = {}
     why: dict[str, str] = {}
     for iid, n in uniq.items():
-        stakes[iid] = _stake(model, compiled, n, known)
+        stakes[iid], through[iid] = _stake(model, compiled, n, known)
         cls[iid], why[iid] = consequence(model, stakes[iid])
     eff_cls = _inherit(deps, cls, lambda a, b: CLASSES.index(a) > CLASSES.index(b))
+    orgs_of = {
+        iid: _organisations(model, iid, uniq, deps[iid] + dependents[iid], found[iid])
+        for iid in uniq
+    }
+    levels = {
+        iid: level_by_stake(
+            Reach(eff_cls[iid], stakes[iid].cost_eur, lead_of[iid], len(orgs_of[iid]))
+        )
+        for iid in uniq
+    }
 
     def status_of(iid: str) -> str:
         return status_for(eff[iid], base)
@@ -372,6 +414,7 @@ def build_agenda(
         e = eff[iid]
         return (
             -CLASSES.index(eff_cls[iid]),
+            -LEVEL_ORDER.index(levels[iid][0]),
             {"overdue": 0, "due": 1, "upcoming": 2, "unknown": 3}[status_of(iid)],
             -late(iid)[1],
             e if e is not None else 10**6,
@@ -387,10 +430,8 @@ def build_agenda(
         comp = model.components[n.component]
         status = status_of(iid)
         owners = owners_of(model, [n.component])
-        orgs = _organisations(model, iid, uniq, deps[iid] + dependents[iid], found[iid])
-        level, level_reason = level_by_stake(
-            Reach(eff_cls[iid], stakes[iid].cost_eur, lead_of[iid], len(orgs))
-        )
+        orgs = orgs_of[iid]
+        level, level_reason = levels[iid]
         routine = n.kind == "replacement" and not found[iid] and level is Level.OPERATIONAL
         sub = model.subsystems.get(comp.subsystem)
         since, years = late(iid)
@@ -429,7 +470,9 @@ def build_agenda(
                 **stakes[iid].as_dict(),
                 "consequence": eff_cls[iid],
                 "consequence_own": cls[iid],
-                "consequence_by": why[iid],
+                # a class inherited from what waits for it says so
+                "consequence_by": why[iid] if eff_cls[iid] == cls[iid] else "dependents",
+                "consequence_through": through[iid] if eff_cls[iid] == cls[iid] else None,
                 "scenario": n.scenario,
                 "text": _texts(
                     n,

@@ -121,7 +121,20 @@ def _agenda_decision(
                 {"en": f"and {k} more decision(s) in this bundle", "nl": f"en nog {k} besluit(en)"},
             )
         )
-    for c in _union([[it["component"] for it in group]]):
+    through = top.get("consequence_through")
+    if through is not None and through in model.components:
+        other = names(model.components[through])
+        evidence.append(
+            _line(
+                f"{top['id']}#through",
+                {
+                    "en": f"the works touch {other['en']}, whose loss sets what is at stake",
+                    "nl": f"de werkzaamheden raken {other['nl']}, waarvan het verlies bepaalt "
+                    "wat er op het spel staat",
+                },
+            )
+        )
+    for c in _union([[it["component"] for it in group], [through] if through else []]):
         s = spof.get(c)
         if s is not None and s["on_table"]:
             evidence.append(_line(f"single_point_of_failure:{c}", s["text"]))
@@ -162,6 +175,7 @@ def _agenda_decision(
         "challenges": sorted({c for it in group for c in it.get("challenged_by", ())}),
         "consequence": top_class,
         "consequence_by": top_by,
+        "consequence_through": through if top_by != "cost" else None,
         "people": max(it["people"] for it in group),
         "critical_functions": _union([it["critical_functions"] for it in group]),
         "cost_eur": sum(costs) if costs else None,
@@ -258,6 +272,7 @@ def _spof_decisions(
 def _rank(d: Mapping[str, Any]) -> tuple[Any, ...]:
     return (
         -CLASSES.index(d["consequence"]),
+        -_LEVELS.index(Level(d["level"])),
         _STATUS[d["status"]],
         -d["years_overdue"],
         d["decide_by"] if d["decide_by"] is not None else 10**6,

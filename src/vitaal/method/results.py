@@ -201,6 +201,9 @@ class Decision:
     items: tuple[str, ...]
     basis: BasisResult = field(default_factory=BasisResult)
     options: tuple[DecisionOption, ...] = ()
+    #: the asset, another than the decision's own, whose loss sets what is at stake (an
+    #: asset the works touch), ``None`` for the decision's own
+    consequence_through: str | None = None
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any], rank: int) -> Decision:
@@ -229,6 +232,7 @@ class Decision:
             items=_ids(d.get("items")),
             basis=BasisResult.from_dict(d.get("basis")),
             options=tuple(DecisionOption.from_dict(o) for o in d.get("options") or ()),
+            consequence_through=_s(d, "consequence_through"),
         )
 
 

@@ -3,9 +3,11 @@ component, the money, and the consequence class on the impact indicator's scale.
 
 The consequence class puts a decision on the same A-E scale as a scenario's impact
 (``vitaal/data/impact.yaml``): the people served through the component on the bounds of
-``people_affected``, its critical functions on those of ``critical_functions`` (with the
-category floors), and the money on those of ``economic_loss``. The highest decides, as in the
-impact indicator; on a tie the first in that order names the reason.
+``people_affected``, the person-hours on those of ``person_hours`` and its critical functions
+on those of ``critical_functions`` (with the category floors). The highest decides, as in the
+impact indicator; on a tie the first in that order names the reason. The money a decision
+takes is not a consequence: it is part of the decision's reach (its level,
+:mod:`vitaal.method.levels`), shown beside the class.
 """
 
 from __future__ import annotations
@@ -146,11 +148,13 @@ def cost_class(cost_eur: float | None) -> str:
 
 def consequence(model: Model, stake: Stake) -> tuple[str, str]:
     """The consequence class (A-E) of a decision with ``stake`` and the criterion that sets it
-    (``people``, ``person_hours``, ``critical_functions`` or ``cost``; ``none`` for class A).
+    (``people``, ``person_hours`` or ``critical_functions``; ``none`` for class A).
 
     >>> from vitaal.model import Model, ModelInfo
     >>> consequence(Model(info=ModelInfo(name="x")), Stake(42_000, (), 2e6))
     ('C', 'people')
+    >>> consequence(Model(info=ModelInfo(name="x")), Stake(0, (), 1.75e9))  # money is no loss
+    ('A', 'none')
     """
     crit = load_data("impact")["criteria"]
     cf_class = _cf_class(model, stake.critical_functions)
@@ -158,7 +162,6 @@ def consequence(model: Model, stake: Stake) -> tuple[str, str]:
         ("people", class_of(stake.people, crit["people_affected"]["bounds"])),
         ("person_hours", class_of(stake.person_hours, crit["person_hours"]["bounds"])),
         ("critical_functions", cf_class),
-        ("cost", cost_class(stake.cost_eur)),
     ]
     best = max(CLASSES.index(c) for _, c in ranked)
     if best == 0:
