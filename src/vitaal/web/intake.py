@@ -12,10 +12,11 @@ from typing import Any
 
 from vitaal.errors import Loc, ModelError, Problem, Severity
 from vitaal.io.tables import TABLES, parse_record
+from vitaal.model.model import Model
 from vitaal.model.records import Plan
 from vitaal.store.codec import dump
 
-__all__ = ["FIELDS", "INTAKE_ID", "plan_from_form", "plan_key"]
+__all__ = ["FIELDS", "INTAKE_ID", "areas_in", "plan_from_form", "plan_key"]
 
 #: the id the plan gets in the copy of the model
 INTAKE_ID = "plan-intake"
@@ -46,6 +47,30 @@ def plan_from_form(
             Problem(Loc("form"), "areas", "no area", "service areas, or the plan's outline")
         ]
     return dump("plans", plan), []
+
+
+def areas_in(model: Model, outline: str) -> list[str]:
+    """The service areas an outline (WKT) lands in: those whose geometry (a point or an
+    outline) it touches, in the model's order; none for a text that is not WKT. O(areas)."""
+    import shapely
+
+    try:
+        shape = shapely.from_wkt(outline)
+    except shapely.errors.GEOSException:
+        return []
+    if shape is None or shape.is_empty:
+        return []
+    found = []
+    for area in model.areas.values():
+        if not area.geometry:
+            continue
+        try:
+            geom = shapely.from_wkt(area.geometry)
+        except shapely.errors.GEOSException:
+            continue
+        if geom is not None and shape.intersects(geom):
+            found.append(area.id)
+    return found
 
 
 def plan_key(plain: Mapping[str, Any]) -> str:
