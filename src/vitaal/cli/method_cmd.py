@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,7 @@ from rich.table import Table
 
 from vitaal.cli.common import err, handle_errors, out
 from vitaal.cli.sources import load, parse_source
+from vitaal.method.results import Decision, DecisionOption, Results
 from vitaal.settings import Settings
 
 __all__ = ["check", "run"]
@@ -241,95 +243,99 @@ def _eur(value: float, lang: str) -> str:
     return f"EUR {_num(value, lang)}"
 
 
-def _option_text(o: dict[str, Any], lang: str) -> str:
+def _option_text(o: DecisionOption, lang: str) -> str:
     """An option beside a decision in one line: name, cost, lead time and when."""
-    parts = [_t(o["name"], lang)]
-    if o.get("investment_eur"):
-        parts.append(_eur(o["investment_eur"], lang))
-    if o.get("lead_time_y") is not None:
-        parts.append(f"{o['lead_time_y']:g} {'jr' if lang == 'nl' else 'y'}")
-    if o.get("decide_by") is not None:
-        parts.append(_w("by", lang, year=o["decide_by"]))
-    if o.get("chosen"):
+    parts = [o.name.in_(lang) or "-"]
+    if o.investment_eur:
+        parts.append(_eur(o.investment_eur, lang))
+    if o.lead_time_y is not None:
+        parts.append(f"{o.lead_time_y:g} {'jr' if lang == 'nl' else 'y'}")
+    if o.decide_by is not None:
+        parts.append(_w("by", lang, year=o.decide_by))
+    if o.chosen:
         parts.append(_w("chosen", lang))
     return parts[0] + (" (" + ", ".join(parts[1:]) + ")" if len(parts) > 1 else "")
 
 
-def print_decisions(data: dict[str, Any], lang: str) -> None:
+def _decision_lines(d: Decision, titles: Mapping[str, str], lang: str) -> list[str]:
+    """A decision's cell on the first screen: its title, the first line of its evidence, what
+    it unlocks, the plans that wait for it, its options and what it rests on."""
+    lines = [f"[bold]{escape(d.title.in_(lang))}[/bold]"]
+    # the first line of evidence; the second too when it names the asset whose loss is at
+    # stake (the decision's own is not)
+    for text in d.evidence[: 2 if d.consequence_through else 1]:
+        lines.append(f"[dim]{escape(text.in_(lang))}[/dim]")
+    if d.unlocks and d.kind != "agenda":
+        lines.append(escape(_w("unlocks", lang, n=len(d.unlocks))))
+    if d.blocks_plans:
+        waiting = [titles.get(p, p) for p in d.blocks_plans]
+        names = "; ".join(waiting[:2]) + (f" (+{len(waiting) - 2})" if len(waiting) > 2 else "")
+        lines.append(escape(_w("plans", lang, plans=names)))
+    if d.options:
+        opts = [_option_text(o, lang) for o in d.options[:3]]
+        more = len(d.options) - len(opts)
+        text = "; ".join(opts) + (f" (+{more})" if more > 0 else "")
+        lines.append(escape(_w("options", lang, options=text)))
+    if d.basis.assumed:
+        assumed = _w("assumed", lang, n=d.basis.assumed, m=d.basis.records)
+        lines.append(f"[yellow]{escape(assumed)}[/]")
+    return lines
+
+
+def print_decisions(results: Results, lang: str) -> None:
     """The first screen: the decisions the table must take, ranked, with what is at stake,
-    the owners, when, the evidence and what each unlocks."""
-    dec = data.get("decisions") or {}
-    items = dec.get("items", [])
-    first = items[: dec.get("first_page", 15)]
+    the owners, when, the evidence and what each unlocks (from the analysis's typed records,
+    :class:`~vitaal.method.results.Results`)."""
+    first = results.decisions[: results.first_page]
     if not first:
         out.print(_w("none", lang), markup=False)
         return
-    titles = {
-        p["id"]: (p.get("title_nl") or p["title"]) if lang == "nl" else p["title"]
-        for p in data.get("plans", [])
-    }
-    table = Table(title=_w("title", lang, n=len(first), total=len(items)), title_justify="left")
+    titles = {p.id: p.title_in(lang) for p in results.plans}
+    title = _w("title", lang, n=len(first), total=len(results.decisions))
+    table = Table(title=title, title_justify="left")
     for col in ("#", "cls", "decision", "stake", "owners", "when"):
         table.add_column(col if col == "#" else _w(col, lang), overflow="fold")
     for d in first:
-        lines = [f"[bold]{escape(_t(d['title'], lang))}[/bold]"]
-        if d["evidence"]:
-            lines.append(f"[dim]{escape(_t(d['evidence'][0]['text'], lang))}[/dim]")
-        if d["unlocks"] and d["kind"] != "agenda":
-            lines.append(escape(_w("unlocks", lang, n=len(d["unlocks"]))))
-        if d["blocks_plans"]:
-            waiting = [titles.get(p, p) for p in d["blocks_plans"]]
-            names = "; ".join(waiting[:2]) + (f" (+{len(waiting) - 2})" if len(waiting) > 2 else "")
-            lines.append(escape(_w("plans", lang, plans=names)))
-        if d.get("options"):
-            opts = [_option_text(o, lang) for o in d["options"][:3]]
-            more = len(d["options"]) - len(opts)
-            text = "; ".join(opts) + (f" (+{more})" if more > 0 else "")
-            lines.append(escape(_w("options", lang, options=text)))
-        basis = d.get("basis") or {}
-        if basis.get("assumed"):
-            assumed = _w("assumed", lang, n=basis["assumed"], m=basis["records"])
-            lines.append(f"[yellow]{escape(assumed)}[/]")
-        stake = [f"{_num(d['people'], lang)} {_w('people', lang)}"]
-        if d["critical_functions"]:
-            stake.append(f"{len(d['critical_functions'])} {_w('cf', lang)}")
-        if d["cost_eur"]:
-            stake.append(_eur(d["cost_eur"], lang))
-        if d["status"] == "overdue":
-            when = (
-                f"[bold red]{_w('late', lang, since=d['overdue_since'], n=d['years_overdue'])}[/]"
-            )
-        elif d["decide_by"] is not None:
-            when = _w("by", lang, year=d["decide_by"])
+        stake = [f"{_num(d.people, lang)} {_w('people', lang)}"]
+        if d.critical_functions:
+            stake.append(f"{len(d.critical_functions)} {_w('cf', lang)}")
+        if d.cost_eur:
+            stake.append(_eur(d.cost_eur, lang))
+        if d.status == "overdue":
+            late = _w("late", lang, since=d.overdue_since, n=d.years_overdue)
+            when = f"[bold red]{late}[/]"
+        elif d.decide_by is not None:
+            when = _w("by", lang, year=d.decide_by)
         else:
             when = _w("no_date", lang)
         table.add_row(
-            str(d["rank"]),
-            f"{d['consequence']}\n{_w(d['level'], lang)}\n{d['way_of_working'].upper()}",
-            "\n".join(lines),
+            str(d.rank),
+            f"{d.consequence}\n{_w(d.level or 'operational', lang)}\n"
+            f"{(d.way_of_working or '').upper()}",
+            "\n".join(_decision_lines(d, titles, lang)),
             escape(", ".join(stake)),
-            escape(", ".join(d["owners"]) or "-"),
+            escape(", ".join(d.owners) or "-"),
             when,
         )
     out.print(table)
-    fb = (data["summary"].get("basis") or {}).get("first_page") or {}
+    fb = results.first_page_basis
     if fb.get("assumed") or fb.get("partly_assumed"):
         n = fb.get("assumed", 0) + fb.get("partly_assumed", 0)
         out.print(_w("basis", lang, n=n, total=len(first), all=fb.get("assumed", 0)), markup=False)
-    c = data["summary"]["counts"]
+    c = results.counts
     out.print(
         _w(
             "counts",
             lang,
-            decisions=c.get("decisions", len(items)),
-            agenda=c["agenda"],
-            overdue=c["overdue"],
-            spof=c["single_points_of_failure"],
+            decisions=c.get("decisions", len(results.decisions)),
+            agenda=c.get("agenda", 0),
+            overdue=c.get("overdue", 0),
+            spof=c.get("single_points_of_failure", 0),
             routine=c.get("routine", 0),
             routine_overdue=c.get("routine_overdue", 0),
-            findings=c["findings"],
-            conflicts=c["conflicts"],
-            orphans=c["orphans"],
+            findings=c.get("findings", 0),
+            conflicts=c.get("conflicts", 0),
+            orphans=c.get("orphans", 0),
         ),
         markup=False,
     )
@@ -454,7 +460,7 @@ def run(
     if as_json:
         click.echo(text)
     else:
-        print_decisions(data, lang)
+        print_decisions(Results.from_dict(data), lang)
         if show_all:
             print_summary(data, lang)
     try:

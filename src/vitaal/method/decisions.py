@@ -124,7 +124,9 @@ def _agenda_decision(
     through = top.get("consequence_through")
     if through is not None and through in model.components:
         other = names(model.components[through])
-        evidence.append(
+        # second, beside the lead line: it says why the people at stake are at stake
+        evidence.insert(
+            1,
             _line(
                 f"{top['id']}#through",
                 {

@@ -550,6 +550,12 @@ class PlanResult:
     standard: str | None = None
     #: vitaal's own advice on its way of working (not the standard's question)
     advice: bool = False
+    #: the title in Dutch (the English one where the model gives none)
+    title_nl: str | None = None
+
+    def title_in(self, lang: str) -> str:
+        """The plan's title in ``lang``."""
+        return (self.title_nl or self.title) if lang == "nl" else self.title
 
     def flag(self, system: str) -> FlagResult | None:
         return next((f for f in self.flags if f.system == system), None)
@@ -585,6 +591,7 @@ class PlanResult:
             stations_missing=_ids(gov.get("stations_missing")),
             standard=_s(gov.get("comply_or_explain") or {}, "status"),
             advice=bool(d.get("advice")),
+            title_nl=_s(d, "title_nl"),
         )
 
 
@@ -663,6 +670,9 @@ class Results:
     capacity: tuple[CapacityRow, ...] = ()
     failed: tuple[FailedNode, ...] = ()
     counts: Mapping[str, int] = field(default_factory=dict)
+    #: the verdicts of what the first page's decisions rest on (``summary.basis.first_page``:
+    #: verdict -> count)
+    first_page_basis: Mapping[str, int] = field(default_factory=dict)
 
     def scenario(self, scenario_id: str) -> ScenarioResult | None:
         return next((s for s in self.scenarios if s.id == scenario_id), None)
@@ -685,7 +695,9 @@ class Results:
         m: Mapping[str, Any] = data.get("model") or {}
         dec: Mapping[str, Any] = data.get("decisions") or {}
         agenda: Mapping[str, Any] = data.get("agenda") or {}
-        counts = (data.get("summary") or {}).get("counts") or {}
+        summary: Mapping[str, Any] = data.get("summary") or {}
+        counts = summary.get("counts") or {}
+        fp = (summary.get("basis") or {}).get("first_page") or {}
         return cls(
             model=str(m.get("name") or ""),
             base_year=_i(m, "base_year"),
@@ -703,6 +715,7 @@ class Results:
             capacity=tuple(capacity),
             failed=tuple(failed),
             counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int | float)},
+            first_page_basis={str(k): int(v) for k, v in fp.items() if isinstance(v, int)},
         )
 
     @classmethod

@@ -14,6 +14,7 @@ from typing import Any
 import jinja2
 
 from vitaal.method.finding_rules import COUPLING_WORDS
+from vitaal.method.results import BasisResult, Results, Text
 from vitaal.model.model import Model
 from vitaal.model.names import name_in
 from vitaal.report.sentences import Namer, flag_sentence
@@ -53,7 +54,10 @@ class View:
         self.names = Namer(model, lang)
 
     def tx(self, value: Any) -> str:
-        """A text given as ``{en, nl}`` (or plain) in this language."""
+        """A text given as ``{en, nl}``, as a :class:`~vitaal.method.results.Text` (or plain)
+        in this language."""
+        if isinstance(value, Text):
+            return value.in_(self.lang)
         if isinstance(value, Mapping):
             return str(value.get(self.lang) or value.get("en") or "")
         return "" if value is None else str(value)
@@ -168,9 +172,15 @@ class View:
             return self._("%(a)s needs %(r)s") % {"a": self.node(node), "r": self.resource(res)}
         return ref
 
-    def basis(self, basis: Mapping[str, Any] | None, listed: int = 3) -> str:
+    def basis(self, basis: Mapping[str, Any] | BasisResult | None, listed: int = 3) -> str:
         """What a result rests on, when any of it is assumed: how many records, and the first
         ``listed`` by name; empty when none is assumed."""
+        if isinstance(basis, BasisResult):
+            basis = {
+                "assumed": basis.assumed,
+                "records": basis.records,
+                "assumed_records": list(basis.assumed_records),
+            }
         if not basis or not basis.get("assumed"):
             return ""
         names = [self.record(r) for r in list(basis.get("assumed_records") or [])[:listed]]
@@ -544,6 +554,7 @@ def build_context(
         "questions": analysis.get("questions") or {},
         "agenda": agenda,
         "decisions": analysis.get("decisions") or {},
+        "results": Results.from_dict(analysis),
         "iceberg": analysis.get("iceberg") or {},
         "findings": findings,
         "plans": [
