@@ -263,8 +263,8 @@ def _decision_lines(d: Decision, titles: Mapping[str, str], lang: str) -> list[s
     lines = [f"[bold]{escape(d.title.in_(lang))}[/bold]"]
     # the first line of evidence; the second too when it names the asset whose loss is at
     # stake (the decision's own is not)
-    for text in d.evidence[: 2 if d.consequence_through else 1]:
-        lines.append(f"[dim]{escape(text.in_(lang))}[/dim]")
+    for line in d.evidence[: 2 if d.consequence_through else 1]:
+        lines.append(f"[dim]{escape(line.in_(lang))}[/dim]")
     if d.unlocks and d.kind != "agenda":
         lines.append(escape(_w("unlocks", lang, n=len(d.unlocks))))
     if d.blocks_plans:

@@ -134,7 +134,7 @@ def _agenda_decision(
                     "nl": f"de werkzaamheden raken {other['nl']}, waarvan het verlies bepaalt "
                     "wat er op het spel staat",
                 },
-            )
+            ),
         )
     for c in _union([[it["component"] for it in group], [through] if through else []]):
         s = spof.get(c)
