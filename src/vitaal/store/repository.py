@@ -50,12 +50,15 @@ from vitaal.model.validate import validate_model
 from vitaal.store import chain, codec, migrate
 from vitaal.store.conflicts import ConflictError, find_conflicts
 from vitaal.store.schema import INFO_KEY, INFO_KIND, audit, records, versions
+from vitaal.store.scope import copy_model, validation_scope
 from vitaal.store.verify import Verification, verify_store
 
 #: Rows per INSERT statement (executemany) when writing records and audit entries.
 BATCH_SIZE = 2000
 #: Ids per ``IN (...)`` list when closing records (well under every backend's parameter limit).
 _ID_CHUNK = 500
+#: (kind, key) pairs per query when reading the records a change touches
+_PAIR_CHUNK = 200
 _SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _MAX_AUTHOR = 200
 _MAX_KEY = 1000
@@ -253,6 +256,8 @@ class ModelStore:
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._closed = False
+        #: versions known to validate without errors (those written here, and those checked)
+        self._valid: dict[int, bool] = {}
 
     # -- housekeeping -------------------------------------------------------------------
     @property
@@ -509,7 +514,15 @@ class ModelStore:
             _write_version(conn, _NewVersion(number, parent, author, message), current, merged)
         return number
 
-    def apply(self, changes: Iterable[Change], *, author: str, base: int, message: str = "") -> int:
+    def apply(
+        self,
+        changes: Iterable[Change],
+        *,
+        author: str,
+        base: int,
+        message: str = "",
+        known: Model | None = None,
+    ) -> int:
         """Apply ``changes``, made to version ``base``, as a new version; return its number.
 
         Every change is checked against version ``base`` (known kind, a record of that kind
@@ -519,6 +532,12 @@ class ModelStore:
         ``base`` are not recorded. The changes are written over the latest version; a change
         of a record that a version after ``base`` has changed is refused with
         :class:`~vitaal.store.conflicts.ConflictError` (nothing is written).
+
+        ``known`` is the model of version ``base`` as read from this store and kept in memory
+        (it is not changed). When ``base`` is the latest version, the model is then not read
+        again: only the records the changes touch are read, and the validation looks only at
+        what they can make wrong (:mod:`vitaal.store.scope`), with the same errors as a
+        validation of the whole model.
         """
         author = _check_author(author)
         message = _check_message(message)
@@ -530,6 +549,10 @@ class ModelStore:
                     f"cannot apply changes: {self.url} holds no model yet; import one first"
                 )
             base = self._check_base(conn, base, parent)
+            if known is not None and base == parent:
+                number = self._apply_known(conn, changes, known, parent, author, message)
+                self._valid[number] = True
+                return number
             current = _current_rows(conn)
             base_rows = _data_of(current) if base == parent else _rows_at(conn, base)
             model = _build_model(_items(base_rows), base)
@@ -549,7 +572,50 @@ class ModelStore:
             _refuse_errors(model, "applied", merged=base != parent)
             number = parent + 1
             _write_version(conn, _NewVersion(number, parent, author, message), current, merged)
+        self._valid[number] = True
         return number
+
+    def _apply_known(
+        self,
+        conn: Connection,
+        changes: list[Change],
+        known: Model,
+        latest: int,
+        author: str,
+        message: str,
+    ) -> int:
+        """:meth:`apply` over the latest version, whose model the caller holds: the touched
+        records are read, the model is copied and changed, and validated as narrowly as the
+        changes allow (:func:`~vitaal.store.scope.validation_scope`) when the latest version
+        is known to be free of errors."""
+        pairs = {(ch.kind, ch.key) for ch in changes if isinstance(ch, Change)}
+        current = _current_rows_of(conn, pairs)
+        base_rows = _data_of(current)
+        model = copy_model(known)
+        problems = _apply_to_model(model, changes)
+        if problems:
+            raise ModelError(problems, f"{len(problems)} problem(s): the changes were not applied")
+        wanted = dict(base_rows)
+        for ch in changes:
+            if ch.record is None:
+                wanted.pop((ch.kind, ch.key), None)
+            else:
+                wanted[(ch.kind, ch.key)] = codec.dump(ch.kind, ch.record)
+        scope = validation_scope(known, changes) if self._free_of_errors(latest, known) else None
+        _refuse_errors(model, "applied", merged=False, scope=scope)
+        number = latest + 1
+        new = _NewVersion(number, latest, author, message)
+        _write_version(conn, new, current, wanted, partial=True)
+        return number
+
+    def _free_of_errors(self, version: int, model: Model) -> bool:
+        """Whether ``model`` (of ``version``) validates without errors: known for the versions
+        this store object wrote, validated once for the others."""
+        found = self._valid.get(version)
+        if found is None:
+            found = not any(p.severity is Severity.ERROR for p in validate_model(model))
+            self._valid[version] = found
+        return found
 
     def _check_base(self, conn: Connection, base: int | None, latest: int) -> int:
         if base is None:
@@ -789,8 +855,11 @@ def _data_of(current: dict[_Pair, _Current]) -> dict[_Pair, dict[str, Any]]:
     return {pair: row.data for pair, row in current.items()}
 
 
-def _refuse_errors(model: Model, done: str, *, merged: bool) -> None:
-    problems = [p for p in validate_model(model) if p.severity is Severity.ERROR]
+def _refuse_errors(
+    model: Model, done: str, *, merged: bool, scope: dict[str, list[str]] | None = None
+) -> None:
+    found = validate_model(model) if scope is None else validate_model(model, scope, across=False)
+    problems = [p for p in found if p.severity is Severity.ERROR]
     if problems:
         what = " in the model the changes would make of the latest version" if merged else ""
         raise ModelError(problems, f"{len(problems)} problem(s){what}: the changes were not {done}")
@@ -823,6 +892,24 @@ def _current_rows(conn: Connection) -> dict[_Pair, _Current]:
         (r.kind, r.key): _Current(r.id, _record_data(r.id, r.kind, r.key, r.data), r.hash)
         for r in rows
     }
+
+
+def _current_rows_of(conn: Connection, pairs: Iterable[_Pair]) -> dict[_Pair, _Current]:
+    """The current rows of the records ``pairs`` names (those that exist)."""
+    wanted = sorted(pairs)
+    out: dict[_Pair, _Current] = {}
+    for start in range(0, len(wanted), _PAIR_CHUNK):
+        chunk = wanted[start : start + _PAIR_CHUNK]
+        match = or_(*(and_(records.c.kind == k, records.c.key == key) for k, key in chunk))
+        rows = conn.execute(
+            select(
+                records.c.id, records.c.kind, records.c.key, _text(records.c.data), records.c.hash
+            ).where(records.c.valid_to.is_(None), match)
+        )
+        for r in rows:
+            data = _record_data(r.id, r.kind, r.key, r.data)
+            out[(r.kind, r.key)] = _Current(r.id, data, r.hash)
+    return out
 
 
 def _rows_at(conn: Connection, version: int) -> dict[_Pair, dict[str, Any]]:
@@ -880,11 +967,12 @@ _Entry = tuple[str, str, str, dict[str, Any] | None, dict[str, Any] | None]
 
 
 def _differences(
-    current: dict[_Pair, _Current], wanted: dict[_Pair, dict[str, Any]]
+    current: dict[_Pair, _Current], wanted: dict[_Pair, dict[str, Any]], *, partial: bool = False
 ) -> tuple[list[_Entry], list[_Current], dict[_Pair, dict[str, Any]]]:
     """The audit entries, the rows to close and the rows to open that take ``current`` to
-    ``wanted`` (into an empty store: every record, action ``import``)."""
-    if not current:
+    ``wanted`` (into an empty store: every record, action ``import``). ``partial``: both
+    hold only the records a change touches."""
+    if not current and not partial:
         return [("import", *pair, None, data) for pair, data in wanted.items()], [], wanted
     entries: list[_Entry] = []
     closed: list[_Current] = []
@@ -911,10 +999,13 @@ def _write_version(
     new: _NewVersion,
     current: dict[_Pair, _Current],
     wanted: dict[_Pair, dict[str, Any]],
+    *,
+    partial: bool = False,
 ) -> None:
     """Write version ``new``: its row (chained to its parent's hash), the rows that change
-    or go closed, the rows that change or come inserted, and the audit entries."""
-    entries, closed, opened = _differences(current, wanted)
+    or go closed, the rows that change or come inserted, and the audit entries. ``partial``:
+    ``current`` and ``wanted`` hold only the records that may change."""
+    entries, closed, opened = _differences(current, wanted, partial=partial)
     now = datetime.now(UTC)
     # each JSON form is hashed once, for its records row and its audit entry
     digests = {id(data): chain.data_hash(data) for data in opened.values()}

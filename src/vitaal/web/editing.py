@@ -136,10 +136,12 @@ def save_component(
     base: int,
     author: str,
     kind: str = "components",
+    known: Any | None = None,
 ) -> Outcome:
     """Write the form over version ``base``: a new version, or the problems (the reader's and
     the model's validation, by field), or a conflict when someone changed the record since
-    ``base`` (nothing is written; :class:`ConflictError` holds both versions)."""
+    ``base`` (nothing is written; :class:`ConflictError` holds both versions). ``known``: the
+    model of version ``base`` held in memory (:meth:`~vitaal.store.ModelStore.apply`)."""
     record, problems = read_form(original, submitted, kind)
     fields = editable(kind)
     if problems or record is None:
@@ -150,6 +152,7 @@ def save_component(
             author=author,
             base=base,
             message=f"{kind} {key_of(kind, original)} edited in the web app",
+            known=known,
         )
     except ConflictError as exc:
         return Outcome(conflict=exc, record=record, record_fields=fields)
@@ -180,10 +183,12 @@ def add_record(
     base: int,
     author: str,
     kind: str,
+    known: Any | None = None,
 ) -> Outcome:
     """Add the record the form describes over version ``base``: a new version, or the
     problems by field (a key that ``latest``, the latest model, already holds is one: a form
-    that adds never overwrites), or a conflict when someone added the same key since."""
+    that adds never overwrites), or a conflict when someone added the same key since.
+    ``known``: the model of version ``base`` held in memory."""
     fields = new_fields(kind)
     record, problems = read_new(submitted, kind)
     if problems or record is None:
@@ -193,25 +198,36 @@ def add_record(
         where = KINDS[kind][0]
         taken = Problem(None, where, f"'{key}', which {kind} already holds", "a new key")
         return Outcome(problems=[taken], record=record, record_fields=fields)
-    outcome = _write(store, Change.put(kind, record), base, author, f"{kind} {key} added", fields)
+    change = Change.put(kind, record)
+    outcome = _write(store, change, base, author, f"{kind} {key} added", fields, known)
     outcome.key = key
     return outcome
 
 
-def remove_record(store: ModelStore, kind: str, key: str, *, base: int, author: str) -> Outcome:
+def remove_record(
+    store: ModelStore, kind: str, key: str, *, base: int, author: str, known: Any | None = None
+) -> Outcome:
     """Remove a record over version ``base``: a new version, or the problems of the model
     without it (the records that still refer to it), or a conflict when someone changed it
-    since ``base``."""
-    outcome = _write(store, Change.remove(kind, key), base, author, f"{kind} {key} removed", ())
+    since ``base``. ``known``: the model of version ``base`` held in memory."""
+    change = Change.remove(kind, key)
+    outcome = _write(store, change, base, author, f"{kind} {key} removed", (), known)
     outcome.key = key
     return outcome
 
 
 def _write(
-    store: ModelStore, change: Change, base: int, author: str, what: str, fields: tuple[str, ...]
+    store: ModelStore,
+    change: Change,
+    base: int,
+    author: str,
+    what: str,
+    fields: tuple[str, ...],
+    known: Any | None,
 ) -> Outcome:
+    message = f"{what} in the web app"
     try:
-        version = store.apply([change], author=author, base=base, message=f"{what} in the web app")
+        version = store.apply([change], author=author, base=base, message=message, known=known)
     except ConflictError as exc:
         return Outcome(conflict=exc, record=change.record, record_fields=fields)
     except ModelError as exc:

@@ -552,7 +552,7 @@ def edit_component(
         raise HTTPException(403, "you may not move the component into that subsystem")
     with state.edits:
         return save_component(
-            state.store, original, fields, base=base, author=session.user.username
+            state.store, original, fields, base=base, author=session.user.username, known=at_base
         )
 
 
@@ -610,9 +610,16 @@ def edit_record(
     _, model = state.model()
     if not rights.may_edit_record(session.user, model, kind, current):
         raise HTTPException(403, "your role or organisation may not edit this record")
+    at_base = _held(state, base)
     with state.edits:
         return save_component(
-            state.store, original, fields, base=base, author=session.user.username, kind=kind
+            state.store,
+            original,
+            fields,
+            base=base,
+            author=session.user.username,
+            kind=kind,
+            known=at_base,
         )
 
 
@@ -651,6 +658,12 @@ def audit_data(
         "entries_total": len(entries),
         "register": [e.as_dict() for e in reversed(register.entries(state.store))],
     }
+
+
+def _held(state: AppState, base: int) -> Any | None:
+    """The model of version ``base`` kept in memory when it is the latest (the store then
+    reads and validates only what an edit touches: ``ModelStore.apply(known=...)``)."""
+    return state.model(base)[1] if base == state.latest() else None
 
 
 def _check_base(state: AppState, base: int) -> None:
@@ -705,10 +718,17 @@ def add_new(
         )
         if not allowed:
             raise HTTPException(403, f"your role or organisation may not add this {kind[:-1]}")
+    at_base = _held(state, base)
     with state.edits:
         _, latest = state.model()
         return add_record(
-            state.store, latest, fields, base=base, author=session.user.username, kind=kind
+            state.store,
+            latest,
+            fields,
+            base=base,
+            author=session.user.username,
+            kind=kind,
+            known=at_base,
         )
 
 
@@ -724,8 +744,11 @@ def remove(state: AppState, session: Session, kind: str, key: str, base: int) ->
         raise HTTPException(404, f"no {kind} '{key}' in the latest version")
     if not rights.may_edit_record(session.user, model, kind, current):
         raise HTTPException(403, "your role or organisation may not remove this record")
+    at_base = _held(state, base)
     with state.edits:
-        outcome = remove_record(state.store, kind, key, base=base, author=session.user.username)
+        outcome = remove_record(
+            state.store, kind, key, base=base, author=session.user.username, known=at_base
+        )
     if outcome.problems:
         named = referrers(model, kind, key)
         if named:
