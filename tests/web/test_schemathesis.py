@@ -76,6 +76,7 @@ WHO = [*USERS, None]
 #: records of the tiny model for path parameters; "zed" is a user made for being changed
 KNOWN = {
     "component_id": ["ss-1", "gs-1", "wtp-1"],
+    "feature_id": ["ss-1", "area-north", "hosp-1", "plan-harbour"],
     "scenario_id": ["flood"],
     "subsystem_id": ["el-grid", "dw-supply"],
     "kind": ["requirements", "supply"],
