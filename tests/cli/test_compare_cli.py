@@ -65,6 +65,32 @@ def test_two_versions_as_json(tiny: Path, tmp_path: Path) -> None:
     assert "Vergelijking" in html
     assert "Status komend → te laat" in html
     assert "<script" not in html
+    # the same comparison as a chapter of the main report: vitaal run --compare-with
+    res = run(
+        "run",
+        str(after),
+        "--out",
+        str(tmp_path / "c"),
+        "--lang",
+        "nl",
+        "--compare-with",
+        str(tmp_path / "a" / "analysis.json"),
+    )
+    assert res.exit_code == 0, res.output
+    assert f"Compared with {tmp_path / 'a' / 'analysis.json'}: differences in the report" in (
+        res.output
+    )
+    report = (tmp_path / "c" / "index.html").read_text(encoding="utf-8")
+    chapter = report[report.index('<section class="chapter compare" id="compare">') :]
+    chapter = chapter[: chapter.index("</section>")]
+    assert "Status komend → te laat" in chapter
+    assert '<a href="#compare">Vergelijking' in report
+    # compared with itself: no difference, said in the chapter
+    res = run("run", str(after), "--out", str(tmp_path / "d"), "--compare-with", str(after))
+    assert res.exit_code == 0, res.output
+    assert "no difference" in res.output
+    same = (tmp_path / "d" / "index.html").read_text(encoding="utf-8")
+    assert "No difference in flags, impact, agenda, capacity or decisions." in same
 
 
 def test_a_scenario_and_a_plan_of_one_model(tiny: Path) -> None:

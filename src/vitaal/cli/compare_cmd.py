@@ -165,7 +165,7 @@ def print_comparison(c: Comparison, lang: str = "en", limit: int = 20) -> None:
     )
 
 
-def _results_of(text: str, progress: bool) -> Results:
+def results_of(text: str, progress: bool) -> Results:
     """The results of a model (run here) or of an ``analysis.json`` written by ``vitaal run``."""
     path = Path(text)
     if path.suffix.lower() == ".json" and path.is_file():
@@ -206,13 +206,13 @@ def _side_in(results: Results, text: str) -> tuple[str, Side]:
 def build_comparison(a: str, b: str, model: str | None, progress: bool = True) -> Comparison:
     """The comparison the command shows (see its help)."""
     if model is not None:
-        results = _results_of(model, progress)
+        results = results_of(model, progress)
         kind_a, side_a = _side_in(results, a)
         kind_b, side_b = _side_in(results, b)
         kind = f"{kind_a}s" if kind_a == kind_b else f"{kind_a} and {kind_b}"
         return compare_sides(side_a, side_b, kind)
-    ra = _results_of(a, progress)
-    rb = _results_of(b, progress)
+    ra = results_of(a, progress)
+    rb = results_of(b, progress)
     return compare_sides(model_side(ra, a), model_side(rb, b), "models")
 
 

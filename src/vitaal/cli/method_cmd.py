@@ -415,6 +415,15 @@ def print_summary(data: dict[str, Any], lang: str) -> None:
     help="Also write the results as files people open, into OUT/exports: csv, xlsx or gpkg "
     "(repeat for several; as vitaal export-results writes them).",
 )
+@click.option(
+    "--compare-with",
+    "compare_with",
+    default=None,
+    metavar="EARLIER",
+    help="Also compare this run with EARLIER (an analysis.json of an earlier run, or a model: "
+    "a folder, a database URL with #N, example:NAME) as vitaal compare EARLIER MODEL does; the "
+    "report holds the comparison as a chapter after the decisions.",
+)
 @click.option("--version", "version", type=int, default=None, help="Version in a database.")
 @handle_errors
 def run(
@@ -425,6 +434,7 @@ def run(
     show_all: bool,
     as_json: bool,
     exports: tuple[str, ...],
+    compare_with: str | None,
     version: int | None,
 ) -> None:
     """The main job: the whole analysis (every subsystem, scenario and plan), a summary, and
@@ -468,9 +478,23 @@ def run(
     except ImportError:
         say.print(f"Analysis written to {json_path}", markup=False)
     else:
+        comparison = None
+        if compare_with is not None:
+            from vitaal.cli.compare_cmd import results_of
+            from vitaal.method.compare import compare_sides, model_side
+
+            earlier = results_of(compare_with, progress=False)
+            comparison = compare_sides(
+                model_side(earlier, compare_with), model_side(Results.from_dict(data), model)
+            )
+            say.print(
+                f"Compared with {compare_with}: "
+                + ("no difference" if comparison.is_empty() else "differences in the report"),
+                markup=False,
+            )
         report = write_report(
             data, loaded, out_dir, lang=lang, pdf=pdf, model_root=root,
-            nodes=analysis.failed_nodes(),
+            nodes=analysis.failed_nodes(), comparison=comparison,
         )  # fmt: skip
         say.print(f"Report written to {report}; analysis in {json_path}", markup=False)
     if exports:

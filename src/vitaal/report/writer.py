@@ -11,7 +11,9 @@ from typing import Any
 import jinja2
 
 from vitaal.errors import VitaalError
+from vitaal.method.compare import Comparison
 from vitaal.model.model import Model
+from vitaal.report.compare import compare_context
 from vitaal.report.i18n import LANGUAGES, translations
 from vitaal.report.view import build_context
 
@@ -48,13 +50,16 @@ def render_html(
     lang: str = "en",
     nodes: Mapping[str, Nodes] | None = None,
     today: dt.date | None = None,
+    comparison: Comparison | None = None,
 ) -> str:
-    """The report as one HTML text in ``lang``."""
+    """The report as one HTML text in ``lang``; with ``comparison`` (``vitaal compare``'s), a
+    chapter that compares it, after the decisions."""
     if lang not in LANGUAGES:
         raise VitaalError(f"no report language '{lang}'; choose one of {', '.join(LANGUAGES)}")
     env = _environment(lang)
     gettext = translations(lang).ugettext
     context = build_context(analysis, model, lang, gettext, nodes=nodes, today=today)
+    context["comparison"] = compare_context(comparison, lang) if comparison is not None else None
     v = context["v"]
     env.filters.update(
         system_name=v.system,
@@ -98,6 +103,7 @@ def write_report(
     pdf: bool = False,
     model_root: Path | None = None,
     nodes: Mapping[str, Nodes] | None = None,
+    comparison: Comparison | None = None,
 ) -> Path:
     """Write the report of ``analysis`` (``Analysis.as_dict()``) on ``model`` into ``out_dir``.
 
@@ -106,7 +112,8 @@ def write_report(
     page with WeasyPrint. The maps and the causal chains to lost critical functions use each
     scenario's failed nodes: from ``nodes`` when given, else from the analysis
     (``scenarios[].nodes``) when it has them, else from a run of the model's scenario here
-    (``model_root`` resolves raster hazards).
+    (``model_root`` resolves raster hazards). With ``comparison`` the report holds it as a
+    chapter after the decisions (``vitaal run --compare-with``).
 
     Returns the path of ``index.html``.
 
@@ -119,7 +126,7 @@ def write_report(
     out_dir.mkdir(parents=True, exist_ok=True)
     if nodes is None:
         nodes = scenario_nodes(model, analysis, model_root)
-    html = render_html(analysis, model, lang=lang, nodes=nodes)
+    html = render_html(analysis, model, lang=lang, nodes=nodes, comparison=comparison)
     index = out_dir / "index.html"
     tmp = out_dir / ".index.html.tmp"
     tmp.write_text(html, encoding="utf-8")
