@@ -29,8 +29,8 @@ from vitaal.web.editing import EDITABLE, Outcome
 from vitaal.web.i18n import LANGUAGES
 from vitaal.web.intake import FIELDS as INTAKE_FIELDS
 from vitaal.web.jobs import Job
-from vitaal.web.plan_store import may_store_plan, store_plan
-from vitaal.web.rights import may_add, may_manage_users, may_run
+from vitaal.web.plan_store import store_plan
+from vitaal.web.rights import may_add, may_manage_users, may_run, may_store_plan
 from vitaal.web.state import AppState
 from vitaal.web.upload import TABLE_KINDS
 

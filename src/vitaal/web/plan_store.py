@@ -13,18 +13,13 @@ from fastapi import HTTPException
 from vitaal.errors import Loc, ModelError
 from vitaal.store import Change, ConflictError
 from vitaal.store.codec import load
-from vitaal.web.accounts import Session, User
+from vitaal.web.accounts import Session
+from vitaal.web.rights import may_store_plan
 from vitaal.web.state import AppState
 
-__all__ = ["STORERS", "may_store_plan", "store_plan", "suggested_id"]
+__all__ = ["store_plan", "suggested_id"]
 
-#: the roles that bring a plan to the table (system owners speak for their systems, viewers read)
-STORERS = ("administrator", "analyst", "planner")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}")
-
-
-def may_store_plan(user: User) -> bool:
-    return user.role in STORERS
 
 
 def suggested_id(title: str) -> str:

@@ -11,6 +11,9 @@
 A system owner's organisation owns a component when it is the ``owner`` of the component's
 system or of its subsystem (``systems.yaml``).
 
+Planners, analysts and administrators bring a plan checked in the intake to the table (save it
+into the model, :func:`may_store_plan`); system owners speak for their systems, viewers read.
+
 Precise locations of components marked ``sensitive``: administrators, analysts and the system
 owners of the component see them; planners, viewers and other owners see its service area
 (:func:`may_see_location`).
@@ -33,6 +36,7 @@ __all__ = [
     "may_record",
     "may_run",
     "may_see_location",
+    "may_store_plan",
     "may_write",
     "owners_of_component",
     "unseen_locations",
@@ -44,6 +48,11 @@ _EDITORS = ("administrator", "analyst")
 def may_run(user: User) -> bool:
     """Start a scenario run (it takes a worker for a while)."""
     return user.role != "viewer"
+
+
+def may_store_plan(user: User) -> bool:
+    """Save a plan checked in the intake into the model as a new version."""
+    return user.role in ("administrator", "analyst", "planner")
 
 
 def may_manage_users(user: User) -> bool:
