@@ -21,6 +21,7 @@ ENDPOINTS = [
     ("POST", "/api/plans/intake"),
     ("GET", "/api/components"),
     ("GET", "/api/components/{}"),
+    ("GET", "/api/map/features/{}"),
     ("PUT", "/api/components/{}"),
     ("GET", "/api/audit"),
     ("GET", "/api/compare"),

@@ -26,6 +26,8 @@ READS = [
     ("GET", "/api/register", ALL),
     ("GET", "/api/scenarios", ALL),
     ("GET", "/api/map", ALL),
+    ("GET", "/api/map/features/ss-1", ALL),
+    ("GET", "/api/map/features/area-north", ALL),
     ("GET", "/api/records/requirements/wtp-1%7Celectricity", ALL),
     ("GET", "/api/records/supply/gs-1%3Ess-1%7Celectricity", ALL),
     ("GET", "/api/subsystems", ALL),
