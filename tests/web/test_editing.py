@@ -291,3 +291,46 @@ def test_the_remove_page_shows_both_versions_and_lets_choose(clients: dict[str, 
     )
     assert r.status_code == 303
     assert ann.get("/api/components/pump-p").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("user", "link", "status"),
+    [
+        ("ada", "ss-1>area-south", 201),
+        ("ann", "ss-2>wtp-1", 201),
+        # the Grid company's substation: gus may link it to anything
+        ("gus", "ss-2>scada-1", 201),
+        # the Water company's tower: wil may link power to it
+        ("wil", "ss-1>tower-1", 201),
+        # neither end the Water company's, nor the Grid company's
+        ("wil", "gs-1>area-south", 403),
+        ("gus", "scada-1>hosp-1", 403),
+        ("pim", "ss-1>area-south", 403),
+        ("vic", "ss-1>area-south", 403),
+    ],
+)
+def test_add_and_remove_a_supply_link(
+    clients: dict[str, Client], user: str, link: str, status: int
+) -> None:
+    ann = clients["ann"]
+    supplier, consumer = link.split(">")
+    key = f"{link}|electricity"
+    url = f"/api/records/supply/{quote(key, safe='')}"
+    fields = {"supplier": supplier, "consumer": consumer, "resource": "electricity"}
+    r = _post_record(clients[user], "supply", fields)
+    assert r.status_code == status, r.text
+    if status != 201:
+        assert ann.get(url).status_code == 404
+        # nor may it remove a link it does not own: the grid station's to substation 1 (both
+        # the Grid company's), the treatment plant's to the main (both the Water company's)
+        theirs = "wtp-1>main-1|drinking_water" if user == "gus" else "gs-1>ss-1|electricity"
+        other = quote(theirs, safe="")
+        r = clients[user].write("DELETE", f"/api/records/supply/{other}?base={_version(ann)}")
+        assert r.status_code == 403
+        return
+    added = r.json()["version"]
+    assert _audit(ann, added, "supply", key) == [("add", user)]
+    r = clients[user].write("DELETE", f"{url}?base={added}")
+    assert r.status_code == 200, r.text
+    assert _audit(ann, added + 1, "supply", key) == [("remove", user)]
+    assert ann.get(url).status_code == 404
