@@ -8,6 +8,7 @@ import importlib.util
 import sys
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import pytest
 import yaml
@@ -15,6 +16,9 @@ import yaml
 from vitaal.examples import example_path
 from vitaal.io.folder import read_model
 from vitaal.method.analysis import run_analysis
+from vitaal.model.model import Model
+from vitaal.report import render_html
+from vitaal.report.pdf import write_pdf
 
 BUILDER = Path(__file__).resolve().parents[2] / "scripts" / "build_rotterdam_example.py"
 
@@ -33,10 +37,18 @@ def builder() -> ModuleType:
     return module
 
 
-def test_the_review_is_what_the_run_gives(builder: ModuleType) -> None:
+@pytest.fixture(scope="module")
+def run_of_example() -> tuple[Model, dict[str, Any]]:
     folder = example_path("rotterdam")
     model = read_model(folder)
-    data = run_analysis(model, model_root=folder).as_dict()
+    return model, run_analysis(model, model_root=folder).as_dict()
+
+
+def test_the_review_is_what_the_run_gives(
+    builder: ModuleType, run_of_example: tuple[Model, dict[str, Any]]
+) -> None:
+    folder = example_path("rotterdam")
+    model, data = run_of_example
     with (folder / "_sources.yaml").open(encoding="utf-8") as f:
         register = yaml.safe_load(f)
     expected = builder.render_review(data, register, builder.review_facts(model))
@@ -79,3 +91,25 @@ def test_a_figure_that_contradicts_the_text_stops_the_builder(builder: ModuleTyp
     }
     with pytest.raises((builder.ReviewPremiseError, KeyError)):
         builder.render_review(data, register, builder.review_facts(model))
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_first_page_fits_one_a4_page(
+    run_of_example: tuple[Model, dict[str, Any]], lang: str, tmp_path: Path
+) -> None:
+    """The report printed up to the end of its decisions chapter is two A4 pages: the title
+    page, and the decisions (every chapter starts on a page of its own). The second page holds
+    the chapter's heading and the title of its last decision."""
+    from pypdf import PdfReader
+
+    model, data = run_of_example
+    page = render_html(data, model, lang=lang, nodes={})
+    end = page.index('<section class="chapter decisions-detail"')
+    pdf = write_pdf(page[:end] + "</body></html>", tmp_path / "first.pdf")
+    pages = [p.extract_text() for p in PdfReader(pdf).pages]
+    assert len(pages) == 2, f"the decisions take {len(pages) - 1} pages"
+    heading = {"en": "Decisions for the table", "nl": "Besluiten voor de tafel"}[lang]
+    last = data["decisions"]["items"][data["decisions"]["first_page"] - 1]
+    text = " ".join(pages[1].split())
+    assert heading in text
+    assert " ".join(last["title"][lang].split()[:4]) in text
