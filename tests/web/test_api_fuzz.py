@@ -23,6 +23,11 @@ ENDPOINTS = [
     ("GET", "/api/components/{}"),
     ("GET", "/api/map/features/{}"),
     ("PUT", "/api/components/{}"),
+    ("POST", "/api/components"),
+    ("DELETE", "/api/components/{}"),
+    ("POST", "/api/records/{}"),
+    ("DELETE", "/api/records/supply/{}"),
+    ("POST", "/api/uploads"),
     ("GET", "/api/audit"),
     ("GET", "/api/compare"),
     ("POST", "/api/users"),
@@ -64,11 +69,11 @@ _fields = st.sampled_from(
 )
 _body = st.one_of(_json, st.dictionaries(_fields, _json, max_size=5))
 _path = st.one_of(
-    st.sampled_from(["ss-1", "gs-1", "flood", "ada", "x"]),
+    st.sampled_from(["ss-1", "gs-1", "flood", "ada", "x", "supply", "gs-1>ss-2|electricity"]),
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=30),
 )
 _query = st.dictionaries(
-    st.sampled_from(["q", "system", "limit", "version", "kind", "key", "a", "b"]),
+    st.sampled_from(["q", "system", "limit", "version", "kind", "key", "a", "b", "base"]),
     st.one_of(_text, st.integers(-(2**40), 2**40).map(str)),
     max_size=4,
 )
