@@ -71,8 +71,10 @@ def test_run_calls_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         pdf: bool,
         model_root: Path | None = None,
         nodes: dict[str, Any] | None = None,
+        comparison: Any = None,
     ) -> Path:
         seen.update(lang=lang, pdf=pdf, schema=analysis["schema"], out=out_dir)
+        seen.update(comparison=comparison)
         given_nodes.update(nodes or {})
         return out_dir / "report.html"
 
@@ -81,7 +83,13 @@ def test_run_calls_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setitem(sys.modules, "vitaal.report", fake)
     res = CliRunner().invoke(CLI, ["run", str(TINY), "--out", str(tmp_path), "--pdf"])
     assert res.exit_code == 0, res.output
-    assert seen == {"lang": "en", "pdf": True, "schema": "vitaal.analysis/1", "out": tmp_path}
+    assert seen == {
+        "lang": "en",
+        "pdf": True,
+        "schema": "vitaal.analysis/1",
+        "out": tmp_path,
+        "comparison": None,
+    }
     # the report gets the analysis's own scenario runs: the flood's failed nodes, no re-run
     assert set(given_nodes) == {"flood"}
     assert given_nodes["flood"]["ss-2"]["cause"]["code"] == "event"

@@ -109,17 +109,44 @@ def _agenda_decision(
     name = lead["name"] or lead["component"]
     name_nl = lead.get("name_nl") or name
     n = len(group)
+    # the item that sets the decision's date: the most years late, else the earliest
+    # effective decision year (the lead on a tie)
+    urgent = (
+        max(group, key=lambda it: it["years_overdue"])
+        if any(it["status"] == "overdue" for it in group)
+        else min(
+            (it for it in group if it["effective_decide_by"] is not None),
+            key=lambda it: it["effective_decide_by"],
+            default=lead,
+        )
+    )
+    listed = [it for it in rest if it is not urgent]
     evidence = [_line(lead["id"], lead["text"])]
     evidence += [_line(f"{lead['id']}#{i['code']}", i["text"]) for i in lead["issues"]]
-    for it in rest[:_EVIDENCE]:
+    for it in listed[:_EVIDENCE]:
         evidence.append(_line(it["id"], it["text"]))
-    if len(rest) > _EVIDENCE:
-        k = len(rest) - _EVIDENCE
+    if len(listed) > _EVIDENCE:
+        k = len(listed) - _EVIDENCE
         evidence.append(
             _line(
                 "more",
                 {"en": f"and {k} more decision(s) in this bundle", "nl": f"en nog {k} besluit(en)"},
             )
+        )
+    if urgent is not lead:
+        # the item that sets the decision's date leads its evidence, so that the date the
+        # table reads is the one the first line explains
+        evidence.insert(
+            0,
+            _line(
+                urgent["id"],
+                {
+                    "en": f"the most urgent of what waits for it or goes with it: "
+                    f"{urgent['text']['en']}",
+                    "nl": f"het dringendste van wat erop wacht of erbij hoort: "
+                    f"{urgent['text']['nl']}",
+                },
+            ),
         )
     through = top.get("consequence_through")
     if through is not None and through in model.components:
