@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 from fastapi import HTTPException
 
-from vitaal.report.svg.component_graph import draw_component_graph, neighbourhood
+from vitaal.report.svg.component_graph import draw_component_graph, neighbourhood, node_name
 from vitaal.web.i18n import translations
 from vitaal.web.state import AppState
 
@@ -60,6 +60,7 @@ def component_dependencies(
         return [
             {
                 "id": n,
+                "name": node_name(model, n, lang),
                 "hop": abs(hood.hops[n]),
                 "system": model.system_of(n),
                 "component": n in model.components,

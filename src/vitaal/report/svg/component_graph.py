@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from vitaal.model.model import Model
 from vitaal.report.svg.base import FLAG_COLOURS, Svg, attr, num, system_colours, text_escape
 
-__all__ = ["Neighbourhood", "draw_component_graph", "neighbourhood"]
+__all__ = ["Neighbourhood", "draw_component_graph", "neighbourhood", "node_name"]
 
 #: a supply link as drawn: supplier, consumer, resource, role
 Link = tuple[str, str, str, str]
@@ -105,7 +105,9 @@ def neighbourhood(
     return Neighbourhood(component_id, depth, hops, links, len(ranked) - len(kept))
 
 
-def _name(model: Model, node: str, lang: str) -> str:
+def node_name(model: Model, node: str, lang: str = "en") -> str:
+    """The name of a component, service area or critical function (its Dutch name in ``nl``
+    where it has one), else its id."""
     for table in (model.components, model.areas, model.critical_functions):
         record = table.get(node)
         if record is not None:
@@ -204,7 +206,7 @@ def draw_component_graph(
         fill = colours.get(system, FLAG_COLOURS["none"]) if system else "#ffffff"
         ink = "#ffffff" if system else "#222"
         stroke = ' stroke="#111" stroke-width="3"' if node == hood.centre else ' stroke="#777"'
-        name = _name(model, node, lang)
+        name = node_name(model, node, lang)
         what = system_names.get(system, system) if system else labels.get("consumer", "")
         box = (
             f'<g class="node" data-node={attr(node)} data-hop="{hood.hops[node]}">'
