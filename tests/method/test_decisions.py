@@ -293,6 +293,32 @@ def test_one_station_bundle() -> None:
     assert (gs["status"], gs["decide_by"], gs["consequence"]) == ("overdue", 2025, "C")
 
 
+def test_the_date_of_a_bundle_is_the_one_its_first_line_explains() -> None:
+    """The hand-made model with Substation 1 at its end of life in 2020 (lead time 2 years:
+    decide by 2018; its need year has passed, so overdue since 2020, 6 years). Its
+    replacement goes with the grid station's decision (overdue since 2025, 1 year), which then
+    is overdue since 2020, 6 years: its evidence leads with Substation 1's line, which says
+    so, before the grid station's own."""
+    import dataclasses
+
+    from tests.method import handmade
+
+    model = handmade.build()
+    model.components["ss1"] = dataclasses.replace(model.components["ss1"], end_of_life_year=2020)
+    gs = run_analysis(model).as_dict()["decisions"]["items"][0]
+    assert gs["id"] == "decision:replacement:gs"
+    assert (gs["status"], gs["overdue_since"], gs["years_overdue"]) == ("overdue", 2020, 6)
+    first, second = gs["evidence"][:2]
+    assert first["id"] == "replacement:ss1"
+    assert first["text"]["en"] == (
+        "the most urgent of what waits for it or goes with it: Substation 1: end of life in "
+        "2020; replacement takes 2 years: overdue since 2020, 6 years"
+    )
+    assert second["id"] == "replacement:gs"
+    # listed once
+    assert [e["id"] for e in gs["evidence"]].count("replacement:ss1") == 1
+
+
 def test_levels_by_stake() -> None:
     """levels.yaml: a like-for-like replacement of a bridge (EUR 1.75 bn, lead 6 years, one
     owner, nothing served through it in this model) touches no other system and no capacity,
