@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -78,7 +79,11 @@ def test_map_page_shows_payloads_as_text(poisoned_app: FastAPI, lang: str) -> No
     assert "img" not in parser.tags
     assert [a for a in parser.attrs if a.startswith("on")] == []
     assert [u for u in parser.urls if u.strip().lower().startswith("javascript:")] == []
-    assert page.count("<svg ") == page.count('<svg class="figure"')
+    # every SVG is a figure drawn by the escaping SVG code, or a layer switch's colour
+    # swatch (a square of the system's colour, no text)
+    swatches = re.findall(r'<svg class="swatch"[^>]*>(.*?)</svg>', page)
+    assert page.count("<svg ") == page.count('<svg class="figure"') + len(swatches)
+    assert all(re.fullmatch(r"<rect [^<>]*/>", s) for s in swatches)
     assert 'data-figure="map"' in page
     assert "&lt;script&gt;alert(" in page
 
