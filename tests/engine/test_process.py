@@ -208,6 +208,29 @@ def test_a_buffer_spent_during_a_restart_takes_the_node_down_again_unbroken() ->
     assert r.outages_of("P") == [(0.0, INF)]
 
 
+def test_nodes_failing_through_each_other_are_not_initial_failures() -> None:
+    """S feeds A, B and C; A, B and X feed Y; B and Y feed X (X and Y feed each other). S
+    fails at 0, and C with it; A and B run on their 1 h buffers until 1; X and Y, whose
+    supply ends at 0, fail at 0 through each other (a ring broken at one instant). Only S is
+    an initial failure (order 1); every other failure, the ring's too, has order 2, as in the
+    cascade. A random model found the ring's nodes given order 1, as if they failed first."""
+    m = build_model(
+        [("S", "C", "el"), ("S", "A", "el"), ("S", "B", "el"), ("A", "Y", "el"),
+         ("B", "Y", "el"), ("X", "Y", "el"), ("B", "X", "el"), ("Y", "X", "el"),
+         ("A", "X", "control")],
+        requirements=[("A", "el", 1.0, 1), ("B", "el", 1.0, 1)],
+    )  # fmt: skip
+    c = compile_model(m)
+    cascade = run_cascade(c, [InitialFailure("S", 0.0)], 2.0)
+    process = run_process(c, [Damage("S", 0.0)], 2.0)
+    assert process.fail_time.tolist() == cascade.fail_time.tolist()
+    assert process.order.tolist() == cascade.order.tolist()
+    ring = [c.node_index["X"], c.node_index["Y"]]
+    assert process.fail_time[ring].tolist() == [0.0, 0.0]
+    assert process.order[ring].tolist() == [2, 2]
+    assert [n for n in c.node_ids if process.order[c.node_index[n]] == 1] == ["S"]
+
+
 @settings(max_examples=1500, deadline=None)
 @given(random_models())
 def test_without_restoration_the_process_is_the_cascade(

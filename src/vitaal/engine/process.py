@@ -613,7 +613,9 @@ class _Process:
                 ready = todo
             idx = np.flatnonzero(ready)
             cn = cause[idx]
-            up = np.where(cn >= 0, self.order[np.maximum(cn, 0)] + 1, 2)
+            # a cause in the same ring has no order yet (0): a failure caused by another is
+            # of order 2 at least, never 1, which only an initial failure has
+            up = np.where(cn >= 0, np.maximum(self.order[np.maximum(cn, 0)] + 1, 2), 2)
             self.order[nodes[idx]] = np.where(cn == -2, 1, up)
             pending[nodes[idx]] = False
             todo[idx] = False
