@@ -21,7 +21,7 @@ owners of the component see them; planners, viewers and other owners see its ser
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import Any
 
 from vitaal.model.model import Model
@@ -143,13 +143,13 @@ def may_write(
     return may_edit_record(user, after[0], kind, after[1])
 
 
-def may_record(user: User, decision: Mapping[str, Any]) -> bool:
-    """Record in the register what the table did with ``decision`` (an item of the analysis's
-    decisions, with its ``owners``)."""
+def may_record(user: User, owners: Iterable[str]) -> bool:
+    """Record in the register what the table did with a decision whose owners are ``owners``
+    (:attr:`vitaal.method.results.Decision.owners`)."""
     if user.role in _EDITORS:
         return True
     if user.role == "system_owner":
-        return _speaks_for(user, decision.get("owners") or ())
+        return _speaks_for(user, tuple(owners))
     return False
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from vitaal.errors import StoreError
+from vitaal.method.results import Results
 from vitaal.model.model import Model
 from vitaal.report.svg.map import MapData, map_data
 from vitaal.store import ModelStore
@@ -32,6 +33,8 @@ class AppState:
     _geo: tuple[int, MapData] | None = field(default=None, repr=False)
     _drawn: dict[Hashable, dict[str, str]] = field(default_factory=dict, repr=False)
     _versions: tuple[int, list[dict[str, Any]]] | None = field(default=None, repr=False)
+    #: the typed records of finished analysis jobs, by job id (the newest four)
+    _results: dict[str, Results] = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: edits are saved one at a time: the store holds the database's write lock while it
     #: validates the whole model (seconds for Rotterdam), and an edit that waited for it longer
@@ -185,9 +188,16 @@ class AppState:
             hidden,
         )
 
-    def decisions(self, job: Job) -> list[dict[str, Any]]:
-        """The table's decisions of a finished analysis job."""
-        if job.result is None:
-            return []
-        items: list[dict[str, Any]] = job.result["decisions"]["items"]
-        return items
+    def results(self, job: Job) -> Results:
+        """The typed records of a finished analysis job (:class:`Results`), read once per
+        job."""
+        with self._lock:
+            cached = self._results.get(job.id)
+        if cached is not None:
+            return cached
+        results = Results.from_dict(job.result or {})
+        with self._lock:
+            self._results[job.id] = results
+            while len(self._results) > 4:  # the latest versions' analyses
+                self._results.pop(next(iter(self._results)))
+        return results

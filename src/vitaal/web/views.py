@@ -93,30 +93,31 @@ def decisions_data(
     if job.status != "done" or job.result is None:
         return out
     latest = register.latest_by_decision(state.store)
-    decisions = state.decisions(job)
+    results = state.results(job)
+    decisions = results.decisions
     out["count"] = len(decisions)
     if first_page:
-        decisions = decisions[: int(job.result["decisions"]["first_page"])]
+        decisions = decisions[: results.first_page]
     items = []
     for d in decisions:
-        entry = latest.get(d["id"])
+        entry = latest.get(d.id)
         items.append(
             {
-                "id": d["id"],
-                "rank": d["rank"],
-                "title": _text(d["title"], lang),
-                "level": d["level"],
-                "way_of_working": d["way_of_working"],
-                "consequence": d["consequence"],
-                "status": d["status"],
-                "decide_by": d["decide_by"],
-                "people": d["people"],
-                "cost_eur": d["cost_eur"],
-                "owners": d["owners"],
-                "systems": d["systems"],
-                "evidence": [_text(e["text"], lang) for e in d["evidence"]],
+                "id": d.id,
+                "rank": d.rank,
+                "title": d.title.in_(lang),
+                "level": d.level,
+                "way_of_working": d.way_of_working,
+                "consequence": d.consequence,
+                "status": d.status,
+                "decide_by": d.decide_by,
+                "people": d.people,
+                "cost_eur": d.cost_eur,
+                "owners": list(d.owners),
+                "systems": list(d.systems),
+                "evidence": [e.in_(lang) for e in d.evidence],
                 "register": entry.as_dict() if entry else None,
-                "may_record": rights.may_record(session.user, d),
+                "may_record": rights.may_record(session.user, d.owners),
             }
         )
     out["version"] = job.result["version"] if job.result else None
@@ -131,10 +132,10 @@ def record_decision(
     job = state.analysis(session.user.username)
     if job.status != "done" or job.result is None:
         raise HTTPException(409, "the analysis of the latest version is still running")
-    decision = next((d for d in state.decisions(job) if d["id"] == decision_id), None)
+    decision = next((d for d in state.results(job).decisions if d.id == decision_id), None)
     if decision is None:
         raise HTTPException(404, f"no decision '{decision_id}' in the latest analysis")
-    if not rights.may_record(session.user, decision):
+    if not rights.may_record(session.user, decision.owners):
         raise HTTPException(403, "your role may not record this decision")
     try:
         return register.record(
