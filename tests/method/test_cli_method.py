@@ -53,8 +53,18 @@ def test_run_writes_analysis(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     )
     assert res.exit_code == 0, res.output
     assert "Besluiten voor de tafel" in res.output
+    # everything behind the first screen in the same language, headings too
+    assert "Vlaggen per systeem" in res.output
+    assert "Belangrijkste bevindingen" in res.output
+    assert "De agenda van de tafel (1)" in res.output
+    assert "Flags per system" not in res.output
+    assert "Top findings" not in res.output
+    res = CliRunner().invoke(CLI, ["run", str(TINY), "--out", str(tmp_path), "--all"])
+    assert res.exit_code == 0, res.output
     assert "Flags per system" in res.output
     assert "Top findings" in res.output
+    assert "The table's agenda (1)" in res.output
+    assert "Vlaggen per systeem" not in res.output
 
 
 def test_run_calls_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

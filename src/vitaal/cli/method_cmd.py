@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,8 @@ from rich.table import Table
 
 from vitaal.cli.common import err, handle_errors, out
 from vitaal.cli.sources import load, parse_source
-from vitaal.method.results import Decision, DecisionOption, Results
+from vitaal.method.results import AgendaItem, Decision, DecisionOption, Results
+from vitaal.model.names import name_in
 from vitaal.settings import Settings
 
 __all__ = ["check", "run"]
@@ -28,25 +29,25 @@ def _t(text: dict[str, str] | None, lang: str) -> str:
     return text.get(lang) or text.get("en") or "-"
 
 
-def _agenda_table(items: list[dict[str, Any]], lang: str, title: str, limit: int) -> Table:
+def _agenda_table(items: Sequence[AgendaItem], lang: str, title: str, limit: int) -> Table:
+    """The head of an agenda: per item its decision year (red when overdue), need year, lead
+    time, component, kind, owner and ROUTE station."""
     table = Table(title=title, title_justify="left")
-    for col in ("#", "decide by", "need", "lead", "component", "kind", "owner", "station"):
-        table.add_column(col, overflow="fold")
+    for col in ("#", "by", "need", "lead", "component", "kind", "owner", "station"):
+        table.add_column(_w(f"col_{col}", lang), overflow="fold")
     for i, it in enumerate(items[:limit], 1):
-        by = it["effective_decide_by"]
-        style = "bold red" if it["red"] else ""
+        by = it.effective_decide_by
+        late = it.status == "overdue" and by is not None
+        lead = f"{it.lead_time_y:g} {'jr' if lang == 'nl' else 'y'}" if it.lead_time_y else "?"
         table.add_row(
             str(i),
-            f"[{style}]{by}[/]" if style and by is not None else str(by or "?"),
-            str(it["need_year"]),
-            f"{it['lead_time_y']:g} y" if it["lead_time_y"] is not None else "?",
-            escape(
-                f"{it['name'] or it['component']}"
-                + (f" ({it['resource']})" if it["resource"] else "")
-            ),
-            escape(it["kind"]),
-            escape(it["owner"] or "-"),
-            escape(it["station"]),
+            f"[bold red]{by}[/]" if late else str(by or "?"),
+            str(it.need_year),
+            lead.replace(".", ",") if lang == "nl" else lead,
+            escape(it.name_in(lang) + (f" ({it.resource})" if it.resource else "")),
+            escape(_w(it.kind, lang) if it.kind in _WORDS else it.kind),
+            escape(it.owner or "-"),
+            escape(it.station or "-"),
         )
     return table
 
@@ -124,7 +125,8 @@ def print_plan_check(data: dict[str, Any], lang: str = "en") -> None:
     for c in p["claims"]:
         out.print(f"Distribution: {_t(c['text'], lang)}", markup=False)
     if p["agenda"]:
-        out.print(_agenda_table(p["agenda"], lang, "Decision agenda for this plan", 20))
+        items = [AgendaItem.from_dict(i) for i in p["agenda"]]
+        out.print(_agenda_table(items, lang, _w("plan_agenda", lang), 20))
     for f in data["findings"]:
         out.print(
             f"- [{f['level']}/{f['way_of_working'].upper()}/{f['station']}] {_t(f['text'], lang)}",
@@ -171,6 +173,30 @@ def check(model: str, plan_id: str, as_json: bool, lang: str | None, version: in
 #: The words of the first screen, in both languages (the decisions' own texts come from the
 #: analysis in both).
 _WORDS: dict[str, dict[str, str]] = {
+    "flags_title": {
+        "en": "Flags per system over all scenarios",
+        "nl": "Vlaggen per systeem over alle scenario's",
+    },
+    "top_findings": {"en": "Top findings", "nl": "Belangrijkste bevindingen"},
+    "agenda_title": {"en": "The table's agenda ({n})", "nl": "De agenda van de tafel ({n})"},
+    "plan_agenda": {
+        "en": "Decision agenda for this plan",
+        "nl": "Besluitagenda voor dit plan",
+    },
+    "col_system": {"en": "system", "nl": "systeem"},
+    "col_red": {"en": "red", "nl": "rood"},
+    "col_orange": {"en": "orange", "nl": "oranje"},
+    "col_green": {"en": "green", "nl": "groen"},
+    "col_#": {"en": "#", "nl": "#"},
+    "col_by": {"en": "decide by", "nl": "besluit uiterlijk"},
+    "col_need": {"en": "need", "nl": "nodig"},
+    "col_lead": {"en": "lead", "nl": "doorlooptijd"},
+    "col_component": {"en": "component", "nl": "onderdeel"},
+    "col_kind": {"en": "kind", "nl": "soort"},
+    "col_owner": {"en": "owner", "nl": "eigenaar"},
+    "col_station": {"en": "station", "nl": "station"},
+    "replacement": {"en": "replacement", "nl": "vervanging"},
+    "shortfall": {"en": "shortfall", "nl": "tekort"},
     "title": {
         "en": "Decisions for the table: {n} of {total}, ranked by consequence",
         "nl": "Besluiten voor de tafel: {n} van {total}, gerangschikt naar gevolg",
@@ -342,38 +368,41 @@ def print_decisions(results: Results, lang: str) -> None:
     out.print(_w("more", lang), markup=False)
 
 
-def print_summary(data: dict[str, Any], lang: str) -> None:
-    """Everything behind the first screen (``--all``): flags per system, the top findings and
-    the head of the table's agenda."""
-    s = data["summary"]
-    table = Table(title="Flags per system over all scenarios", title_justify="left")
+def print_summary(
+    results: Results, lang: str, system_names: Mapping[str, str] | None = None
+) -> None:
+    """Everything behind the first screen (``--all``): flags per system over the scenarios,
+    the top findings and the head of the table's agenda, from the analysis's typed records;
+    systems by ``system_names`` (id -> name in ``lang``) where given."""
+    names = system_names or {}
+    counts: dict[str, dict[str, int]] = {}
+    for sc in results.scenarios:
+        for flag in sc.flags:
+            row = counts.setdefault(flag.system, {"red": 0, "orange": 0, "green": 0})
+            row[flag.colour] = row.get(flag.colour, 0) + 1
+    table = Table(title=_w("flags_title", lang), title_justify="left")
     for col in ("system", "red", "orange", "green"):
-        table.add_column(col)
-    for sid, c in s["flags"].items():
+        table.add_column(_w(f"col_{col}", lang))
+    for sid, c in counts.items():
         table.add_row(
-            escape(sid),
+            escape(names.get(sid, sid)),
             f"[bold red]{c['red']}[/]",
             f"[dark_orange]{c['orange']}[/]",
             f"[green]{c['green']}[/]",
         )
     out.print(table)
-    out.print("[bold]Top findings[/bold]")
-    for f in s["top_findings"]:
-        out.print(
-            f"- [{f['level']}/{f['way_of_working'].upper()}/{f['station']}] {_t(f['text'], lang)}",
-            markup=False,
-        )
-    items = data["agenda"]["items"]
-    if items:
-        out.print(_agenda_table(items, lang, f"The table's agenda ({len(items)})", 20))
-    c = s["counts"]
-    out.print(
-        f"{c['findings']} findings, {c['agenda']} agenda items ({c['overdue']} overdue), "
-        f"{c['single_points_of_failure']} single points of failure, {c['conflicts']} fitting "
-        f"conflicts, {c['orphans']} orphan dossiers, {c['comply_or_explain']} plan(s) to "
-        "comply or explain.",
-        markup=False,
-    )
+    out.print(f"[bold]{escape(_w('top_findings', lang))}[/bold]")
+    by_id = {f.id: f for f in results.findings}
+    for fid in results.top_findings:
+        f = by_id.get(fid)
+        if f is None:
+            continue
+        level = _w(f.level, lang) if f.level in _WORDS else (f.level or "-")
+        where = f"{level}/{(f.way_of_working or '').upper()}/{f.station}"
+        out.print(f"- [{where}] {f.text.in_(lang)}", markup=False)
+    if results.agenda:
+        title = _w("agenda_title", lang, n=len(results.agenda))
+        out.print(_agenda_table(results.agenda, lang, title, 20))
 
 
 @click.command("run")
@@ -470,9 +499,10 @@ def run(
     if as_json:
         click.echo(text)
     else:
-        print_decisions(Results.from_dict(data), lang)
+        results = Results.from_dict(data)
+        print_decisions(results, lang)
         if show_all:
-            print_summary(data, lang)
+            print_summary(results, lang, {s: name_in(r, lang) for s, r in loaded.systems.items()})
     try:
         from vitaal.report import write_report  # type: ignore[attr-defined,unused-ignore]
     except ImportError:

@@ -271,6 +271,13 @@ class AgendaItem:
     unlocks: tuple[str, ...]
     issues: tuple[str, ...]
     text: Text
+    #: the component's name in Dutch
+    name_nl: str | None = None
+
+    def name_in(self, lang: str) -> str:
+        """The component's name in ``lang`` (its id without one)."""
+        name = (self.name_nl or self.name) if lang == "nl" else self.name
+        return name or self.component
 
     @property
     def owner(self) -> str | None:
@@ -309,6 +316,7 @@ class AgendaItem:
             unlocks=_ids(d.get("unlocks")),
             issues=tuple(str(i.get("code")) for i in d.get("issues") or ()),
             text=Text.of(d.get("text")),
+            name_nl=_s(d, "name_nl"),
         )
 
 
@@ -673,6 +681,8 @@ class Results:
     #: the verdicts of what the first page's decisions rest on (``summary.basis.first_page``:
     #: verdict -> count)
     first_page_basis: Mapping[str, int] = field(default_factory=dict)
+    #: the ids of the summary's top findings (``summary.top_findings``), in order
+    top_findings: tuple[str, ...] = ()
 
     def scenario(self, scenario_id: str) -> ScenarioResult | None:
         return next((s for s in self.scenarios if s.id == scenario_id), None)
@@ -716,6 +726,10 @@ class Results:
             failed=tuple(failed),
             counts={str(k): int(v) for k, v in counts.items() if isinstance(v, int | float)},
             first_page_basis={str(k): int(v) for k, v in fp.items() if isinstance(v, int)},
+            top_findings=tuple(
+                str(f if isinstance(f, str) else f.get("id"))
+                for f in summary.get("top_findings") or ()
+            ),
         )
 
     @classmethod
