@@ -2888,7 +2888,8 @@ def render_review(data: dict[str, Any], register: dict[str, Any], facts: dict[st
     things.append(
         "**The Van Brienenoordbrug is at the end of its life and its renovation waits until "
         f"2030**; on the table's agenda it is decision {vbo_dec['rank']} "
-        f"(class {vbo_dec['consequence']}, by its cost). Three months closed, it costs "
+        f"(class {vbo_dec['consequence']}, {_DECIDED_BY[vbo_dec['consequence_by']]}; "
+        f"strategic by its cost). Three months closed, it costs "
         f"{_n(vbo['hindrance_hours'].get('road_access', 0))} travel hours of detour "
         f"(class {vbo['class']}).\n"
         "   Evidence: the bridge's age, traffic (230,000 vehicles a day), delay and cost are "

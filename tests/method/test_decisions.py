@@ -363,11 +363,12 @@ def test_levels_by_stake() -> None:
 
 
 def test_a_replacement_puts_at_stake_what_its_works_touch() -> None:
-    """The bridge of the test above lies beside Substation North (an ``adjacent`` coupling:
-    works on one touch the other). Substation North's loss, after repair and restart, leaves
-    30,000 people without power for 8.5 h (255,000 person-hours, class C by people). The
-    bridge's replacement puts that at stake: class C by people, through ss1, and it says so;
-    Substation South, touching nothing, keeps class A."""
+    """Substation North sits in the bridge of the test above (a ``same_structure`` coupling:
+    one fate, and works on one touch the other). Substation North's loss, after repair and
+    restart, leaves 30,000 people without power for 8.5 h (255,000 person-hours, class C by
+    people). The bridge's replacement puts that at stake: class C by people, through ss1, and
+    it says so; Substation South, touching nothing, keeps class A. Were the substation only
+    beside the bridge (``adjacent``: works nearby, no shared fate), the bridge keeps class A."""
     from vitaal.engine.compile import compile_model
     from vitaal.method.agenda import Issues, Need, build_agenda
     from vitaal.method.stations import load_stations
@@ -384,7 +385,7 @@ def test_a_replacement_puts_at_stake_what_its_works_touch() -> None:
         owner="RoadCo",
     )
     model.couplings["cp-bridge"] = Coupling(
-        id="cp-bridge", kind=CouplingKind.ADJACENT, members=("bridge", "ss1")
+        id="cp-bridge", kind=CouplingKind.SAME_STRUCTURE, members=("bridge", "ss1")
     )
     loss = {
         "people_out": 30_000,
@@ -410,6 +411,21 @@ def test_a_replacement_puts_at_stake_what_its_works_touch() -> None:
     )
     assert (by["ss2"]["consequence"], by["ss2"]["consequence_through"]) == ("A", None)
     assert [i["component"] for i in items] == ["bridge", "ss2"]
+    model.couplings["cp-bridge"] = Coupling(
+        id="cp-bridge", kind=CouplingKind.ADJACENT, members=("bridge", "ss1")
+    )
+    beside = build_agenda(
+        model,
+        compile_model(model),
+        [Need("replacement", "bridge", 2032)],
+        load_stations(),
+        issues,
+    )[0]
+    assert (beside["consequence"], beside["consequence_through"], beside["people"]) == (
+        "A",
+        None,
+        0,
+    )
 
 
 def test_level_of_the_table_decision(analysis: dict[str, Any]) -> None:

@@ -219,16 +219,17 @@ def _issues_of(
 
 
 def _stake(
-    model: Model, compiled: CompiledModel, need: Need, issues: Issues
+    model: Model, compiled: CompiledModel, need: Need, issues: Issues, rules: AgendaRules
 ) -> tuple[Stake, str | None]:
     """What a decision puts at stake, and the asset whose loss that is when it is another one.
 
     A reinforcement: everyone served through the component along its resource (they are
     curtailed or refused when it runs short). A replacement: what the component's failure
     costs once repaired and restarted (its loss as a single point of failure; nothing when its
-    consumers have another supply); and, since the works touch the assets it shares a site or
-    structure with or lies beside (``issues.coupled``), the loss of the one among them whose
-    loss is the worst, when that is worse than its own. Its cost goes with it either way."""
+    consumers have another supply); and, since the works touch the assets it shares a fate
+    with (a site or a structure: ``rules.stake_coupling_kinds`` among ``issues.coupled``), the
+    loss of the one among them whose loss is the worst, when that is worse than its own. An
+    asset only beside it is not at stake this way. Its cost goes with it either way."""
     if need.kind == "shortfall":
         people, cfs = served_through(model, compiled, need.component, need.resource)
         return Stake(people, cfs, None), None
@@ -237,6 +238,7 @@ def _stake(
         {
             m
             for cp in issues.coupled.get(need.component, ())
+            if model.couplings[cp].kind.value in rules.stake_coupling_kinds
             for m in model.couplings[cp].members
             if m != need.component and m in issues.losses
         }
@@ -387,7 +389,7 @@ def build_agenda(
     cls: dict[str, str] = {}
     why: dict[str, str] = {}
     for iid, n in uniq.items():
-        stakes[iid], through[iid] = _stake(model, compiled, n, known)
+        stakes[iid], through[iid] = _stake(model, compiled, n, known, rule)
         cls[iid], why[iid] = consequence(model, stakes[iid])
     eff_cls = _inherit(deps, cls, lambda a, b: CLASSES.index(a) > CLASSES.index(b))
     orgs_of = {

@@ -37,6 +37,9 @@ class AgendaRules:
     issues: Mapping[str, Mapping[str, str]]
     coupling_kinds: frozenset[str]
     min_class: str
+    #: the coupling kinds whose members share a fate: a replacement puts at stake the loss
+    #: of another member of such a coupling (``docs/method.md``, "Ranked by consequence")
+    stake_coupling_kinds: frozenset[str] = frozenset({"co_location", "same_structure"})
     first_page: int = 15
     #: per item kind (``shortfall``, ``replacement``, ``single_point_of_failure``), the kinds
     #: of intervention that can settle it
@@ -50,6 +53,7 @@ class AgendaRules:
         return cls(
             issues=spec["routine"]["issues"],
             coupling_kinds=frozenset(spec["routine"]["coupling_kinds"]),
+            stake_coupling_kinds=frozenset(spec["routine"]["stake_coupling_kinds"]),
             min_class=sp["min_class"],
             first_page=int(spec["decisions"]["first_page"]),
             option_kinds={
