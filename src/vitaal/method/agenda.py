@@ -171,7 +171,11 @@ def _texts(
     lead_en = (
         f"{lead:g} year{'' if lead == 1 else 's'}" if lead is not None else "an unknown lead time"
     )
-    lead_nl = f"{lead:g} jaar" if lead is not None else "een onbekende doorlooptijd"
+    lead_nl = (
+        f"{lead:g}".replace(".", ",") + " jaar"
+        if lead is not None
+        else "een onbekende doorlooptijd"
+    )
     by, years = when
     if status == "overdue":
         by_en = f"overdue since {by}, {years} year{'s' if years != 1 else ''}"

@@ -29,6 +29,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from vitaal.model.model import Model
+from vitaal.model.names import kind_name
 from vitaal.report.svg.base import FLAG_COLOURS, Svg, attr, num, system_colours, text_escape
 
 Point = tuple[float, float]
@@ -678,7 +679,7 @@ def draw_map(
     marks = []
     for m in data.assets:
         name = m.name_nl if lang == "nl" and m.name_nl else m.name
-        what = m.kind.replace("_", " ")
+        what = kind_name(m.kind, lang)
         if m.system:
             what += "; " + system_names.get(m.system, m.system)
         layer = f"system:{m.system}" if m.system else "components"
