@@ -57,6 +57,7 @@ COMPONENT_FIELDS = [
     "owner",
     "protection_zone_m",
     "sensitive",
+    "boundary",
     "thresholds",
     "congestion",
     "waiting_list",
@@ -399,6 +400,8 @@ def add_named(b: Builder, a: dict[str, Any], ds_ids: list[str]) -> str:
             "ref",
         )
     }
+    if a.get("boundary"):
+        fields["boundary"] = "true"
     fields["origin"] = fields["origin"] or "assumed"
     cid = b.add(a["id"], a["subsystem"], a["kind"], xy=xy, geometry=geom, **fields)
     prov = {"origin": "expert_judgement", "confidence": "medium"}
@@ -2970,13 +2973,17 @@ def render_review(data: dict[str, Any], register: dict[str, Any], facts: dict[st
     )
 
     bies = dec["decision:single_point_of_failure:dw-biesbosch"]
-    grid = dec["decision:single_point_of_failure:el-ext-380"]
+    _expect(
+        "decision:single_point_of_failure:el-ext-380" not in dec,
+        "the national grid is the model's edge, not a decision of the table",
+    )
     things.append(
         f"**{counts['single_points_of_failure']} single points of failure reach the table.** "
-        f"The largest: the Biesbosch reservoirs ({_n(bies['people'])} people) and the national "
-        f"380 kV grid ({_n(grid['people'])} people). A normal day is assumed: needs that hold "
-        "only in rain or a storm surge are met, and plants on manual control outlast a loss of "
-        "their control system.\n"
+        f"The largest: the Biesbosch reservoirs ({_n(bies['people'])} people). The national "
+        "380 kV grid, the national telecom backbones and Gasunie's regional network are the "
+        "model's edge (`boundary`): their loss is a scenario to prepare for, not a decision "
+        "of the table. A normal day is assumed: needs that hold only in rain or a storm surge "
+        "are met, and plants on manual control outlast a loss of their control system.\n"
         "   Evidence: one cascade per component, on the model's supply links, each back after "
         "its kind's repair and restart time.\n"
         + chain("dw-biesbosch", "el-ext-380")

@@ -14,9 +14,7 @@ import pytest
 import vitaal
 
 MODULES = sorted(
-    m.name
-    for m in pkgutil.walk_packages(vitaal.__path__, "vitaal.")
-    if ".migrations" not in m.name
+    m.name for m in pkgutil.walk_packages(vitaal.__path__, "vitaal.") if ".migrations" not in m.name
 )
 
 

@@ -452,3 +452,26 @@ def test_hindrance_is_no_loss_of_service() -> None:
     both = {"cut_off_h": {"north": 0.0}, "service_cut_off_h": {"north": 0.0}}
     r = assess_single_point(model, "ss1", both, agenda_rules())
     assert (r["lost"], r["outage_h"], r["person_hours"]) == (True, {"north": 8.5}, 255_000)
+
+
+def test_the_models_edge_is_no_decision_of_the_table() -> None:
+    """A substation serving 20,000 people, back after 8.5 h (repair and restart of its kind):
+    170,000 person-hours, class C, a single point of failure on the table. The same as the
+    model's edge (``boundary``: a national supply standing in for what the model does not
+    hold) is still class C, but not on the table: its loss is a scenario to prepare for."""
+    from vitaal.method.agenda_rules import agenda_rules, assess_single_point
+    from vitaal.model import Model, ModelInfo, ServiceArea
+
+    def model(boundary: bool) -> Model:
+        return Model(
+            info=ModelInfo(name="x", horizon_h=72),
+            components={
+                "s": Component(id="s", subsystem="x", kind="substation", boundary=boundary)
+            },
+            areas={"n": ServiceArea(id="n", name="N", population=20_000)},
+        )
+
+    inside = assess_single_point(model(False), "s", {"cut_off_h": {"n": 0.0}}, agenda_rules())
+    edge = assess_single_point(model(True), "s", {"cut_off_h": {"n": 0.0}}, agenda_rules())
+    assert (inside["person_hours"], inside["class"], inside["on_table"]) == (170_000.0, "C", True)
+    assert (edge["person_hours"], edge["class"], edge["on_table"]) == (170_000.0, "C", False)

@@ -107,7 +107,9 @@ def _details(page: Any) -> dict[str, str]:
 
 
 def test_layers_details_zoom_and_base_map(
-    map_server: str, tile_server: tuple[str, list[str]], browser: Any  # noqa: F811
+    map_server: str,
+    tile_server: tuple[str, list[str]],
+    browser: Any,  # noqa: F811
 ) -> None:
     tiles, asked = tile_server
     v = Visit(browser, map_server)
@@ -170,9 +172,7 @@ def test_layers_details_zoom_and_base_map(
     page.click("#lang-en")
     page.wait_for_selector("html[lang=en]")
     v.context.close()
-    elsewhere = [
-        u for u in v.requests if not u.startswith((map_server + "/", tiles + "/"))
-    ]
+    elsewhere = [u for u in v.requests if not u.startswith((map_server + "/", tiles + "/"))]
     assert elsewhere == []
     assert any(u.startswith(tiles + "/") for u in v.requests)
     assert v.errors == []

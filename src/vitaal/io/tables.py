@@ -317,6 +317,7 @@ TABLES: dict[str, Table] = {
                 _f("owner", parse_text),
                 _f("protection_zone_m", parse_nonneg),
                 _f("sensitive", parse_bool),
+                _f("boundary", parse_bool),
                 _f("thresholds", _qty_map),
                 _f("congestion", enum_parser(CongestionStatus)),
                 _f("waiting_list", parse_bool),

@@ -132,7 +132,9 @@ def assess_single_point(
         "critical_functions_out": sorted(cf_out),
         "class": cls,
         "lost": bool(outage),
-        "on_table": CLASSES.index(cls) >= CLASSES.index(rules.min_class),
+        # the model's edge (a national supply) is a scenario to prepare for, not a decision
+        "on_table": CLASSES.index(cls) >= CLASSES.index(rules.min_class)
+        and not model.components[component].boundary,
     }
 
 

@@ -138,6 +138,9 @@ class Component:
     #: its precise location is for those who need it (``docs/web.md``, rights): the web app
     #: shows others only its service area
     sensitive: bool = False
+    #: the edge of the model: a supply from outside it (the national grid, a national
+    #: backbone), whose failure is a scenario to prepare for, not a decision of the table
+    boundary: bool = False
     thresholds: dict[str, Quantity] = field(default_factory=dict)
     congestion: CongestionStatus | None = None
     waiting_list: bool | None = None
