@@ -14,6 +14,7 @@ from fastapi import HTTPException
 from shapely.geometry.base import BaseGeometry
 
 from vitaal.model.model import Model
+from vitaal.model.names import kind_name, name_in
 from vitaal.web import rights
 from vitaal.web.accounts import Session
 from vitaal.web.basemap import TileSource, tile_source
@@ -31,6 +32,12 @@ __all__ = [
     "service_area_of",
     "tiles_of",
 ]
+
+
+def _subsystem_name(model: Model, sub_id: str, lang: str) -> str:
+    """A subsystem by its name in ``lang`` (its id when the model has no such subsystem)."""
+    sub = model.subsystems.get(sub_id)
+    return name_in(sub, lang) if sub is not None else sub_id
 
 
 @lru_cache(maxsize=4)
@@ -160,8 +167,8 @@ def feature_details(
         rows = _rows(
             [
                 (_("System"), names.get(system or "", system)),
-                (_("Subsystem"), comp.subsystem),
-                (_("Kind"), comp.kind.replace("_", " ")),
+                (_("Subsystem"), _subsystem_name(model, comp.subsystem, lang)),
+                (_("Kind"), kind_name(comp.kind, lang)),
                 (_("Owner"), comp.owner or ", ".join(rights.owners_of_component(model, comp.id))),
                 (_("Capacity"), values.get("capacity")),
                 (_("Peak load"), values.get("peak_load")),
