@@ -1,4 +1,5 @@
-"""The web app's map and dependency pages and the page of a scenario run, which insert the
+"""The web app's map, dependency, intake and component-dependency pages and the page of a
+scenario run, which insert the
 report's SVG as markup, show a model whose every name holds an injection payload as text,
 never as markup.
 
@@ -72,20 +73,12 @@ def test_map_page_shows_payloads_as_text(poisoned_app: FastAPI, lang: str) -> No
     r = vic.get("/map", params={"lang": lang})
     assert r.status_code == 200, r.text
     page = r.text
-    parser = _Elements()
-    parser.feed(page)
-    # scripts only as the app's own files, never inline or from a name
-    assert page.count("<script") == page.count('<script src="/')
-    assert "img" not in parser.tags
-    assert [a for a in parser.attrs if a.startswith("on")] == []
-    assert [u for u in parser.urls if u.strip().lower().startswith("javascript:")] == []
-    # every SVG is a figure drawn by the escaping SVG code, or a layer switch's colour
-    # swatch (a square of the system's colour, no text)
+    # beside the figures, a layer switch's colour swatch (a square of the system's colour,
+    # no text) is an SVG too
     swatches = re.findall(r'<svg class="swatch"[^>]*>(.*?)</svg>', page)
-    assert page.count("<svg ") == page.count('<svg class="figure"') + len(swatches)
     assert all(re.fullmatch(r"<rect [^<>]*/>", s) for s in swatches)
+    _only_escaped_markup(page, own_svgs=len(swatches))
     assert 'data-figure="map"' in page
-    assert "&lt;script&gt;alert(" in page
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -101,14 +94,34 @@ def test_scenario_page_shows_payloads_as_text(poisoned_app: FastAPI, lang: str) 
     r = ann.get(f"/jobs/{job}", params={"lang": lang})
     assert r.status_code == 200, r.text
     page = r.text
+    assert 'id="scenario-map"' in page
+    # beside the drawn figures, the page's own recovery chart (template markup, escaped)
+    _only_escaped_markup(page, own_svgs=page.count('<svg class="chart" id="recovery"'))
+
+
+def _only_escaped_markup(page: str, own_svgs: int = 0) -> None:
+    """The checks of every page here: scripts only as the app's own files, no event-handler
+    attribute, no image, no ``javascript:`` URL, every SVG but the page's ``own_svgs`` a
+    figure of the escaping SVG code, and a payload standing in the page as text."""
     parser = _Elements()
     parser.feed(page)
-    assert 'id="scenario-map"' in page
     assert page.count("<script") == page.count('<script src="/')
     assert "img" not in parser.tags
     assert [a for a in parser.attrs if a.startswith("on")] == []
     assert [u for u in parser.urls if u.strip().lower().startswith("javascript:")] == []
-    # the drawn figures, and the page's own recovery chart (template markup, escaped)
-    own = page.count('<svg class="chart" id="recovery"')
-    assert page.count("<svg ") == page.count('<svg class="figure"') + own
+    assert page.count("<svg ") == page.count('<svg class="figure"') + own_svgs
     assert "&lt;script&gt;alert(" in page
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+@pytest.mark.parametrize("path", ["/intake", "/components/ss-1/dependencies"])
+def test_intake_and_dependency_pages_show_payloads_as_text(
+    poisoned_app: FastAPI, path: str, lang: str
+) -> None:
+    # the plan intake draws the map to draw on; a component's page of dependencies draws its
+    # suppliers and users: both insert their SVG as markup
+    ann = sign_in(poisoned_app, "ann")
+    r = ann.get(path, params={"lang": lang})
+    assert r.status_code == 200, r.text
+    assert "<svg " in r.text
+    _only_escaped_markup(r.text)
