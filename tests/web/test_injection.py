@@ -1,7 +1,6 @@
-"""The web app's map, dependency, intake and component-dependency pages and the page of a
-scenario run, which insert the
-report's SVG as markup, show a model whose every name holds an injection payload as text,
-never as markup.
+"""The web app's pages that insert the report's SVG as markup (the map and dependencies, the
+page of a scenario run, the plan intake's map, a component's dependency diagram) show a model
+whose every name holds an injection payload as text, never as markup.
 
 The figures are drawn by the report's own SVG code (``vitaal.report.svg``), which escapes
 every model text (``tests/report/test_injection.py`` checks the report); here the tiny

@@ -227,18 +227,7 @@ async def _add(request: Request, session: accounts.Session, kind: str) -> Respon
         new = "/components/new" if kind == "components" else f"/records/{kind}/new"
         page = {**data, "id": outcome.key, "action": new}
         return _edit_outcome(request, session, page, outcome, fields, base)
-    return render(
-        request,
-        "new.html.j2",
-        session,
-        {
-            **data,
-            "fields": {**data["fields"], **fields},
-            "base": base,
-            "errors": outcome.by_field(tuple(data["editable"])),
-        },
-        status=422,
-    )
+    return _edit_outcome(request, session, data, outcome, fields, base, form="new.html.j2")
 
 
 def _remove_data(state: Any, session: accounts.Session, kind: str, key: str) -> dict[str, Any]:
@@ -436,8 +425,10 @@ def _edit_outcome(
     outcome: Outcome,
     fields: dict[str, str],
     base: int,
+    form: str = "edit.html.j2",
 ) -> Response:
-    """The form again with its problems (422), or both versions to choose from (409)."""
+    """The form (``form``) again with its problems (422), or both versions to choose from
+    (409)."""
     if outcome.conflict is not None:
         return render(
             request,
@@ -453,7 +444,7 @@ def _edit_outcome(
         )
     return render(
         request,
-        "edit.html.j2",
+        form,
         session,
         {
             **data,

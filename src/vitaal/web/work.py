@@ -97,14 +97,22 @@ def report(
     """The report of a version's analysis in ``lang`` (one self-contained HTML text), as
     ``vitaal report`` writes it; without the locations of the components ``hidden`` (the
     sensitive ones the reader may not see), which its maps leave out."""
-    from vitaal.report.writer import render_html
-
     progress("writing the report", 0, 1)
-    model = _unplaced(model_at(url, version), hidden)
-    data = {k: v for k, v in analysis_data.items() if k != "nodes"}
-    html = render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
+    html = _report_html(url, version, analysis_data, lang, hidden)
     progress("writing the report", 1, 1)
     return {"version": version, "lang": lang, "html": html}
+
+
+def _report_html(
+    url: str, version: int, analysis_data: dict[str, Any], lang: str, hidden: tuple[str, ...]
+) -> str:
+    """The report's HTML of a version's analysis, on the model without the locations of the
+    components ``hidden``; with the failed nodes the analysis job kept."""
+    from vitaal.report.writer import render_html
+
+    model = _unplaced(model_at(url, version), hidden)
+    data = {k: v for k, v in analysis_data.items() if k != "nodes"}
+    return render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
 
 
 def report_pdf(
@@ -121,12 +129,9 @@ def report_pdf(
     import tempfile
 
     from vitaal.report.pdf import write_pdf
-    from vitaal.report.writer import render_html
 
     progress("writing the report", 0, 2)
-    model = _unplaced(model_at(url, version), hidden)
-    data = {k: v for k, v in analysis_data.items() if k != "nodes"}
-    html = render_html(data, model, lang=lang, nodes=analysis_data.get("nodes"))
+    html = _report_html(url, version, analysis_data, lang, hidden)
     progress("printing the PDF", 1, 2)
     with _PDF_LOCK, tempfile.TemporaryDirectory(prefix="vitaal-pdf-") as tmp:
         pdf = write_pdf(html, Path(tmp) / "report.pdf").read_bytes()
