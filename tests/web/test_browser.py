@@ -13,13 +13,16 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 
 from tests.report.test_browser import ARGS, _browser_or_skip
 from tests.web.conftest import PASSWORD, make_store
+from vitaal.store import ModelStore
 from vitaal.web import WebConfig, create_app
 
 pytestmark = pytest.mark.slow
@@ -31,14 +34,12 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The app served by uvicorn on a free loopback port, its runs in worker processes."""
+@contextmanager
+def served(app: FastAPI, store: ModelStore) -> Iterator[str]:
+    """``app`` served by uvicorn on a free loopback port until the block ends (then the
+    server stops and ``store`` is closed); yields the app's address."""
     import uvicorn
 
-    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'web.db'}"
-    store = make_store(url)
-    app = create_app(WebConfig(db_url=url, workers="process", max_workers=2), store)
     port = _free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
@@ -54,6 +55,16 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         srv.should_exit = True
         thread.join(timeout=30)
         store.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, its runs in worker processes."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('browser') / 'web.db'}"
+    store = make_store(url)
+    app = create_app(WebConfig(db_url=url, workers="process", max_workers=2), store)
+    with served(app, store) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import threading
-import time
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.web.test_browser import Visit, _free_port, browser  # noqa: F401 - the fixture
+from tests.web.test_browser import Visit, _free_port, browser, served  # noqa: F401 - the fixture
 from tests.web.test_map import sensitive_store
 from vitaal.web import WebConfig, create_app
 
@@ -71,26 +70,12 @@ def map_server(
     tmp_path_factory: pytest.TempPathFactory, tile_server: tuple[str, list[str]]
 ) -> Iterator[str]:
     """``vitaal serve``'s app on the tiny model with ss-1 sensitive, a base map configured."""
-    import uvicorn
-
     url = f"sqlite:///{tmp_path_factory.mktemp('map-browser') / 'web.db'}"
     store = sensitive_store(url)
     tiles = tile_server[0] + "/{z}/{x}/{y}.png"
     app = create_app(WebConfig(db_url=url, workers="thread", max_workers=1, tiles=tiles), store)
-    port = _free_port()
-    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    end = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < end, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(timeout=30)
-        store.close()
+    with served(app, store) as address:
+        yield address
 
 
 def _centre(page: Any, selector: str) -> tuple[float, float]:
